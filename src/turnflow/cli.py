@@ -1,0 +1,102 @@
+"""The ``turnflow`` command line.
+
+Errors a user can cause are printed as one line (``error: ...``) without a traceback, and
+the exit code says what happened: 0 ok, 1 evaluation errors, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import ExpressionSyntaxError, TurnflowError
+
+EXIT_OK = 0
+EXIT_EVAL_ERRORS = 1
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _load_context(args: argparse.Namespace) -> dict[str, Any]:
+    text = args.context
+    if args.context_file:
+        try:
+            text = Path(args.context_file).read_text()
+        except OSError as exc:
+            raise TurnflowError(f"cannot read context file {args.context_file}: {exc.strerror}") from None
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TurnflowError(f"context is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    if not isinstance(data, dict):
+        raise TurnflowError("context must be a JSON object, e.g. {\"contact\": {\"name\": \"Bob\"}}")
+    return data
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from .expressions import Environment, compile_template, from_python, to_json
+
+    context = from_python(_load_context(args))
+    try:
+        timezone = ZoneInfo(args.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TurnflowError(f"unknown time zone {args.timezone!r}") from None
+    env = Environment(date_format=args.date_format, timezone=timezone, default_country=args.country)
+    template = compile_template(args.template, strict=True)
+    if args.json:
+        value = template.value(context, env)
+        out = to_json(env, value)
+        errors = [out] if not isinstance(out, str) else []
+        text = out if isinstance(out, str) else ""
+    else:
+        result = template.render(context, env)
+        text, errors = result.text, result.errors
+    print(text)
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    return EXIT_EVAL_ERRORS if errors else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="turnflow", description="Run conversational flows.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ev = sub.add_parser("eval", help="evaluate an Excellent template, e.g. 'Hi @(upper(contact.name))'")
+    ev.add_argument("template", help="the template text")
+    ev.add_argument("--context", help="the context as a JSON object")
+    ev.add_argument("--context-file", help="a file holding the context as a JSON object")
+    ev.add_argument("--timezone", default="UTC", help="time zone name (default UTC)")
+    ev.add_argument("--date-format", default="YYYY-MM-DD", help="date format (default YYYY-MM-DD)")
+    ev.add_argument("--country", default="", help="default country code for phone numbers")
+    ev.add_argument("--json", action="store_true", help="print the typed value as JSON")
+    ev.set_defaults(handler=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ExpressionSyntaxError as exc:
+        return _fail(f"syntax error: {exc}")
+    except TurnflowError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Conformance runs against other projects' test data, read in place.
+
+``python -m turnflow.conformance goflow DIR`` prints one ``NAME: N passed, M failed`` line
+per data set. Every case counts as passed or failed; nothing is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class DataSetResult:
+    name: str
+    passed: int = 0
+    failed: int = 0
+    failures: list[str] = field(default_factory=list)  # one line per failed case
+
+    def record(self, ok: bool, description: str) -> None:
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            self.failures.append(description)
+
+    @property
+    def line(self) -> str:
+        return f"{self.name}: {self.passed} passed, {self.failed} failed"
+
+
+DataSet = Callable[[Path], DataSetResult]
+
+
+def goflow_data_sets() -> list[DataSet]:
+    from .goflow_excellent import run_excellent_examples
+
+    return [run_excellent_examples]
+
+
+SUITES: dict[str, Callable[[], list[DataSet]]] = {"goflow": goflow_data_sets}
+
+
+def run_suite(suite: str, root: Path) -> list[DataSetResult]:
+    return [data_set(root) for data_set in SUITES[suite]()]

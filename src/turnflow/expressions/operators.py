@@ -1,0 +1,168 @@
+"""Excellent's 13 operators. Each takes evaluated operands and returns a value or an XError."""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, Overflow
+from typing import TYPE_CHECKING
+
+from .values import XError, XValue, to_number, to_text
+
+if TYPE_CHECKING:
+    from .environment import Environment
+
+_ZERO = Decimal(0)
+_DIVISION_PLACES = Decimal("1e-16")  # goflow divides to 16 decimal places
+_WIDE = Context(prec=200, Emax=999_999, Emin=-999_999)
+_MAX_MAGNITUDE = Decimal("1e100")  # larger results are reported as errors, not computed
+
+
+def _numbers(env: Environment, left: XValue, right: XValue) -> tuple[Decimal, Decimal] | XError:
+    a = left if type(left) is Decimal else to_number(env, left)
+    if type(a) is XError:
+        return a
+    b = right if type(right) is Decimal else to_number(env, right)
+    if type(b) is XError:
+        return b
+    return a, b
+
+
+def _checked(result: Decimal) -> Decimal | XError:
+    if not result.is_finite() or abs(result) >= _MAX_MAGNITUDE:
+        return XError("number is out of range")
+    return result
+
+
+def add(env: Environment, left: XValue, right: XValue) -> XValue:
+    if type(left) is Decimal and type(right) is Decimal:
+        return _checked(_WIDE.add(left, right))
+    nums = _numbers(env, left, right)
+    if type(nums) is XError:
+        return nums
+    return _checked(_WIDE.add(*nums))
+
+
+def subtract(env: Environment, left: XValue, right: XValue) -> XValue:
+    nums = _numbers(env, left, right)
+    if type(nums) is XError:
+        return nums
+    return _checked(_WIDE.subtract(*nums))
+
+
+def multiply(env: Environment, left: XValue, right: XValue) -> XValue:
+    nums = _numbers(env, left, right)
+    if type(nums) is XError:
+        return nums
+    return _checked(_WIDE.multiply(*nums))
+
+
+def divide(env: Environment, left: XValue, right: XValue) -> XValue:
+    nums = _numbers(env, left, right)
+    if type(nums) is XError:
+        return nums
+    a, b = nums
+    if b == _ZERO:
+        return XError("division by zero")
+    quotient = _WIDE.divide(a, b)
+    if quotient.as_tuple().exponent < -16:  # type: ignore[operator]
+        quotient = quotient.quantize(_DIVISION_PLACES, rounding=ROUND_HALF_UP, context=_WIDE)
+    return _checked(quotient)
+
+
+def exponent(env: Environment, left: XValue, right: XValue) -> XValue:
+    nums = _numbers(env, left, right)
+    if type(nums) is XError:
+        return nums
+    base, power = nums
+    try:
+        if power == power.to_integral_value():
+            if abs(power) > 10_000 or (base != _ZERO and float(abs(power)) * _log10(base) > 100):
+                return XError("number is out of range")
+            if base == _ZERO and power < 0:
+                return XError("division by zero")
+            result = _WIDE.power(base, int(power))
+        else:
+            result = Decimal(repr(math.pow(float(base), float(power))))
+    except (InvalidOperation, Overflow, ValueError, OverflowError):
+        return XError("number is out of range")
+    return _checked(result.normalize(_WIDE) if result == result.to_integral_value() else result)
+
+
+def _log10(value: Decimal) -> float:
+    return abs(float(abs(value).log10())) if value != _ZERO else 0.0
+
+
+def negate(env: Environment, operand: XValue) -> XValue:
+    number = operand if type(operand) is Decimal else to_number(env, operand)
+    if type(number) is XError:
+        return number
+    return -number
+
+
+def concatenate(env: Environment, left: XValue, right: XValue) -> XValue:
+    a = left if type(left) is str else to_text(env, left)
+    if type(a) is XError:
+        return a
+    b = right if type(right) is str else to_text(env, right)
+    if type(b) is XError:
+        return b
+    return a + b
+
+
+def equal(env: Environment, left: XValue, right: XValue) -> XValue:
+    a = to_text(env, left)
+    if type(a) is XError:
+        return a
+    b = to_text(env, right)
+    if type(b) is XError:
+        return b
+    return a == b
+
+
+def not_equal(env: Environment, left: XValue, right: XValue) -> XValue:
+    result = equal(env, left, right)
+    return result if type(result) is XError else not result
+
+
+def _comparison(env: Environment, left: XValue, right: XValue) -> int | XError:
+    nums = _numbers(env, left, right)
+    if type(nums) is XError:
+        return nums
+    a, b = nums
+    return (a > b) - (a < b)
+
+
+def less_than(env: Environment, left: XValue, right: XValue) -> XValue:
+    c = _comparison(env, left, right)
+    return c if type(c) is XError else c < 0
+
+
+def less_than_or_equal(env: Environment, left: XValue, right: XValue) -> XValue:
+    c = _comparison(env, left, right)
+    return c if type(c) is XError else c <= 0
+
+
+def greater_than(env: Environment, left: XValue, right: XValue) -> XValue:
+    c = _comparison(env, left, right)
+    return c if type(c) is XError else c > 0
+
+
+def greater_than_or_equal(env: Environment, left: XValue, right: XValue) -> XValue:
+    c = _comparison(env, left, right)
+    return c if type(c) is XError else c >= 0
+
+
+BINARY = {
+    "+": add,
+    "-": subtract,
+    "*": multiply,
+    "/": divide,
+    "^": exponent,
+    "&": concatenate,
+    "=": equal,
+    "!=": not_equal,
+    "<": less_than,
+    "<=": less_than_or_equal,
+    ">": greater_than,
+    ">=": greater_than_or_equal,
+}

@@ -1,0 +1,572 @@
+"""The values of the Excellent language and the conversions between them.
+
+Excellent has nine types. turnflow represents them with plain Python values where it can,
+because most of the cost of a template is moving values around:
+
+=========  =================================================
+Excellent  Python
+=========  =================================================
+text       ``str``
+number     ``decimal.Decimal`` (never ``int`` or ``float``)
+boolean    ``bool``
+date       ``datetime.date``
+datetime   ``datetime.datetime`` (always timezone aware)
+time       ``datetime.time``
+array      ``list``
+object     :class:`XObject`
+function   :class:`XFunction`
+=========  =================================================
+
+``None`` is null. An evaluation error is a value too: :class:`XError`. Errors flow through
+expressions like any other value until something (``is_error``, ``default``, the template
+renderer) looks at them; they are never raised as Python exceptions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .environment import Environment
+
+XValue = Any  # one of the Python types in the table above, an XObject, XFunction, XError or None
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+class XError:
+    """An evaluation error carried as a value."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"XError({self.message!r})"
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, XError) and other.message == self.message
+
+    def __hash__(self) -> int:
+        return hash(self.message)
+
+
+class Lazy:
+    """A property value computed on first access (contexts are built lazily)."""
+
+    __slots__ = ("compute",)
+
+    def __init__(self, compute: Callable[[], XValue]) -> None:
+        self.compute = compute
+
+
+_NO_DEFAULT = object()
+
+
+class _Missing:
+    """Marker for "no such property" (distinct from a property whose value is null)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
+class XObject:
+    """An object: named properties (looked up case-insensitively) and an optional default.
+
+    The default is what the object shows as when it is used as text or a number, e.g.
+    ``@contact`` renders as the contact's name. Property values may be :class:`Lazy`, in
+    which case they are computed the first time they are read.
+    """
+
+    __slots__ = ("_values", "_names", "_default")
+
+    def __init__(self, values: Mapping[str, XValue] | None = None, default: XValue = _NO_DEFAULT) -> None:
+        self._values: dict[str, XValue] = {}
+        self._names: dict[str, str] = {}
+        if values:
+            for name, value in values.items():
+                key = name.lower()
+                self._values[key] = value
+                self._names[key] = name
+        self._default = default
+
+    # -- properties -------------------------------------------------------------------------
+
+    def get(self, name: str, missing: XValue = None) -> XValue:
+        """The value of a property (case-insensitive), or ``missing`` if there is none."""
+        key = name.lower()
+        try:
+            value = self._values[key]
+        except KeyError:
+            return missing
+        if type(value) is Lazy:
+            value = value.compute()
+            self._values[key] = value
+        return value
+
+    def lookup(self, key: str) -> XValue:
+        """Fast path for callers that already lower-cased the name: the value or MISSING."""
+        value = self._values.get(key, MISSING)
+        if type(value) is Lazy:
+            value = value.compute()
+            self._values[key] = value
+        return value
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self._values
+
+    def set(self, name: str, value: XValue) -> None:
+        key = name.lower()
+        self._values[key] = value
+        self._names[key] = name
+
+    def names(self) -> list[str]:
+        """Property names with their original case, sorted as Excellent lists them."""
+        return sorted(self._names.values())
+
+    def items(self) -> list[tuple[str, XValue]]:
+        return [(name, self.get(name)) for name in self.names()]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    # -- default ----------------------------------------------------------------------------
+
+    @property
+    def has_default(self) -> bool:
+        return self._default is not _NO_DEFAULT
+
+    @property
+    def default(self) -> XValue:
+        value = self._default
+        if value is _NO_DEFAULT:
+            return None
+        if type(value) is Lazy:
+            value = value.compute()
+            self._default = value
+        return value
+
+    def __repr__(self) -> str:
+        return f"XObject({dict(self.items())!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, XObject):
+            return NotImplemented
+        return self.items() == other.items() and self.default == other.default
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class XFunction:
+    """A callable: a built-in function, a router case test, or an anonymous ``(x) => ...``.
+
+    ``impl(env, *args)`` returns a value (an :class:`XError` on failure). Arity is checked by
+    :meth:`call`; ``max_args`` of ``None`` means variadic.
+    """
+
+    __slots__ = ("name", "impl", "min_args", "max_args")
+
+    def __init__(
+        self,
+        name: str,
+        impl: Callable[..., XValue],
+        min_args: int = 0,
+        max_args: int | None = None,
+    ) -> None:
+        self.name = name
+        self.impl = impl
+        self.min_args = min_args
+        self.max_args = max_args
+
+    def call(self, env: Environment, args: list[XValue]) -> XValue:
+        count = len(args)
+        if count < self.min_args or (self.max_args is not None and count > self.max_args):
+            return XError(self._arity_message(count))
+        try:
+            result = self.impl(env, *args)
+        except RecursionError:
+            raise
+        except (ArithmeticError, ValueError, OverflowError, InvalidOperation) as exc:
+            # a bug-shaped failure inside a function must never escape as a Python exception
+            result = XError(str(exc) or type(exc).__name__)
+        if type(result) is XError and self.name and not any(result is a for a in args):
+            return XError(f"error calling {self.name}(...): {result.message}")
+        return result
+
+    def _arity_message(self, count: int) -> str:
+        name = self.name or "function"
+        if self.max_args == self.min_args:
+            expected = f"{self.min_args}"
+        elif self.max_args is None:
+            expected = f"at least {self.min_args}"
+        else:
+            expected = f"{self.min_args} to {self.max_args}"
+        noun = "argument" if expected == "1" else "arguments"
+        return f"{name} takes {expected} {noun}, got {count}"
+
+    def __repr__(self) -> str:
+        return f"XFunction({self.name!r})"
+
+
+# -- type names and descriptions --------------------------------------------------------------
+
+
+def type_name(value: XValue) -> str:
+    """The Excellent name of a value's type (``null`` for None)."""
+    if value is None:
+        return "null"
+    t = type(value)
+    if t is str:
+        return "text"
+    if t is Decimal:
+        return "number"
+    if t is bool:
+        return "boolean"
+    if t is dt.datetime:
+        return "datetime"
+    if t is dt.date:
+        return "date"
+    if t is dt.time:
+        return "time"
+    if t is list:
+        return "array"
+    if t is XObject:
+        return "object"
+    if t is XFunction:
+        return "function"
+    if t is XError:
+        return "error"
+    return t.__name__
+
+
+def describe(value: XValue) -> str:
+    """How a value is shown inside an error message: text is quoted, the rest as text."""
+    if type(value) is str:
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    if type(value) is XError:
+        return value.message
+    if type(value) is XObject:
+        return "object"
+    if type(value) is list:
+        return "array"
+    return render_text(value)
+
+
+# -- rendering as text ------------------------------------------------------------------------
+
+
+def number_text(number: Decimal) -> str:
+    """A number as Excellent shows it: no exponent, no trailing zeros (``1.50`` -> ``1.5``)."""
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        return "0"
+    return text
+
+
+def _utc_offset_text(value: dt.datetime) -> str:
+    offset = value.utcoffset()
+    if not offset:
+        return "Z"
+    seconds = int(offset.total_seconds())
+    sign = "+" if seconds >= 0 else "-"
+    seconds = abs(seconds)
+    return f"{sign}{seconds // 3600:02d}:{(seconds % 3600) // 60:02d}"
+
+
+def datetime_text(value: dt.datetime) -> str:
+    """ISO 8601 with microseconds, ``Z`` for a zero offset: ``2018-04-11T13:24:30.123456-05:00``."""
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%f") + _utc_offset_text(value)
+
+
+def date_text(value: dt.date) -> str:
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def time_text(value: dt.time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}"
+
+
+def render_text(value: XValue) -> str:
+    """A non-error value as text. Errors must be handled by the caller (see :func:`to_text`)."""
+    t = type(value)
+    if t is str:
+        return value
+    if value is None:
+        return ""
+    if t is Decimal:
+        return number_text(value)
+    if t is bool:
+        return "true" if value else "false"
+    if t is XObject:
+        if value.has_default:
+            return render_text(value.default)
+        return "{" + ", ".join(f"{name}: {render_text(item)}" for name, item in value.items()) + "}"
+    if t is list:
+        return "[" + ", ".join(render_text(item) for item in value) + "]"
+    if t is dt.datetime:
+        return datetime_text(value)
+    if t is dt.date:
+        return date_text(value)
+    if t is dt.time:
+        return time_text(value)
+    if t is XFunction:
+        return value.name or "function"
+    if t is XError:
+        return value.message
+    return str(value)
+
+
+# -- conversions (each returns the converted value or an XError) ------------------------------
+
+
+def to_text(env: Environment, value: XValue) -> str | XError:
+    if type(value) is str:
+        return value
+    if type(value) is XError:
+        return value
+    return render_text(value)
+
+
+def to_bool(env: Environment, value: XValue) -> bool | XError:
+    """Truthiness: null, "", "false" (any case), 0 and empty arrays or objects are false."""
+    t = type(value)
+    if t is bool:
+        return value
+    if value is None:
+        return False
+    if t is str:
+        return value != "" and value.lower() != "false"
+    if t is Decimal:
+        return value != ZERO
+    if t is XError:
+        return value
+    if t is list:
+        return len(value) > 0
+    if t is XObject:
+        if value.has_default:
+            return to_bool(env, value.default)
+        return len(value) > 0
+    return True
+
+
+def to_number(env: Environment, value: XValue) -> Decimal | XError:
+    t = type(value)
+    if t is Decimal:
+        return value
+    if t is str:
+        from .numbers import parse_decimal
+
+        parsed = parse_decimal(env, value)
+        if parsed is not None:
+            return parsed
+    elif t is XError:
+        return value
+    elif t is XObject and value.has_default:
+        return to_number(env, value.default)
+    return XError(f"unable to convert {describe(value)} to a number")
+
+
+def to_integer(env: Environment, value: XValue) -> int | XError:
+    number = to_number(env, value)
+    if type(number) is XError:
+        return number
+    if not number.is_finite():
+        return XError(f"number value {describe(value)} is out of range for an integer")
+    whole = int(number)
+    if not -(2**31) <= whole < 2**31:
+        return XError(f"number value {number_text(number)} is out of range for an integer")
+    return whole
+
+
+def to_datetime(env: Environment, value: XValue) -> dt.datetime | XError:
+    t = type(value)
+    if t is dt.datetime:
+        return value
+    if t is XError:
+        return value
+    if t is dt.date:
+        return dt.datetime(value.year, value.month, value.day, tzinfo=env.timezone)
+    if t is str:
+        from .dates import parse_datetime_text
+
+        parsed = parse_datetime_text(env, value)
+        if parsed is not None:
+            return parsed
+    elif t is XObject and value.has_default:
+        return to_datetime(env, value.default)
+    return XError(f"unable to convert {describe(value)} to a datetime")
+
+
+def to_date(env: Environment, value: XValue) -> dt.date | XError:
+    t = type(value)
+    if t is dt.date:
+        return value
+    if t is dt.datetime:
+        return value.date()
+    if t is XError:
+        return value
+    if t is str:
+        from .dates import parse_datetime_text
+
+        parsed = parse_datetime_text(env, value)
+        if parsed is not None:
+            return parsed.date()
+    elif t is XObject and value.has_default:
+        return to_date(env, value.default)
+    return XError(f"unable to convert {describe(value)} to a date")
+
+
+def to_time(env: Environment, value: XValue) -> dt.time | XError:
+    t = type(value)
+    if t is dt.time:
+        return value
+    if t is dt.datetime:
+        return value.time()
+    if t is XError:
+        return value
+    if t is str:
+        from .dates import parse_time_text
+
+        parsed = parse_time_text(env, value)
+        if parsed is not None:
+            return parsed
+    elif t is Decimal:
+        # a number of hours, as in goflow (e.g. 10 -> 10:00)
+        if ZERO <= value < 24 and value == value.to_integral_value():
+            return dt.time(int(value))
+    elif t is XObject and value.has_default:
+        return to_time(env, value.default)
+    return XError(f"unable to convert {describe(value)} to a time")
+
+
+def to_array(env: Environment, value: XValue) -> list | XError:
+    if type(value) is list:
+        return value
+    if type(value) is XError:
+        return value
+    return XError(f"{describe(value)} isn't an array")
+
+
+def to_object(env: Environment, value: XValue) -> XObject | XError:
+    if type(value) is XObject:
+        return value
+    if type(value) is XError:
+        return value
+    return XError(f"{describe(value)} isn't an object")
+
+
+def to_function(env: Environment, value: XValue) -> XFunction | XError:
+    if type(value) is XFunction:
+        return value
+    if type(value) is XError:
+        return value
+    return XError(f"{describe(value)} isn't a function")
+
+
+# -- JSON -------------------------------------------------------------------------------------
+
+
+def to_json(env: Environment, value: XValue) -> str | XError:
+    """Excellent's JSON form of a value (compact, sorted object keys, no HTML escaping)."""
+    try:
+        return _json(value)
+    except _JSONError as exc:
+        return exc.error
+
+
+class _JSONError(Exception):
+    def __init__(self, error: XError) -> None:
+        self.error = error
+
+
+def _json(value: XValue) -> str:
+    t = type(value)
+    if value is None:
+        return "null"
+    if t is str:
+        return json.dumps(value, ensure_ascii=False)
+    if t is Decimal:
+        return number_text(value)
+    if t is bool:
+        return "true" if value else "false"
+    if t is list:
+        return "[" + ",".join(_json(item) for item in value) + "]"
+    if t is XObject:
+        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_json(v)}" for k, v in value.items()) + "}"
+    if t is dt.datetime:
+        return '"' + datetime_text(value) + '"'
+    if t is dt.date:
+        return '"' + date_text(value) + '"'
+    if t is dt.time:
+        return '"' + time_text(value) + '"'
+    if t is XFunction:
+        return "null"
+    if t is XError:
+        raise _JSONError(value)
+    return json.dumps(str(value))
+
+
+def from_json(data: Any) -> XValue:
+    """A value parsed by :func:`json.loads` (with ``parse_float=Decimal``) as an Excellent value."""
+    if isinstance(data, str) or data is None:
+        return data
+    if isinstance(data, bool):
+        return data
+    if isinstance(data, (int, float)):
+        return Decimal(str(data))
+    if isinstance(data, Decimal):
+        return data
+    if isinstance(data, list):
+        return [from_json(item) for item in data]
+    if isinstance(data, dict):
+        return XObject({k: from_json(v) for k, v in data.items()})
+    return str(data)
+
+
+def parse_json_text(text: str) -> XValue:
+    """Parse JSON text into Excellent values (numbers stay exact decimals)."""
+    return from_json(json.loads(text, parse_float=Decimal, parse_int=Decimal))
+
+
+def from_python(data: Any) -> XValue:
+    """Convenience for callers building contexts: ints and floats become Decimals, dicts objects."""
+    if isinstance(data, XObject | XFunction | XError | Lazy):
+        return data
+    if isinstance(data, Mapping):
+        return XObject({str(k): from_python(v) for k, v in data.items()})
+    if isinstance(data, (list, tuple)):
+        return [from_python(item) for item in data]
+    if isinstance(data, bool) or data is None or isinstance(data, str):
+        return data
+    if isinstance(data, (int, float)):
+        return Decimal(str(data))
+    return data
+
+
+def is_error(value: XValue) -> bool:
+    return type(value) is XError
+
+
+def first_error(values: Iterable[XValue]) -> XError | None:
+    for value in values:
+        if type(value) is XError:
+            return value
+    return None

@@ -1,0 +1,1 @@
+"""goflow / RapidPro (current spec) flows: contexts, and later the reader, actions and routers."""

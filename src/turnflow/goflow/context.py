@@ -1,0 +1,126 @@
+"""The ``@contact``, ``@fields``, ``@urns`` ... objects that goflow templates see.
+
+These build Excellent values from goflow's JSON shapes (contacts, assets), lazily where a
+value is costly, so a template only pays for what it reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..expressions.values import Lazy, XObject, XValue, render_text
+
+# URN schemes goflow knows; @urns has one property per scheme
+URN_SCHEMES = (
+    "bsuid", "ext", "facebook", "fcm", "freshchat", "instagram", "jiochat", "line", "mailto",
+    "rocketchat", "slack", "tel", "telegram", "twitter", "twitterid", "viber", "vk", "wechat",
+    "webchat", "whatsapp",
+)  # fmt: skip
+
+
+def parse_iso_datetime(text: str) -> dt.datetime:
+    """goflow timestamps carry nanoseconds and ``Z``; Python keeps microseconds."""
+    text = text.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    if "." in text:
+        head, rest = text.split(".", 1)
+        digits = ""
+        while rest and rest[0].isdigit():
+            digits, rest = digits + rest[0], rest[1:]
+        text = f"{head}.{(digits + '000000')[:6]}{rest}"
+    return dt.datetime.fromisoformat(text)
+
+
+def strip_urn_params(urn: str) -> str:
+    """``tel:+123?channel=...`` -> ``tel:+123`` (the query part is delivery detail)."""
+    return urn.split("?", 1)[0]
+
+
+def urn_scheme(urn: str) -> str:
+    return urn.split(":", 1)[0].lower()
+
+
+def redact_urn(urn: str) -> str:
+    return urn_scheme(urn) + ":********"
+
+
+def field_value(field_type: str, value: Mapping[str, Any] | None) -> XValue:
+    """A contact field's typed value: number, datetime or location path where set, else text."""
+    if not value:
+        return None
+    if field_type == "number" and value.get("number") is not None:
+        return Decimal(str(value["number"]))
+    if field_type == "datetime" and value.get("datetime"):
+        return parse_iso_datetime(value["datetime"])
+    if field_type in ("state", "district", "ward") and value.get(field_type):
+        return value[field_type]
+    return value.get("text")
+
+
+def fields_context(field_assets: Sequence[Mapping[str, Any]], values: Mapping[str, Any]) -> XObject:
+    """``@fields``: every field known to the workspace (unset ones are null); renders as
+    ``Name: value`` lines for the set ones, sorted by name."""
+    props: dict[str, XValue] = {}
+    shown: list[tuple[str, XValue]] = []
+    for asset in field_assets:
+        key = asset["key"]
+        if key in props:
+            continue
+        value = field_value(asset.get("type", "text"), values.get(key))
+        props[key] = value
+        if value is not None:
+            shown.append((asset.get("name", key), value))
+    shown.sort(key=lambda item: item[0])
+    default = "\n".join(f"{name}: {render_text(value)}" for name, value in shown)
+    return XObject(props, default=default)
+
+
+def urns_context(urns: Sequence[str], redact: bool = False) -> XObject:
+    """``@urns``: the first URN of each scheme (null where the contact has none)."""
+    props: dict[str, XValue] = dict.fromkeys(URN_SCHEMES)
+    for urn in urns:
+        scheme = urn_scheme(urn)
+        if props.get(scheme) is None:
+            clean = strip_urn_params(urn)
+            props[scheme] = redact_urn(clean) if redact else clean
+    return XObject(props)
+
+
+def group_context(group: Mapping[str, Any]) -> XObject:
+    return XObject({"uuid": group.get("uuid"), "name": group.get("name")})
+
+
+def contact_context(
+    contact: Mapping[str, Any],
+    field_assets: Sequence[Mapping[str, Any]],
+    redact: bool = False,
+) -> XObject:
+    """``@contact`` from a goflow contact JSON object; renders as the contact's name."""
+    urns = [strip_urn_params(u) for u in contact.get("urns", [])]
+    shown_urns = [redact_urn(u) for u in urns] if redact else urns
+    name = contact.get("name") or ""
+    fields = contact.get("fields", {})
+    created_on = contact.get("created_on")
+    props: dict[str, XValue] = {
+        "uuid": contact.get("uuid"),
+        "id": str(contact["id"]) if contact.get("id") is not None else None,
+        "ref": str(contact["id"]) if contact.get("id") is not None else None,
+        "name": name,
+        "first_name": name.split(" ")[0] if name else None,
+        "language": contact.get("language"),
+        "timezone": contact.get("timezone"),
+        "status": contact.get("status", "active"),
+        "created_on": Lazy(lambda: parse_iso_datetime(created_on)) if created_on else None,
+        "last_seen_on": None,
+        "urns": shown_urns,
+        "urn": shown_urns[0] if shown_urns else None,
+        "groups": Lazy(lambda: [group_context(g) for g in contact.get("groups", [])]),
+        "fields": Lazy(lambda: fields_context(field_assets, fields)),
+        "channel": None,
+        "tickets": Lazy(lambda: [XObject(t) for t in contact.get("tickets", [])]),
+    }
+    return XObject(props, default=name or (shown_urns[0] if shown_urns else ""))
