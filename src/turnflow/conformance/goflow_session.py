@@ -84,6 +84,10 @@ def docs_environment(assets: dict[str, Any]) -> Environment:
         now=FixedClock(now).now,
         random=SeededRandom(123456),
         locations=LocationHierarchy.coerce(assets.get("locations")),
+        # the documentation examples run with this "categorize" prompt
+        llm_prompts={
+            "categorize": "Categorize the following text into one of the following: {{ .arg1 }}"
+        },
     )
 
 

@@ -416,42 +416,46 @@ def to_datetime(env: Environment, value: XValue) -> dt.datetime | XError:
 
 
 def to_date(env: Environment, value: XValue) -> dt.date | XError:
+    """goflow's ToXDate: a datetime is taken in the environment's time zone, text is searched
+    for a date in the environment's date format."""
     t = type(value)
     if t is dt.date:
         return value
     if t is dt.datetime:
-        return value.date()
+        return value.astimezone(env.timezone).date()
     if t is XError:
         return value
     if t is str:
-        from .dates import parse_datetime_text
+        from .dates import parse_date_text
 
-        parsed = parse_datetime_text(env, value)
+        parsed = parse_date_text(env, value)
         if parsed is not None:
-            return parsed.date()
+            return parsed
     elif t is XObject and value.has_default:
         return to_date(env, value.default)
     return XError(f"unable to convert {describe(value)} to a date")
 
 
 def to_time(env: Environment, value: XValue) -> dt.time | XError:
+    """goflow's ToXTime: a number is a whole hour (its integer part, 24 being midnight)."""
     t = type(value)
     if t is dt.time:
         return value
     if t is dt.datetime:
-        return value.time()
+        return value.timetz().replace(tzinfo=None)
     if t is XError:
         return value
-    if t is str:
+    if t is Decimal:
+        if value.is_finite():
+            hour = int(value)
+            if 0 <= hour <= 24:
+                return dt.time(hour % 24)
+    elif t is str:
         from .dates import parse_time_text
 
         parsed = parse_time_text(env, value)
         if parsed is not None:
             return parsed
-    elif t is Decimal:
-        # a number of hours, as in goflow (e.g. 10 -> 10:00)
-        if ZERO <= value < 24 and value == value.to_integral_value():
-            return dt.time(int(value))
     elif t is XObject and value.has_default:
         return to_time(env, value.default)
     return XError(f"unable to convert {describe(value)} to a time")

@@ -1,0 +1,120 @@
+"""Number case tests: has_number and the has_number_* comparisons.
+
+They look for number-like runs in the text (digits of any script, with the environment's
+grouping and decimal symbols) and use the first one that parses and passes the comparison.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+import regex
+
+from ..environment import Environment
+from ..values import XError, XValue, to_number, to_text
+from .base import case_test, false_result, true_result
+
+# Eastern Arabic and Bengali digits are read as 0-9 (other scripts' digits are not)
+_NUMERALS = str.maketrans(
+    {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x09E6 + i): str(i) for i in range(10)}
+)
+_PLAIN_DECIMAL = regex.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_GO_SPACE = "\t\n\v\f\r \x85\xa0"
+
+
+@functools.lru_cache(maxsize=16)
+def _number_finder(grouping: str, decimal: str) -> regex.Pattern[str]:
+    group = regex.escape(grouping)
+    dec = regex.escape(decimal)
+    # \W and ^ are ASCII-only in goflow's (RE2) pattern
+    return regex.compile(
+        rf"[-+]?(?:[\p{{N}}{group}]+(?:{dec}[\p{{N}}]+)?|(?:[^0-9A-Za-z_]|^){dec}[\p{{N}}]+)"
+    )
+
+
+def parse_fuzzy_decimal(env: Environment, text: str) -> Decimal | None:
+    """A number found in text: grouping symbols dropped, the env's decimal symbol read as ".",
+    Eastern Arabic / Bengali digits mapped to ASCII."""
+    cleaned = text.strip(_GO_SPACE)
+    if env.number_grouping:
+        cleaned = cleaned.replace(env.number_grouping, "")
+    if env.number_decimal:
+        cleaned = cleaned.replace(env.number_decimal, ".")
+    cleaned = cleaned.translate(_NUMERALS)
+    if not _PLAIN_DECIMAL.fullmatch(cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def _find_number(env: Environment, text: str, accept: Callable[[Decimal], bool]) -> XValue:
+    finder = _number_finder(env.number_grouping, env.number_decimal or ".")
+    for found in finder.findall(text):
+        number = parse_fuzzy_decimal(env, found)
+        if number is not None and accept(number):
+            return true_result(number)
+    return false_result()
+
+
+def _compare(
+    env: Environment, value: XValue, test: XValue, compare: Callable[[Decimal, Decimal], bool]
+) -> XValue:
+    text = to_text(env, value)
+    if type(text) is XError:
+        return text
+    limit = to_number(env, test)
+    if type(limit) is XError:
+        return limit
+    return _find_number(env, text, lambda number: compare(number, limit))
+
+
+@case_test("has_number", 1)
+def has_number(env: Environment, value: XValue) -> XValue:
+    text = to_text(env, value)
+    if type(text) is XError:
+        return text
+    return _find_number(env, text, lambda number: True)
+
+
+@case_test("has_number_between", 3)
+def has_number_between(env: Environment, value: XValue, low: XValue, high: XValue) -> XValue:
+    text = to_text(env, value)
+    if type(text) is XError:
+        return text
+    minimum = to_number(env, low)
+    if type(minimum) is XError:
+        return minimum
+    maximum = to_number(env, high)
+    if type(maximum) is XError:
+        return maximum
+    return _find_number(env, text, lambda number: minimum <= number <= maximum)
+
+
+@case_test("has_number_lt", 2)
+def has_number_lt(env: Environment, value: XValue, maximum: XValue) -> XValue:
+    return _compare(env, value, maximum, operator.lt)
+
+
+@case_test("has_number_lte", 2)
+def has_number_lte(env: Environment, value: XValue, maximum: XValue) -> XValue:
+    return _compare(env, value, maximum, operator.le)
+
+
+@case_test("has_number_eq", 2)
+def has_number_eq(env: Environment, value: XValue, expected: XValue) -> XValue:
+    return _compare(env, value, expected, operator.eq)
+
+
+@case_test("has_number_gte", 2)
+def has_number_gte(env: Environment, value: XValue, minimum: XValue) -> XValue:
+    return _compare(env, value, minimum, operator.ge)
+
+
+@case_test("has_number_gt", 2)
+def has_number_gt(env: Environment, value: XValue, minimum: XValue) -> XValue:
+    return _compare(env, value, minimum, operator.gt)

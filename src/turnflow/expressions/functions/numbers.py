@@ -1,0 +1,173 @@
+"""Number functions: abs, round, round_up, round_down, max, min, mean, mod, percent, rand,
+rand_between and format_number."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from .. import numbers as nums
+from ..values import XError, XValue, describe, to_bool, to_integer, to_number
+from .registry import register
+
+if TYPE_CHECKING:
+    from ..environment import Environment
+
+
+def number_arg(env: Environment, value: XValue) -> Decimal | XError:
+    """goflow's ToXNumber: like to_number, but null is an error rather than zero."""
+    if value is None:
+        return XError("unable to convert null to a number")
+    return to_number(env, value)
+
+
+def integer_arg(env: Environment, value: XValue) -> int | XError:
+    if value is None:
+        return XError("unable to convert null to a number")
+    return to_integer(env, value)
+
+
+def checked(number: Decimal) -> Decimal | XError:
+    """A result goflow can hold, or its out of range error."""
+    return number if nums.in_range(number) else XError("number value out of range")
+
+
+@register("abs", 1)
+def abs_(env: Environment, value: XValue) -> XValue:
+    number = number_arg(env, value)
+    if type(number) is XError:
+        return number
+    return abs(number)
+
+
+def _number_and_places(env: Environment, args: tuple[XValue, ...]) -> tuple[Decimal, int] | XError:
+    number = number_arg(env, args[0])
+    if type(number) is XError:
+        return number
+    places = 0
+    if len(args) > 1:
+        places = integer_arg(env, args[1])
+        if type(places) is XError:
+            return places
+    # bounded as goflow does; beyond this no representable number can change
+    return number, max(-1000, min(1000, places))
+
+
+@register("round", 1, 2)
+def round_(env: Environment, *args: XValue) -> XValue:
+    parsed = _number_and_places(env, args)
+    if type(parsed) is XError:
+        return parsed
+    return checked(nums.round_half_up(*parsed))
+
+
+@register("round_up", 1, 2)
+def round_up(env: Environment, *args: XValue) -> XValue:
+    parsed = _number_and_places(env, args)
+    if type(parsed) is XError:
+        return parsed
+    return checked(nums.round_up(*parsed))
+
+
+@register("round_down", 1, 2)
+def round_down(env: Environment, *args: XValue) -> XValue:
+    parsed = _number_and_places(env, args)
+    if type(parsed) is XError:
+        return parsed
+    return checked(nums.round_down(*parsed))
+
+
+def _extreme(env: Environment, values: tuple[XValue, ...], sign: int) -> XValue:
+    best = number_arg(env, values[0])
+    if type(best) is XError:
+        return best
+    for value in values[1:]:
+        number = number_arg(env, value)
+        if type(number) is XError:
+            return number
+        if (number > best) - (number < best) == sign:
+            best = number
+    return best
+
+
+@register("max", 1, None)
+def max_(env: Environment, *values: XValue) -> XValue:
+    return _extreme(env, values, 1)
+
+
+@register("min", 1, None)
+def min_(env: Environment, *values: XValue) -> XValue:
+    return _extreme(env, values, -1)
+
+
+@register("mean", 1, None)
+def mean(env: Environment, *values: XValue) -> XValue:
+    total = Decimal(0)
+    for value in values:
+        number = number_arg(env, value)
+        if type(number) is XError:
+            return number
+        total = nums.WIDE.add(total, number)
+    return checked(nums.divide(total, Decimal(len(values))))
+
+
+@register("mod", 2)
+def mod(env: Environment, dividend: XValue, divisor: XValue) -> XValue:
+    a = number_arg(env, dividend)
+    if type(a) is XError:
+        return a
+    b = number_arg(env, divisor)
+    if type(b) is XError:
+        return b
+    if not b:
+        return XError("division by zero")
+    # remainder of truncated division: takes the sign of the dividend, as in Go
+    return checked(nums.WIDE.remainder(a, b))
+
+
+@register("percent", 1)
+def percent(env: Environment, value: XValue) -> XValue:
+    number = number_arg(env, value)
+    if type(number) is XError:
+        return number
+    whole = nums.round_half_up(nums.WIDE.multiply(number, Decimal(100)), 0)
+    return f"{int(whole)}%"
+
+
+@register("rand", 0)
+def rand(env: Environment) -> XValue:
+    return nums.from_float(env.random.float64())
+
+
+@register("rand_between", 2)
+def rand_between(env: Environment, low: XValue, high: XValue) -> XValue:
+    a = number_arg(env, low)
+    if type(a) is XError:
+        return a
+    b = number_arg(env, high)
+    if type(b) is XError:
+        return b
+    span = nums.WIDE.add(nums.WIDE.subtract(b, a), Decimal(1))
+    # goflow scales one float in [0, 1) over the span, rather than drawing an integer
+    drawn = nums.WIDE.multiply(nums.from_float(env.random.float64()), span)
+    return checked(nums.floor(nums.WIDE.add(drawn, a)))
+
+
+@register("format_number", 1, 3)
+def format_number(env: Environment, *args: XValue) -> XValue:
+    number = number_arg(env, args[0])
+    if type(number) is XError:
+        return number
+    places = -1
+    if len(args) > 1:
+        places = integer_arg(env, args[1])
+        if type(places) is XError:
+            return places
+        if places < 0 or places > 9:
+            return XError(f"must take 0-9 number of places, got {describe(args[1])}")
+    group = True
+    if len(args) > 2:
+        group = to_bool(env, args[2])
+        if type(group) is XError:
+            return group
+    return nums.format_number(env, number, places, group)

@@ -1,0 +1,60 @@
+"""The examples in docs/ are tests: every `TEMPLATE → OUTPUT` line and Python block runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from turnflow.expressions import Environment, evaluate_template, from_python
+from turnflow.generators import FixedClock, SeededRandom
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.S)
+
+
+def blocks(name: str, language: str) -> list[str]:
+    text = (DOCS / name).read_text()
+    return [body for lang, body in BLOCK.findall(text) if lang == language]
+
+
+def expression_examples(name: str) -> list[tuple[str, str]]:
+    examples = []
+    for body in blocks(name, "excellent"):
+        for line in body.splitlines():
+            template, _, expected = line.partition(" → ")
+            examples.append((template, expected))
+    return examples
+
+
+def docs_context(name: str):
+    return from_python(json.loads(blocks(name, "json")[0]))
+
+
+def docs_env() -> Environment:
+    tz = ZoneInfo("America/Guayaquil")
+    return Environment(
+        date_format="DD-MM-YYYY",
+        timezone=tz,
+        now=FixedClock(dt.datetime(2018, 4, 11, 13, 24, 30, 123456, tzinfo=tz)).now,
+        random=SeededRandom(1),
+    )
+
+
+@pytest.mark.parametrize(("template", "expected"), expression_examples("expressions.md"))
+def test_expression_doc_examples(template, expected):
+    result = evaluate_template(template, docs_context("expressions.md"), docs_env())
+    if expected == "ERROR":
+        assert result.errors, f"{template} should fail, gave {result.text!r}"
+    else:
+        assert not result.errors, result.errors
+        assert result.text == expected
+
+
+@pytest.mark.parametrize("code", blocks("expressions.md", "python"))
+def test_python_doc_examples(code):
+    exec(compile(code, "docs/expressions.md", "exec"), {})
