@@ -69,6 +69,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_EVAL_ERRORS if errors else EXIT_OK
 
 
+def cmd_test(args: argparse.Namespace) -> int:
+    from .testing.goflow_runner import find_runner_tests, run_test
+
+    files: list[Path] = []
+    for name in args.paths:
+        path = Path(name)
+        if not path.exists():
+            raise TurnflowError(f"no such file or directory: {name}")
+        files.extend(find_runner_tests(path))
+    passed = failed = 0
+    for test_file in files:
+        result = run_test(test_file, exact=args.exact)
+        if result.passed:
+            passed += 1
+            if args.verbose:
+                print(f"PASS {result.name}")
+        else:
+            failed += 1
+            print(f"FAIL {result.name}")
+            if not args.quiet:
+                print("    " + result.message.replace("\n", "\n    "))
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_OK if failed == 0 else EXIT_EVAL_ERRORS
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="turnflow", description="Run conversational flows.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -82,6 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--country", default="", help="default country code for phone numbers")
     ev.add_argument("--json", action="store_true", help="print the typed value as JSON")
     ev.set_defaults(handler=cmd_eval)
+
+    te = sub.add_parser("test", help="run conversation tests (goflow runner tests: NAME.json + NAME.test.json)")
+    te.add_argument("paths", nargs="+", help="test files or directories to search")
+    te.add_argument("--exact", action="store_true", help="compare UUIDs and times exactly (seeded)")
+    te.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
+    te.add_argument("-q", "--quiet", action="store_true", help="don't print diffs of failures")
+    te.set_defaults(handler=cmd_test)
     return parser
 
 

@@ -120,8 +120,10 @@ class Flow:
         return self._by_uuid.get(uuid)
 
     @property
-    def ref(self) -> dict[str, str]:
-        """The ``{"uuid", "name"}`` reference events and runs use."""
+    def ref(self) -> dict[str, Any]:
+        """The ``{"uuid", "name"}`` reference events and runs use (with the revision if set)."""
+        if self.revision:
+            return {"uuid": self.uuid, "name": self.name, "revision": self.revision}
         return {"uuid": self.uuid, "name": self.name}
 
     def localized(self, language: str | None, item_uuid: str, key: str) -> list[str] | None:

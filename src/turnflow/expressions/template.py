@@ -53,6 +53,11 @@ class TemplateResult:
 
     text: str
     errors: list[XError] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the piece each error came from
+
+    def failures(self) -> list[tuple[str, XError]]:
+        """``(piece source, error)`` pairs, e.g. ``("@(1 / 0)", XError("division by zero"))``."""
+        return list(zip(self.sources, self.errors, strict=True))
 
     @property
     def ok(self) -> bool:
@@ -165,6 +170,7 @@ class Template:
         scope = Scope(env, context)
         out: list[str] = []
         errors: list[XError] = []
+        sources: list[str] = []
         for part in self._parts:
             if type(part) is str:
                 out.append(part)
@@ -174,6 +180,7 @@ class Template:
                 continue
             if type(part) is _Broken:
                 errors.append(part.error)
+                sources.append(part.source)
                 continue
             value = part.fn(scope)
             if type(value) is str:
@@ -182,14 +189,16 @@ class Template:
             text = to_text(env, value)
             if type(text) is XError:
                 errors.append(text)
+                sources.append(part.source)
             else:
                 out.append(text)
         text = "".join(out)
         limit = env.limits.max_output_length
         if len(text) > limit:
             errors.append(XError(f"template output is longer than the limit of {limit} characters"))
+            sources.append(self.source)
             text = text[:limit]
-        return TemplateResult(text, errors)
+        return TemplateResult(text, errors, sources)
 
     def value(self, context: XObject, env: Environment) -> XValue:
         """The typed value of a single-expression template, else its rendered text.

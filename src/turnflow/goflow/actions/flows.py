@@ -1,0 +1,31 @@
+"""Actions that move between flows: enter_flow (sub-flows)."""
+
+from __future__ import annotations
+
+from ...core.runtime import Runtime
+from ...core.session import COMPLETED
+from .base import BaseAction
+
+
+class EnterFlow(BaseAction):
+    type = "enter_flow"
+    required = ("flow",)
+
+    def execute(self, rt: Runtime) -> None:
+        run = rt.run
+        assert run is not None
+        ref = self.data["flow"]
+        flow = rt.assets.flow(ref.get("uuid", "")) if rt.assets is not None else None
+        if flow is None:
+            rt.error(f"missing dependency: flow[uuid={ref.get('uuid')},name={ref.get('name')}]")
+            return
+        engine = rt.services["engine"]
+        terminal = bool(self.data.get("terminal"))
+        if terminal:
+            # the parent ends here and the child takes its place
+            run.status = COMPLETED
+            run.exited_on = rt.now()
+            rt.session.remove(run)
+            rt.new_event("run_ended", run_uuid=run.uuid, flow=run.flow.ref, status=COMPLETED)
+        child = engine.loop.start_run(rt, flow, parent=None if terminal else run)
+        rt.pushed = child

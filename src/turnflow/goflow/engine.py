@@ -1,0 +1,290 @@
+"""Running goflow flows: start a session from a trigger, resume it with input.
+
+goflow's conversation policy is simple: a message, a timeout or an expiration resumes the
+waiting run. The node-by-node work is the core :class:`~turnflow.core.engine.FlowLoop`; this
+module supplies goflow's context (``@contact``, ``@results``, ``@input`` ...), routers, waits
+and the trigger and resume formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.engine import EngineError, FlowLoop, Sprint
+from ..core.events import EventFactory
+from ..core.runtime import Limits, Runtime
+from ..core.session import WAITING, Run, Session
+from ..expressions import Environment, Lazy, XObject, from_python
+from ..expressions.values import XValue
+from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource, format_rfc3339_nano
+from .context import contact_context, parse_iso_datetime, urns_context
+from .routing import begin_wait, route
+
+
+@dataclass
+class Services:
+    """Outside services actions use; tests inject doubles (see turnflow.testing)."""
+
+    http: Any = None  # webhooks: an object with request(method, url, headers, body) -> response
+    email: Any = None
+    airtime: Any = None
+    tickets: Any = None
+    llm: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class GoflowEngine:
+    """Runs goflow flows from an asset bundle."""
+
+    def __init__(
+        self,
+        assets: Any,
+        env: Environment | None = None,
+        *,
+        clock: Clock | None = None,
+        uuids: UUIDSource | None = None,
+        services: Services | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        self.assets = assets
+        self.env = env or Environment()
+        self.clock = clock or SystemClock()
+        self.uuids = uuids or RandomUUIDs(self.clock)
+        self.services = services or Services()
+        self.limits = limits or Limits()
+        self.loop = FlowLoop(route, begin_wait)
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def start(self, contact: Any, trigger: dict[str, Any]) -> tuple[Session, Sprint]:
+        flow_ref = trigger.get("flow") or {}
+        flow = self.assets.flow(flow_ref.get("uuid", ""))
+        if flow is None:
+            raise EngineError(f"trigger flow {flow_ref.get('uuid')!r} is not in the assets")
+        session = Session(
+            uuid=self.uuids.new_v7(),
+            type=flow.type,
+            created_on=self.clock.now_time(),
+            trigger=trigger,
+            contact=contact,
+        )
+        self.uuids.new_v4()  # the sprint's UUID, as goflow draws it
+        rt = self._runtime(session)
+        if trigger.get("type") == "msg" and trigger.get("event"):
+            session.input = self._input_from_event(trigger["event"])
+        self.loop.start_run(rt, flow)
+        self.loop.run_until_wait(rt)
+        return session, self._finish(rt)
+
+    def resume(self, session: Session, resume: dict[str, Any]) -> Sprint:
+        if session.status != WAITING or session.top is None:
+            raise EngineError(f"session {session.uuid} is not waiting (status {session.status})")
+        rt = self._runtime(session)
+        kind = resume.get("type")
+        run = session.top
+        if kind == "msg":
+            session.input = self._input_from_event(resume.get("event") or {})
+            run.had_input = True
+        elif kind == "wait_timeout":
+            rt.services["_resume"] = resume
+        elif kind == "wait_expiration":
+            self.loop.expire_top(rt)
+            return self._finish(rt)
+        elif kind == "dial":
+            rt.services["_resume"] = resume
+        else:
+            raise EngineError(f"unknown resume type {kind!r}")
+        self.loop.run_until_wait(rt, resume_top=True)
+        return self._finish(rt)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _runtime(self, session: Session) -> Runtime:
+        session.sprints += 1
+        return Runtime(
+            session=session,
+            env=self.env,
+            clock=self.clock,
+            uuids=self.uuids,
+            events=EventFactory(self.uuids, self.clock),
+            context_builder=self.context,
+            services={"engine": self, "http": self.services.http, "email": self.services.email},
+            limits=self.limits,
+            assets=self.assets,
+        )
+
+    def _finish(self, rt: Runtime) -> Sprint:
+        now = rt.now()
+        for run in rt.session.stack:
+            run.modified_on = now
+        return Sprint(events=rt.emitted, segments=[_segment_json(s) for s in rt.segments])
+
+    def _input_from_event(self, event: dict[str, Any]) -> dict[str, Any]:
+        msg = dict(event.get("msg") or {})
+        channel = msg.get("channel")
+        if channel and hasattr(self.assets, "channel"):
+            known = self.assets.channel(channel.get("uuid"))
+            if known is not None:
+                channel = {"uuid": known["uuid"], "name": known["name"]}
+        data: dict[str, Any] = {"type": "msg", "uuid": event.get("uuid")}
+        for key in ("urn", "text", "attachments", "external_id"):
+            if msg.get(key):
+                data[key] = msg[key]
+        if channel:
+            data["channel"] = channel
+        data["created_on"] = event.get("created_on")
+        return data
+
+    # -- the template context -----------------------------------------------------------------
+
+    def context(self, rt: Runtime) -> XObject:
+        """The root of ``@...`` for the run being advanced; everything is built lazily."""
+        session = rt.session
+        run = rt.run
+        contact = session.contact
+        fields = getattr(self.assets, "fields", [])
+        redact = rt.env.redaction_policy == "urns"
+
+        def contact_obj() -> XValue:
+            if hasattr(contact, "context"):
+                return contact.context(rt.env, fields, redact)
+            return contact_context(contact, fields, redact) if contact else None
+
+        def fields_obj() -> XValue:
+            obj = contact_obj()
+            return obj.get("fields") if isinstance(obj, XObject) else None
+
+        def urns_obj() -> XValue:
+            urns = getattr(contact, "urns", None) if not isinstance(contact, dict) else contact.get("urns")
+            return urns_context([str(u) for u in urns or []], redact)
+
+        props: dict[str, Any] = {
+            "contact": Lazy(contact_obj),
+            "fields": Lazy(fields_obj),
+            "urns": Lazy(urns_obj),
+            "results": Lazy(lambda: results_context(run) if run else XObject()),
+            "locals": Lazy(lambda: from_python(run.locals) if run else XObject()),
+            "run": Lazy(lambda: run_context(run, contact_obj) if run else None),
+            "child": Lazy(lambda: _child_context(session, run, contact_obj)),
+            "parent": Lazy(lambda: run_context(run.parent, contact_obj) if run and run.parent else None),
+            "input": Lazy(lambda: input_context(session.input)),
+            "trigger": Lazy(lambda: trigger_context(session.trigger)),
+            "resume": None,
+            "webhook": Lazy(lambda: from_python(run.webhook) if run and run.webhook is not None else None),
+            "node": Lazy(lambda: _node_context(run)),
+            "globals": Lazy(lambda: _globals_context(self.assets)),
+            "ticket": None,
+            "legacy_extra": Lazy(lambda: _legacy_extra(run)),
+        }
+        return XObject(props)
+
+
+def _segment_json(segment: dict[str, Any]) -> dict[str, Any]:
+    data = dict(segment)
+    data["time"] = format_rfc3339_nano(segment["time"]) if segment.get("time") is not None else None
+    if data.get("operand") is None:
+        data.pop("operand", None)
+    return data
+
+
+def result_context(result: dict[str, Any]) -> XObject:
+    value = result.get("value")
+    props = {
+        "name": result.get("name"),
+        "value": value,
+        "category": result.get("category"),
+        "category_localized": result.get("category_localized") or result.get("category"),
+        "input": result.get("input"),
+        "extra": from_python(result.get("extra")),
+        "node_uuid": result.get("node_uuid"),
+        "created_on": Lazy(lambda: parse_iso_datetime(result["created_on"])) if result.get("created_on") else None,
+        "values": [value],
+        "categories": [result.get("category")],
+        "categories_localized": [result.get("category_localized") or result.get("category")],
+    }
+    return XObject(props, default=value)
+
+
+def results_context(run: Run) -> XObject:
+    return XObject({key: Lazy(lambda r=result: result_context(r)) for key, result in run.results.items()})
+
+
+def run_context(run: Run, contact_obj: Any) -> XObject:
+    return XObject(
+        {
+            "uuid": run.uuid,
+            "contact": Lazy(contact_obj),
+            "flow": XObject({"uuid": run.flow.uuid, "name": run.flow.name, "revision": str(run.flow.revision)}, default=run.flow.name),
+            "status": run.status,
+            "results": Lazy(lambda: results_context(run)),
+            "created_on": Lazy(lambda: run.created_on.to_datetime()),
+            "exited_on": Lazy(lambda: run.exited_on.to_datetime() if run.exited_on else None),
+        }
+    )
+
+
+def _child_context(session: Session, run: Run | None, contact_obj: Any) -> XValue:
+    if run is None:
+        return None
+    children = [r for r in session.runs if r.parent is run]
+    if not children:
+        return None
+    child = children[-1]
+    obj = run_context(child, contact_obj)
+    obj.set("run", run_context(child, contact_obj))
+    obj.set("fields", Lazy(lambda: contact_obj().get("fields") if contact_obj() else None))
+    return obj
+
+
+def input_context(data: dict[str, Any] | None) -> XValue:
+    if not data:
+        return None
+    attachments = list(data.get("attachments") or [])
+    text = data.get("text") or ""
+    default = "\n".join([text] + [a.split(":", 1)[1] if ":" in a else a for a in attachments])
+    channel = data.get("channel")
+    return XObject(
+        {
+            "uuid": data.get("uuid"),
+            "type": data.get("type"),
+            "channel": XObject(channel, default=channel.get("name")) if channel else None,
+            "urn": data.get("urn"),
+            "text": text,
+            "attachments": attachments,
+            "external_id": data.get("external_id"),
+            "created_on": Lazy(lambda: parse_iso_datetime(data["created_on"])) if data.get("created_on") else None,
+        },
+        default=default,
+    )
+
+
+def trigger_context(trigger: dict[str, Any]) -> XObject:
+    return XObject(
+        {
+            "type": trigger.get("type"),
+            "params": from_python(trigger.get("params") or {}),
+            "keyword": (trigger.get("keyword_match") or {}).get("keyword"),
+            "user": None,
+            "origin": None,
+            "ticket": None,
+            "campaign": None,
+        }
+    )
+
+
+def _node_context(run: Run | None) -> XValue:
+    if run is None or not run.path:
+        return None
+    node_uuid = run.path[-1].node_uuid
+    visits = sum(1 for step in run.path if step.node_uuid == node_uuid)
+    return XObject({"uuid": node_uuid, "visit_count": from_python(visits)})
+
+
+def _globals_context(assets: Any) -> XObject:
+    values = {g["key"]: g.get("value") for g in getattr(assets, "globals", []) or []}
+    return XObject(values)
+
+
+def _legacy_extra(run: Run | None) -> XValue:
+    return XObject() if run is None else from_python(run.webhook.get("json") if isinstance(run.webhook, dict) else {})

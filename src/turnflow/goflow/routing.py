@@ -1,0 +1,185 @@
+"""goflow's routers (switch, random) and waits (msg, dial), as hooks for the core flow loop."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from ..core.engine import WAIT, Waiting
+from ..core.graph import Category, Node, Router
+from ..core.runtime import Runtime
+from ..core.session import Run
+from ..expressions import XError, XObject, compile_template, render_text, to_text
+from ..expressions.cases import CASE_TESTS
+from ..expressions.values import to_json
+from ..generators import decimal_from_float
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def snakify(name: str) -> str:
+    """Result names become keys: "Favorite Color" -> "favorite_color"."""
+    return _NON_WORD.sub("_", name.strip().lower()).strip("_")
+
+
+def localized_list(rt: Runtime, run: Run, item_uuid: str, key: str, default: list[str]) -> list[str]:
+    language = getattr(rt.session.contact, "language", None)
+    if language and language in (rt.env.allowed_languages or (language,)):
+        found = run.flow.localized(language, item_uuid, key)
+        if found is not None:
+            return found
+    return default
+
+
+def route(rt: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiting | None:
+    """Pick the category for a node's router, or say that it must wait first."""
+    router = node.router
+    if router is None:
+        return None
+    if router.wait is not None and arriving:
+        return WAIT
+    resume = rt.services.pop("_resume", None)
+    if router.wait is not None and resume is not None and resume.get("type") == "wait_timeout":
+        timeout = router.wait.timeout
+        if timeout is not None:
+            category = router.category(timeout.category_uuid)
+            _save_result(rt, run, node, router, category, None, None, None)
+            return category
+    if router.type == "random":
+        return _route_random(rt, run, node, router)
+    return _route_switch(rt, run, node, router)
+
+
+def _route_random(rt: Runtime, run: Run, node: Node, router: Router) -> Category | None:
+    number = rt.env.random.float64()
+    category = router.categories[int(number * len(router.categories))]
+    rt.operand = str(decimal_from_float(number))
+    _save_result(rt, run, node, router, category, rt.operand, None, None)
+    return category
+
+
+def _route_switch(rt: Runtime, run: Run, node: Node, router: Router) -> Category | None:
+    context = rt.context()
+    operand: Any = None
+    if router.operand:
+        operand = compile_template(router.operand).value(context, rt.env)
+        if isinstance(operand, XError):
+            rt.error(f"Error evaluating expression: {operand.message}", code="expression", extra={"expression": router.operand})
+            operand = None
+    operand_text = render_text(operand) if not isinstance(operand, XError) else ""
+    rt.operand = operand_text
+    for case in router.cases:
+        test = CASE_TESTS.get(case.type)
+        if test is None:
+            rt.error(f"unknown case test '{case.type}'")
+            continue
+        arguments = localized_list(rt, run, case.uuid, "arguments", list(case.arguments))
+        args = [rt.evaluate(arg, context) for arg in arguments]
+        result = test.call(rt.env, [operand, *args])
+        if isinstance(result, XError):
+            rt.error(f"Error evaluating expression: {result.message}", code="expression")
+            continue
+        if isinstance(result, XObject) and result.has_default and result.default is True:
+            match = result.get("match")
+            extra = result.get("extra")
+            category = router.category(case.category_uuid)
+            _save_result(rt, run, node, router, category, render_text(match), extra, operand_text)
+            return category
+        if result is True:
+            category = router.category(case.category_uuid)
+            _save_result(rt, run, node, router, category, operand_text, None, operand_text)
+            return category
+    category = router.category(router.default_category_uuid)
+    _save_result(rt, run, node, router, category, operand_text, None, operand_text)
+    return category
+
+
+def _input_text(rt: Runtime) -> str | None:
+    data = rt.session.input
+    if not data:
+        return None
+    parts = [data.get("text") or ""]
+    parts += [a.split(":", 1)[1] if ":" in a else a for a in data.get("attachments", [])]
+    return "\n".join(p for p in parts if p) if any(parts) else ""
+
+
+def _save_result(
+    rt: Runtime, run: Run, node: Node, router: Router, category: Category | None,
+    value: str | None, extra: Any, operand: str | None,
+) -> None:  # fmt: skip
+    if not router.result_name or category is None:
+        return
+    key = snakify(router.result_name)
+    localized = localized_list(rt, run, category.uuid, "name", [category.name])
+    result: dict[str, Any] = {
+        "name": router.result_name,
+        "value": value if value is not None else "",
+        "category": category.name,
+        "node_uuid": node.uuid,
+        "created_on": None,
+    }
+    if localized and localized[0] != category.name:
+        result["category_localized"] = localized[0]
+    if router.wait is not None and rt.session.input is not None:
+        result["input"] = _input_text(rt)
+    elif operand is not None and router.wait is None:
+        result["input"] = operand
+    if extra is not None:
+        extra_json = to_json(rt.env, extra)
+        if isinstance(extra_json, str):
+            import json
+
+            result["extra"] = json.loads(extra_json)
+    save_result(rt, run, key, result)
+
+
+def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any]) -> None:
+    """Store a result on the run and emit run_result_changed (shared with set_run_result)."""
+    from ..generators import format_rfc3339_nano
+
+    previous = run.results.get(key)
+    result["created_on"] = format_rfc3339_nano(rt.now())
+    run.results[key] = {k: v for k, v in result.items() if v is not None}
+    fields: dict[str, Any] = {"name": result["name"], "value": result.get("value", ""), "category": result.get("category") or None}
+    if result.get("category_localized"):
+        fields["category_localized"] = result["category_localized"]
+    if result.get("extra") is not None:
+        fields["extra"] = result["extra"]
+    if previous is not None:
+        fields["previous"] = {"value": previous.get("value"), "category": previous.get("category") or None}
+        fields["previous"] = {k: v for k, v in fields["previous"].items() if v is not None}
+    rt.new_event("run_result_changed", **fields)
+
+
+def begin_wait(rt: Runtime, run: Run, node: Node) -> None:
+    wait = node.router.wait if node.router else None
+    if wait is None:
+        return
+    from ..generators import format_rfc3339_nano
+
+    expires = rt.now().add(run.flow.expire_after_minutes * 60 * 1_000_000_000)
+    run.expires_on = expires
+    if wait.type == "dial":
+        phone = rt.evaluate(wait.phone or "")
+        rt.new_event(
+            "dial_wait",
+            urn=f"tel:{phone}",
+            dial_limit_seconds=wait.dial_limit_seconds,
+            call_limit_seconds=wait.call_limit_seconds,
+            expires_on=format_rfc3339_nano(expires),
+        )
+        return
+    rt.new_event(
+        "msg_wait",
+        timeout_seconds=wait.timeout.seconds if wait.timeout else None,
+        expires_on=format_rfc3339_nano(expires),
+        hint=wait.hint,
+    )
+
+
+def decimal_text(value: Decimal) -> str:
+    return render_text(value)
+
+
+__all__ = ["begin_wait", "route", "save_result", "snakify", "to_text"]

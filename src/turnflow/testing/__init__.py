@@ -1,0 +1,1 @@
+"""Conversation test runners (goflow's runner-test format for now)."""

@@ -1,0 +1,143 @@
+"""goflow's runner-test format: ``NAME.json`` holds assets, ``NAME.test*.json`` a conversation.
+
+A test gives a contact, a trigger and resumes; ``outputs`` holds, per sprint, the session
+JSON, the events and the path segments goflow produced. turnflow runs the same conversation
+with goflow's test clock, seeded UUIDs and seeded random, and compares:
+
+* canonical mode (default): every UUID and timestamp is replaced by the order in which it
+  first appears, so identity links and ordering are checked but not goflow's exact call
+  order of the clock and the UUID generator;
+* exact mode: byte for byte (after parsing the JSON, so key order doesn't matter).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..expressions import Environment
+from ..generators import SeededRandom, SeededUUIDs, SequentialClock
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+@dataclass
+class RunnerResult:
+    name: str
+    passed: bool
+    message: str = ""
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def find_runner_tests(path: Path) -> list[Path]:
+    """Runner test files under a path (a file or a directory)."""
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*.json") if ".test" in p.name and _assets_for(p).exists())
+
+
+def _assets_for(test_file: Path) -> Path:
+    return test_file.with_name(test_file.name.split(".", 1)[0] + ".json")
+
+
+def canonical(data: Any) -> Any:
+    """Replace UUIDs and timestamps with ``uuid#N`` / ``time#N`` by first appearance."""
+    seen: dict[str, str] = {}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in sorted(value.items())}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, str):
+            if _UUID.match(value):
+                return seen.setdefault(value, f"uuid#{sum(1 for v in seen.values() if v.startswith('uuid'))+1}")
+            if _TIME.match(value):
+                return seen.setdefault(value, f"time#{sum(1 for v in seen.values() if v.startswith('time'))+1}")
+        return value
+
+    return walk(data)
+
+
+def _environment(data: dict[str, Any] | None) -> Environment:
+    from zoneinfo import ZoneInfo
+
+    env = Environment(default_country="US", random=SeededRandom(123456))
+    if data:
+        if data.get("date_format"):
+            env.date_format = data["date_format"]
+        if data.get("time_format"):
+            env.time_format = data["time_format"]
+        if data.get("timezone"):
+            env.timezone = ZoneInfo(data["timezone"])
+        if data.get("allowed_languages"):
+            env.allowed_languages = tuple(data["allowed_languages"])
+        if data.get("default_country"):
+            env.default_country = data["default_country"]
+        if data.get("redaction_policy"):
+            env.redaction_policy = data["redaction_policy"]
+    return env
+
+
+def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
+    """Run one runner test; never raises for a failing or broken test."""
+    from ..goflow.assets import Assets
+    from ..goflow.engine import GoflowEngine
+
+    name = test_file.name.removesuffix(".json")
+    try:
+        spec = json.loads(test_file.read_text())
+        assets = Assets.from_file(_assets_for(test_file))
+        clock = SequentialClock()
+        env = _environment(spec.get("environment"))
+        env.now = clock.now
+        engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(123456, clock))
+        contact = _contact(spec["contact"], assets, env)
+        outputs: list[dict[str, Any]] = []
+        session, sprint = engine.start(contact, spec["trigger"])
+        outputs.append(_output(session, sprint))
+        for resume in spec.get("resumes", []):
+            sprint = engine.resume(session, resume)
+            outputs.append(_output(session, sprint))
+    except Exception as exc:  # a crash is a failure of that test, reported as such
+        return RunnerResult(name, False, f"crashed: {type(exc).__name__}: {exc}")
+    expected = spec.get("outputs", [])
+    message = compare_outputs(expected, outputs, exact)
+    return RunnerResult(name, not message, message, outputs)
+
+
+def _contact(data: dict[str, Any], assets: Any, env: Environment) -> Any:
+    try:
+        from ..goflow.contact import Contact
+    except ImportError:
+        return data
+    return Contact.from_json(data, assets=assets, env=env)
+
+
+def _output(session: Any, sprint: Any) -> dict[str, Any]:
+    # JSON round trip: what is compared is what would be stored
+    return json.loads(json.dumps({"session": session.to_json(), "events": sprint.events, "segments": sprint.segments}))
+
+
+def compare_outputs(expected: list[dict[str, Any]], actual: list[dict[str, Any]], exact: bool) -> str:
+    """'' if they match, else a readable diff of the first differing sprint."""
+    if len(expected) != len(actual):
+        return f"expected {len(expected)} sprints, got {len(actual)}"
+    norm = (lambda x: x) if exact else canonical
+    whole_expected = norm([{k: o.get(k) for k in ("session", "events", "segments")} for o in expected])
+    whole_actual = norm([{k: o.get(k) for k in ("session", "events", "segments")} for o in actual])
+    for index, (want, got) in enumerate(zip(whole_expected, whole_actual, strict=True)):
+        for part in ("events", "segments", "session"):
+            if want[part] != got[part]:
+                diff = difflib.unified_diff(
+                    json.dumps(want[part], indent=1, sort_keys=True).splitlines(),
+                    json.dumps(got[part], indent=1, sort_keys=True).splitlines(),
+                    f"expected sprint {index + 1} {part}", f"actual sprint {index + 1} {part}", lineterm="", n=2,
+                )
+                return "\n".join(list(diff)[:60])
+    return ""
