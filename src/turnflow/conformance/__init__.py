@@ -34,9 +34,10 @@ DataSet = Callable[[Path], DataSetResult]
 
 
 def goflow_data_sets() -> list[DataSet]:
+    from .goflow_events import run_events
     from .goflow_excellent import run_excellent_examples
 
-    return [run_excellent_examples]
+    return [run_excellent_examples, run_events]
 
 
 SUITES: dict[str, Callable[[], list[DataSet]]] = {"goflow": goflow_data_sets}
