@@ -12,7 +12,6 @@ import pytest
 
 from turnflow.expressions.cases import CASE_TESTS
 from turnflow.expressions.cases import date_tests as date_module
-from turnflow.expressions.cases.text_tests import go_regex
 from turnflow.expressions.environment import Environment
 from turnflow.expressions.locations import DISTRICT, STATE, WARD, LocationHierarchy
 from turnflow.expressions.values import XError, XObject, from_python, render_text
@@ -180,12 +179,6 @@ def test_has_pattern(env: Environment) -> None:
     assert _pattern_extra(optional) == {"0": "ab", "1": ""}
     error = call(env, "has_pattern", "<html>x</html>", "[")
     assert type(error) is XError and "valid regular expression" in error.message
-
-
-def test_go_regex_translation() -> None:
-    assert go_regex(r"[\d\w]+\s") == r"[0-90-9A-Za-z_]+(?a:\s)"
-    assert go_regex(r"\\d") == r"\\d"
-    assert go_regex(r"[^\]\d]") == r"[^\]0-9]"
 
 
 NUMBER_CASES = [
@@ -381,11 +374,6 @@ def test_session_asset_locations() -> None:
     assert hierarchy.find_fuzzy("Gisozi", WARD)[0].path == "Rwanda > Kigali City > Gasabo > Gisozi"
 
 
-needs_fill = pytest.mark.skipif(
-    not date_module._HAS_FILL, reason="dates.parse_datetime_text(fill_time=...) not there yet"
-)
-
-
 def _kgl(*parts: int) -> dt.datetime:
     return dt.datetime(*parts, tzinfo=KIGALI)
 
@@ -414,7 +402,6 @@ DATE_CASES = [
 ]  # fmt: skip
 
 
-@needs_fill
 @pytest.mark.parametrize(("name", "args", "expected"), DATE_CASES)
 def test_date_cases(env: Environment, name: str, args: list, expected) -> None:
     check(call(env, name, *args), expected)

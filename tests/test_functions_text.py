@@ -6,7 +6,6 @@ import pytest
 
 from turnflow.expressions.environment import Environment, Limits
 from turnflow.expressions.functions import FUNCTIONS
-from turnflow.expressions.functions.text import compile_go_regex, translate_go_regex
 from turnflow.expressions.values import XError, from_python
 
 ENV = Environment()
@@ -175,11 +174,3 @@ def test_repeat_respects_output_limit():
     assert call("repeat", "ab", 5, env=env) == "ababababab"
     assert type(call("repeat", "ab", 6, env=env)) is XError
     assert type(call("replace", "aaaa", "a", "xxxxx", env=env)) is XError
-
-
-def test_regex_translation():
-    assert translate_go_regex(r"[\w-]") == "[0-9A-Za-z_-]"
-    assert translate_go_regex(r"\Qa.b\E") == r"a\.b"
-    assert translate_go_regex(r"[]a]") == r"[\]a]"
-    assert type(compile_go_regex(r"(a)\1")) is XError
-    assert type(compile_go_regex(r"a\z")) is not XError

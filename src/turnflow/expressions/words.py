@@ -15,6 +15,18 @@ import regex
 # letters/marks/digits/underscore/apostrophe runs, or a single symbol
 _WORD = regex.compile(r"[\p{M}\p{L}\p{N}_']+|\p{S}")
 
+# Go's unicode.IsSpace: ASCII/Latin-1 spaces plus the Unicode White_Space characters
+# (Python's str.strip() also strips \x1c-\x1f, which Go keeps)
+GO_SPACES = (
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def go_trim_space(text: str) -> str:
+    """Go's strings.TrimSpace."""
+    return text.strip(GO_SPACES)
+
 
 def tokenize(text: str) -> list[str]:
     """The words of ``text`` (goflow's ``TokenizeString``)."""

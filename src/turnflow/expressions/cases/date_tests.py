@@ -7,79 +7,64 @@ comparisons look only at the calendar date in the environment's time zone.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import operator
 from collections.abc import Callable
 
 from ..dates import parse_datetime_text
 from ..environment import Environment
+from ..functions.args import convert_all
 from ..values import XError, XValue, to_datetime, to_text, to_time
 from .base import case_test, false_result, true_result
-
-_NO_LIMIT = object()
 
 
 def _parse_filled(env: Environment, text: str) -> dt.datetime | None:
     """A datetime in text, taking now's time of day when the text has none."""
-    if _HAS_FILL:
-        return parse_datetime_text(env, text, fill_time=True)
-    # interim until dates.py takes fill_time: treat an exact midnight as "no time given"
-    found = parse_datetime_text(env, text)
-    if found is None or found.timetz().replace(tzinfo=None) != dt.time():
-        return found
-    now = env.now().astimezone(found.tzinfo)
-    return found.replace(
-        hour=now.hour, minute=now.minute, second=now.second, microsecond=now.microsecond
-    )
-
-
-_HAS_FILL = "fill_time" in inspect.signature(parse_datetime_text).parameters
+    return parse_datetime_text(env, text, fill_time=True)
 
 
 def _find_date(
     env: Environment,
     value: XValue,
-    compare: Callable[[dt.date, dt.date], bool],
-    test: XValue = _NO_LIMIT,
+    limits: tuple[XValue, ...],
+    accept: Callable[..., bool],
 ) -> XValue:
+    """A date in the text for which ``accept(date, *limit_dates)`` holds, all compared as
+    calendar dates in the environment's time zone."""
     text = to_text(env, value)
     if type(text) is XError:
         return text
-    limit: dt.datetime | None = None
-    if test is not _NO_LIMIT:
-        limit = to_datetime(env, test)
-        if type(limit) is XError:
-            return limit
+    bounds = convert_all(env, to_datetime, limits)
+    if type(bounds) is XError:
+        return bounds
     found = _parse_filled(env, text)
     if found is None:
         return false_result()
-    found_date = found.astimezone(env.timezone).date()
-    limit_date = limit.astimezone(env.timezone).date() if limit is not None else found_date
-    return true_result(found) if compare(found_date, limit_date) else false_result()
+    local = [when.astimezone(env.timezone).date() for when in (found, *bounds)]
+    return true_result(found) if accept(*local) else false_result()
 
 
-def _any_date(found: dt.date, limit: dt.date) -> bool:
+def _any_date(found: dt.date) -> bool:
     return True
 
 
 @case_test("has_date", 1)
 def has_date(env: Environment, value: XValue) -> XValue:
-    return _find_date(env, value, _any_date)
+    return _find_date(env, value, (), _any_date)
 
 
 @case_test("has_date_lt", 2)
 def has_date_lt(env: Environment, value: XValue, maximum: XValue) -> XValue:
-    return _find_date(env, value, operator.lt, maximum)
+    return _find_date(env, value, (maximum,), operator.lt)
 
 
 @case_test("has_date_eq", 2)
 def has_date_eq(env: Environment, value: XValue, date: XValue) -> XValue:
-    return _find_date(env, value, operator.eq, date)
+    return _find_date(env, value, (date,), operator.eq)
 
 
 @case_test("has_date_gt", 2)
 def has_date_gt(env: Environment, value: XValue, minimum: XValue) -> XValue:
-    return _find_date(env, value, operator.gt, minimum)
+    return _find_date(env, value, (minimum,), operator.gt)
 
 
 @case_test("has_time", 1)

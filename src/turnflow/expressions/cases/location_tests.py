@@ -6,49 +6,52 @@ Without a location hierarchy in the environment (``env.locations`` is None) they
 from __future__ import annotations
 
 from ..environment import Environment
+from ..functions.args import convert_all
 from ..locations import DISTRICT, STATE, WARD, Location, LocationHierarchy
 from ..values import XError, XValue, to_text
 from .base import case_test, false_result, true_result
 
 
-def _hierarchy(env: Environment) -> LocationHierarchy | None:
-    return LocationHierarchy.coerce(env.locations)
-
-
-def _texts(env: Environment, args: tuple[XValue, ...]) -> list[str] | XError:
-    texts = []
-    for arg in args:
-        text = to_text(env, arg)
-        if type(text) is XError:
-            return text
-        texts.append(text)
-    return texts
+def _prepared(
+    env: Environment, args: tuple[XValue, ...]
+) -> tuple[LocationHierarchy, list[str]] | XValue:
+    """The hierarchy and the arguments as text, or the test's result without a lookup:
+    an argument's error, or false when the environment has no hierarchy."""
+    texts = convert_all(env, to_text, args)
+    if type(texts) is XError:
+        return texts
+    hierarchy = LocationHierarchy.coerce(env.locations)
+    if hierarchy is None:
+        return false_result()
+    return hierarchy, texts
 
 
 def _found(location: Location) -> XValue:
     return true_result(location.path)
 
 
+def _only_match(hierarchy: LocationHierarchy, text: str, level: int) -> XValue:
+    """Found anywhere in the hierarchy, as long as it is the only match."""
+    found = hierarchy.find_fuzzy(text, level)
+    return _found(found[0]) if len(found) == 1 else false_result()
+
+
 @case_test("has_state", 1)
 def has_state(env: Environment, value: XValue) -> XValue:
-    text = to_text(env, value)
-    if type(text) is XError:
-        return text
-    hierarchy = _hierarchy(env)
-    if hierarchy is None:
-        return false_result()
+    prepared = _prepared(env, (value,))
+    if type(prepared) is not tuple:
+        return prepared
+    hierarchy, (text,) = prepared
     states = hierarchy.find_fuzzy(text, STATE)
     return _found(states[0]) if states else false_result()
 
 
 @case_test("has_district", 1, 2)
 def has_district(env: Environment, *args: XValue) -> XValue:
-    texts = _texts(env, args)
-    if type(texts) is XError:
-        return texts
-    hierarchy = _hierarchy(env)
-    if hierarchy is None:
-        return false_result()
+    prepared = _prepared(env, args)
+    if type(prepared) is not tuple:
+        return prepared
+    hierarchy, texts = prepared
     text = texts[0]
     state_text = texts[1] if len(texts) > 1 else ""
 
@@ -59,23 +62,17 @@ def has_district(env: Environment, *args: XValue) -> XValue:
             return _found(districts[0])
 
     # with no state given, any district will do as long as it is the only match
-    if not state_text:
-        districts = hierarchy.find_fuzzy(text, DISTRICT)
-        if len(districts) == 1:
-            return _found(districts[0])
-    return false_result()
+    return _only_match(hierarchy, text, DISTRICT) if not state_text else false_result()
 
 
 @case_test("has_ward", 1, 3)
 def has_ward(env: Environment, *args: XValue) -> XValue:
     if len(args) == 2:
         return XError("takes one or three arguments, got 2")
-    texts = _texts(env, args)
-    if type(texts) is XError:
-        return texts
-    hierarchy = _hierarchy(env)
-    if hierarchy is None:
-        return false_result()
+    prepared = _prepared(env, args)
+    if type(prepared) is not tuple:
+        return prepared
+    hierarchy, texts = prepared
     text = texts[0]
     district_text, state_text = (texts[1], texts[2]) if len(texts) == 3 else ("", "")
 
@@ -87,11 +84,7 @@ def has_ward(env: Environment, *args: XValue) -> XValue:
             return _found(ward)
 
     # with no district given, any ward will do as long as it is the only match
-    if not district_text:
-        wards = hierarchy.find_fuzzy(text, WARD)
-        if len(wards) == 1:
-            return _found(wards[0])
-    return false_result()
+    return _only_match(hierarchy, text, WARD) if not district_text else false_result()
 
 
 def _ward_in(

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import regex
 
 from ..environment import Environment
+from ..functions.args import convert_all
 from ..values import XError, XValue, to_number, to_text
 from .base import case_test, false_result, true_result
 
@@ -52,69 +53,65 @@ def parse_fuzzy_decimal(env: Environment, text: str) -> Decimal | None:
         return None
 
 
-def _find_number(env: Environment, text: str, accept: Callable[[Decimal], bool]) -> XValue:
+def _find_number(
+    env: Environment,
+    value: XValue,
+    limits: tuple[XValue, ...],
+    accept: Callable[..., bool],
+) -> XValue:
+    """The first number in the text for which ``accept(number, *limits)`` holds."""
+    text = to_text(env, value)
+    if type(text) is XError:
+        return text
+    bounds = convert_all(env, to_number, limits)
+    if type(bounds) is XError:
+        return bounds
     finder = _number_finder(env.number_grouping, env.number_decimal or ".")
     for found in finder.findall(text):
         number = parse_fuzzy_decimal(env, found)
-        if number is not None and accept(number):
+        if number is not None and accept(number, *bounds):
             return true_result(number)
     return false_result()
 
 
-def _compare(
-    env: Environment, value: XValue, test: XValue, compare: Callable[[Decimal, Decimal], bool]
-) -> XValue:
-    text = to_text(env, value)
-    if type(text) is XError:
-        return text
-    limit = to_number(env, test)
-    if type(limit) is XError:
-        return limit
-    return _find_number(env, text, lambda number: compare(number, limit))
+def _any_number(number: Decimal) -> bool:
+    return True
+
+
+def _between(number: Decimal, low: Decimal, high: Decimal) -> bool:
+    return low <= number <= high
 
 
 @case_test("has_number", 1)
 def has_number(env: Environment, value: XValue) -> XValue:
-    text = to_text(env, value)
-    if type(text) is XError:
-        return text
-    return _find_number(env, text, lambda number: True)
+    return _find_number(env, value, (), _any_number)
 
 
 @case_test("has_number_between", 3)
 def has_number_between(env: Environment, value: XValue, low: XValue, high: XValue) -> XValue:
-    text = to_text(env, value)
-    if type(text) is XError:
-        return text
-    minimum = to_number(env, low)
-    if type(minimum) is XError:
-        return minimum
-    maximum = to_number(env, high)
-    if type(maximum) is XError:
-        return maximum
-    return _find_number(env, text, lambda number: minimum <= number <= maximum)
+    return _find_number(env, value, (low, high), _between)
 
 
 @case_test("has_number_lt", 2)
 def has_number_lt(env: Environment, value: XValue, maximum: XValue) -> XValue:
-    return _compare(env, value, maximum, operator.lt)
+    return _find_number(env, value, (maximum,), operator.lt)
 
 
 @case_test("has_number_lte", 2)
 def has_number_lte(env: Environment, value: XValue, maximum: XValue) -> XValue:
-    return _compare(env, value, maximum, operator.le)
+    return _find_number(env, value, (maximum,), operator.le)
 
 
 @case_test("has_number_eq", 2)
 def has_number_eq(env: Environment, value: XValue, expected: XValue) -> XValue:
-    return _compare(env, value, expected, operator.eq)
+    return _find_number(env, value, (expected,), operator.eq)
 
 
 @case_test("has_number_gte", 2)
 def has_number_gte(env: Environment, value: XValue, minimum: XValue) -> XValue:
-    return _compare(env, value, minimum, operator.ge)
+    return _find_number(env, value, (minimum,), operator.ge)
 
 
 @case_test("has_number_gt", 2)
 def has_number_gt(env: Environment, value: XValue, minimum: XValue) -> XValue:
-    return _compare(env, value, minimum, operator.gt)
+    return _find_number(env, value, (minimum,), operator.gt)

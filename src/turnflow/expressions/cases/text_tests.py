@@ -4,36 +4,16 @@ tests on errors, groups and results (has_error, has_group, has_category, has_int
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 import phonenumbers
 import regex
 
+from .. import goregex
 from ..environment import Environment
+from ..functions.args import convert_all, optional_arg
 from ..values import XError, XObject, XValue, to_array, to_number, to_object, to_text
-from ..words import tokenize
+from ..words import go_trim_space, tokenize
 from .base import case_test, false_result, true_result
-
-# what Go's strings.TrimSpace trims (Python's str.strip() also trims \x1c-\x1f)
-_GO_SPACE = (
-    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-
-
-def go_trim(text: str) -> str:
-    return text.strip(_GO_SPACE)
-
-
-def _two_texts(env: Environment, first: XValue, second: XValue) -> tuple[str, str] | XError:
-    a = to_text(env, first)
-    if type(a) is XError:
-        return a
-    b = to_text(env, second)
-    if type(b) is XError:
-        return b
-    return a, b
-
 
 # -- plain text -------------------------------------------------------------------------------
 
@@ -43,7 +23,7 @@ def has_text(env: Environment, value: XValue) -> XValue:
     text = to_text(env, value)
     if type(text) is XError:
         return text
-    text = go_trim(text)
+    text = go_trim_space(text)
     return true_result(text) if text else false_result()
 
 
@@ -55,7 +35,7 @@ def has_value(env: Environment, value: XValue) -> XValue:
 
 @case_test("has_only_text", 2)
 def has_only_text(env: Environment, text1: XValue, text2: XValue) -> XValue:
-    texts = _two_texts(env, text1, text2)
+    texts = convert_all(env, to_text, (text1, text2))
     if type(texts) is XError:
         return texts
     return true_result(texts[0]) if texts[0] == texts[1] else false_result()
@@ -63,12 +43,12 @@ def has_only_text(env: Environment, text1: XValue, text2: XValue) -> XValue:
 
 @case_test("has_beginning", 2)
 def has_beginning(env: Environment, text: XValue, beginning: XValue) -> XValue:
-    texts = _two_texts(env, text, beginning)
+    texts = convert_all(env, to_text, (text, beginning))
     if type(texts) is XError:
         return texts
     # goflow compares the first len(beginning) *bytes*, case-insensitively
-    hay = go_trim(texts[0]).encode()
-    pin = go_trim(texts[1]).encode()
+    hay = go_trim_space(texts[0]).encode()
+    pin = go_trim_space(texts[1]).encode()
     if not hay or not pin or len(hay) < len(pin):
         return false_result()
     segment = hay[: len(pin)].decode(errors="replace")
@@ -81,13 +61,13 @@ def has_beginning(env: Environment, text: XValue, beginning: XValue) -> XValue:
 
 
 def _word_test(env: Environment, text: XValue, test: XValue, check) -> XValue:
-    texts = _two_texts(env, text, test)
+    texts = convert_all(env, to_text, (text, test))
     if type(texts) is XError:
         return texts
-    hay = go_trim(texts[0])
+    hay = go_trim_space(texts[0])
     original = tokenize(hay)
     lowered = tokenize(hay.lower())
-    pins = tokenize(go_trim(texts[1]).lower())
+    pins = tokenize(go_trim_space(texts[1]).lower())
     if len(original) != len(lowered):  # lower-casing changed the tokens: fall back to pairs
         original = lowered
     return check(original, lowered, pins)
@@ -150,78 +130,17 @@ def has_only_phrase(env: Environment, text: XValue, phrase: XValue) -> XValue:
 
 # -- regular expressions ----------------------------------------------------------------------
 
-# Go's RE2 shorthand classes are ASCII-only, while (?i) still folds all of Unicode
-_ASCII_CLASSES = {
-    "d": ("(?a:\\d)", "0-9"),
-    "w": ("(?a:\\w)", "0-9A-Za-z_"),
-    "s": ("(?a:\\s)", "\\t\\n\\f\\r "),
-    "D": ("(?a:\\D)", None),
-    "W": ("(?a:\\W)", None),
-    "S": ("(?a:\\S)", None),
-    "b": ("(?a:\\b)", None),
-    "B": ("(?a:\\B)", None),
-    "z": ("\\Z", None),
-}
-
-
-def go_regex(pattern: str) -> str:
-    """Rewrite an RE2 pattern so the ``regex`` module matches it as Go does."""
-    out: list[str] = []
-    in_class = False
-    i, n = 0, len(pattern)
-    while i < n:
-        char = pattern[i]
-        if char == "\\" and i + 1 < n:
-            escaped = pattern[i + 1]
-            outside, inside = _ASCII_CLASSES.get(escaped, (None, None))
-            if in_class and inside is not None:
-                out.append(inside)
-            elif not in_class and outside is not None:
-                out.append(outside)
-            else:
-                out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            if char == "]":
-                in_class = False
-        elif char == "[":
-            in_class = True
-            out.append(char)
-            i += 1
-            # a leading ^ and/or ] belong to the class
-            if i < n and pattern[i] == "^":
-                out.append("^")
-                i += 1
-            if i < n and pattern[i] == "]":
-                out.append("\\]")
-                i += 1
-            continue
-        out.append(char)
-        i += 1
-    return "".join(out)
-
-
-@functools.lru_cache(maxsize=256)
-def _compile_pattern(pattern: str) -> regex.Pattern[str] | None:
-    try:
-        return regex.compile("(?mi)" + go_regex(pattern))
-    except (regex.error, ValueError, OverflowError):
-        return None
-
-
 @case_test("has_pattern", 2)
 def has_pattern(env: Environment, text: XValue, pattern: XValue) -> XValue:
-    texts = _two_texts(env, text, pattern)
+    texts = convert_all(env, to_text, (text, pattern))
     if type(texts) is XError:
         return texts
-    compiled = _compile_pattern(go_trim(texts[1]))
+    compiled = goregex.compile_go_regex(go_trim_space(texts[1]))
     if compiled is None:
         return XError("must be called with a valid regular expression")
-    try:
-        match = compiled.search(texts[0], timeout=env.limits.regex_timeout)
-    except TimeoutError:
-        return XError("regular expression took too long to match")
+    match = goregex.search(env, compiled, texts[0], "regular expression took too long to match")
+    if type(match) is XError:
+        return match
     if match is None:
         return false_result()
     groups = [match.group(0), *match.groups()]
@@ -259,7 +178,7 @@ def find_phone_numbers(text: str, country: str) -> list[str]:
 
 
 def parse_phone_number(text: str, country: str) -> str:
-    text = go_trim(text)
+    text = go_trim_space(text)
     try:
         parsed = phonenumbers.parse(text, country.upper() or None)
     except phonenumbers.NumberParseException:
@@ -281,12 +200,9 @@ def has_phone(env: Environment, value: XValue, *args: XValue) -> XValue:
     text = to_text(env, value)
     if type(text) is XError:
         return text
-    if args:
-        country = to_text(env, args[0])
-        if type(country) is XError:
-            return country
-    else:
-        country = env.default_country or ""
+    country = optional_arg(env, args, 0, to_text, env.default_country or "")
+    if type(country) is XError:
+        return country
     numbers = find_phone_numbers(text, country)
     return true_result(numbers[0]) if numbers else false_result()
 
@@ -347,12 +263,9 @@ def has_category(env: Environment, result: XValue, *categories: XValue) -> XValu
     obj = to_object(env, result)
     if type(obj) is XError:
         return obj
-    names = []
-    for category in categories:
-        name = to_text(env, category)
-        if type(name) is XError:
-            return name
-        names.append(name)
+    names = convert_all(env, to_text, categories)
+    if type(names) is XError:
+        return names
     actual = _result_category(obj)
     if actual is None:
         return XError("first argument must be a result")

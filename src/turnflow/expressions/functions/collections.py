@@ -23,8 +23,8 @@ from ..values import (
     to_text,
     type_name,
 )
+from .args import convert_all, integer_arg, unless_null
 from .registry import register
-from .text import integer_arg
 
 if TYPE_CHECKING:
     from ..environment import Environment
@@ -60,19 +60,26 @@ def _object_or_empty(env: Environment, value: XValue) -> XObject | XError:
     return to_object(env, value)
 
 
-def _function(env: Environment, value: XValue) -> XFunction | XError:
-    if type(value) is XError:
-        return value
-    if type(value) is not XFunction:
+def _function_over(env: Environment, source: list | XObject | XError, func: XValue) -> XValue:
+    """The function to call on each item of ``source`` (already converted), or the first error:
+    the source's, then the function's, then too many items."""
+    if type(source) is XError:
+        return source
+    if type(func) is XError:
+        return func
+    if type(func) is not XFunction:
         return XError("requires an function as its second argument")
-    return value
-
-
-def _check_items(env: Environment, count: int) -> XError | None:
     limit = env.limits.max_loop_items
-    if count > limit:
+    if len(source) > limit:
         return XError(f"can't process more than {limit} items")
-    return None
+    return func
+
+
+def _call_each(
+    env: Environment, fn: XFunction, values: list[XValue], extra: tuple[XValue, ...]
+) -> list[XValue] | XError:
+    """``fn(value, *extra)`` for each value in turn, or the first error."""
+    return convert_all(env, lambda env, value: fn.call(env, [value, *extra]), values)
 
 
 # -- constructors and logic ---------------------------------------------------------------------
@@ -154,12 +161,9 @@ def join(env: Environment, items: XValue, separator: XValue) -> XValue:
     sep = to_text(env, separator)
     if type(sep) is XError:
         return sep
-    parts = []
-    for item in values:
-        text = to_text(env, item)
-        if type(text) is XError:
-            return text
-        parts.append(text)
+    parts = convert_all(env, to_text, values)
+    if type(parts) is XError:
+        return parts
     return sep.join(parts)
 
 
@@ -172,11 +176,9 @@ def slice_(env: Environment, items: XValue, start: XValue, end: XValue = None) -
     first = integer_arg(env, start)
     if type(first) is XError:
         return first
-    last = length
-    if end is not None:
-        last = integer_arg(env, end)
-        if type(last) is XError:
-            return last
+    last = unless_null(env, end, integer_arg, length)
+    if type(last) is XError:
+        return last
     # negative indexes count from the end; out of range indexes are clamped
     if first < 0:
         first += length
@@ -259,26 +261,18 @@ def unique(env: Environment, items: XValue) -> XValue:
 
 @register("concat", 2)
 def concat(env: Environment, items1: XValue, items2: XValue) -> XValue:
-    first = to_array(env, items1)
-    if type(first) is XError:
-        return first
-    second = to_array(env, items2)
-    if type(second) is XError:
-        return second
-    return first + second
+    arrays = convert_all(env, to_array, (items1, items2))
+    if type(arrays) is XError:
+        return arrays
+    return arrays[0] + arrays[1]
 
 
 @register("filter", 2)
 def filter_(env: Environment, items: XValue, func: XValue) -> XValue:
     values = to_array(env, items)
-    if type(values) is XError:
-        return values
-    fn = _function(env, func)
+    fn = _function_over(env, values, func)
     if type(fn) is XError:
         return fn
-    too_many = _check_items(env, len(values))
-    if too_many:
-        return too_many
     result = []
     for item in values:
         keep = fn.call(env, [item])
@@ -295,21 +289,10 @@ def filter_(env: Environment, items: XValue, func: XValue) -> XValue:
 @register("foreach", 2, None)
 def foreach(env: Environment, items: XValue, func: XValue, *extra: XValue) -> XValue:
     values = to_array(env, items)
-    if type(values) is XError:
-        return values
-    fn = _function(env, func)
+    fn = _function_over(env, values, func)
     if type(fn) is XError:
         return fn
-    too_many = _check_items(env, len(values))
-    if too_many:
-        return too_many
-    result = []
-    for item in values:
-        mapped = fn.call(env, [item, *extra])
-        if type(mapped) is XError:
-            return mapped
-        result.append(mapped)
-    return result
+    return _call_each(env, fn, values, extra)
 
 
 # -- objects ------------------------------------------------------------------------------------
@@ -318,21 +301,14 @@ def foreach(env: Environment, items: XValue, func: XValue, *extra: XValue) -> XV
 @register("foreach_value", 2, None)
 def foreach_value(env: Environment, obj: XValue, func: XValue, *extra: XValue) -> XValue:
     source = _object_or_empty(env, obj)
-    if type(source) is XError:
-        return source
-    fn = _function(env, func)
+    fn = _function_over(env, source, func)
     if type(fn) is XError:
         return fn
-    too_many = _check_items(env, len(source))
-    if too_many:
-        return too_many
-    result = XObject()
-    for name, value in source.items():
-        mapped = fn.call(env, [value, *extra])
-        if type(mapped) is XError:
-            return mapped
-        result.set(name, mapped)
-    return result
+    items = source.items()
+    mapped = _call_each(env, fn, [value for _, value in items], extra)
+    if type(mapped) is XError:
+        return mapped
+    return XObject({name: value for (name, _), value in zip(items, mapped, strict=True)})
 
 
 @register("keys", 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,16 @@ from ..values import (
     to_datetime,
     to_text,
 )
-from .conversion import date_arg, datetime_arg, time_arg
-from .numbers import checked, integer_arg, number_arg
+from .args import (
+    convert_all,
+    date_arg,
+    datetime_arg,
+    integer_arg,
+    number_arg,
+    optional_arg,
+    time_arg,
+)
+from .numbers import checked
 from .registry import register
 
 if TYPE_CHECKING:
@@ -55,17 +64,13 @@ def _guard(value: dt.datetime | dt.date | None) -> XValue:
 
 @register("parse_datetime", 2, 3)
 def parse_datetime(env: Environment, *args: XValue) -> XValue:
-    text = to_text(env, args[0])
-    if type(text) is XError:
-        return text
-    layout = to_text(env, args[1])
-    if type(layout) is XError:
-        return layout
-    location = env.timezone
-    if len(args) == 3:
-        location = _location(env, args[2])
-        if type(location) is XError:
-            return location
+    texts = convert_all(env, to_text, args[:2])
+    if type(texts) is XError:
+        return texts
+    text, layout = texts
+    location = optional_arg(env, args, 2, _location, env.timezone)
+    if type(location) is XError:
+        return location
     parsed = d.parse_layout_datetime(text, layout, location)
     return XError(parsed) if isinstance(parsed, str) else parsed
 
@@ -85,12 +90,10 @@ def datetime_from_epoch(env: Environment, seconds: XValue) -> XValue:
 
 @register("datetime_diff", 3)
 def datetime_diff(env: Environment, first: XValue, second: XValue, unit: XValue) -> XValue:
-    date1 = datetime_arg(env, first)
-    if type(date1) is XError:
-        return date1
-    date2 = datetime_arg(env, second)
-    if type(date2) is XError:
-        return date2
+    dates = convert_all(env, datetime_arg, (first, second))
+    if type(dates) is XError:
+        return dates
+    date1, date2 = dates
     name = to_text(env, unit)
     if type(name) is XError:
         return name
@@ -210,12 +213,9 @@ def now(env: Environment) -> XValue:
 
 @register("date_from_parts", 3)
 def date_from_parts(env: Environment, year: XValue, month: XValue, day: XValue) -> XValue:
-    parts = []
-    for value in (year, month, day):
-        part = integer_arg(env, value)
-        if type(part) is XError:
-            return part
-        parts.append(part)
+    parts = convert_all(env, integer_arg, (year, month, day))
+    if type(parts) is XError:
+        return parts
     if not 1 <= parts[1] <= 12:
         return XError("invalid value for month, must be 1-12")
     return _guard(d.go_date_only(*parts))
@@ -250,24 +250,18 @@ def today(env: Environment) -> XValue:
 
 @register("parse_time", 2)
 def parse_time(env: Environment, value: XValue, layout: XValue) -> XValue:
-    text = to_text(env, value)
-    if type(text) is XError:
-        return text
-    fmt = to_text(env, layout)
-    if type(fmt) is XError:
-        return fmt
-    parsed = d.parse_layout_time(text, fmt)
+    texts = convert_all(env, to_text, (value, layout))
+    if type(texts) is XError:
+        return texts
+    parsed = d.parse_layout_time(*texts)
     return XError(parsed) if isinstance(parsed, str) else parsed
 
 
 @register("time_from_parts", 3)
 def time_from_parts(env: Environment, hour: XValue, minute: XValue, second: XValue) -> XValue:
-    parts = []
-    for value in (hour, minute, second):
-        part = integer_arg(env, value)
-        if type(part) is XError:
-            return part
-        parts.append(part)
+    parts = convert_all(env, integer_arg, (hour, minute, second))
+    if type(parts) is XError:
+        return parts
     h, m, s = parts
     if not 0 <= h <= 23:
         return XError("invalid value for hour, must be 0-23")
@@ -323,54 +317,38 @@ def format_(env: Environment, value: XValue) -> XValue:
     return format_value(env, value)
 
 
-@register("format_date", 1, 2)
-def format_date(env: Environment, *args: XValue) -> XValue:
-    date = date_arg(env, args[0])
-    if type(date) is XError:
-        return date
-    layout = None
-    if len(args) > 1:
-        layout = to_text(env, args[1])
-        if type(layout) is XError:
-            return layout
+def _formatted(
+    env: Environment,
+    args: tuple[XValue, ...],
+    convert: Callable[[Environment, XValue], XValue],
+    formatter: Callable[..., str],
+) -> XValue:
+    """``formatter(env, value, layout, *location)``: the shared body of the format_* functions."""
+    value = convert(env, args[0])
+    if type(value) is XError:
+        return value
+    layout = optional_arg(env, args, 1, to_text, None)
+    if type(layout) is XError:
+        return layout
+    location = convert_all(env, _location, args[2:])
+    if type(location) is XError:
+        return location
     try:
-        return d.format_date(env, date, layout)
+        return formatter(env, value, layout, *location)
     except d.LayoutError as exc:
         return XError(str(exc))
+
+
+@register("format_date", 1, 2)
+def format_date(env: Environment, *args: XValue) -> XValue:
+    return _formatted(env, args, date_arg, d.format_date)
 
 
 @register("format_datetime", 1, 3)
 def format_datetime(env: Environment, *args: XValue) -> XValue:
-    date = datetime_arg(env, args[0])
-    if type(date) is XError:
-        return date
-    layout = None
-    if len(args) > 1:
-        layout = to_text(env, args[1])
-        if type(layout) is XError:
-            return layout
-    location = None
-    if len(args) > 2:
-        location = _location(env, args[2])
-        if type(location) is XError:
-            return location
-    try:
-        return d.format_datetime(env, date, layout, location)
-    except d.LayoutError as exc:
-        return XError(str(exc))
+    return _formatted(env, args, datetime_arg, d.format_datetime)
 
 
 @register("format_time", 1, 2)
 def format_time(env: Environment, *args: XValue) -> XValue:
-    t = time_arg(env, args[0])
-    if type(t) is XError:
-        return t
-    layout = None
-    if len(args) > 1:
-        layout = to_text(env, args[1])
-        if type(layout) is XError:
-            return layout
-    try:
-        return d.format_time(env, t, layout)
-    except d.LayoutError as exc:
-        return XError(str(exc))
+    return _formatted(env, args, time_arg, d.format_time)

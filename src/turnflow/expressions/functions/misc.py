@@ -9,8 +9,9 @@ import phonenumbers
 import regex
 
 from ..values import XError, XObject, XValue, to_text
+from ..words import go_trim_space
+from .args import convert_all
 from .registry import register
-from .text import go_trim_space
 
 if TYPE_CHECKING:
     from ..environment import Environment
@@ -67,16 +68,20 @@ def format_urn_text(scheme: str, path: str, display: str) -> str:
     return path
 
 
+def _urn_arg(env: Environment, value: XValue) -> URNParts | XError:
+    text = to_text(env, value)
+    if type(text) is XError:
+        return text
+    return parse_urn(text)
+
+
 def _redacting(env: Environment) -> bool:
     return env.redaction_policy == "urns"
 
 
 @register("urn_parts", 1)
 def urn_parts(env: Environment, value: XValue) -> XValue:
-    text = to_text(env, value)
-    if type(text) is XError:
-        return text
-    parts = parse_urn(text)
+    parts = _urn_arg(env, value)
     if type(parts) is XError:
         return parts
     path, display = parts.path, parts.display
@@ -98,10 +103,7 @@ def attachment_parts(env: Environment, value: XValue) -> XValue:
 
 @register("format_urn", 1)
 def format_urn(env: Environment, value: XValue) -> XValue:
-    text = to_text(env, value)
-    if type(text) is XError:
-        return text
-    parts = parse_urn(text)
+    parts = _urn_arg(env, value)
     if type(parts) is XError:
         return parts
     if _redacting(env):
@@ -136,10 +138,7 @@ def prompt(env: Environment, name: XValue, *args: XValue) -> XValue:
         template = DEFAULT_LLM_PROMPTS.get(prompt_name)
     if template is None:
         return XError(f"no prompt with name '{prompt_name}'")
-    values = {}
-    for i, arg in enumerate(args, start=1):
-        text = to_text(env, arg)
-        if type(text) is XError:
-            return text
-        values[f"arg{i}"] = text
-    return render_prompt(template, values)
+    texts = convert_all(env, to_text, args)
+    if type(texts) is XError:
+        return texts
+    return render_prompt(template, {f"arg{i}": text for i, text in enumerate(texts, start=1)})

@@ -3,28 +3,17 @@ rand_between and format_number."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .. import numbers as nums
-from ..values import XError, XValue, describe, to_bool, to_integer, to_number
+from ..values import XError, XValue, describe, to_bool
+from .args import convert_all, integer_arg, number_arg, optional_arg
 from .registry import register
 
 if TYPE_CHECKING:
     from ..environment import Environment
-
-
-def number_arg(env: Environment, value: XValue) -> Decimal | XError:
-    """goflow's ToXNumber: like to_number, but null is an error rather than zero."""
-    if value is None:
-        return XError("unable to convert null to a number")
-    return to_number(env, value)
-
-
-def integer_arg(env: Environment, value: XValue) -> int | XError:
-    if value is None:
-        return XError("unable to convert null to a number")
-    return to_integer(env, value)
 
 
 def checked(number: Decimal) -> Decimal | XError:
@@ -40,51 +29,40 @@ def abs_(env: Environment, value: XValue) -> XValue:
     return abs(number)
 
 
-def _number_and_places(env: Environment, args: tuple[XValue, ...]) -> tuple[Decimal, int] | XError:
+def _rounded(
+    env: Environment, args: tuple[XValue, ...], rounding: Callable[[Decimal, int], Decimal]
+) -> XValue:
     number = number_arg(env, args[0])
     if type(number) is XError:
         return number
-    places = 0
-    if len(args) > 1:
-        places = integer_arg(env, args[1])
-        if type(places) is XError:
-            return places
+    places = optional_arg(env, args, 1, integer_arg, 0)
+    if type(places) is XError:
+        return places
     # bounded as goflow does; beyond this no representable number can change
-    return number, max(-1000, min(1000, places))
+    return checked(rounding(number, max(-1000, min(1000, places))))
 
 
 @register("round", 1, 2)
 def round_(env: Environment, *args: XValue) -> XValue:
-    parsed = _number_and_places(env, args)
-    if type(parsed) is XError:
-        return parsed
-    return checked(nums.round_half_up(*parsed))
+    return _rounded(env, args, nums.round_half_up)
 
 
 @register("round_up", 1, 2)
 def round_up(env: Environment, *args: XValue) -> XValue:
-    parsed = _number_and_places(env, args)
-    if type(parsed) is XError:
-        return parsed
-    return checked(nums.round_up(*parsed))
+    return _rounded(env, args, nums.round_up)
 
 
 @register("round_down", 1, 2)
 def round_down(env: Environment, *args: XValue) -> XValue:
-    parsed = _number_and_places(env, args)
-    if type(parsed) is XError:
-        return parsed
-    return checked(nums.round_down(*parsed))
+    return _rounded(env, args, nums.round_down)
 
 
 def _extreme(env: Environment, values: tuple[XValue, ...], sign: int) -> XValue:
-    best = number_arg(env, values[0])
-    if type(best) is XError:
-        return best
-    for value in values[1:]:
-        number = number_arg(env, value)
-        if type(number) is XError:
-            return number
+    numbers = convert_all(env, number_arg, values)
+    if type(numbers) is XError:
+        return numbers
+    best = numbers[0]
+    for number in numbers[1:]:
         if (number > best) - (number < best) == sign:
             best = number
     return best
@@ -102,23 +80,21 @@ def min_(env: Environment, *values: XValue) -> XValue:
 
 @register("mean", 1, None)
 def mean(env: Environment, *values: XValue) -> XValue:
+    numbers = convert_all(env, number_arg, values)
+    if type(numbers) is XError:
+        return numbers
     total = Decimal(0)
-    for value in values:
-        number = number_arg(env, value)
-        if type(number) is XError:
-            return number
+    for number in numbers:
         total = nums.WIDE.add(total, number)
     return checked(nums.divide(total, Decimal(len(values))))
 
 
 @register("mod", 2)
 def mod(env: Environment, dividend: XValue, divisor: XValue) -> XValue:
-    a = number_arg(env, dividend)
-    if type(a) is XError:
-        return a
-    b = number_arg(env, divisor)
-    if type(b) is XError:
-        return b
+    numbers = convert_all(env, number_arg, (dividend, divisor))
+    if type(numbers) is XError:
+        return numbers
+    a, b = numbers
     if not b:
         return XError("division by zero")
     # remainder of truncated division: takes the sign of the dividend, as in Go
@@ -141,12 +117,10 @@ def rand(env: Environment) -> XValue:
 
 @register("rand_between", 2)
 def rand_between(env: Environment, low: XValue, high: XValue) -> XValue:
-    a = number_arg(env, low)
-    if type(a) is XError:
-        return a
-    b = number_arg(env, high)
-    if type(b) is XError:
-        return b
+    numbers = convert_all(env, number_arg, (low, high))
+    if type(numbers) is XError:
+        return numbers
+    a, b = numbers
     span = nums.WIDE.add(nums.WIDE.subtract(b, a), Decimal(1))
     # goflow scales one float in [0, 1) over the span, rather than drawing an integer
     drawn = nums.WIDE.multiply(nums.from_float(env.random.float64()), span)
@@ -158,16 +132,12 @@ def format_number(env: Environment, *args: XValue) -> XValue:
     number = number_arg(env, args[0])
     if type(number) is XError:
         return number
-    places = -1
-    if len(args) > 1:
-        places = integer_arg(env, args[1])
-        if type(places) is XError:
-            return places
-        if places < 0 or places > 9:
-            return XError(f"must take 0-9 number of places, got {describe(args[1])}")
-    group = True
-    if len(args) > 2:
-        group = to_bool(env, args[2])
-        if type(group) is XError:
-            return group
+    places = optional_arg(env, args, 1, integer_arg, -1)
+    if type(places) is XError:
+        return places
+    if len(args) > 1 and not 0 <= places <= 9:
+        return XError(f"must take 0-9 number of places, got {describe(args[1])}")
+    group = optional_arg(env, args, 2, to_bool, True)
+    if type(group) is XError:
+        return group
     return nums.format_number(env, number, places, group)

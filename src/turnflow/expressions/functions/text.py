@@ -6,45 +6,18 @@ import html
 import unicodedata
 import urllib.parse
 from decimal import Decimal
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
 
-from ..values import XError, XValue, to_integer, to_text
-from ..words import extract_words, tokenize
+from .. import goregex
+from ..values import XError, XValue, to_text
+from ..words import GO_SPACES, extract_words, go_trim_space, tokenize
+from .args import convert_all, integer_arg, unless_null
 from .registry import register
 
 if TYPE_CHECKING:
     from ..environment import Environment
-
-# Go's unicode.IsSpace: ASCII/Latin-1 spaces plus the Unicode White_Space characters
-GO_SPACES = (
-    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-
-
-def go_trim_space(text: str) -> str:
-    return text.strip(GO_SPACES)
-
-
-def integer_arg(env: Environment, value: XValue) -> int | XError:
-    """An argument as an int; unlike a plain conversion, null is an error here as in goflow."""
-    if value is None:
-        return XError("unable to convert null to a number")
-    return to_integer(env, value)
-
-
-def _text_args(env: Environment, *values: XValue) -> list[str] | XError:
-    texts = []
-    for value in values:
-        text = to_text(env, value)
-        if type(text) is XError:
-            return text
-        texts.append(text)
-    return texts
-
 
 # -- case mapping -----------------------------------------------------------------------------
 # Go maps case one code point at a time (no "ß" -> "SS", no context-dependent sigma), so the
@@ -126,14 +99,14 @@ def char(env: Environment, value: XValue) -> XValue:
 
 @register("split", 1, 2)
 def split(env: Environment, value: XValue, delimiters: XValue = "") -> XValue:
-    texts = _text_args(env, value, delimiters)
+    texts = convert_all(env, to_text, (value, delimiters))
     if type(texts) is XError:
         return texts
     return extract_words(texts[0], texts[1])
 
 
 def _trim(env: Environment, value: XValue, chars: XValue, left: bool, right: bool) -> XValue:
-    texts = _text_args(env, value, chars)
+    texts = convert_all(env, to_text, (value, chars))
     if type(texts) is XError:
         return texts
     text, cutset = texts
@@ -242,7 +215,7 @@ def word_slice(
 
 @register("word_count", 1, 2)
 def word_count(env: Environment, value: XValue, delimiters: XValue = "") -> XValue:
-    texts = _text_args(env, value, delimiters)
+    texts = convert_all(env, to_text, (value, delimiters))
     if type(texts) is XError:
         return texts
     return Decimal(len(extract_words(texts[0], texts[1])))
@@ -296,13 +269,11 @@ def text_slice(
         return first
     if first < 0:
         first += length
-    last = length
-    if end is not None:
-        last = integer_arg(env, end)
-        if type(last) is XError:
-            return last
-        if last < 0:
-            last += length
+    last = unless_null(env, end, integer_arg, length)
+    if type(last) is XError:
+        return last
+    if last < 0:
+        last += length
     first = max(first, 0)
     if first >= last:
         return ""
@@ -325,146 +296,22 @@ def upper(env: Environment, value: XValue) -> XValue:
     return go_upper(text)
 
 
-# -- regular expressions ------------------------------------------------------------------------
-# Patterns are written for Go's RE2. Python's regex module is close, but \w \d \s \b are
-# Unicode-aware there and ASCII-only in RE2, and RE2 has no lookarounds or backreferences.
-
-_ASCII_CLASSES_OUTSIDE = {
-    "w": "[0-9A-Za-z_]",
-    "W": "[^0-9A-Za-z_]",
-    "d": "[0-9]",
-    "D": "[^0-9]",
-    "s": "[\\t\\n\\f\\r ]",
-    "S": "[^\\t\\n\\f\\r ]",
-    "b": "(?:(?<=[0-9A-Za-z_])(?![0-9A-Za-z_])|(?<![0-9A-Za-z_])(?=[0-9A-Za-z_]))",
-    "B": "(?:(?<=[0-9A-Za-z_])(?=[0-9A-Za-z_])|(?<![0-9A-Za-z_])(?![0-9A-Za-z_]))",
-    "z": "\\Z",
-}
-_ASCII_CLASSES_INSIDE = {
-    "w": "0-9A-Za-z_",
-    "W": "\\x00-\\x2f\\x3a-\\x40\\x5b-\\x5e\\x60\\x7b-\\U0010ffff",
-    "d": "0-9",
-    "D": "\\x00-\\x2f\\x3a-\\U0010ffff",
-    "s": "\\t\\n\\f\\r ",
-    "S": "\\x00-\\x08\\x0b\\x0e-\\x1f\\x21-\\U0010ffff",
-}
-
-
-class _UnsupportedSyntax(Exception):
-    pass
-
-
-def translate_go_regex(pattern: str) -> str:
-    """Rewrite a Go RE2 pattern so Python's regex module matches the same text."""
-    out: list[str] = []
-    i = 0
-    n = len(pattern)
-    in_class = False
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < n:
-            nxt = pattern[i + 1]
-            table = _ASCII_CLASSES_INSIDE if in_class else _ASCII_CLASSES_OUTSIDE
-            if nxt in table:
-                out.append(table[nxt])
-                i += 2
-                continue
-            if nxt in "123456789" or nxt in "ZkgGK":
-                raise _UnsupportedSyntax(f"invalid escape sequence: \\{nxt}")
-            if nxt == "Q":
-                end = pattern.find("\\E", i + 2)
-                literal = pattern[i + 2 :] if end < 0 else pattern[i + 2 : end]
-                out.append(regex.escape(literal))
-                i = n if end < 0 else end + 2
-                continue
-            if nxt == "x" and i + 2 < n and pattern[i + 2] == "{":
-                close = pattern.find("}", i + 3)
-                if close < 0:
-                    raise _UnsupportedSyntax("invalid escape sequence")
-                out.append(f"\\U{int(pattern[i + 3 : close] or 'x', 16):08x}")
-                i = close + 1
-                continue
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            if ch == "]" and not _class_just_opened(out):
-                in_class = False
-            elif ch == "[" and pattern.startswith("[:", i):
-                close = pattern.find(":]", i + 2)
-                if close > 0:
-                    out.append(pattern[i : close + 2])
-                    i = close + 2
-                    continue
-            out.append(ch)
-            i += 1
-            continue
-        if ch == "[":
-            in_class = True
-            out.append(ch)
-            i += 1
-            if i < n and pattern[i] == "^":
-                out.append("^")
-                i += 1
-            if i < n and pattern[i] == "]":
-                out.append("\\]")  # a leading ] is a literal in RE2
-                i += 1
-            continue
-        if ch == "(" and pattern.startswith(("(?=", "(?!", "(?<=", "(?<!", "(?>"), i):
-            raise _UnsupportedSyntax("invalid or unsupported Perl syntax")
-        if ch in "*+?}" and i + 1 < n and pattern[i + 1] == "+":
-            raise _UnsupportedSyntax("invalid nested repetition operator")
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _class_just_opened(out: list[str]) -> bool:
-    return bool(out) and (out[-1] == "[" or (out[-1] == "^" and len(out) > 1 and out[-2] == "["))
-
-
-@lru_cache(maxsize=256)
-def _compile(pattern: str, flags: str) -> regex.Pattern | str:
-    try:
-        prefix = f"(?{flags})" if flags else ""
-        return regex.compile(prefix + translate_go_regex(pattern))
-    except (regex.error, _UnsupportedSyntax, ValueError, OverflowError) as exc:
-        return str(exc)
-
-
-def compile_go_regex(pattern: str, flags: str = "mi") -> regex.Pattern | XError:
-    """Compile a Go-syntax pattern (with goflow's default ``(?mi)`` flags), or an XError."""
-    compiled = _compile(pattern, flags)
-    if isinstance(compiled, str):
-        return XError("invalid regular expression")
-    return compiled
-
-
-def regex_search(
-    env: Environment, compiled: regex.Pattern, text: str
-) -> regex.Match | None | XError:
-    """``compiled.search(text)`` bounded by the environment's regex timeout."""
-    try:
-        return compiled.search(text, timeout=env.limits.regex_timeout)
-    except TimeoutError:
-        return XError("regular expression took too long to evaluate")
+# -- regular expressions (Go RE2 syntax, see goregex) ---------------------------------------
 
 
 @register("regex_match", 2, 3)
 def regex_match(env: Environment, value: XValue, pattern: XValue, group: XValue = None) -> XValue:
-    texts = _text_args(env, value, pattern)
+    texts = convert_all(env, to_text, (value, pattern))
     if type(texts) is XError:
         return texts
     text, source = texts
-    group_number = 0
-    if group is not None:
-        group_number = integer_arg(env, group)
-        if type(group_number) is XError:
-            return group_number
-    compiled = compile_go_regex(source)
-    if type(compiled) is XError:
-        return compiled
-    match = regex_search(env, compiled, text)
+    group_number = unless_null(env, group, integer_arg, 0)
+    if type(group_number) is XError:
+        return group_number
+    compiled = goregex.compile_go_regex(source)
+    if compiled is None:
+        return XError("invalid regular expression")
+    match = goregex.search(env, compiled, text, "regular expression took too long to evaluate")
     if type(match) is XError:
         return match
     groups = [] if match is None else [match.group(0), *match.groups()]
@@ -483,7 +330,7 @@ def text_length(env: Environment, value: XValue) -> XValue:
 
 @register("text_compare", 2)
 def text_compare(env: Environment, value1: XValue, value2: XValue) -> XValue:
-    texts = _text_args(env, value1, value2)
+    texts = convert_all(env, to_text, (value1, value2))
     if type(texts) is XError:
         return texts
     a, b = texts
@@ -510,15 +357,13 @@ def repeat(env: Environment, value: XValue, count: XValue) -> XValue:
 def replace(
     env: Environment, value: XValue, needle: XValue, replacement: XValue, count: XValue = None
 ) -> XValue:
-    texts = _text_args(env, value, needle, replacement)
+    texts = convert_all(env, to_text, (value, needle, replacement))
     if type(texts) is XError:
         return texts
     text, old, new = texts
-    times = -1
-    if count is not None:
-        times = integer_arg(env, count)
-        if type(times) is XError:
-            return times
+    times = unless_null(env, count, integer_arg, -1)
+    if type(times) is XError:
+        return times
     # guard the output size: an empty needle inserts the replacement between every character
     occurrences = text.count(old) if old else len(text) + 1
     if times >= 0:
