@@ -94,6 +94,29 @@ def cmd_test(args: argparse.Namespace) -> int:
     return EXIT_OK if failed == 0 else EXIT_EVAL_ERRORS
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .chat import run_chat
+
+    path = Path(args.flow_file)
+    if not path.is_file():
+        raise TurnflowError(f"no such flow file: {args.flow_file}")
+    contact = None
+    if args.contact:
+        try:
+            contact = json.loads(Path(args.contact).read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise TurnflowError(f"cannot read contact file {args.contact}: {exc}") from None
+    interactive = sys.stdin.isatty()
+
+    def read_line() -> str | None:
+        try:
+            return input("you> ") if interactive else (sys.stdin.readline() or None)
+        except EOFError:
+            return None
+
+    return run_chat(path, read_line, sys.stdout, args.flow, contact, args.events)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="turnflow", description="Run conversational flows.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--country", default="", help="default country code for phone numbers")
     ev.add_argument("--json", action="store_true", help="print the typed value as JSON")
     ev.set_defaults(handler=cmd_eval)
+
+    ch = sub.add_parser("chat", help="talk to a flow in the terminal")
+    ch.add_argument("flow_file", help="a goflow assets file (with \"flows\") or export")
+    ch.add_argument("--flow", help="which flow to start (name or UUID; default: the first)")
+    ch.add_argument("--contact", help="a JSON file with the contact (goflow's contact format)")
+    ch.add_argument("--events", action="store_true", help="print every event")
+    ch.set_defaults(handler=cmd_chat)
 
     te = sub.add_parser("test", help="run conversation tests (goflow runner tests: NAME.json + NAME.test.json)")
     te.add_argument("paths", nargs="+", help="test files or directories to search")

@@ -126,7 +126,9 @@ class FlowLoop:
                 steps += 1
                 if steps > rt.limits.max_steps_per_sprint:
                     raise _Failure(f"reached maximum number of steps per sprint ({rt.limits.max_steps_per_sprint})")
-                run.path.append(Step(node.uuid, rt.now()))
+                arrived_on = rt.now()
+                run.path.append(Step(node.uuid, arrived_on))
+                run.modified_on = arrived_on
                 for action in node.actions:
                     rt.pushed = None
                     action.execute(rt)

@@ -59,7 +59,7 @@ class GoflowEngine:
 
     def start(self, contact: Any, trigger: dict[str, Any]) -> tuple[Session, Sprint]:
         flow_ref = trigger.get("flow") or {}
-        flow = self.assets.flow(flow_ref.get("uuid", ""))
+        flow = self.flow(flow_ref.get("uuid", ""))
         if flow is None:
             raise EngineError(f"trigger flow {flow_ref.get('uuid')!r} is not in the assets")
         session = Session(
@@ -98,6 +98,16 @@ class GoflowEngine:
         self.loop.run_until_wait(rt, resume_top=True)
         return self._finish(rt)
 
+    def flow(self, uuid: str) -> Any:
+        """The flow with this UUID, or None if the assets don't have it (a broken flow
+        raises its read error)."""
+        from .assets import AssetsError
+
+        try:
+            return self.assets.flow(uuid)
+        except AssetsError:
+            return None
+
     # -- internals ----------------------------------------------------------------------------
 
     def _runtime(self, session: Session) -> Runtime:
@@ -115,9 +125,9 @@ class GoflowEngine:
         )
 
     def _finish(self, rt: Runtime) -> Sprint:
-        now = rt.now()
-        for run in rt.session.stack:
-            run.modified_on = now
+        top = rt.session.top
+        if top is not None:
+            top.modified_on = rt.now()
         return Sprint(events=rt.emitted, segments=[_segment_json(s) for s in rt.segments])
 
     def _input_from_event(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -143,7 +153,7 @@ class GoflowEngine:
         session = rt.session
         run = rt.run
         contact = session.contact
-        fields = getattr(self.assets, "fields", [])
+        fields = list(getattr(self.assets, "fields", []) or [])
         redact = rt.env.redaction_policy == "urns"
 
         def contact_obj() -> XValue:
@@ -156,8 +166,10 @@ class GoflowEngine:
             return obj.get("fields") if isinstance(obj, XObject) else None
 
         def urns_obj() -> XValue:
-            urns = getattr(contact, "urns", None) if not isinstance(contact, dict) else contact.get("urns")
-            return urns_context([str(u) for u in urns or []], redact)
+            obj = contact_obj()
+            if isinstance(obj, XObject) and obj.has("urns"):
+                return urns_context([str(u) for u in obj.get("urns") or []], False)
+            return urns_context([], redact)
 
         props: dict[str, Any] = {
             "contact": Lazy(contact_obj),

@@ -96,12 +96,13 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
         clock = SequentialClock()
         env = _environment(spec.get("environment"))
         env.now = clock.now
+        env.locations = assets.location_hierarchy
         engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(123456, clock))
         contact = _contact(spec["contact"], assets, env)
         outputs: list[dict[str, Any]] = []
         session, sprint = engine.start(contact, spec["trigger"])
         outputs.append(_output(session, sprint))
-        for resume in spec.get("resumes", []):
+        for resume in spec.get("resumes") or []:
             sprint = engine.resume(session, resume)
             outputs.append(_output(session, sprint))
     except Exception as exc:  # a crash is a failure of that test, reported as such
@@ -112,11 +113,10 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
 
 
 def _contact(data: dict[str, Any], assets: Any, env: Environment) -> Any:
-    try:
-        from ..goflow.contact import Contact
-    except ImportError:
-        return data
-    return Contact.from_json(data, assets=assets, env=env)
+    from ..goflow.actions.contact import contact_assets_of
+    from ..goflow.contact import Contact
+
+    return Contact.from_json(data, contact_assets_of(assets))
 
 
 def _output(session: Any, sprint: Any) -> dict[str, Any]:

@@ -15,11 +15,11 @@ class EnterFlow(BaseAction):
         run = rt.run
         assert run is not None
         ref = self.data["flow"]
-        flow = rt.assets.flow(ref.get("uuid", "")) if rt.assets is not None else None
+        engine = rt.services["engine"]
+        flow = engine.flow(ref.get("uuid", ""))
         if flow is None:
             rt.error(f"missing dependency: flow[uuid={ref.get('uuid')},name={ref.get('name')}]")
             return
-        engine = rt.services["engine"]
         terminal = bool(self.data.get("terminal"))
         if terminal:
             # the parent ends here and the child takes its place

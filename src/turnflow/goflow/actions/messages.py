@@ -14,9 +14,10 @@ def contact_language(rt: Runtime) -> str | None:
 
 
 def contact_urns(rt: Runtime) -> list[str]:
+    """The contact's URNs as text, channel affinity included (``tel:+1?channel=...``)."""
     contact = rt.session.contact
     urns = contact.get("urns", []) if isinstance(contact, dict) else getattr(contact, "urns", [])
-    return [str(u) for u in urns]
+    return [u.encode() if hasattr(u, "encode") and not isinstance(u, str) else str(u) for u in urns]
 
 
 def _channel_for(rt: Runtime, urn: str) -> dict[str, Any] | None:

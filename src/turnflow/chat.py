@@ -1,0 +1,115 @@
+"""``turnflow chat``: talk to a flow in the terminal.
+
+Bot messages are printed with their quick replies; what you type is the contact's reply.
+Commands: ``/timeout`` fires the wait's timeout, ``/expire`` expires the wait, ``/events``
+turns event printing on or off, ``/results`` shows the run's results, ``/quit`` leaves.
+Reading from a pipe works too, one reply per line, which is how the tests drive it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+from .errors import TurnflowError
+
+DEFAULT_CONTACT = {
+    "uuid": "6f5c3d1e-0000-4000-8000-00000000c0de",
+    "name": "Ryan Lewis",
+    "language": "eng",
+    "status": "active",
+    "timezone": "UTC",
+    "created_on": "2025-01-01T00:00:00Z",
+    "urns": ["tel:+12065551212"],
+    "fields": {},
+}
+
+
+def _print_events(events: Iterable[dict[str, Any]], out: TextIO, show_events: bool) -> None:
+    for event in events:
+        if show_events:
+            print(f"  [{event['type']}] {json.dumps({k: v for k, v in event.items() if k not in ('uuid', 'type', 'created_on')}, ensure_ascii=False)}", file=out)
+        if event["type"] in ("msg_created", "ivr_created"):
+            msg = event["msg"]
+            print(f"bot> {msg.get('text', '')}", file=out)
+            for attachment in msg.get("attachments", []):
+                print(f"     [{attachment}]", file=out)
+            replies = [q["text"] if isinstance(q, dict) else q for q in msg.get("quick_replies", [])]
+            if replies:
+                print("     " + " | ".join(f"[{r}]" for r in replies), file=out)
+        elif event["type"] == "error" and not show_events:
+            print(f"  (error: {event.get('text')})", file=out)
+
+
+def msg_resume(text: str, urn: str) -> dict[str, Any]:
+    return {
+        "type": "msg",
+        "event": {
+            "type": "msg_received",
+            "uuid": str(uuid.uuid4()),
+            "created_on": "2025-01-01T00:00:00Z",
+            "msg": {"text": text, "urn": urn},
+        },
+    }
+
+
+def run_chat(
+    flow_file: Path,
+    read_line: Callable[[], str | None],
+    out: TextIO,
+    flow_name: str | None = None,
+    contact: dict[str, Any] | None = None,
+    show_events: bool = False,
+) -> int:
+    """Run a chat until the flow ends or input runs out; returns the CLI exit code."""
+    from .goflow.assets import Assets
+    from .goflow.engine import GoflowEngine
+    from .testing.goflow_runner import _contact  # the same contact reading as the tests
+
+    assets = Assets.from_file(flow_file)
+    flows = assets.flow_refs() if hasattr(assets, "flow_refs") else [{"uuid": f["uuid"], "name": f["name"]} for f in assets.data["flows"]]
+    if not flows:
+        raise TurnflowError(f"{flow_file}: no flows in this file")
+    ref = flows[0]
+    if flow_name:
+        matches = [f for f in flows if f["name"].lower() == flow_name.lower() or f["uuid"] == flow_name]
+        if not matches:
+            raise TurnflowError(f"{flow_file}: no flow named {flow_name!r} (flows: {', '.join(f['name'] for f in flows)})")
+        ref = matches[0]
+    engine = GoflowEngine(assets)
+    engine.env.default_country = engine.env.default_country or "US"
+    contact_data = contact or DEFAULT_CONTACT
+    contact_obj = _contact(contact_data, assets, engine.env)
+    urn = (contact_data.get("urns") or ["tel:+12065551212"])[0]
+    print(f"Chatting with flow '{ref['name']}' as {contact_data.get('name')} ({urn}). /quit to leave.", file=out)
+    session, sprint = engine.start(contact_obj, {"type": "manual", "flow": {"uuid": ref["uuid"], "name": ref["name"]}, "triggered_on": "2025-01-01T00:00:00Z"})
+    _print_events(sprint.events, out, show_events)
+    while session.status == "waiting":
+        line = read_line()
+        if line is None or line.strip() == "/quit":
+            print("(left the conversation)", file=out)
+            return 0
+        line = line.rstrip("\n")
+        if line.strip() == "/events":
+            show_events = not show_events
+            print(f"(events {'on' if show_events else 'off'})", file=out)
+            continue
+        if line.strip() == "/results":
+            run = session.top
+            for key, result in (run.results.items() if run else []):
+                print(f"  {key}: {result.get('value')} ({result.get('category')})", file=out)
+            continue
+        if line.strip() == "/timeout":
+            resume: dict[str, Any] = {"type": "wait_timeout", "event": {"type": "wait_timed_out"}}
+        elif line.strip() == "/expire":
+            resume = {"type": "wait_expiration", "event": {"type": "wait_expired"}}
+        else:
+            print(f"you> {line}", file=out)
+            resume = msg_resume(line, urn)
+        sprint = engine.resume(session, resume)
+        _print_events(sprint.events, out, show_events)
+    print(f"(conversation {session.status})", file=out)
+    return 0 if session.status == "completed" else 1

@@ -1,0 +1,641 @@
+"""goflow's contact: identity, URNs with channel affinity, typed field values, groups, tickets.
+
+``Contact.from_json`` / ``Contact.to_json`` read and write goflow's contact JSON exactly (the
+shape sessions, modifiers and the runner fixtures use). Field values keep goflow's
+``{"text", "number", "datetime", "state", "district", "ward"}`` shape; a new value typed in as
+text is parsed into those parts by :func:`parse_field_value`, as goflow does. The workspace
+assets a contact needs (fields, groups, channels) come as plain JSON lists in
+:class:`ContactAssets`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from ..errors import TurnflowError
+from ..expressions.dates import go_parse, parse_datetime_text
+from ..expressions.environment import Environment
+from ..expressions.functions.misc import format_urn_text
+from ..expressions.locations import DISTRICT, STATE, WARD, LocationHierarchy
+from ..expressions.numbers import parse_decimal
+from ..expressions.values import Lazy, XObject, XValue
+from ..expressions.words import tokenize
+from ..generators import NanoTime
+from . import contactql
+from .context import fields_context, group_context, parse_iso_datetime
+
+STATUSES = ("active", "blocked", "stopped", "archived")
+MAX_CONTACT_URNS = 50
+MAX_NAME_LENGTH = 128
+MAX_VALUE_LENGTH = 256  # goflow's default env.MaxValueLength
+PORTABLE_SCHEMES = ("tel", "whatsapp")  # URNs any channel of the scheme can send to
+LOCATION_LEVELS = {"state": STATE, "district": DISTRICT, "ward": WARD}
+
+
+class ContactError(TurnflowError):
+    """Contact JSON that can't be read."""
+
+
+# -- URNs -------------------------------------------------------------------------------------
+
+_ALL_DIGITS = re.compile(r"[0-9]+")
+_URN_VALIDATORS: dict[str, re.Pattern[str]] = {
+    "discord": _ALL_DIGITS, "instagram": _ALL_DIGITS, "jiochat": _ALL_DIGITS,
+    "telegram": _ALL_DIGITS, "twitterid": _ALL_DIGITS, "whatsapp": _ALL_DIGITS,
+    "mailto": re.compile(r"[^\s@]+@[^\s@]+"),
+    "freshchat": re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}/"
+                            r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"),
+    "viber": re.compile(r"[a-zA-Z0-9_=/+]{1,24}"),
+    "line": re.compile(r"[a-zA-Z0-9_]{1,36}"),
+    "tel": re.compile(r"\+?\d{1,64}"),
+    "twitter": re.compile(r"[a-zA-Z0-9_]{1,15}"),
+    "webchat": re.compile(r"[a-zA-Z0-9]{24}(:[^\s@]+@[^\s@]+)?"),
+}  # fmt: skip
+
+
+def split_urn(urn: str) -> tuple[str, str, str, str]:
+    """``scheme:path?query#display`` -> its four parts (empty where absent)."""
+    scheme, _, rest = urn.partition(":")
+    rest, _, display = rest.partition("#")
+    path, _, query = rest.partition("?")
+    return scheme, path, query, display
+
+
+def join_urn(scheme: str, path: str, query: str = "", display: str = "") -> str:
+    text = f"{scheme}:{path}"
+    if query:
+        text += "?" + query
+    if display:
+        text += "#" + display
+    return text
+
+
+def normalize_urn(urn: str) -> str:
+    """goflow's canonical form: trimmed path, tel numbers reduced to digits (and a leading +),
+    handles and emails lower-cased."""
+    scheme, path, query, display = split_urn(urn)
+    path = path.strip()
+    if scheme == "tel":
+        plus = path.startswith("+")
+        path = re.sub(r"[^0-9A-Za-z]", "", path).upper()
+        path = "+" + path if plus else path
+    elif scheme == "twitter":
+        path = path.lower().removeprefix("@")
+    elif scheme == "mailto":
+        path = path.lower()
+    return join_urn(scheme, path, query, display)
+
+
+def urn_error(urn: str) -> str | None:
+    """Why ``urn`` isn't a valid URN, or None."""
+    scheme, path, _, display = split_urn(urn)
+    if not scheme or not path:
+        return "scheme or path cannot be empty"
+    if scheme not in contactql.URN_SCHEMES:
+        return "unknown URN scheme"
+    if len(path) > 255:
+        return "path component too long"
+    pattern = _URN_VALIDATORS.get(scheme)
+    if pattern is not None and not pattern.fullmatch(path):
+        if not (scheme == "facebook" and path.startswith("ref:")):
+            return "invalid path component"
+    if scheme == "facebook" and not (path.startswith("ref:") or _ALL_DIGITS.fullmatch(path)):
+        return "invalid path component"
+    if len(display) > 255:
+        return "display component too long"
+    return None
+
+
+def urn_identity(urn: str) -> str:
+    scheme, path, _, _ = split_urn(urn)
+    return f"{scheme}:{path}"
+
+
+@dataclass
+class ContactURN:
+    """One of a contact's URNs, with the channel (UUID) it prefers, if any."""
+
+    scheme: str
+    path: str
+    display: str = ""
+    channel: str | None = None
+
+    @classmethod
+    def parse(cls, urn: str) -> ContactURN:
+        scheme, path, query, display = split_urn(urn)
+        channel = (parse_qs(query).get("channel") or [None])[0] if query else None
+        return cls(scheme, path, display, channel)
+
+    @property
+    def identity(self) -> str:
+        return f"{self.scheme}:{self.path}"
+
+    def encode(self) -> str:
+        query = "channel=" + quote(self.channel, safe="-") if self.channel else ""
+        return join_urn(self.scheme, self.path, query, self.display)
+
+
+# -- assets -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ContactAssets:
+    """The workspace assets contacts refer to, as goflow asset JSON lists."""
+
+    fields: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    channels: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> ContactAssets:
+        data = data or {}
+        return cls(
+            list(data.get("fields") or []),
+            list(data.get("groups") or []),
+            list(data.get("channels") or []),
+        )
+
+    def field(self, key: str) -> dict[str, Any] | None:
+        return next((f for f in self.fields if f.get("key") == key), None)
+
+    def group(self, uuid: str) -> dict[str, Any] | None:
+        return next((g for g in self.groups if g.get("uuid") == uuid), None)
+
+    def channel(self, uuid: str | None) -> dict[str, Any] | None:
+        return next((c for c in self.channels if c.get("uuid") == uuid), None) if uuid else None
+
+    def field_types(self) -> dict[str, str]:
+        return {f["key"]: f.get("type", "text") for f in self.fields}
+
+
+def group_ref(group: Mapping[str, Any]) -> dict[str, Any]:
+    return {"uuid": group["uuid"], "name": group.get("name", "")}
+
+
+def channel_can_send(channel: Mapping[str, Any]) -> bool:
+    return "send" in (channel.get("roles") or [])
+
+
+def channel_supports(channel: Mapping[str, Any], scheme: str) -> bool:
+    return scheme in (channel.get("schemes") or [])
+
+
+# -- field values -----------------------------------------------------------------------------
+
+
+def _number(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def read_value(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A field value from JSON; numbers become Decimals, datetimes stay as written."""
+    value = {k: v for k, v in data.items() if v not in (None, "") or k == "text"}
+    if "number" in value:
+        value["number"] = _number(value["number"])
+    value.setdefault("text", "")
+    return value
+
+
+def values_equal(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    if a.get("text") != b.get("text") or _number(a.get("number")) != _number(b.get("number")):
+        return False
+    da, db = a.get("datetime"), b.get("datetime")
+    if (da is None) != (db is None):
+        return False
+    if da is not None and NanoTime.parse(da) != NanoTime.parse(db):
+        return False
+    return all(a.get(k) == b.get(k) for k in ("state", "district", "ward"))
+
+
+def _is_iso(env: Environment, text: str) -> tuple[bool, bool]:
+    """Whether ``text`` is an ISO datetime, and whether it starts with an ISO date."""
+    text = text.strip(" \n\r\t")
+    for layout in ("2006-01-02T15:04:05Z07:00", "2006-01-02T15:04Z07:00"):
+        if not isinstance(go_parse(layout, text, env.timezone), str):
+            return True, True
+    parsed = go_parse("2006-01-02", text[:10])
+    return False, not isinstance(parsed, str)
+
+
+def _has_time(env: Environment, text: str) -> bool:
+    from ..expressions.dates import _parse_date_parts, _parse_time_of_day
+
+    found = _parse_date_parts(env, text)
+    return found is not None and _parse_time_of_day(found[1]) is not None
+
+
+_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})$")
+
+
+def normalize_timestamp(text: str) -> str:
+    """A JSON timestamp as Go re-marshals it: fraction zeros trimmed, a zero offset as Z."""
+    try:
+        instant = NanoTime.parse(text)
+    except ValueError:
+        return text
+    match = _OFFSET.search(text)
+    tz = dt.UTC
+    if match:
+        seconds = int(match.group(2)) * 3600 + int(match.group(3)) * 60
+        tz = dt.timezone(dt.timedelta(seconds=-seconds if match.group(1) == "-" else seconds))
+    return instant.format(tz=tz)
+
+
+def format_datetime_json(value: dt.datetime) -> str:
+    return NanoTime.from_datetime(value).format(tz=value.tzinfo)
+
+
+def parse_field_value(
+    env: Environment,
+    field_type: str,
+    raw: str,
+    fields: Mapping[str, Mapping[str, Any]] | None = None,
+    assets: ContactAssets | None = None,
+) -> dict[str, Any] | None:
+    """A new field value typed in as text, parsed into goflow's value parts (None for "")."""
+    if raw == "":
+        return None
+    value: dict[str, Any] = {"text": raw}
+    number = parse_decimal(env, raw)
+    when = _parse_datetime_filled(env, raw)
+    if when is not None:
+        value["datetime"] = format_datetime_json(when)
+    if number is not None:
+        value["number"] = number
+    location = _parse_location(env, field_type, raw, fields or {}, assets)
+    if location is not None:
+        chain = []
+        while location is not None and location.level >= STATE:
+            chain.append(location)
+            location = location.parent
+        for loc in reversed(chain):
+            value[{STATE: "state", DISTRICT: "district", WARD: "ward"}[loc.level]] = loc.path
+    return value
+
+
+def _parse_datetime_filled(env: Environment, text: str) -> dt.datetime | None:
+    iso_datetime, iso_date = _is_iso(env, text)
+    if iso_datetime:
+        return parse_datetime_text(env, text)
+    clock = env.now
+    if not iso_date:
+        year_now = clock()  # goflow reads the clock for the current year here
+        env = dataclasses.replace(env, now=lambda: year_now)
+    result = parse_datetime_text(env, text)
+    if result is None or _has_time(env, text):
+        return result
+    now = clock().astimezone(env.timezone)  # no time of day given: goflow fills in now's
+    return result.replace(
+        hour=now.hour, minute=now.minute, second=now.second, microsecond=now.microsecond
+    )
+
+
+def _parse_location(
+    env: Environment,
+    field_type: str,
+    raw: str,
+    fields: Mapping[str, Mapping[str, Any]],
+    assets: ContactAssets | None,
+) -> Any:
+    hierarchy = LocationHierarchy.coerce(env.locations) if env.locations is not None else None
+    if hierarchy is None:
+        return None
+    if ">" in raw:
+        return hierarchy.find_by_path(raw)
+    level = LOCATION_LEVELS.get(field_type)
+    if level is None:
+        return None
+    parent = None
+    if level > STATE:
+        parent_type = "state" if level == DISTRICT else "district"
+        parent_field = next(
+            (f for f in (assets.fields if assets else []) if f.get("type") == parent_type), None
+        )
+        parent_value = fields.get(parent_field["key"]) if parent_field else None
+        parent_path = (parent_value or {}).get(parent_type)
+        parent = hierarchy.find_by_path(parent_path) if parent_path else None
+        if parent is None:
+            return None
+    matches = hierarchy.find_fuzzy(raw, level, parent)
+    return matches[0] if matches else None
+
+
+def typed_query_value(field_type: str, value: Mapping[str, Any] | None) -> Any:
+    """A field value as contact queries see it (location fields by name, not path)."""
+    if not value:
+        return None
+    if field_type == "number":
+        return _number(value.get("number"))
+    if field_type == "datetime":
+        return parse_iso_datetime(value["datetime"]) if value.get("datetime") else None
+    if field_type in LOCATION_LEVELS:
+        path = value.get(field_type)
+        return path.split(">")[-1].strip() if path else None
+    return value.get("text")
+
+
+# -- the contact ------------------------------------------------------------------------------
+
+
+@dataclass
+class Contact:
+    uuid: str
+    created_on: str
+    id: int = 0
+    name: str = ""
+    language: str = ""
+    status: str = "active"
+    timezone: str = ""
+    last_seen_on: str | None = None
+    urns: list[ContactURN] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=list)  # {"uuid", "name"} in order
+    fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tickets: list[dict[str, Any]] = field(default_factory=list)
+
+    # -- JSON ---------------------------------------------------------------------------------
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], assets: ContactAssets | None = None) -> Contact:
+        """Read goflow contact JSON. With ``assets``, groups and field values the workspace
+        doesn't have are dropped, as goflow does."""
+        if not isinstance(data, Mapping):
+            raise ContactError("contact: expected an object")
+        for key in ("uuid", "created_on"):
+            if not data.get(key):
+                raise ContactError(f"contact.{key}: is required")
+        status = data.get("status") or "active"
+        if status not in STATUSES:
+            raise ContactError(f"contact.status: '{status}' is not a valid contact status")
+        groups = []
+        for i, ref in enumerate(data.get("groups") or []):
+            if not isinstance(ref, Mapping) or not ref.get("uuid"):
+                raise ContactError(f"contact.groups[{i}]: expected a group reference")
+            asset = assets.group(ref["uuid"]) if assets else ref
+            if asset is not None:
+                groups.append(group_ref(asset))
+        fields = {}
+        for key, value in (data.get("fields") or {}).items():
+            if value is None or (assets is not None and assets.field(key) is None):
+                continue
+            parsed = read_value(value)
+            if parsed.get("text") != "":
+                fields[key] = parsed
+        return cls(
+            uuid=data["uuid"],
+            created_on=data["created_on"],
+            id=int(data.get("id") or 0),
+            name=data.get("name") or "",
+            language=data.get("language") or "",
+            status=status,
+            timezone=data.get("timezone") or "",
+            last_seen_on=data.get("last_seen_on") or None,
+            urns=[ContactURN.parse(u) for u in data.get("urns") or []],
+            groups=groups,
+            fields=fields,
+            tickets=[dict(t) for t in data.get("tickets") or []],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """goflow's contact JSON (empty parts omitted); numbers are Decimals (see
+        :func:`json_default`)."""
+        out: dict[str, Any] = {"uuid": self.uuid}
+        for key, value in (
+            ("id", self.id),
+            ("name", self.name),
+            ("language", self.language),
+            ("status", self.status),
+            ("timezone", self.timezone),
+        ):
+            if value:
+                out[key] = value
+        out["created_on"] = normalize_timestamp(self.created_on)
+        if self.last_seen_on:
+            out["last_seen_on"] = normalize_timestamp(self.last_seen_on)
+        if self.urns:
+            out["urns"] = self.encoded_urns()
+        if self.groups:
+            out["groups"] = [dict(g) for g in self.groups]
+        if self.fields:
+            out["fields"] = {k: dict(v) for k, v in self.fields.items()}
+        if self.tickets:
+            out["tickets"] = [dict(t) for t in self.tickets]
+        return out
+
+    def encoded_urns(self) -> list[str]:
+        return [u.encode() for u in self.urns]
+
+    # -- URNs ---------------------------------------------------------------------------------
+
+    def find_urn(self, urn: str) -> int:
+        identity = urn_identity(urn)
+        return next((i for i, u in enumerate(self.urns) if u.identity == identity), -1)
+
+    def has_urn(self, urn: str) -> bool:
+        return self.find_urn(urn) >= 0
+
+    # -- groups and tickets -------------------------------------------------------------------
+
+    def in_group(self, uuid: str) -> bool:
+        return any(g["uuid"] == uuid for g in self.groups)
+
+    def add_group(self, group: Mapping[str, Any]) -> bool:
+        if self.in_group(group["uuid"]):
+            return False
+        self.groups.append(group_ref(group))
+        return True
+
+    def remove_group(self, group: Mapping[str, Any]) -> bool:
+        before = len(self.groups)
+        self.groups = [g for g in self.groups if g["uuid"] != group["uuid"]]
+        return len(self.groups) != before
+
+    def open_tickets(self) -> list[dict[str, Any]]:
+        return [t for t in self.tickets if t.get("status", "open") == "open"]
+
+    def ticket(self, uuid: str) -> dict[str, Any] | None:
+        return next((t for t in self.tickets if t.get("uuid") == uuid), None)
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def query_property(
+        self,
+        env: Environment,
+        key: str,
+        prop_type: str,
+        field_types: Mapping[str, str] | None = None,
+    ) -> list[Any]:
+        """The values a contact query condition compares against (see contactql)."""
+        if prop_type == contactql.ATTR:
+            if key == "uuid":
+                return [self.uuid]
+            if key in ("id", "ref"):
+                return [str(self.id)] if self.id else []
+            if key == "name":
+                return [self.name] if self.name else []
+            if key == "language":
+                return [self.language] if self.language else []
+            if key == "status":
+                return [self.status]
+            if key == "urn":
+                return [u.path for u in self.urns]
+            if key == "group":
+                return [g["name"] for g in self.groups]
+            if key == "tickets":
+                return [Decimal(len(self.open_tickets()))]
+            if key == "created_on":
+                return [parse_iso_datetime(self.created_on)]
+            if key == "last_seen_on":
+                return [parse_iso_datetime(self.last_seen_on)] if self.last_seen_on else []
+            return []
+        if prop_type == contactql.URN:
+            return [u.path for u in self.urns if u.scheme == key]
+        field_type = (field_types or {}).get(key, "text")
+        value = typed_query_value(field_type, self.fields.get(key))
+        return [] if value is None else [value]
+
+    def matches(
+        self, env: Environment, query: contactql.ContactQuery, assets: ContactAssets | None = None
+    ) -> bool:
+        types = assets.field_types() if assets else {}
+        bound = _BoundContact(self, types)
+        return query.evaluate(env, bound)
+
+    # -- context ------------------------------------------------------------------------------
+
+    def context(
+        self,
+        env: Environment,
+        field_assets: Sequence[Mapping[str, Any]],
+        redact: bool = False,
+        channels: Sequence[Mapping[str, Any]] = (),
+    ) -> XObject:
+        """``@contact``: renders as the name (or the preferred URN, or the id when URNs are
+        redacted)."""
+        redact = redact or env.redaction_policy == "urns"
+        urns = [u.identity for u in self.urns]  # templates see URNs without channel/display
+        shown = [u.scheme + ":********" for u in self.urns] if redact else urns
+        preferred = self.preferred_urn(channels)
+        names = tokenize(self.name)
+        if self.name:
+            default = self.name
+        elif redact:
+            default = str(self.id)
+        else:
+            first = self.urns[0] if self.urns else None
+            default = format_urn_text(first.scheme, first.path, first.display) if first else ""
+        channel = None
+        if preferred is not None and channels:
+            asset = next((c for c in channels if c.get("uuid") == preferred.channel), None)
+            channel = (
+                XObject(
+                    {
+                        "uuid": asset.get("uuid"),
+                        "name": asset.get("name"),
+                        "address": asset.get("address"),
+                    }
+                )
+                if asset
+                else None
+            )
+        props: dict[str, XValue] = {
+            "uuid": self.uuid,
+            "ref": str(self.id),
+            "id": str(self.id),
+            "name": self.name,
+            "first_name": names[0] if names else None,
+            "language": self.language,
+            "timezone": self.timezone or None,
+            "status": self.status,
+            "created_on": Lazy(lambda: parse_iso_datetime(self.created_on)),
+            "last_seen_on": Lazy(lambda: parse_iso_datetime(self.last_seen_on))
+            if self.last_seen_on
+            else None,
+            "urns": shown,
+            "urn": (preferred.scheme + ":********" if redact else preferred.identity)
+            if preferred
+            else None,
+            "groups": Lazy(lambda: [group_context(g) for g in self.groups]),
+            "fields": Lazy(lambda: fields_context(field_assets, self.fields)),
+            "channel": channel,
+            "tickets": Lazy(lambda: [XObject(dict(t)) for t in self.open_tickets()]),
+        }
+        return XObject(props, default=default)
+
+    def preferred_urn(self, channels: Sequence[Mapping[str, Any]] = ()) -> ContactURN | None:
+        """The first URN a channel can send to (the first URN when no channels are known)."""
+        if not channels:
+            return self.urns[0] if self.urns else None
+        for urn in self.urns:
+            if _channel_for_urn(urn, channels) is not None:
+                return urn
+        return None
+
+
+def _channel_for_urn(urn: ContactURN, channels: Sequence[Mapping[str, Any]]) -> Any:
+    if urn.channel:
+        asset = next((c for c in channels if c.get("uuid") == urn.channel), None)
+        if asset is not None and channel_can_send(asset) and channel_supports(asset, urn.scheme):
+            return asset
+    return next(
+        (c for c in channels if channel_can_send(c) and channel_supports(c, urn.scheme)), None
+    )
+
+
+class _BoundContact:
+    """A contact with its workspace's field types, for query evaluation."""
+
+    def __init__(self, contact: Contact, field_types: Mapping[str, str]) -> None:
+        self.contact = contact
+        self.field_types = field_types
+
+    def query_property(self, env: Environment, key: str, prop_type: str) -> list[Any]:
+        return self.contact.query_property(env, key, prop_type, self.field_types)
+
+
+def json_default(value: Any) -> Any:
+    """``json.dumps(..., default=json_default)`` for contact JSON: Decimals as JSON numbers."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def query_group_membership(
+    env: Environment, contact: Contact, group: Mapping[str, Any], assets: ContactAssets
+) -> bool:
+    """Whether ``contact`` belongs in a query based group: active contacts whose fields
+    satisfy the query; a query that doesn't parse or evaluate matches nobody."""
+    if contact.status != "active":
+        return False
+    try:
+        query = contactql.parse_query(group["query"], env, assets.fields)
+        return contact.matches(env, query, assets)
+    except contactql.ContactQLError:
+        return False
+
+
+def reevaluate_query_groups(
+    env: Environment, contact: Contact, assets: ContactAssets
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Add/remove the contact to/from every query based group; returns (added, removed)."""
+    added: list[dict[str, Any]] = []
+    removed: list[dict[str, Any]] = []
+    for group in assets.groups:
+        if not group.get("query"):
+            continue
+        if query_group_membership(env, contact, group, assets):
+            if contact.add_group(group):
+                added.append(group_ref(group))
+        elif contact.remove_group(group):
+            removed.append(group_ref(group))
+    return added, removed
