@@ -51,7 +51,7 @@ class FlowLoop:
 
     # -- entry points -------------------------------------------------------------------------
 
-    def start_run(self, rt: Runtime, flow: Flow, parent: Run | None = None) -> Run:
+    def start_run(self, rt: Runtime, flow: Flow, parent: Run | None = None, terminal: bool = False) -> Run:
         """Create a run of a flow and push it (it is advanced by :meth:`run_until_wait`)."""
         session = rt.session
         if len(session.runs) >= rt.limits.max_runs_per_session:
@@ -59,7 +59,13 @@ class FlowLoop:
         created_on = rt.now()
         run = Run(uuid=rt.uuids.new_v7(), flow=flow, created_on=created_on, parent=parent)
         session.push(run)
-        rt.new_event("run_started", flow=flow.ref, run_uuid=run.uuid, parent_uuid=parent.uuid if parent else None)
+        rt.new_event(
+            "run_started",
+            flow=flow.ref,
+            run_uuid=run.uuid,
+            parent_uuid=parent.uuid if parent else None,
+            terminal=True if terminal else None,
+        )
         return run
 
     def run_until_wait(self, rt: Runtime, resume_top: bool = False) -> None:
@@ -129,6 +135,7 @@ class FlowLoop:
                 arrived_on = rt.now()
                 run.path.append(Step(node.uuid, arrived_on))
                 run.modified_on = arrived_on
+                rt.last_node_uuid = node.uuid
                 for action in node.actions:
                     rt.pushed = None
                     action.execute(rt)
@@ -153,13 +160,16 @@ class FlowLoop:
             rt.segments.append(
                 {
                     "flow_uuid": flow.uuid,
-                    "node_uuid": node.uuid,
+                    # goflow's segments join consecutive steps of the sprint, so after a
+                    # sub-flow the "from" node is the child's last node
+                    "node_uuid": rt.last_node_uuid or node.uuid,
                     "exit_uuid": exit_.uuid,
                     "operand": operand,
                     "destination_uuid": destination.uuid,
                     "time": rt.now(),
                 }
             )
+            rt.last_node_uuid = None
             node = destination
             arriving = True
 

@@ -47,6 +47,7 @@ class Runtime:
     run: Run | None = None  # the run being advanced
     pushed: Run | None = None  # a child run started by the current action (enter_flow)
     operand: str | None = None  # what the last router tested (for path segments)
+    last_node_uuid: str | None = None  # the node the sprint arrived at last
 
     # -- events -------------------------------------------------------------------------------
 
@@ -79,5 +80,11 @@ class Runtime:
     def error(self, text: str, code: str | None = None, extra: dict[str, Any] | None = None) -> Event:
         return self.new_event("error", text=text, code=code, extra=extra)
 
-    def warning(self, text: str) -> Event:
-        return self.new_event("warning", text=text)
+    def warning(self, text: str, code: str | None = None) -> Event:
+        return self.new_event("warning", text=text, code=code)
+
+    def deprecated(self, text: str) -> None:
+        """A template used a deprecated context property: warn (once per sprint)."""
+        seen = self.services.setdefault("_deprecations", set())
+        self.warning(text, code="context:deprecated")
+        seen.add(text)

@@ -94,8 +94,8 @@ class Run:
             data["webhook"] = self.webhook
         if self.had_input:
             data["had_input"] = True
-        if not self.path:
-            del data["path"]
+        if not self.path or self.ended:
+            del data["path"]  # ended runs are stored compacted, as goflow does
         return data
 
 

@@ -178,7 +178,7 @@ class GoflowEngine:
             "results": Lazy(lambda: results_context(run) if run else XObject()),
             "locals": Lazy(lambda: from_python(run.locals) if run else XObject()),
             "run": Lazy(lambda: run_context(run, contact_obj) if run else None),
-            "child": Lazy(lambda: _child_context(session, run, contact_obj)),
+            "child": Lazy(lambda: _child_context(rt, session, run, contact_obj)),
             "parent": Lazy(lambda: run_context(run.parent, contact_obj) if run and run.parent else None),
             "input": Lazy(lambda: input_context(session.input)),
             "trigger": Lazy(lambda: trigger_context(session.trigger)),
@@ -187,7 +187,7 @@ class GoflowEngine:
             "node": Lazy(lambda: _node_context(run)),
             "globals": Lazy(lambda: _globals_context(self.assets)),
             "ticket": None,
-            "legacy_extra": Lazy(lambda: _legacy_extra(run)),
+            "legacy_extra": Lazy(lambda: _deprecated(rt, "@legacy_extra is deprecated", _legacy_extra(run))),
         }
         return XObject(props)
 
@@ -236,7 +236,12 @@ def run_context(run: Run, contact_obj: Any) -> XObject:
     )
 
 
-def _child_context(session: Session, run: Run | None, contact_obj: Any) -> XValue:
+def _deprecated(rt: Runtime, text: str, value: XValue) -> XValue:
+    rt.deprecated(text)
+    return value
+
+
+def _child_context(rt: Runtime, session: Session, run: Run | None, contact_obj: Any) -> XValue:
     if run is None:
         return None
     children = [r for r in session.runs if r.parent is run]
@@ -244,7 +249,7 @@ def _child_context(session: Session, run: Run | None, contact_obj: Any) -> XValu
         return None
     child = children[-1]
     obj = run_context(child, contact_obj)
-    obj.set("run", run_context(child, contact_obj))
+    obj.set("run", Lazy(lambda: _deprecated(rt, "@child.run.status is deprecated, use @child.status instead", run_context(child, contact_obj))))
     obj.set("fields", Lazy(lambda: contact_obj().get("fields") if contact_obj() else None))
     return obj
 

@@ -23,9 +23,19 @@ def snakify(name: str) -> str:
     return _NON_WORD.sub("_", name.strip().lower()).strip("_")
 
 
+def translation_language(rt: Runtime, run: Run) -> str | None:
+    """The contact's language if the environment allows it and it isn't the flow's own."""
+    contact = rt.session.contact
+    language = contact.get("language") if isinstance(contact, dict) else getattr(contact, "language", None)
+    if language and language in rt.env.allowed_languages and language != run.flow.language:
+        return language
+    return None
+
+
 def localized_list(rt: Runtime, run: Run, item_uuid: str, key: str, default: list[str]) -> list[str]:
-    language = getattr(rt.session.contact, "language", None)
-    if language and language in (rt.env.allowed_languages or (language,)):
+    """A localizable property in the contact's language, if the flow translates it."""
+    language = translation_language(rt, run)
+    if language:
         found = run.flow.localized(language, item_uuid, key)
         if found is not None:
             return found

@@ -38,7 +38,8 @@ def find_runner_tests(path: Path) -> list[Path]:
     """Runner test files under a path (a file or a directory)."""
     if path.is_file():
         return [path]
-    return sorted(p for p in path.rglob("*.json") if ".test" in p.name and _assets_for(p).exists())
+    # a test is NAME.VARIANT.json beside its assets NAME.json (NAME.test.json, NAME.busy.json ...)
+    return sorted(p for p in path.rglob("*.json") if p.name.count(".") >= 2 and _assets_for(p).exists())
 
 
 def _assets_for(test_file: Path) -> Path:
@@ -121,7 +122,10 @@ def _contact(data: dict[str, Any], assets: Any, env: Environment) -> Any:
 
 def _output(session: Any, sprint: Any) -> dict[str, Any]:
     # JSON round trip: what is compared is what would be stored
-    return json.loads(json.dumps({"session": session.to_json(), "events": sprint.events, "segments": sprint.segments}))
+    from ..goflow.contact import json_default
+
+    data = {"session": session.to_json(), "events": sprint.events, "segments": sprint.segments}
+    return json.loads(json.dumps(data, default=json_default))
 
 
 def compare_outputs(expected: list[dict[str, Any]], actual: list[dict[str, Any]], exact: bool) -> str:

@@ -27,5 +27,5 @@ class EnterFlow(BaseAction):
             run.exited_on = rt.now()
             rt.session.remove(run)
             rt.new_event("run_ended", run_uuid=run.uuid, flow=run.flow.ref, status=COMPLETED)
-        child = engine.loop.start_run(rt, flow, parent=None if terminal else run)
+        child = engine.loop.start_run(rt, flow, parent=run, terminal=terminal)
         rt.pushed = child

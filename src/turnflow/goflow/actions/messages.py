@@ -46,11 +46,30 @@ def destination(rt: Runtime) -> tuple[str | None, dict[str, Any] | None]:
     return None, None
 
 
-def locale(rt: Runtime) -> str | None:
-    language = contact_language(rt) or rt.env.default_language
+def locale(rt: Runtime, item_uuid: str | None = None, key: str = "text") -> str | None:
+    """``language-COUNTRY`` of a message: the contact's language where the flow translates
+    the item, else the flow's language."""
+    from ..routing import translation_language
+
+    run = rt.run
+    language = None
+    if run is not None:
+        language = translation_language(rt, run)
+        if language and item_uuid and run.flow.localized(language, item_uuid, key) is None:
+            language = None
+        language = language or run.flow.language
+    language = language or rt.env.default_language
     if not language:
         return None
     return f"{language}-{rt.env.default_country}" if rt.env.default_country else language
+
+
+def unsendable_reason(rt: Runtime) -> str:
+    contact = rt.session.contact
+    status = contact.get("status") if isinstance(contact, dict) else getattr(contact, "status", "active")
+    if status in ("blocked", "stopped", "archived"):
+        return f"contact_{status}"
+    return "no_route" if contact_urns(rt) else "no_destination"
 
 
 class SendMsg(BaseAction):
@@ -74,9 +93,9 @@ class SendMsg(BaseAction):
             msg["attachments"] = attachments
         if quick_replies:
             msg["quick_replies"] = quick_replies
-        msg["locale"] = locale(rt)
+        msg["locale"] = locale(rt, self.uuid)
         if urn is None:
-            msg["unsendable_reason"] = "no_destination"
+            msg["unsendable_reason"] = unsendable_reason(rt)
         rt.new_event("msg_created", msg={k: v for k, v in msg.items() if v is not None})
 
 
@@ -85,7 +104,7 @@ class SayMsg(BaseAction):
 
     def execute(self, rt: Runtime) -> None:
         text = rt.evaluate(self.localized(rt, "text", self.data.get("text", "")))
-        msg: dict[str, Any] = {"text": text, "locale": locale(rt)}
+        msg: dict[str, Any] = {"text": text, "locale": locale(rt, self.uuid)}
         audio = self.localized(rt, "audio_url", self.data.get("audio_url") or "")
         if audio:
             msg["attachments"] = [f"audio:{audio}"]
@@ -100,5 +119,5 @@ class PlayAudio(BaseAction):
     def execute(self, rt: Runtime) -> None:
         audio = rt.evaluate(self.localized(rt, "audio_url", self.data.get("audio_url", "")))
         urn, channel = destination(rt)
-        msg = {"urn": urn, "channel": channel, "text": "", "attachments": [f"audio:{audio}"], "locale": locale(rt)}
+        msg = {"urn": urn, "channel": channel, "text": "", "attachments": [f"audio:{audio}"], "locale": locale(rt, self.uuid, "audio_url")}
         rt.new_event("ivr_created", msg={k: v for k, v in msg.items() if v is not None})
