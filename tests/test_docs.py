@@ -55,6 +55,9 @@ def test_expression_doc_examples(template, expected):
         assert result.text == expected
 
 
-@pytest.mark.parametrize("code", blocks("expressions.md", "python"))
-def test_python_doc_examples(code):
-    exec(compile(code, "docs/expressions.md", "exec"), {})
+@pytest.mark.parametrize(
+    ("name", "code"), [(name, code) for name in ("expressions.md", "goflow.md") for code in blocks(name, "python")]
+)
+def test_python_doc_examples(name, code, monkeypatch):
+    monkeypatch.chdir(DOCS.parent)  # examples use paths relative to the repository
+    exec(compile(code, f"docs/{name}", "exec"), {})
