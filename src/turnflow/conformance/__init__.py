@@ -34,13 +34,21 @@ DataSet = Callable[[Path], DataSetResult]
 
 
 def goflow_data_sets() -> list[DataSet]:
+    from .goflow_actions import run_actions
     from .goflow_broken_flows import run_broken_flows
     from .goflow_events import run_events
     from .goflow_excellent import run_excellent_examples
     from .goflow_modifiers import run_modifiers
     from .goflow_smart_groups import run_smart_groups
 
-    return [run_excellent_examples, run_events, run_broken_flows, run_modifiers, run_smart_groups]
+    return [
+        run_excellent_examples,
+        run_actions,
+        run_events,
+        run_broken_flows,
+        run_modifiers,
+        run_smart_groups,
+    ]
 
 
 SUITES: dict[str, Callable[[], list[DataSet]]] = {"goflow": goflow_data_sets}

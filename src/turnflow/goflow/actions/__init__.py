@@ -6,7 +6,7 @@ import importlib
 
 from .base import ACTIONS, ActionReadError, BaseAction
 
-for _module in ("messages", "results", "flows", "contact", "services"):
+for _module in ("messages", "results", "flows", "contact", "services", "sessions"):
     try:
         importlib.import_module(f"{__name__}.{_module}")
     except ModuleNotFoundError as exc:
