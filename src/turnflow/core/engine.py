@@ -51,7 +51,9 @@ class FlowLoop:
 
     # -- entry points -------------------------------------------------------------------------
 
-    def start_run(self, rt: Runtime, flow: Flow, parent: Run | None = None, terminal: bool = False) -> Run:
+    def start_run(
+        self, rt: Runtime, flow: Flow, parent: Run | None = None, terminal: bool = False, parent_uuid: str | None = None
+    ) -> Run:
         """Create a run of a flow and push it (it is advanced by :meth:`run_until_wait`)."""
         session = rt.session
         if len(session.runs) >= rt.limits.max_runs_per_session:
@@ -63,7 +65,7 @@ class FlowLoop:
             "run_started",
             flow=flow.ref,
             run_uuid=run.uuid,
-            parent_uuid=parent.uuid if parent else None,
+            parent_uuid=parent.uuid if parent else parent_uuid,
             terminal=True if terminal else None,
         )
         return run

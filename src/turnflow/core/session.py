@@ -65,6 +65,7 @@ class Run:
     expires_on: NanoTime | None = None
     webhook: Any = None  # the last @webhook (call details), set by webhook actions
     had_input: bool = False
+    parent_summary: dict[str, Any] | None = None  # a parent in another session (flow_action triggers)
 
     @property
     def current_step(self) -> Step | None:
@@ -90,8 +91,6 @@ class Run:
             data["locals"] = self.locals
         if self.parent is not None:
             data["parent_uuid"] = self.parent.uuid
-        if self.webhook is not None:
-            data["webhook"] = self.webhook
         if self.had_input:
             data["had_input"] = True
         if not self.path or self.ended:

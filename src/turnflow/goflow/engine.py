@@ -20,6 +20,7 @@ from ..expressions.values import XValue
 from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource, format_rfc3339_nano
 from .context import contact_context, parse_iso_datetime, urns_context
 from .routing import begin_wait, route
+from .services import webhook_context
 
 
 @dataclass
@@ -73,7 +74,10 @@ class GoflowEngine:
         rt = self._runtime(session)
         if trigger.get("type") == "msg" and trigger.get("event"):
             session.input = self._input_from_event(trigger["event"])
-        self.loop.start_run(rt, flow)
+            _seen(contact, trigger["event"])
+        summary = trigger.get("run_summary") if trigger.get("type") == "flow_action" else None
+        run = self.loop.start_run(rt, flow, parent_uuid=(summary or {}).get("uuid"))
+        run.parent_summary = summary
         self.loop.run_until_wait(rt)
         return session, self._finish(rt)
 
@@ -86,6 +90,7 @@ class GoflowEngine:
         if kind == "msg":
             session.input = self._input_from_event(resume.get("event") or {})
             run.had_input = True
+            _seen(session.contact, resume.get("event") or {})
         elif kind == "wait_timeout":
             rt.services["_resume"] = resume
         elif kind == "wait_expiration":
@@ -119,7 +124,7 @@ class GoflowEngine:
             uuids=self.uuids,
             events=EventFactory(self.uuids, self.clock),
             context_builder=self.context,
-            services={"engine": self, "http": self.services.http, "email": self.services.email},
+            services={"engine": self},
             limits=self.limits,
             assets=self.assets,
         )
@@ -179,17 +184,23 @@ class GoflowEngine:
             "locals": Lazy(lambda: from_python(run.locals) if run else XObject()),
             "run": Lazy(lambda: run_context(run, contact_obj) if run else None),
             "child": Lazy(lambda: _child_context(rt, session, run, contact_obj)),
-            "parent": Lazy(lambda: run_context(run.parent, contact_obj) if run and run.parent else None),
+            "parent": Lazy(lambda: _parent_context(rt, run, contact_obj)),
             "input": Lazy(lambda: input_context(session.input)),
             "trigger": Lazy(lambda: trigger_context(session.trigger)),
             "resume": None,
-            "webhook": Lazy(lambda: from_python(run.webhook) if run and run.webhook is not None else None),
+            "webhook": Lazy(lambda: webhook_context(run.webhook) if run and run.webhook is not None else None),
             "node": Lazy(lambda: _node_context(run)),
             "globals": Lazy(lambda: _globals_context(self.assets)),
             "ticket": None,
             "legacy_extra": Lazy(lambda: _deprecated(rt, "@legacy_extra is deprecated", _legacy_extra(run))),
         }
         return XObject(props)
+
+
+def _seen(contact: Any, event: dict[str, Any]) -> None:
+    """An incoming message means the contact was last seen when it was sent."""
+    if event.get("created_on") and hasattr(contact, "last_seen_on"):
+        contact.last_seen_on = event["created_on"]
 
 
 def _segment_json(segment: dict[str, Any]) -> dict[str, Any]:
@@ -232,6 +243,35 @@ def run_context(run: Run, contact_obj: Any) -> XObject:
             "results": Lazy(lambda: results_context(run)),
             "created_on": Lazy(lambda: run.created_on.to_datetime()),
             "exited_on": Lazy(lambda: run.exited_on.to_datetime() if run.exited_on else None),
+        }
+    )
+
+
+def _parent_context(rt: Runtime, run: Run | None, contact_obj: Any) -> XValue:
+    if run is None:
+        return None
+    if run.parent is not None:
+        return run_context(run.parent, contact_obj)
+    summary = getattr(run, "parent_summary", None)
+    return summary_context(rt, summary) if summary else None
+
+
+def summary_context(rt: Runtime, summary: dict[str, Any]) -> XObject:
+    """@parent of a session started by another session's flow (the trigger's run summary)."""
+    contact = summary.get("contact") or {}
+    fields = list(getattr(rt.assets, "fields", []) or [])
+    contact_obj = contact_context(contact, fields, rt.env.redaction_policy == "urns") if contact else None
+    results = XObject({key: result_context(value) for key, value in (summary.get("results") or {}).items()})
+    flow = summary.get("flow") or {}
+    return XObject(
+        {
+            "uuid": summary.get("uuid"),
+            "contact": contact_obj,
+            "flow": XObject({"uuid": flow.get("uuid"), "name": flow.get("name")}, default=flow.get("name")),
+            "status": summary.get("status"),
+            "results": results,
+            "fields": contact_obj.get("fields") if contact_obj else None,
+            "urns": urns_context(contact.get("urns") or []),
         }
     )
 

@@ -48,7 +48,9 @@ def route(rt: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiti
     if router is None:
         return None
     if router.wait is not None and arriving:
-        return WAIT
+        if not _trigger_input_unused(rt, run):
+            return WAIT
+        run.had_input = True  # a msg trigger's message answers the flow's first wait
     resume = rt.services.pop("_resume", None)
     if router.wait is not None and resume is not None and resume.get("type") == "wait_timeout":
         timeout = router.wait.timeout
@@ -59,6 +61,17 @@ def route(rt: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiti
     if router.type == "random":
         return _route_random(rt, run, node, router)
     return _route_switch(rt, run, node, router)
+
+
+def _trigger_input_unused(rt: Runtime, run: Run) -> bool:
+    session = rt.session
+    return (
+        session.sprints == 1
+        and session.trigger.get("type") == "msg"
+        and session.input is not None
+        and not any(r.had_input for r in session.runs)
+        and run is session.runs[0]
+    )
 
 
 def _route_random(rt: Runtime, run: Run, node: Node, router: Router) -> Category | None:
@@ -150,6 +163,7 @@ def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any]) -> None
 
     previous = run.results.get(key)
     result["created_on"] = format_rfc3339_nano(rt.now())
+    run.modified_on = rt.now()  # goflow stamps the run as modified when a result is saved
     run.results[key] = {k: v for k, v in result.items() if v is not None}
     fields: dict[str, Any] = {"name": result["name"], "value": result.get("value", ""), "category": result.get("category") or None}
     if result.get("category_localized"):

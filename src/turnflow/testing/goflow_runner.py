@@ -88,7 +88,13 @@ def _environment(data: dict[str, Any] | None) -> Environment:
 def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
     """Run one runner test; never raises for a failing or broken test."""
     from ..goflow.assets import Assets
-    from ..goflow.engine import GoflowEngine
+    from ..goflow.engine import GoflowEngine, Services
+    from ..goflow.services import (
+        MockEmailService,
+        MockHTTPService,
+        TestAirtimeService,
+        TestLLMService,
+    )
 
     name = test_file.name.removesuffix(".json")
     try:
@@ -98,7 +104,13 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
         env = _environment(spec.get("environment"))
         env.now = clock.now
         env.locations = assets.location_hierarchy
-        engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(123456, clock))
+        services = Services(
+            http=MockHTTPService(spec.get("http_mocks"), clock=clock),
+            email=MockEmailService(),
+            airtime=TestAirtimeService(env.random),
+            llm=TestLLMService(),
+        )
+        engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services)
         contact = _contact(spec["contact"], assets, env)
         outputs: list[dict[str, Any]] = []
         session, sprint = engine.start(contact, spec["trigger"])
