@@ -39,10 +39,12 @@ def goflow_data_sets() -> list[DataSet]:
     from .goflow_events import run_events
     from .goflow_excellent import run_excellent_examples
     from .goflow_modifiers import run_modifiers
+    from .goflow_runner_tests import run_runner_tests
     from .goflow_smart_groups import run_smart_groups
 
     return [
         run_excellent_examples,
+        run_runner_tests,
         run_actions,
         run_events,
         run_broken_flows,
