@@ -175,6 +175,10 @@ class FlowLoop:
             node = destination
             arriving = True
 
+    def end_run(self, rt: Runtime, run: Run, status: str) -> None:
+        """End a run (and take it off the stack), emitting run_ended."""
+        self._end_run(rt, run, status)
+
     def _end_run(self, rt: Runtime, run: Run, status: str) -> None:
         run.status = status
         run.exited_on = run.modified_on = rt.now()
@@ -191,7 +195,7 @@ class FlowLoop:
         if rt.session.stack:
             self.run_until_wait(rt, resume_top=True)
         else:
-            rt.session.status = EXPIRED
+            rt.session.status = COMPLETED  # goflow: the session completes, its run expired
 
 
 class _Failure(Exception):

@@ -92,9 +92,14 @@ class XObject:
     which case they are computed the first time they are read.
     """
 
-    __slots__ = ("_values", "_names", "_default")
+    __slots__ = ("_values", "_names", "_default", "json_default")
 
-    def __init__(self, values: Mapping[str, XValue] | None = None, default: XValue = _NO_DEFAULT) -> None:
+    def __init__(
+        self,
+        values: Mapping[str, XValue] | None = None,
+        default: XValue = _NO_DEFAULT,
+        json_default: bool = False,
+    ) -> None:
         self._values: dict[str, XValue] = {}
         self._names: dict[str, str] = {}
         if values:
@@ -103,6 +108,8 @@ class XObject:
                 self._values[key] = value
                 self._names[key] = name
         self._default = default
+        # some objects (goflow's @webhook) are their default when written as JSON
+        self.json_default = json_default
 
     # -- properties -------------------------------------------------------------------------
 
@@ -514,6 +521,8 @@ def _json(value: XValue) -> str:
     if t is list:
         return "[" + ",".join(_json(item) for item in value) + "]"
     if t is XObject:
+        if value.json_default:
+            return _json(value.default)
         return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_json(v)}" for k, v in value.items()) + "}"
     if t is dt.datetime:
         return '"' + datetime_text(value) + '"'

@@ -85,6 +85,8 @@ class GoflowEngine:
         rt = self._runtime(session)
         kind = resume.get("type")
         run = session.top
+        if run.current_step is not None:
+            rt.last_node_uuid = run.current_step.node_uuid
         if kind == "msg":
             session.input = self._input_from_event(resume.get("event") or {})
             run.had_input = True

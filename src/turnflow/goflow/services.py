@@ -326,16 +326,25 @@ class MockHTTPService:
 
 
 def webhook_context(webhook: Mapping[str, Any] | None) -> XObject | None:
-    """``@webhook``: defaults to "METHOD url"; ``status``, ``headers``, ``json``."""
+    """``@webhook``: shows as its parsed JSON body (text and JSON alike), or as "METHOD url"
+    when the response wasn't JSON; with ``status``, ``headers`` and ``json`` properties."""
     if webhook is None:
         return None
+    body = from_python(webhook.get("json"))
+    if body is None:
+        return XObject(
+            {"status": Decimal(int(webhook.get("status") or 0)),
+             "headers": Lazy(lambda: from_python(webhook.get("headers") or {})), "json": None},
+            default=f"{webhook.get('method', '')} {webhook.get('url', '')}",
+        )  # fmt: skip
     return XObject(
         {
             "status": Decimal(int(webhook.get("status") or 0)),
             "headers": Lazy(lambda: from_python(webhook.get("headers") or {})),
-            "json": Lazy(lambda: from_python(webhook.get("json"))),
+            "json": body,
         },
-        default=f"{webhook.get('method', '')} {webhook.get('url', '')}",
+        default=body,
+        json_default=True,
     )
 
 

@@ -23,9 +23,6 @@ class EnterFlow(BaseAction):
         terminal = bool(self.data.get("terminal"))
         if terminal:
             # the parent ends here and the child takes its place
-            run.status = COMPLETED
-            run.exited_on = rt.now()
-            rt.session.remove(run)
-            rt.new_event("run_ended", run_uuid=run.uuid, flow=run.flow.ref, status=COMPLETED)
+            engine.loop.end_run(rt, run, COMPLETED)
         child = engine.loop.start_run(rt, flow, parent=run, terminal=terminal)
         rt.pushed = child
