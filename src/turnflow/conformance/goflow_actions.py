@@ -89,6 +89,11 @@ def run_case(root: Path, assets_json: dict[str, Any], case: dict[str, Any]) -> t
         topic = next(t for t in data["topics"] if t["uuid"] == "0d9a2c56-6fc2-4f27-93c5-a6322e26b740")
         contact_json["tickets"] = [{"uuid": uuids.new_v7(), "status": "open", "topic": topic}]
     contact = Contact.from_json(contact_json, ContactAssets.from_json(data))
+    if case.get("has_ticket"):
+        from ..goflow.contact import reevaluate_query_groups
+
+        # a stored contact with an open ticket is already in its query groups (e.g. tickets > 0)
+        reevaluate_query_groups(env, contact, ContactAssets.from_json(data))
 
     flow_ref = {"uuid": flow["uuid"], "name": flow["name"]}
     if case.get("no_input") or case.get("as_batch"):

@@ -56,7 +56,10 @@ class GoflowEngine:
 
     # -- public API ---------------------------------------------------------------------------
 
-    def start(self, contact: Any, trigger: dict[str, Any]) -> tuple[Session, Sprint]:
+    def start(
+        self, contact: Any, trigger: dict[str, Any], call: dict[str, Any] | None = None
+    ) -> tuple[Session, Sprint]:
+        """Start a session for a contact (``call``: the voice call of an IVR session)."""
         flow_ref = trigger.get("flow") or {}
         flow = self.flow(flow_ref.get("uuid", ""))
         if flow is None:
@@ -67,12 +70,14 @@ class GoflowEngine:
             created_on=self.clock.now_time(),
             trigger=trigger,
             contact=contact,
+            call_uuid=(call or {}).get("uuid"),
         )
         self.uuids.new_v4()  # the sprint's UUID, as goflow draws it
         rt = self._runtime(session)
         if trigger.get("type") == "msg" and trigger.get("event"):
             session.input = self._input_from_event(trigger["event"])
             _seen(contact, trigger["event"])
+        self._reevaluate_groups(rt, contact)
         summary = trigger.get("run_summary") if trigger.get("type") == "flow_action" else None
         run = self.loop.start_run(rt, flow, parent_uuid=(summary or {}).get("uuid"))
         run.parent_summary = summary
@@ -128,6 +133,17 @@ class GoflowEngine:
             limits=self.limits,
             assets=self.assets,
         )
+
+    def _reevaluate_groups(self, rt: Runtime, contact: Any) -> None:
+        """A session starts by bringing the contact's query-based groups up to date."""
+        from .actions.contact import contact_assets
+        from .contact import Contact
+        from .modifiers import ModifierContext, reevaluate_groups
+
+        if isinstance(contact, Contact):
+            ctx = ModifierContext(env=rt.env, assets=contact_assets(rt), events=rt.events)
+            reevaluate_groups(ctx, contact)
+            rt.emitted.extend(ctx.log)
 
     def _finish(self, rt: Runtime) -> Sprint:
         top = rt.session.top

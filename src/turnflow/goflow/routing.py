@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..core.engine import WAIT, Waiting
+from ..core.engine import _Failure as RoutingFailure  # caught by the loop: fails the session
 from ..core.graph import Category, Node, Router
 from ..core.runtime import Runtime
 from ..core.session import Run
@@ -48,9 +49,16 @@ def route(rt: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiti
     if router is None:
         return None
     if router.wait is not None and arriving:
-        if not _trigger_input_unused(rt, run):
+        if router.wait.type == "dial":
+            phone = _e164(rt.evaluate(router.wait.phone or ""), rt.env.default_country)
+            if phone is not None:
+                rt.services["_dial_phone"] = phone
+                return WAIT
+            rt.error("not a possible number")  # and route straight on, as goflow does
+        elif not _trigger_input_unused(rt, run):
             return WAIT
-        run.had_input = True  # a msg trigger's message answers the flow's first wait
+        else:
+            run.had_input = True  # a msg trigger's message answers the flow's first wait
     resume = rt.services.pop("_resume", None)
     if router.wait is not None and resume is not None and resume.get("type") == "wait_timeout":
         timeout = router.wait.timeout
@@ -76,9 +84,11 @@ def _trigger_input_unused(rt: Runtime, run: Run) -> bool:
 
 def _route_random(rt: Runtime, run: Run, node: Node, router: Router) -> Category | None:
     number = rt.env.random.float64()
-    category = router.categories[int(number * len(router.categories))]
+    index = int(number * len(router.categories))
+    category = router.categories[index]
     rt.operand = str(decimal_from_float(number))
-    _save_result(rt, run, node, router, category, rt.operand, None, None)
+    # goflow saves the category's index as the value and the random number as the input
+    _save_result(rt, run, node, router, category, str(index), None, rt.operand)
     return category
 
 
@@ -113,7 +123,9 @@ def _route_switch(rt: Runtime, run: Run, node: Node, router: Router) -> Category
             category = router.category(case.category_uuid)
             _save_result(rt, run, node, router, category, operand_text, None, operand_text)
             return category
-    category = router.category(router.default_category_uuid)
+    category = router.category(router.default_category_uuid) if router.default_category_uuid else None
+    if category is None:  # no case matched and there's no default: the session fails
+        raise RoutingFailure("Router failed to pick a category")
     _save_result(rt, run, node, router, category, operand_text, None, operand_text)
     return category
 
@@ -146,7 +158,7 @@ def _save_result(
         result["category_localized"] = localized[0]
     if router.wait is not None and rt.session.input is not None:
         result["input"] = _input_text(rt)
-    elif operand is not None and router.wait is None:
+    elif operand is not None and (router.wait is None or router.type == "random"):
         result["input"] = operand
     if extra is not None:
         extra_json = to_json(rt.env, extra)
@@ -185,12 +197,12 @@ def begin_wait(rt: Runtime, run: Run, node: Node) -> None:
     expires = rt.now().add(run.flow.expire_after_minutes * 60 * 1_000_000_000)
     run.expires_on = expires
     if wait.type == "dial":
-        phone = rt.evaluate(wait.phone or "")
+        phone = rt.services.pop("_dial_phone")
         rt.new_event(
             "dial_wait",
             urn=f"tel:{phone}",
-            dial_limit_seconds=wait.dial_limit_seconds,
-            call_limit_seconds=wait.call_limit_seconds,
+            dial_limit_seconds=wait.dial_limit_seconds or 60,  # goflow's defaults
+            call_limit_seconds=wait.call_limit_seconds or 7200,
             expires_on=format_rfc3339_nano(expires),
         )
         return
@@ -200,6 +212,18 @@ def begin_wait(rt: Runtime, run: Run, node: Node) -> None:
         expires_on=format_rfc3339_nano(expires),
         hint=wait.hint,
     )
+
+
+def _e164(text: str, country: str) -> str | None:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, country or None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def decimal_text(value: Decimal) -> str:

@@ -113,7 +113,7 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
         engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services)
         contact = _contact(spec["contact"], assets, env)
         outputs: list[dict[str, Any]] = []
-        session, sprint = engine.start(contact, spec["trigger"])
+        session, sprint = engine.start(contact, spec["trigger"], call=spec.get("call"))
         outputs.append(_output(session, sprint))
         for resume in spec.get("resumes") or []:
             sprint = engine.resume(session, resume)
