@@ -39,16 +39,24 @@ def goflow_data_sets() -> list[DataSet]:
     from .goflow_events import run_events
     from .goflow_excellent import run_excellent_examples
     from .goflow_modifiers import run_modifiers
+    from .goflow_resumes import run_resumes
+    from .goflow_routers import run_routers
     from .goflow_runner_tests import run_runner_tests
     from .goflow_smart_groups import run_smart_groups
+    from .goflow_templates import run_templates
+    from .goflow_triggers import run_triggers
 
     return [
         run_excellent_examples,
         run_runner_tests,
         run_actions,
+        run_templates,
+        run_routers,
+        run_resumes,
+        run_triggers,
+        run_modifiers,
         run_events,
         run_broken_flows,
-        run_modifiers,
         run_smart_groups,
     ]
 

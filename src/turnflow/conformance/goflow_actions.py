@@ -123,6 +123,7 @@ def run_case(root: Path, assets_json: dict[str, Any], case: dict[str, Any]) -> t
         llm=TestLLMService(),
     )
     engine = GoflowEngine(assets, env, clock=clock, uuids=uuids, services=services, limits=Limits())
+    engine.send_check = _forbidden_content  # type: ignore[attr-defined]  # goflow's test option
     session, sprint = engine.start(contact, trigger)
 
     events = _plain_json(sprint.events)
@@ -150,6 +151,11 @@ def run_case(root: Path, assets_json: dict[str, Any], case: dict[str, Any]) -> t
     if case.get("http_mocks") and not http.all_used:
         problems.append(f"http mocks not all used (unmatched: {http.unmatched})")
     return "; ".join(problems), exact
+
+
+def _forbidden_content(msg: dict[str, Any]) -> str | None:
+    """goflow's action tests configure the engine to refuse content containing FORBIDDEN."""
+    return "forbidden_content" if "FORBIDDEN" in (msg.get("text") or "") else None
 
 
 _CONTACT_CACHE: dict[Path, dict[str, Any]] = {}

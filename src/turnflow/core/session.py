@@ -87,8 +87,8 @@ class Run:
         }
         if self.results:
             data["results"] = self.results
-        if self.locals:
-            data["locals"] = self.locals
+        if self.locals and not self.ended:
+            data["locals"] = self.locals  # ended runs are stored without them, as goflow does
         if self.parent is not None:
             data["parent_uuid"] = self.parent.uuid
         if self.had_input:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,7 +29,16 @@ from ..expressions.values import Lazy, XObject, XValue
 from ..expressions.words import tokenize
 from ..generators import NanoTime
 from . import contactql
-from .context import fields_context, group_context, parse_iso_datetime
+from .context import (
+    channel_context,
+    contact_ref,
+    deprecate,
+    fields_context,
+    group_context,
+    parse_iso_datetime,
+    ticket_context,
+    urn_context_text,
+)
 
 STATUSES = ("active", "blocked", "stopped", "archived")
 MAX_CONTACT_URNS = 50
@@ -519,12 +528,15 @@ class Contact:
         field_assets: Sequence[Mapping[str, Any]],
         redact: bool = False,
         channels: Sequence[Mapping[str, Any]] = (),
+        *,
+        users: Sequence[Mapping[str, Any]] = (),
+        deprecated: Callable[[str], None] | None = None,
     ) -> XObject:
         """``@contact``: renders as the name (or the preferred URN, or the id when URNs are
-        redacted)."""
+        redacted). ``deprecated(text)`` is told when a template reads a deprecated property
+        (``id``, ``tickets``)."""
         redact = redact or env.redaction_policy == "urns"
-        urns = [u.identity for u in self.urns]  # templates see URNs without channel/display
-        shown = [u.scheme + ":********" for u in self.urns] if redact else urns
+        shown = [urn_context_text(u.encode(), redact) for u in self.urns]
         preferred = self.preferred_urn(channels)
         names = tokenize(self.name)
         if self.name:
@@ -536,21 +548,10 @@ class Contact:
             default = format_urn_text(first.scheme, first.path, first.display) if first else ""
         channel = None
         if preferred is not None and channels:
-            asset = next((c for c in channels if c.get("uuid") == preferred.channel), None)
-            channel = (
-                XObject(
-                    {
-                        "uuid": asset.get("uuid"),
-                        "name": asset.get("name"),
-                        "address": asset.get("address"),
-                    }
-                )
-                if asset
-                else None
-            )
+            channel = channel_context(_channel_for_urn(preferred, channels))
         props: dict[str, XValue] = {
             "uuid": self.uuid,
-            "ref": str(self.id),
+            "ref": contact_ref(self.id),
             "id": str(self.id),
             "name": self.name,
             "first_name": names[0] if names else None,
@@ -562,15 +563,17 @@ class Contact:
             if self.last_seen_on
             else None,
             "urns": shown,
-            "urn": (preferred.scheme + ":********" if redact else preferred.identity)
-            if preferred
-            else None,
+            "urn": urn_context_text(preferred.encode(), redact) if preferred else None,
             "groups": Lazy(lambda: [group_context(g) for g in self.groups]),
             "fields": Lazy(lambda: fields_context(field_assets, self.fields)),
             "channel": channel,
-            "tickets": Lazy(lambda: [XObject(dict(t)) for t in self.open_tickets()]),
+            "tickets": Lazy(lambda: [ticket_context(t, users) for t in self.open_tickets()]),
         }
-        return XObject(props, default=default)
+        obj = XObject(props, default=default)
+        if deprecated is not None:
+            deprecate(obj, "id", lambda: deprecated("@contact.id is deprecated, use @contact.ref instead"))
+            deprecate(obj, "tickets", lambda: deprecated("@contact.tickets is deprecated, use @ticket instead"))
+        return obj
 
     def preferred_urn(self, channels: Sequence[Mapping[str, Any]] = ()) -> ContactURN | None:
         """The first URN a channel can send to (the first URN when no channels are known)."""

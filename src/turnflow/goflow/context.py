@@ -7,7 +7,7 @@ value is costly, so a template only pays for what it reads.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -36,8 +36,11 @@ def parse_iso_datetime(text: str) -> dt.datetime:
 
 
 def strip_urn_params(urn: str) -> str:
-    """``tel:+123?channel=...`` -> ``tel:+123`` (the query part is delivery detail)."""
-    return urn.split("?", 1)[0]
+    """``tel:+123?channel=...#x`` -> ``tel:+123#x`` (the query part is delivery detail)."""
+    if "?" not in urn:
+        return urn
+    head, rest = urn.split("?", 1)
+    return head + ("#" + rest.split("#", 1)[1] if "#" in rest else "")
 
 
 def urn_scheme(urn: str) -> str:
@@ -88,6 +91,100 @@ def urns_context(urns: Sequence[str], redact: bool = False) -> XObject:
             clean = strip_urn_params(urn)
             props[scheme] = redact_urn(clean) if redact else clean
     return XObject(props)
+
+
+class _DeprecatedProps(dict):  # type: ignore[type-arg]
+    """An XObject's property store where some properties warn when a template path reads
+    them. Template paths read through ``XObject.lookup`` (``dict.get``); rendering, JSON and
+    functions read through ``XObject.get`` (``[]``), so ``@(json(contact))`` doesn't warn
+    while ``@contact.id`` does, as in goflow."""
+
+    __slots__ = ("warnings",)
+
+    def __init__(self, values: dict[str, XValue]) -> None:
+        super().__init__(values)
+        self.warnings: dict[str, Callable[[], None]] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        warn = self.warnings.get(key)
+        if warn is not None and key in self:
+            warn()
+        return super().get(key, default)
+
+
+def deprecate(obj: XObject, name: str, warn: Callable[[], None]) -> XObject:
+    """Make a template path's use of ``obj.name`` call ``warn`` (a deprecation warning)."""
+    values = obj._values  # noqa: SLF001 - see _DeprecatedProps
+    if not isinstance(values, _DeprecatedProps):
+        values = _DeprecatedProps(values)
+        obj._values = values  # noqa: SLF001
+    values.warnings[name.lower()] = warn
+    return obj
+
+
+def urn_context_text(urn: str, redact: bool = False) -> str:
+    """A URN as templates see it: without its query (channel affinity) but with its display
+    part, or ``scheme:********`` when URNs are redacted."""
+    clean = strip_urn_params(urn)
+    return redact_urn(clean) if redact else clean
+
+
+def channel_context(channel: Mapping[str, Any] | None) -> XObject | None:
+    """A channel asset: renders as its name."""
+    if not channel:
+        return None
+    name = channel.get("name")
+    return XObject(
+        {"uuid": channel.get("uuid"), "name": name, "address": channel.get("address")},
+        default=name,
+    )
+
+
+def user_context(
+    user: Mapping[str, Any] | None, users: Sequence[Mapping[str, Any]] = ()
+) -> XObject | None:
+    """A user (e.g. a ticket's assignee), completed from the workspace's user assets."""
+    if not user:
+        return None
+    asset = next(
+        (u for u in users if (user.get("uuid") and u.get("uuid") == user.get("uuid"))
+         or (user.get("email") and u.get("email") == user.get("email"))),
+        None,
+    )  # fmt: skip
+    data = {**(asset or {}), **{k: v for k, v in user.items() if v}}
+    name = data.get("name") or ""
+    first = name.split()[0] if name.split() else ""
+    return XObject(
+        {"email": data.get("email") or "", "name": name, "first_name": first}, default=name
+    )
+
+
+def topic_context(topic: Mapping[str, Any] | None) -> XObject | None:
+    if not topic:
+        return None
+    return XObject({"uuid": topic.get("uuid"), "name": topic.get("name")}, default=topic.get("name"))
+
+
+def ticket_context(
+    ticket: Mapping[str, Any] | None, users: Sequence[Mapping[str, Any]] = ()
+) -> XObject | None:
+    """``@ticket`` (and each of the deprecated ``@contact.tickets``)."""
+    if not ticket:
+        return None
+    return XObject(
+        {
+            "uuid": ticket.get("uuid"),
+            "topic": topic_context(ticket.get("topic")),
+            "assignee": user_context(ticket.get("assignee"), users),
+        }
+    )
+
+
+def contact_ref(contact_id: int | None) -> str:
+    """``@contact.ref``. goflow derives a short code from the contact's id (e.g. 1234567 ->
+    "PLZGVS") with a scheme turnflow doesn't know yet; until then it is the id itself, and
+    empty for a contact without one, as in goflow."""
+    return str(contact_id) if contact_id else ""
 
 
 def group_context(group: Mapping[str, Any]) -> XObject:

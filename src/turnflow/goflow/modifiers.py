@@ -60,6 +60,7 @@ class ModifierContext:
     events: EventFactory
     log: list[Event] = field(default_factory=list)
     claim_urn: Callable[[Contact, str], bool] = _always_claim
+    max_value_length: int = MAX_VALUE_LENGTH  # field values are cut to this many characters
 
     def emit(self, type_: str, **fields: Any) -> Event:
         event = self.events.new(type_, **fields)
@@ -142,7 +143,7 @@ def _field(ctx: ModifierContext, contact: Contact, mod: Mapping[str, Any]) -> bo
     key = asset["key"]
     new = parse_field_value(ctx.env, asset.get("type", "text"), raw, contact.fields, ctx.assets)
     if new is not None:
-        new["text"] = _truncate(new["text"], MAX_VALUE_LENGTH)
+        new["text"] = _truncate(new["text"], ctx.max_value_length)
     if values_equal(new, contact.fields.get(key)):
         return False
     if new is None:

@@ -177,9 +177,8 @@ def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any]) -> None
     result["created_on"] = format_rfc3339_nano(rt.now())
     run.modified_on = rt.now()  # goflow stamps the run as modified when a result is saved
     run.results[key] = {k: v for k, v in result.items() if v is not None}
-    fields: dict[str, Any] = {"name": result["name"], "value": result.get("value", ""), "category": result.get("category") or None}
-    if result.get("category_localized"):
-        fields["category_localized"] = result["category_localized"]
+    # goflow's event always has the category (even empty) and never the localized one
+    fields: dict[str, Any] = {"name": result["name"], "value": result.get("value", ""), "category": result.get("category") or ""}
     if result.get("extra") is not None:
         fields["extra"] = result["extra"]
     if previous is not None:
@@ -217,6 +216,13 @@ def begin_wait(rt: Runtime, run: Run, node: Node) -> None:
 def _e164(text: str, country: str) -> str | None:
     import phonenumbers
 
+    # as goflow's phone parsing: keep only letters and digits (and a leading +), and take a
+    # long number not starting with 0 as international ("1(206)5551212" -> +12065551212)
+    text = text.strip()
+    plus = text.startswith("+")
+    text = re.sub(r"[^0-9A-Za-z]", "", text)
+    if plus or (len(text) >= 11 and not text.startswith("0")):
+        text = "+" + text
     try:
         number = phonenumbers.parse(text, country or None)
     except phonenumbers.NumberParseException:

@@ -1,18 +1,97 @@
 """The template context of a goflow run: ``@contact``, ``@results``, ``@input``, ``@child``...
 
-Everything is built lazily, so a template only pays for the parts it reads.
+Everything is built lazily, so a template only pays for the parts it reads. The shapes,
+defaults and deprecation warnings are goflow's (checked against goflow's
+``flows/engine/testdata/templates.json``, see ``turnflow.conformance.goflow_templates``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..core.runtime import Runtime
 from ..core.session import Run, Session
 from ..expressions import Lazy, XObject, from_python
 from ..expressions.values import XValue
-from .context import contact_context, parse_iso_datetime, urns_context
+from .context import (
+    channel_context,
+    contact_context,
+    deprecate,
+    parse_iso_datetime,
+    ticket_context,
+    urn_context_text,
+    urns_context,
+)
 from .services import webhook_context
+
+ContactObj = Callable[[], XValue]
+
+
+def session_runtime(engine: Any, session: Session, run: Run | None = None) -> Runtime:
+    """A runtime for evaluating templates in a session outside a sprint (e.g. against a
+    finished session), positioned on ``run`` (default: the session's top or last run)."""
+    from ..core.events import EventFactory
+
+    rt = Runtime(
+        session=session,
+        env=engine.env,
+        clock=engine.clock,
+        uuids=engine.uuids,
+        events=EventFactory(engine.uuids, engine.clock),
+        context_builder=engine.context,
+        services={"engine": engine},
+        limits=engine.limits,
+        assets=engine.assets,
+    )
+    rt.run = run or session.top or (session.runs[-1] if session.runs else None)
+    return rt
+
+
+def _asset_list(assets: Any, name: str) -> list[dict[str, Any]]:
+    return list(getattr(assets, name, None) or [])
+
+
+def _redact(rt: Runtime) -> bool:
+    return rt.env.redaction_policy == "urns"
+
+
+def warn_once(rt: Runtime) -> Callable[[str], None]:
+    """A deprecation reporter for one context (one template evaluation): each deprecated
+    property warns once however often the template uses it, as in goflow."""
+    seen: set[str] = set()
+
+    def warn(text: str) -> None:
+        if text not in seen:
+            seen.add(text)
+            rt.deprecated(text)
+
+    return warn
+
+
+def contact_object(rt: Runtime, contact: Any, warn: Callable[[str], None] | None = None) -> XValue:
+    """``@contact`` for a contact object (goflow.contact.Contact) or contact JSON."""
+    if contact is None:
+        return None
+    fields = _asset_list(rt.assets, "fields")
+    if hasattr(contact, "context"):
+        return contact.context(
+            rt.env,
+            fields,
+            _redact(rt),
+            _asset_list(rt.assets, "channels"),
+            users=_asset_list(rt.assets, "users"),
+            deprecated=warn or rt.deprecated,
+        )
+    return contact_context(contact, fields, _redact(rt))
+
+
+def _contact_urns(contact: Any) -> list[str]:
+    if contact is None:
+        return []
+    if hasattr(contact, "encoded_urns"):
+        return contact.encoded_urns()
+    return list(contact.get("urns") or []) if isinstance(contact, dict) else []
 
 
 def build_context(engine: Any, rt: Runtime) -> XObject:
@@ -20,145 +99,248 @@ def build_context(engine: Any, rt: Runtime) -> XObject:
     session = rt.session
     run = rt.run
     contact = session.contact
-    fields = list(getattr(engine.assets, "fields", []) or [])
-    redact = rt.env.redaction_policy == "urns"
+    cache: dict[str, XValue] = {}
+    warn = warn_once(rt)
 
     def contact_obj() -> XValue:
-        if hasattr(contact, "context"):
-            return contact.context(rt.env, fields, redact)
-        return contact_context(contact, fields, redact) if contact else None
+        if "contact" not in cache:
+            cache["contact"] = contact_object(rt, contact, warn)
+        return cache["contact"]
 
     def fields_obj() -> XValue:
         obj = contact_obj()
         return obj.get("fields") if isinstance(obj, XObject) else None
 
-    def urns_obj() -> XValue:
-        obj = contact_obj()
-        if isinstance(obj, XObject) and obj.has("urns"):
-            return urns_context([str(u) for u in obj.get("urns") or []], False)
-        return urns_context([], redact)
+    root = XObject(
+        {
+            "contact": Lazy(contact_obj),
+            "fields": Lazy(fields_obj),
+            "urns": Lazy(lambda: urns_context(_contact_urns(contact), _redact(rt))),
+            "results": Lazy(lambda: results_context(run) if run else XObject()),
+            "locals": Lazy(lambda: from_python(run.locals) if run else XObject()),
+            "run": Lazy(lambda: run_context(run, contact_obj) if run else None),
+            "child": Lazy(lambda: _child_context(rt, warn, session, run, contact_obj)),
+            "parent": Lazy(lambda: _parent_context(rt, warn, run, contact_obj)),
+            "input": Lazy(lambda: input_context(session.input, rt.assets)),
+            "trigger": Lazy(lambda: trigger_context(session.trigger)),
+            "resume": None,
+            "webhook": Lazy(lambda: webhook_context(run.webhook) if run and run.webhook is not None else None),
+            "node": Lazy(lambda: _node_context(run)),
+            "globals": Lazy(lambda: _globals_context(engine.assets)),
+            "ticket": Lazy(lambda: _ticket(rt, contact)),
+            "legacy_extra": Lazy(lambda: _legacy_extra(run)),
+        }
+    )
+    deprecate(root, "legacy_extra", lambda: warn("@legacy_extra is deprecated"))
+    return root
 
-    props: dict[str, Any] = {
-        "contact": Lazy(contact_obj),
-        "fields": Lazy(fields_obj),
-        "urns": Lazy(urns_obj),
-        "results": Lazy(lambda: results_context(run) if run else XObject()),
-        "locals": Lazy(lambda: from_python(run.locals) if run else XObject()),
-        "run": Lazy(lambda: run_context(run, contact_obj) if run else None),
-        "child": Lazy(lambda: _child_context(rt, session, run, contact_obj)),
-        "parent": Lazy(lambda: _parent_context(rt, run, contact_obj)),
-        "input": Lazy(lambda: input_context(session.input)),
-        "trigger": Lazy(lambda: trigger_context(session.trigger)),
-        "resume": None,
-        "webhook": Lazy(lambda: webhook_context(run.webhook) if run and run.webhook is not None else None),
-        "node": Lazy(lambda: _node_context(run)),
-        "globals": Lazy(lambda: _globals_context(engine.assets)),
-        "ticket": None,
-        "legacy_extra": Lazy(lambda: _deprecated(rt, "@legacy_extra is deprecated", _legacy_extra(run))),
-    }
-    return XObject(props)
 
+# -- results ----------------------------------------------------------------------------------
 
 
 def result_context(result: dict[str, Any]) -> XObject:
+    """One run result: renders as its value."""
     value = result.get("value")
+    created_on = result.get("created_on")
     props = {
         "name": result.get("name"),
         "value": value,
-        "category": result.get("category"),
-        "category_localized": result.get("category_localized") or result.get("category"),
-        "input": result.get("input"),
+        "category": result.get("category") or "",
+        "category_localized": result.get("category_localized") or result.get("category") or "",
+        "input": result.get("input") or "",
         "extra": from_python(result.get("extra")),
         "node_uuid": result.get("node_uuid"),
-        "created_on": Lazy(lambda: parse_iso_datetime(result["created_on"])) if result.get("created_on") else None,
-        "values": [value],
-        "categories": [result.get("category")],
-        "categories_localized": [result.get("category_localized") or result.get("category")],
+        "created_on": Lazy(lambda: parse_iso_datetime(created_on)) if created_on else None,
     }
     return XObject(props, default=value)
 
 
-def results_context(run: Run) -> XObject:
-    return XObject({key: Lazy(lambda r=result: result_context(r)) for key, result in run.results.items()})
+def results_context(results: Run | dict[str, Any]) -> XObject:
+    items = results.results if isinstance(results, Run) else results
+    return XObject({key: Lazy(lambda r=result: result_context(r)) for key, result in items.items()})
 
 
-def run_context(run: Run, contact_obj: Any) -> XObject:
+# -- runs -------------------------------------------------------------------------------------
+
+
+def flow_context(uuid: str | None, name: str | None, revision: int | None = 0) -> XObject:
+    """A flow: renders as its name."""
+    return XObject(
+        {"uuid": uuid, "name": name, "revision": from_python(revision or 0)}, default=name
+    )
+
+
+def run_context(run: Run, contact_obj: ContactObj) -> XObject:
+    """``@run``: the run being advanced."""
     return XObject(
         {
             "uuid": run.uuid,
             "contact": Lazy(contact_obj),
-            "flow": XObject({"uuid": run.flow.uuid, "name": run.flow.name, "revision": str(run.flow.revision)}, default=run.flow.name),
+            "flow": flow_context(run.flow.uuid, run.flow.name, run.flow.revision),
+            "path": Lazy(lambda: [_step_context(step) for step in run.path]),
             "status": run.status,
             "results": Lazy(lambda: results_context(run)),
+            "locals": Lazy(lambda: from_python(run.locals)),
             "created_on": Lazy(lambda: run.created_on.to_datetime()),
             "exited_on": Lazy(lambda: run.exited_on.to_datetime() if run.exited_on else None),
         }
     )
 
 
-def _parent_context(rt: Runtime, run: Run | None, contact_obj: Any) -> XValue:
-    if run is None:
-        return None
-    if run.parent is not None:
-        return run_context(run.parent, contact_obj)
-    summary = getattr(run, "parent_summary", None)
-    return summary_context(rt, summary) if summary else None
+def _step_context(step: Any) -> XObject:
+    return XObject({"node_uuid": step.node_uuid, "arrived_on": step.arrived_on.to_datetime()})
 
 
-def summary_context(rt: Runtime, summary: dict[str, Any]) -> XObject:
-    """@parent of a session started by another session's flow (the trigger's run summary)."""
-    contact = summary.get("contact") or {}
-    fields = list(getattr(rt.assets, "fields", []) or [])
-    contact_obj = contact_context(contact, fields, rt.env.redaction_policy == "urns") if contact else None
-    results = XObject({key: result_context(value) for key, value in (summary.get("results") or {}).items()})
-    flow = summary.get("flow") or {}
-    return XObject(
+def related_run_context(
+    rt: Runtime,
+    warn: Callable[[str], None],
+    name: str,
+    *,
+    uuid: str | None,
+    contact: ContactObj,
+    urns: list[str],
+    flow: XObject,
+    status: str | None,
+    results: Callable[[], XObject],
+) -> XObject:
+    """``@child`` / ``@parent``: a run related to the current one, with its contact's
+    fields and URNs at hand; ``.run`` is deprecated."""
+
+    def fields() -> XValue:
+        obj = contact()
+        return obj.get("fields") if isinstance(obj, XObject) else None
+
+    obj = XObject(
         {
-            "uuid": summary.get("uuid"),
-            "contact": contact_obj,
-            "flow": XObject({"uuid": flow.get("uuid"), "name": flow.get("name")}, default=flow.get("name")),
-            "status": summary.get("status"),
-            "results": results,
-            "fields": contact_obj.get("fields") if contact_obj else None,
-            "urns": urns_context(contact.get("urns") or []),
+            "uuid": uuid,
+            "contact": Lazy(contact),
+            "flow": flow,
+            "fields": Lazy(fields),
+            "urns": Lazy(lambda: urns_context(urns, _redact(rt))),
+            "results": Lazy(results),
+            "status": status,
+            "run": XObject({"status": status}),
         }
+    )
+    text = f"@{name}.run.status is deprecated, use @{name}.status instead"
+    return deprecate(obj, "run", lambda: warn(text))
+
+
+def _related_run(
+    rt: Runtime, warn: Callable[[str], None], name: str, run: Run, contact_obj: ContactObj
+) -> XObject:
+    return related_run_context(
+        rt,
+        warn,
+        name,
+        uuid=run.uuid,
+        contact=contact_obj,
+        urns=_contact_urns(rt.session.contact),
+        flow=flow_context(run.flow.uuid, run.flow.name, run.flow.revision),
+        status=run.status,
+        results=lambda: results_context(run),
     )
 
 
-def _deprecated(rt: Runtime, text: str, value: XValue) -> XValue:
-    rt.deprecated(text)
-    return value
-
-
-def _child_context(rt: Runtime, session: Session, run: Run | None, contact_obj: Any) -> XValue:
+def _child_context(
+    rt: Runtime, warn: Callable[[str], None], session: Session, run: Run | None,
+    contact_obj: ContactObj,
+) -> XValue:  # fmt: skip
     if run is None:
         return None
     children = [r for r in session.runs if r.parent is run]
-    if not children:
+    return _related_run(rt, warn, "child", children[-1], contact_obj) if children else None
+
+
+def _parent_context(
+    rt: Runtime, warn: Callable[[str], None], run: Run | None, contact_obj: ContactObj
+) -> XValue:
+    if run is None:
         return None
-    child = children[-1]
-    obj = run_context(child, contact_obj)
-    obj.set("run", Lazy(lambda: _deprecated(rt, "@child.run.status is deprecated, use @child.status instead", run_context(child, contact_obj))))
-    obj.set("fields", Lazy(lambda: contact_obj().get("fields") if contact_obj() else None))
-    return obj
+    if run.parent is not None:
+        return _related_run(rt, warn, "parent", run.parent, contact_obj)
+    summary = getattr(run, "parent_summary", None)
+    return summary_context(rt, summary, warn) if summary else None
 
 
-def input_context(data: dict[str, Any] | None) -> XValue:
+def summary_context(
+    rt: Runtime,
+    summary: dict[str, Any],
+    warn: Callable[[str], None] | None = None,
+    name: str = "parent",
+) -> XObject:
+    """``@parent`` of a session started by another session's flow (the trigger's run
+    summary): its contact is read like any contact, its flow looked up in the assets."""
+    contact_data = summary.get("contact")
+    contact: Any = None
+    if contact_data:
+        try:
+            from .actions.contact import contact_assets_of
+            from .contact import Contact
+
+            contact = Contact.from_json(contact_data, contact_assets_of(rt.assets))
+        except Exception:  # an unreadable summary contact still gives its JSON's context
+            contact = contact_data
+    ref = summary.get("flow") or {}
+    asset = _flow_asset(rt.assets, ref.get("uuid"))
+    if asset is not None:
+        flow = flow_context(asset.get("uuid"), asset.get("name"), asset.get("revision"))
+    else:
+        flow = flow_context(ref.get("uuid"), ref.get("name"), ref.get("revision"))
+    cached: list[XValue] = []
+    warn = warn or warn_once(rt)
+
+    def contact_obj() -> XValue:
+        if not cached:
+            cached.append(contact_object(rt, contact, warn))
+        return cached[0]
+
+    return related_run_context(
+        rt,
+        warn,
+        name,
+        uuid=summary.get("uuid"),
+        contact=contact_obj,
+        urns=_contact_urns(contact),
+        flow=flow,
+        status=summary.get("status"),
+        results=lambda: results_context(dict(summary.get("results") or {})),
+    )
+
+
+def _flow_asset(assets: Any, uuid: str | None) -> dict[str, Any] | None:
+    if not uuid or assets is None:
+        return None
+    definition = getattr(assets, "flow_definition", None)
+    if definition is not None:
+        return definition(uuid)
+    return next((f for f in _asset_list(assets, "flows") if f.get("uuid") == uuid), None)
+
+
+# -- input, trigger and the rest ----------------------------------------------------------------
+
+
+def input_context(data: dict[str, Any] | None, assets: Any = None) -> XValue:
+    """``@input``: the message (or other input) that resumed the session; renders as its
+    text and attachment URLs, one a line."""
     if not data:
         return None
     attachments = list(data.get("attachments") or [])
     text = data.get("text") or ""
     default = "\n".join([text] + [a.split(":", 1)[1] if ":" in a else a for a in attachments])
     channel = data.get("channel")
+    if channel and assets is not None and hasattr(assets, "channel"):
+        channel = assets.channel(channel.get("uuid")) or channel
     return XObject(
         {
             "uuid": data.get("uuid"),
             "type": data.get("type"),
-            "channel": XObject(channel, default=channel.get("name")) if channel else None,
-            "urn": data.get("urn"),
+            "channel": channel_context(channel),
+            "urn": urn_context_text(data["urn"]) if data.get("urn") else None,
             "text": text,
             "attachments": attachments,
-            "external_id": data.get("external_id"),
+            "external_id": data.get("external_id") or "",
+            "payload": from_python(data.get("payload") or {}),
             "created_on": Lazy(lambda: parse_iso_datetime(data["created_on"])) if data.get("created_on") else None,
         },
         default=default,
@@ -166,17 +348,24 @@ def input_context(data: dict[str, Any] | None) -> XValue:
 
 
 def trigger_context(trigger: dict[str, Any]) -> XObject:
+    """``@trigger``: how the session started."""
     return XObject(
         {
             "type": trigger.get("type"),
             "params": from_python(trigger.get("params") or {}),
-            "keyword": (trigger.get("keyword_match") or {}).get("keyword"),
-            "user": None,
-            "origin": None,
-            "ticket": None,
-            "campaign": None,
+            "keyword": (trigger.get("keyword_match") or {}).get("keyword") or "",
+            "user": from_python(trigger.get("user")),
+            "origin": trigger.get("origin") or "",
+            "ticket": from_python(trigger.get("ticket")),
+            "campaign": from_python(trigger.get("campaign")),
         }
     )
+
+
+def _ticket(rt: Runtime, contact: Any) -> XValue:
+    """``@ticket``: the contact's open ticket, if any."""
+    tickets = contact.open_tickets() if hasattr(contact, "open_tickets") else []
+    return ticket_context(tickets[-1], _asset_list(rt.assets, "users")) if tickets else None
 
 
 def _node_context(run: Run | None) -> XValue:
@@ -188,9 +377,11 @@ def _node_context(run: Run | None) -> XValue:
 
 
 def _globals_context(assets: Any) -> XObject:
-    values = {g["key"]: g.get("value") for g in getattr(assets, "globals", []) or []}
+    values = {g["key"]: g.get("value") for g in _asset_list(assets, "globals")}
     return XObject(values)
 
 
 def _legacy_extra(run: Run | None) -> XValue:
-    return XObject() if run is None else from_python(run.webhook.get("json") if isinstance(run.webhook, dict) else {})
+    if run is None or not isinstance(run.webhook, dict):
+        return XObject()
+    return from_python(run.webhook.get("json") or {})

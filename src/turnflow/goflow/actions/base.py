@@ -59,3 +59,13 @@ class BaseAction:
         if isinstance(default, list):
             return values
         return values[0] if values else default
+
+
+def evaluate_checked(rt: Runtime, template: str) -> tuple[str, bool]:
+    """Evaluate a template: (text, False) if any expression in it failed (goflow's ``ok``)."""
+    before = len(rt.emitted)
+    text = rt.evaluate(template)
+    failed = any(
+        e.get("type") == "error" and e.get("code") == "expression" for e in rt.emitted[before:]
+    )
+    return text, not failed

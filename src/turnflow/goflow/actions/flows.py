@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from ...core.engine import _Failure as ActionFailure  # caught by the loop: fails the session
 from ...core.runtime import Runtime
 from ...core.session import COMPLETED
 from .base import BaseAction
+
+BACKGROUND = "messaging_background"
+
+
+def can_enter(parent_type: str, child_type: str) -> bool:
+    """A flow can enter flows of its own type, and background flows (which only have actions
+    that work anywhere)."""
+    return child_type == parent_type or child_type == BACKGROUND
 
 
 class EnterFlow(BaseAction):
@@ -18,8 +27,12 @@ class EnterFlow(BaseAction):
         engine = rt.services["engine"]
         flow = engine.flow(ref.get("uuid", ""))
         if flow is None:
-            rt.error(f"missing dependency: flow[uuid={ref.get('uuid')},name={ref.get('name')}]")
-            return
+            raise ActionFailure(f"Unable to find flow '{ref.get('name', '')}'")
+        if not can_enter(run.flow.type, flow.type):
+            raise ActionFailure(
+                f"Can't enter flow[uuid={flow.uuid},name={flow.name}] of type {flow.type} "
+                f"from type {run.flow.type}"
+            )
         terminal = bool(self.data.get("terminal"))
         if terminal:
             # the parent ends here and the child takes its place

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...core.runtime import Runtime
-from .base import BaseAction
+from .base import BaseAction, evaluate_checked
+
+MAX_ATTACHMENT_LENGTH = 2048
+MAX_QUICK_REPLY_TEXT = 64
+MAX_QUICK_REPLY_EXTRA = 1000
+_CONTENT_TYPE = re.compile(r"(image|audio|video|application|geo|unavailable|(\w+/[-+.\w]+))")
+_MEDIA_VARIABLES = ("image", "video", "document")
+_TEXT_COMPONENTS = ("header/text", "body/text", "footer/text")
 
 
 def contact_language(rt: Runtime) -> str | None:
@@ -36,19 +44,62 @@ def _channel_for(rt: Runtime, urn: str) -> dict[str, Any] | None:
     return None
 
 
-def destination(rt: Runtime) -> tuple[str | None, dict[str, Any] | None]:
-    """The URN and channel to reach the contact on (the first URN a channel can send to)."""
+def _destination_channel(rt: Runtime) -> tuple[str | None, dict[str, Any] | None]:
     for urn in contact_urns(rt):
         channel = _channel_for(rt, urn)
         if channel is not None:
-            clean = urn.split("?", 1)[0]
-            return clean, {"uuid": channel["uuid"], "name": channel["name"]}
+            return urn.split("?", 1)[0], channel
     return None, None
 
 
-def locale(rt: Runtime, item_uuid: str | None = None, key: str = "text") -> str | None:
-    """``language-COUNTRY`` of a message: the contact's language where the flow translates
-    the item, else the flow's language."""
+def destination(rt: Runtime) -> tuple[str | None, dict[str, Any] | None]:
+    """The URN and channel to reach the contact on (the first URN a channel can send to)."""
+    urn, channel = _destination_channel(rt)
+    if channel is None:
+        return None, None
+    return urn, {"uuid": channel["uuid"], "name": channel["name"]}
+
+
+def contact_country(rt: Runtime) -> str:
+    """goflow's contact country: its preferred channel's country, else the country of its
+    first tel URN that has one ('' if neither)."""
+    import phonenumbers
+
+    channels = getattr(rt.assets, "channels", []) or []
+    for urn in contact_urns(rt):
+        if "channel=" in urn:
+            wanted = urn.split("channel=", 1)[1].split("&", 1)[0]
+            channel = next((c for c in channels if c.get("uuid") == wanted), None)
+            if channel is not None and channel.get("country"):
+                return str(channel["country"])
+            break
+    for urn in contact_urns(rt):
+        if urn.startswith("tel:"):
+            path = urn[4:].split("?", 1)[0].split("#", 1)[0]
+            try:
+                region = phonenumbers.region_code_for_number(phonenumbers.parse(path, None))
+            except phonenumbers.NumberParseException:
+                continue
+            if region and region != "ZZ":
+                return region
+    return ""
+
+
+def merged_country(rt: Runtime) -> str:
+    """The session's merged environment country: the contact's, else the environment's."""
+    return contact_country(rt) or (rt.env.default_country or "")
+
+
+def _locale_of(rt: Runtime, language: str | None) -> str | None:
+    if not language:
+        return None
+    country = merged_country(rt)
+    return f"{language}-{country}" if country else language
+
+
+def text_language(rt: Runtime, item_uuid: str | None, key: str = "text") -> str | None:
+    """The language a localizable property is used in: the contact's where the flow
+    translates it, else the flow's own."""
     from ..routing import translation_language
 
     run = rt.run
@@ -58,10 +109,12 @@ def locale(rt: Runtime, item_uuid: str | None = None, key: str = "text") -> str 
         if language and item_uuid and run.flow.localized(language, item_uuid, key) is None:
             language = None
         language = language or run.flow.language
-    language = language or rt.env.default_language
-    if not language:
-        return None
-    return f"{language}-{rt.env.default_country}" if rt.env.default_country else language
+    return language or rt.env.default_language
+
+
+def locale(rt: Runtime, item_uuid: str | None = None, key: str = "text") -> str | None:
+    """``language-COUNTRY`` of a message, the country from the merged environment."""
+    return _locale_of(rt, text_language(rt, item_uuid, key))
 
 
 def unsendable_reason(rt: Runtime) -> str:
@@ -69,34 +122,190 @@ def unsendable_reason(rt: Runtime) -> str:
     status = contact.get("status") if isinstance(contact, dict) else getattr(contact, "status", "active")
     if status in ("blocked", "stopped", "archived"):
         return f"contact_{status}"
-    return "no_route" if contact_urns(rt) else "no_destination"
+    return "no_route"
+
+
+def is_valid_attachment(value: str) -> bool:
+    """goflow's attachment check: a known content type, a colon, then a non-empty URL."""
+    content_type, sep, url = value.partition(":")
+    return bool(sep) and bool(url) and _CONTENT_TYPE.fullmatch(content_type.lower()) is not None
+
+
+def truncate_ellipsis(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 3] + "..."
+
+
+def quick_reply(text: str) -> dict[str, Any]:
+    """A quick reply; ``text<extra>more`` carries extra content after the marker."""
+    label, marker, extra = text.partition("<extra>")
+    reply: dict[str, Any] = {"type": "text", "text": truncate_ellipsis(label, MAX_QUICK_REPLY_TEXT)}
+    if marker:
+        reply["extra"] = truncate_ellipsis(extra, MAX_QUICK_REPLY_EXTRA)
+    return reply
 
 
 class SendMsg(BaseAction):
     type = "send_msg"
 
-    def execute(self, rt: Runtime) -> None:
+    def _content(self, rt: Runtime) -> tuple[str, list[str], list[dict[str, Any]]]:
         text = rt.evaluate(self.localized(rt, "text", self.data.get("text", "")))
         attachments = []
-        for template in self.localized(rt, "attachments", list(self.data.get("attachments", []))):
-            value = rt.evaluate(template)
-            if value and ":" in value:
+        for template in self.localized(rt, "attachments", list(self.data.get("attachments") or [])):
+            value = rt.evaluate(template).strip()
+            if not is_valid_attachment(value):
+                rt.error("Attachment evaluated to invalid value and will be ignored")
+            elif len(value) > MAX_ATTACHMENT_LENGTH:
+                rt.error(
+                    f"Evaluated attachment is longer than the {MAX_ATTACHMENT_LENGTH} limit "
+                    "and will be ignored"
+                )
+            else:
                 attachments.append(value)
         quick_replies = []
-        for template in self.localized(rt, "quick_replies", list(self.data.get("quick_replies", []))):
+        for template in self.localized(rt, "quick_replies", list(self.data.get("quick_replies") or [])):
             value = rt.evaluate(template)
-            if value:
-                quick_replies.append({"text": value, "type": "text"})
-        urn, channel = destination(rt)
-        msg: dict[str, Any] = {"urn": urn, "channel": channel, "text": text}
-        if attachments:
-            msg["attachments"] = attachments
-        if quick_replies:
-            msg["quick_replies"] = quick_replies
-        msg["locale"] = locale(rt, self.uuid)
+            if not value:
+                rt.error("Quick reply evaluated to empty string and will be ignored")
+                continue
+            quick_replies.append(quick_reply(value))
+        return text, attachments, quick_replies
+
+    def _language(self, rt: Runtime) -> str | None:
+        """goflow resolves one language for the message from the part the author filled in."""
+        for key, present in (
+            ("text", bool(self.data.get("text"))),
+            ("attachments", bool(self.data.get("attachments"))),
+            ("quick_replies", bool(self.data.get("quick_replies"))),
+        ):
+            if present:
+                return text_language(rt, self.uuid, key)
+        return text_language(rt, None)
+
+    def execute(self, rt: Runtime) -> None:
+        text, attachments, quick_replies = self._content(rt)
+        msg_locale = _locale_of(rt, self._language(rt))
+        urn, channel = _destination_channel(rt)
+        msg: dict[str, Any] = {
+            "urn": urn,
+            "channel": {"uuid": channel["uuid"], "name": channel["name"]} if channel else None,
+            "text": text,
+            "attachments": attachments or None,
+            "quick_replies": quick_replies or None,
+        }
+        if channel is not None and self.data.get("template"):
+            templated = self._template_msg(rt, channel)
+            if templated is not None:
+                msg.update(templated)
+                msg_locale = templated["locale"]
+        if self.data.get("topic"):
+            msg["topic"] = self.data["topic"]
+        msg["locale"] = msg_locale
         if urn is None:
             msg["unsendable_reason"] = unsendable_reason(rt)
+        else:
+            reason = _send_check(rt, msg)
+            if reason:
+                msg["unsendable_reason"] = reason
         rt.new_event("msg_created", msg={k: v for k, v in msg.items() if v is not None})
+
+    def _template_msg(self, rt: Runtime, channel: dict[str, Any]) -> dict[str, Any] | None:
+        """The message previewing the action's WhatsApp-style template, if the template has a
+        translation for the channel."""
+        ref = self.data["template"]
+        templates = getattr(rt.assets, "templates", None)
+        template = templates.get(ref.get("uuid")) if templates is not None else None
+        if template is None:
+            return None
+        candidates = [
+            t for t in template.get("translations") or []
+            if (t.get("channel") or {}).get("uuid") == channel.get("uuid")
+        ]  # fmt: skip
+        if not candidates:
+            return None
+        contact_locale = _locale_of(rt, contact_language(rt) or rt.env.default_language)
+        env_locale = _env_locale(rt)
+        translation = _match_locale(candidates, [contact_locale, env_locale])
+        values = [rt.evaluate(v) for v in self.data.get("template_variables") or []]
+        variables = []
+        for index, variable in enumerate(translation.get("variables") or []):
+            value = values[index] if index < len(values) else ""
+            variables.append({"type": variable.get("type", "text"), "value": value})
+        components = [
+            {"name": c.get("name"), "type": c.get("type"), "variables": c["variables"]}
+            for c in translation.get("components") or []
+            if c.get("variables")
+        ]
+        text, attachments, quick_replies = _preview(translation, variables)
+        templating: dict[str, Any] = {"template": {"uuid": ref.get("uuid"), "name": ref.get("name")}}
+        if components:
+            templating["components"] = components
+        if variables:
+            templating["variables"] = variables
+        return {
+            "text": text,
+            "attachments": attachments or None,
+            "quick_replies": quick_replies or None,
+            "templating": templating,
+            "locale": translation.get("locale"),
+        }
+
+
+def _env_locale(rt: Runtime) -> str | None:
+    language = rt.env.default_language or (rt.env.allowed_languages or (None,))[0]
+    if not language:
+        return None
+    country = rt.env.default_country or ""
+    return f"{language}-{country}" if country else language
+
+
+def _match_locale(candidates: list[dict[str, Any]], wanted: list[str | None]) -> dict[str, Any]:
+    """The translation best matching the preferred locales (exact, then same language),
+    else the first one (as a BCP47 matcher falls back to its default)."""
+    for preferred in wanted:
+        if not preferred:
+            continue
+        language = preferred.split("-", 1)[0]
+        for candidate in candidates:
+            if candidate.get("locale") == preferred:
+                return candidate
+        for candidate in candidates:
+            if str(candidate.get("locale", "")).split("-", 1)[0] == language:
+                return candidate
+    return candidates[0]
+
+
+def _preview(
+    translation: dict[str, Any], variables: list[dict[str, Any]]
+) -> tuple[str, list[str], list[dict[str, Any]]]:
+    """Approximate content of the templated message, as the channel would send it."""
+    texts: list[str] = []
+    attachments: list[str] = []
+    quick_replies: list[dict[str, Any]] = []
+    for component in translation.get("components") or []:
+        content = component.get("content") or ""
+        for key, index in (component.get("variables") or {}).items():
+            if index >= len(variables):
+                continue
+            variable = variables[index]
+            if variable["type"] == "text":
+                content = content.replace("{{" + key + "}}", variable["value"])
+            elif variable["type"] in _MEDIA_VARIABLES and is_valid_attachment(variable["value"]):
+                attachments.append(variable["value"])
+        if not content:
+            continue
+        kind = component.get("type") or ""
+        if kind in _TEXT_COMPONENTS:
+            texts.append(content)
+        elif kind.startswith("button/"):
+            quick_replies.append({"type": "text", "text": truncate_ellipsis(content, MAX_QUICK_REPLY_TEXT)})
+    return "\n\n".join(texts), attachments, quick_replies
+
+
+def _send_check(rt: Runtime, msg: dict[str, Any]) -> str | None:
+    """The engine's optional content check (goflow's engine option): a reason or None."""
+    engine = rt.services.get("engine")
+    check = getattr(engine, "send_check", None)
+    return check(msg) if callable(check) else None
 
 
 class SayMsg(BaseAction):
@@ -104,8 +313,11 @@ class SayMsg(BaseAction):
 
     def execute(self, rt: Runtime) -> None:
         text = rt.evaluate(self.localized(rt, "text", self.data.get("text", "")))
-        msg: dict[str, Any] = {"text": text, "locale": locale(rt, self.uuid)}
         audio = self.localized(rt, "audio_url", self.data.get("audio_url") or "")
+        if not text and not audio:
+            rt.error("Can't say message without audio URL or backdown text")
+            return
+        msg: dict[str, Any] = {"text": text, "locale": locale(rt, self.uuid)}
         if audio:
             msg["attachments"] = [f"audio:{audio}"]
         urn, channel = destination(rt)
@@ -117,7 +329,15 @@ class PlayAudio(BaseAction):
     type = "play_audio"
 
     def execute(self, rt: Runtime) -> None:
-        audio = rt.evaluate(self.localized(rt, "audio_url", self.data.get("audio_url", "")))
+        audio, ok = evaluate_checked(rt, self.localized(rt, "audio_url", self.data.get("audio_url", "")))
+        if not ok:
+            return
+        if not audio:
+            rt.error("Audio URL evaluated to empty, skipping")
+            return
         urn, channel = destination(rt)
-        msg = {"urn": urn, "channel": channel, "text": "", "attachments": [f"audio:{audio}"], "locale": locale(rt, self.uuid, "audio_url")}
+        msg = {
+            "urn": urn, "channel": channel, "text": "", "attachments": [f"audio:{audio}"],
+            "locale": locale(rt, self.uuid, "audio_url"),
+        }  # fmt: skip
         rt.new_event("ivr_created", msg={k: v for k, v in msg.items() if v is not None})

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
 
 from ...core.runtime import Runtime
 from ..routing import save_result, snakify
-from .base import BaseAction
+from .base import BaseAction, evaluate_checked
+
+_INTEGER = re.compile(r"[+-]?\d+")
 
 
 class SetRunResult(BaseAction):
@@ -16,7 +18,9 @@ class SetRunResult(BaseAction):
     def execute(self, rt: Runtime) -> None:
         run = rt.run
         assert run is not None
-        value = rt.evaluate(self.data.get("value", ""))
+        value, ok = evaluate_checked(rt, self.data.get("value", ""))
+        if not ok:
+            return  # goflow skips the action when the value has an expression error
         category = self.data.get("category", "")
         localized = self.localized(rt, "category", category) if category else ""
         result = {
@@ -31,6 +35,8 @@ class SetRunResult(BaseAction):
 
 
 class SetRunLocal(BaseAction):
+    """Run locals are text; ``increment`` adds an integer to the current value (0 if unset)."""
+
     type = "set_run_local"
     required = ("local",)
 
@@ -42,15 +48,16 @@ class SetRunLocal(BaseAction):
         if operation == "clear":
             run.locals.pop(name, None)
             return
-        value = rt.evaluate(self.data.get("value", ""))
+        value, ok = evaluate_checked(rt, self.data.get("value", ""))
+        if not ok:
+            return
         if operation == "increment":
-            try:
-                current = Decimal(str(run.locals.get(name) or 0))
-                step = Decimal(value or "0")
-            except InvalidOperation:
-                rt.error(f"unable to increment local '{name}' by '{value}'")
+            step = value.strip()
+            if not _INTEGER.fullmatch(step):
+                rt.error("Increment value is not an integer")
                 return
-            total = current + step
-            run.locals[name] = int(total) if total == total.to_integral_value() else float(total)
+            current = str(run.locals.get(name) or "0").strip()
+            start = int(current) if _INTEGER.fullmatch(current) else 0
+            run.locals[name] = str(start + int(step))
         else:
             run.locals[name] = value

@@ -1,0 +1,85 @@
+"""goflow's trigger tests (``flows/triggers/testdata``) as a data set.
+
+``*.json`` cases: a trigger that must be refused with ``read_error``, or read, written back
+unchanged and give ``context`` as ``@(json(trigger))`` (with the test assets' users for
+``@trigger.user``). ``TestTriggerMarshaling_*.snap`` snapshots: each must be read and written
+back unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import DataSetResult
+
+TESTDATA = "flows/triggers/testdata"
+
+
+def _context_json(trigger: Any, assets: Any) -> Any:
+    from ..expressions import Environment, XObject, evaluate_template
+
+    result = evaluate_template("@(json(trigger))", XObject({"trigger": trigger.context(assets)}), Environment())
+    failures = list(result.failures())
+    if failures:
+        return {"error": failures[0][1].message}
+    return json.loads(result.text)
+
+
+def run_case(case: dict[str, Any], assets: Any) -> str:
+    from ..goflow.triggers import TriggerReadError, read_trigger
+
+    expected_error = case.get("read_error")
+    try:
+        trigger = read_trigger(case["trigger"])
+    except TriggerReadError as exc:
+        if expected_error is None:
+            return f"refused: {exc.message}"
+        return "" if exc.message == expected_error else f"refused with {exc.message!r}, expected {expected_error!r}"
+    if expected_error is not None:
+        return f"accepted; expected read error {expected_error!r}"
+    problems = []
+    if trigger.to_json() != case["trigger"]:
+        problems.append(f"written back as {json.dumps(trigger.to_json(), sort_keys=True)}")
+    if "context" in case:
+        context = _context_json(trigger, assets)
+        if context != case["context"]:
+            problems.append(f"context {json.dumps(context, sort_keys=True)}, expected {json.dumps(case['context'], sort_keys=True)}")
+    return "; ".join(problems)
+
+
+def run_snapshot(path: Path) -> str:
+    from ..goflow.triggers import TriggerReadError, read_trigger
+
+    data = json.loads(path.read_text())
+    try:
+        trigger = read_trigger(data)
+    except TriggerReadError as exc:
+        return f"refused: {exc.message}"
+    return "" if trigger.to_json() == data else f"written back as {json.dumps(trigger.to_json(), sort_keys=True)}"
+
+
+def run_triggers(goflow_dir: Path) -> DataSetResult:
+    from ..goflow.assets import Assets
+
+    result = DataSetResult("triggers")
+    folder = goflow_dir / TESTDATA
+    assets = Assets.from_file(folder / "_assets.json")
+    for path in sorted(folder.glob("*.json")):
+        if path.name.startswith("_"):
+            continue
+        for index, case in enumerate(json.loads(path.read_text())):
+            label = f"{path.stem}[{index}] {case.get('description', '')}"
+            try:
+                problem = run_case(case, assets)
+            except Exception as exc:  # a crash fails that case only
+                problem = f"crashed: {type(exc).__name__}: {exc}"
+            result.record(not problem, f"{label}: {problem}" if problem else label)
+    for path in sorted(folder.glob("*.snap")):
+        try:
+            problem = run_snapshot(path)
+        except Exception as exc:
+            problem = f"crashed: {type(exc).__name__}: {exc}"
+        result.record(not problem, f"{path.stem}: {problem}" if problem else path.stem)
+    return result
