@@ -38,6 +38,7 @@ def goflow_data_sets() -> list[DataSet]:
     from .goflow_broken_flows import run_broken_flows
     from .goflow_events import run_events
     from .goflow_excellent import run_excellent_examples
+    from .goflow_migrations import run_migrations
     from .goflow_modifiers import run_modifiers
     from .goflow_resumes import run_resumes
     from .goflow_routers import run_routers
@@ -54,6 +55,7 @@ def goflow_data_sets() -> list[DataSet]:
         run_routers,
         run_resumes,
         run_triggers,
+        run_migrations,
         run_modifiers,
         run_events,
         run_broken_flows,

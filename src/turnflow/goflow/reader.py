@@ -20,6 +20,8 @@ from typing import Any
 
 from ..core.graph import Case, Category, Exit, Flow, Node, Router, Timeout, Wait
 from ..errors import TurnflowError
+from ..generators import UUIDSource
+from .migrations import MigrationError, migrate
 
 CURRENT_SPEC_VERSION = (14, 4, 2)
 CURRENT_SPEC_TEXT = "14.4.2"
@@ -772,10 +774,10 @@ def _truncate(text: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _validate_localization(localization: dict[str, Any], path: str, allow_base: bool) -> None:
+def _validate_localization(localization: dict[str, Any], path: str) -> None:
     for language, translation in localization.items():
         lang_path = f"{path}.{language}"
-        if not is_language(language) and not (allow_base and language == "base"):
+        if not is_language(language):
             raise FlowReadError(f"invalid localization: invalid language code '{language}'",
                                 lang_path)
         if translation is None:
@@ -833,8 +835,12 @@ def is_legacy(data: Mapping[str, Any]) -> bool:
     return "flow_type" in data and "spec_version" not in data
 
 
-def read_flow(data: Any, path_prefix: str = "") -> Flow:
-    """Read and validate a goflow flow definition (spec 13.x to 14.4.2) into a Flow."""
+def read_flow(data: Any, path_prefix: str = "", uuids: UUIDSource | None = None) -> Flow:
+    """Read and validate a goflow flow definition (spec 13.x to 14.4.2) into a Flow.
+
+    A definition older than 14.4.2 is migrated first, as goflow does (``uuids`` gives the
+    UUIDs migrations create); the Flow keeps the spec version it was written in.
+    """
     if not isinstance(data, dict):
         raise FlowReadError("flow definition must be a JSON object", path_prefix)
     if is_legacy(data):
@@ -864,6 +870,11 @@ def read_flow(data: Any, path_prefix: str = "") -> Flow:
             f"spec version {shown} is a legacy flow: legacy flows are not supported yet",
             _join(path_prefix, "spec_version"),
         )
+    if version < CURRENT_SPEC_VERSION:
+        try:
+            data = migrate(data, uuids=uuids)
+        except MigrationError as exc:
+            raise FlowReadError(exc.message, _join(path_prefix, exc.path)) from None
 
     # decode: every node first (as Go's JSON decoding does), then the envelope's own checks
     nodes_raw = data.get("nodes")
@@ -882,14 +893,8 @@ def read_flow(data: Any, path_prefix: str = "") -> Flow:
         read_nodes.append(_read_node(raw, _join(path_prefix, f"nodes[{index}]")))
 
     problems: list[str] = []
-    # before 13.2.0 "base" was the language of flows without one (goflow's 13.2.0 migration
-    # renames it "und"); accepted here until migrations exist
-    allow_base = version < (13, 2, 0)
-    envelope = data
-    if allow_base and data.get("language") == "base":
-        envelope = {**data, "language": "und"}
     try:
-        validate_fields(_ENVELOPE_FIELDS, envelope, path_prefix)
+        validate_fields(_ENVELOPE_FIELDS, data, path_prefix)
     except FlowReadError as exc:
         problems.append(exc.message)
         first_path = exc.path
@@ -905,7 +910,7 @@ def read_flow(data: Any, path_prefix: str = "") -> Flow:
             f"flow can't have more than {MAX_NODES} nodes (has {len(read_nodes)})",
             _join(path_prefix, "nodes"),
         )
-    _validate_localization(localization or {}, _join(path_prefix, "localization"), allow_base)
+    _validate_localization(localization or {}, _join(path_prefix, "localization"))
 
     node_uuids = {read.node.uuid for read in read_nodes}
     seen: set[str] = set()
@@ -927,7 +932,7 @@ def read_flow(data: Any, path_prefix: str = "") -> Flow:
         name=data.get("name") or "",
         nodes=tuple(read.node for read in read_nodes),
         spec_version=version_text,
-        language=envelope["language"],
+        language=data["language"],
         type=flow_type,
         revision=int(data.get("revision") or 0),
         localization=localization or {},
