@@ -157,7 +157,7 @@ def test_graph_errors():
     assert "action UUID 76112ef2-790e-4b5b-84cb-e910f191a335 isn't unique" in error(data).message
     data = flow()
     data["nodes"][0]["router"]["cases"][0]["type"] = "has_magic"
-    assert "case test has_magic is not a registered test function" in error(data).message
+    assert "has_magic is not a registered test function" in error(data).message
 
 
 def test_action_fields_in_goflow_order():

@@ -710,7 +710,7 @@ def _validate_router(node: _ReadNode, flow_type: str) -> str | None:
                     f"(has {len(case.arguments)})"
                 )
             elif case.type.lower() not in CASE_TESTS:
-                problem = f"case test {case.type} is not a registered test function"
+                problem = f"{case.type} is not a registered test function"
             if problem:
                 return f"invalid case[uuid={case.uuid}]: {problem}"
     wait = router.wait
