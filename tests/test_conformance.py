@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import GOFLOW_FIXTURES, REPO, require_fixtures
+from .conftest import GOFLOW_FIXTURES, REPO, SHARED, require_fixtures
 
 EXPECTED = json.loads((Path(__file__).parent / "conformance_expected.json").read_text())
+SUITE_DIRS = {"goflow": GOFLOW_FIXTURES, "rapidpro": SHARED / "fixtures" / "rapidpro"}
 
 
-@pytest.fixture(scope="module")
-def goflow_lines() -> dict[str, tuple[int, int]]:
-    require_fixtures(GOFLOW_FIXTURES)
+def run_suite(suite: str) -> dict[str, tuple[int, int]]:
+    require_fixtures(SUITE_DIRS[suite])
     run = subprocess.run(
-        [sys.executable, "-m", "turnflow.conformance", "goflow", str(GOFLOW_FIXTURES)],
+        [sys.executable, "-m", "turnflow.conformance", suite, str(SUITE_DIRS[suite])],
         capture_output=True, text=True, timeout=300, cwd=REPO,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
@@ -33,8 +33,17 @@ def goflow_lines() -> dict[str, tuple[int, int]]:
     return counts
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED["goflow"]))
-def test_goflow_counts_do_not_drop(goflow_lines, name):
-    assert name in goflow_lines, f"data set {name} is no longer reported"
-    passed, failed = goflow_lines[name]
-    assert passed >= EXPECTED["goflow"][name], f"{name}: {passed} passed, committed {EXPECTED['goflow'][name]}"
+@pytest.fixture(scope="module")
+def suite_lines() -> dict[str, dict[str, tuple[int, int]]]:
+    return {suite: run_suite(suite) for suite in EXPECTED}
+
+
+@pytest.mark.parametrize(
+    ("suite", "name"), [(suite, name) for suite in sorted(EXPECTED) for name in sorted(EXPECTED[suite])]
+)
+def test_counts_do_not_drop(suite_lines, suite, name):
+    lines = suite_lines[suite]
+    assert name in lines, f"{suite} data set {name} is no longer reported"
+    passed, _ = lines[name]
+    floor = EXPECTED[suite][name]
+    assert passed >= floor, f"{suite} {name}: {passed} passed, committed floor {floor}"

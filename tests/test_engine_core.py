@@ -93,8 +93,10 @@ def test_steps_limit_fails_the_session():
     eng = engine(Flow("flow-2", "Loop", (loop,)), limits=Limits(max_steps_per_sprint=10))
     session, sprint = eng.start(CONTACT, {"type": "manual", "flow": {"uuid": "flow-2", "name": "Loop"}})
     assert session.status == "failed"
-    assert sprint.events[-1]["type"] == "failure"
-    assert "maximum number of steps" in sprint.events[-1]["text"]
+    # as goflow: the failure event, then the run ends as failed
+    assert [e["type"] for e in sprint.events[-2:]] == ["failure", "run_ended"]
+    assert "maximum number of steps" in sprint.events[-2]["text"]
+    assert sprint.events[-1]["status"] == "failed"
 
 
 def test_sub_flow_runs_then_parent_continues():

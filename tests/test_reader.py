@@ -103,8 +103,9 @@ def test_spec_versions():
     assert e.message == "spec version 14.5.0 is newer than this library (14.4.2)"
     assert "newer" in error(flow(spec_version="2000.0")).message
     assert "legacy" in error(flow(spec_version="11.12")).message
+    # legacy (v11.x) definitions are migrated to 13.0.0 on read (tests/test_legacy_flows.py)
     legacy = {"base_language": "eng", "flow_type": "M", "action_sets": [], "rule_sets": []}
-    assert "legacy" in error(legacy).message
+    assert read_flow(legacy).spec_version == "13.0.0"
 
 
 def test_base_language_before_13_2():

@@ -98,22 +98,115 @@ def test_templates_data_set():
 
 def test_deprecate_keeps_get_silent():
     calls: list[str] = []
-    obj = deprecate(XObject({"old": "x", "new": "y"}), "old", lambda: calls.append("old"))
+    obj = deprecate(XObject({"old": "x", "new": "y"}), "old", "old is deprecated", calls.append)
     assert obj.get("old") == "x" and obj.items() == [("new", "y"), ("old", "x")]
     assert calls == []
-    compiled = compile_template("@obj.old @obj.new")
+    compiled = compile_template("@obj.old @obj.new @obj.old")
     from turnflow.expressions import Environment
 
-    assert compiled.render(XObject({"obj": obj}), Environment()).text == "x y"
-    assert calls == ["old"]
+    assert compiled.render(XObject({"obj": obj}), Environment()).text == "x y x"
+    assert calls == ["old is deprecated", "old is deprecated"]  # every path read reports
+
+
+def test_deprecated_values_api():
+    from turnflow.expressions import Environment, Lazy
+    from turnflow.expressions.values import deprecated, to_json
+
+    computed: list[int] = []
+
+    def compute() -> str:
+        computed.append(1)
+        return "v"
+
+    shared = XObject({"a": Lazy(compute, "a is old"), "b": deprecated(Lazy(lambda: "w"), "b is old")})
+    one: list[str] = []
+    two: list[str] = []
+    view1, view2 = shared.with_deprecation_hook(one.append), shared.with_deprecation_hook(two.append)
+    template = compile_template("@x.a@x.b")
+    env = Environment()
+    assert template.render(XObject({"x": view1}), env).text == "vw"
+    assert template.render(XObject({"x": view2}), env).text == "vw"
+    assert template.render(XObject({"x": shared}), env).text == "vw"  # no hook: silent
+    assert one == ["a is old", "b is old"] and two == ["a is old", "b is old"]
+    assert computed == [1]  # computed once, for every view
+    assert to_json(env, view1) == '{"a":"v","b":"w"}' and one == ["a is old", "b is old"]
+
+
+def test_contact_ref_is_goflows_obfuscated_id():
+    # goflow's utils/obfuscate test table (its test key is turnflow's default key)
+    table = {
+        1: "E2E6MX", 2: "3MWB69", 3: "Q3GP9G", 4: "U6Y6T5", 5: "SJPWLU", 12345: "A6YWQL",
+        999_999_999: "KNGEUX", 1_073_741_823: "NVQ26R", 1_073_741_824: "GQENS3N",
+        1_073_741_825: "NTA3479", 1_073_741_826: "KYEKD42", 9_999_999_999: "P7U8B2J",
+        1234567: "PLZGVS",
+    }  # fmt: skip
+    assert {i: contact_ref(i) for i in table} == table
+    assert contact_ref(0) == contact_ref(None) == contact_ref(10_000_000_000) == ""
+    assert contact_ref(1, (1, 2, 3, 4)) != "E2E6MX"
+
+
+def test_contact_context_is_cached_until_the_contact_changes():
+    from turnflow.expressions import Environment
+    from turnflow.goflow.contact import Contact
+
+    contact = Contact.from_json(
+        {"uuid": "u", "created_on": "2020-01-01T00:00:00Z", "name": "Ann Lee", "id": 12}
+    )
+    env = Environment()
+    key = (env,)
+    builds: list[int] = []
+
+    def build() -> XObject:
+        builds.append(1)
+        return contact.context(env, [])
+
+    first = contact.cached_context(key, build)
+    assert contact.cached_context(key, build) is first and len(builds) == 1
+    assert contact.cached_context((Environment(),), build) is not first  # other key
+    contact.name = "Bob"  # an assignment drops it
+    assert contact.cached_context(key, build).get("first_name") == "Bob"
+    contact.fields["x"] = {"text": "1"}
+    contact.changed()  # an in-place change is announced
+    n = len(builds)
+    contact.cached_context(key, build)
+    assert len(builds) == n + 1
+    assert first.get("ref") == "25HXPH"
 
 
 def test_small_builders():
     assert strip_urn_params("tel:+1?channel=abc#disp") == "tel:+1#disp"
     assert urn_context_text("twitterid:5478#nyaruka", redact=True) == "twitterid:********"
-    assert contact_ref(0) == "" and contact_ref(12) == "12"
     users = [{"uuid": "u1", "name": "Bob Smith", "email": "bob@x.com"}]
     user = user_context({"uuid": "u1", "name": "Bob Smith"}, users)
     assert (user.get("email"), user.get("first_name"), user.default) == ("bob@x.com", "Bob", "Bob Smith")
     ticket = ticket_context({"uuid": "t", "topic": {"uuid": "p", "name": "Weather"}}, users)
     assert ticket.get("assignee") is None and ticket.get("topic").default == "Weather"
+
+
+def test_resume_context_during_the_resumed_sprint():
+    from types import SimpleNamespace
+
+    from turnflow.goflow.run_context import resume_context
+
+    dial = {
+        "type": "dial",
+        "resumed_on": "2000-01-01T00:00:00Z",
+        "event": {
+            "uuid": "0197b335-6ded-79a4-95a6-3af85b57f108",
+            "type": "dial_ended",
+            "created_on": "2025-05-04T12:30:56.123456789Z",
+            "dial": {"status": "answered", "duration": 5},
+        },
+    }
+    assert resume_context(SimpleNamespace(services={})) is None
+    obj = resume_context(SimpleNamespace(services={"_resume_obj": dial}))
+    assert obj.get("type") == "dial" and obj.get("dial").get("status") == "answered"
+    assert resume_context(SimpleNamespace(services={"_resume_obj": {"type": "bad"}})) is None
+
+
+def test_tel_region_is_cached():
+    from turnflow.goflow.actions.messages import _tel_region
+
+    assert _tel_region("+250788383383") == "RW" and _tel_region("+12065551212") == "US"
+    assert _tel_region("not a number") == ""
+    assert _tel_region.cache_info().hits >= 0

@@ -69,32 +69,92 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_EVAL_ERRORS if errors else EXIT_OK
 
 
-def cmd_test(args: argparse.Namespace) -> int:
-    from .testing.goflow_runner import find_runner_tests, run_test
+def _is_transcripts(path: Path) -> bool:
+    """A RapidPro transcript file: by name (NAME.runs.json) or by content."""
+    from .goflow.export import file_kind
+    from .testing.rapidpro_transcripts import is_transcript_file
 
-    files: list[Path] = []
+    if is_transcript_file(path):
+        return True
+    try:
+        return file_kind(json.loads(path.read_text(encoding="utf-8"))) == "rapidpro_runs"
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    """Runner tests (NAME.json + NAME.test.json) and RapidPro transcripts (NAME.runs.json)."""
+    from .testing.goflow_runner import find_runner_tests, run_test
+    from .testing.rapidpro_transcripts import find_transcripts, is_transcript_file, run_transcripts
+
+    runner_files: list[Path] = []
+    transcript_files: list[Path] = []
     for name in args.paths:
         path = Path(name)
         if not path.exists():
             raise TurnflowError(f"no such file or directory: {name}")
-        files.extend(find_runner_tests(path))
+        if path.is_file():
+            (transcript_files if _is_transcripts(path) else runner_files).append(path)
+        else:
+            runner_files.extend(p for p in find_runner_tests(path) if not is_transcript_file(p))
+            transcript_files.extend(find_transcripts(path))
     passed = failed = 0
-    for test_file in files:
-        result = run_test(test_file, exact=args.exact)
-        if result.passed:
+
+    def report(name: str, ok: bool, message: str) -> None:
+        nonlocal passed, failed
+        if ok:
             passed += 1
             if args.verbose:
-                print(f"PASS {result.name}")
+                print(f"PASS {name}")
         else:
             failed += 1
-            print(f"FAIL {result.name}")
+            print(f"FAIL {name}")
             if not args.quiet:
-                print("    " + result.message.replace("\n", "\n    "))
+                print("    " + message.replace("\n", "\n    "))
+
+    for test_file in runner_files:
+        result = run_test(test_file, exact=args.exact)
+        report(result.name, result.passed, result.message)
+    for runs_file in transcript_files:
+        transcripts = run_transcripts(runs_file)
+        for conversation in transcripts.conversations:
+            report(f"{transcripts.name}[{conversation.index}]", conversation.passed,
+                   conversation.message)
     print(f"{passed} passed, {failed} failed")
     return EXIT_OK if failed == 0 else EXIT_EVAL_ERRORS
 
 
+def _chat_assets_file(args: argparse.Namespace, path: Path, tmp_dir: str) -> tuple[Path, str | None]:
+    """The goflow assets file to chat with (legacy flows and exports converted) and the flow
+    to start (``--flow``, else the one a ``--keyword`` trigger starts)."""
+    from .goflow.export import (
+        assets_json_for,
+        file_kind,
+        match_message_trigger,
+        read_json_file,
+        read_triggers,
+    )
+
+    data = read_json_file(path)
+    kind = file_kind(data)
+    flow = args.flow
+    if args.keyword:
+        if kind != "export":
+            raise TurnflowError(f"{path}: --keyword needs a RapidPro export (with triggers)")
+        found = match_message_trigger(read_triggers(data), args.keyword)
+        if found is None:
+            raise TurnflowError(f"{path}: no trigger starts a flow for {args.keyword!r}")
+        flow = flow or found[0].flow.get("uuid") or found[0].flow.get("name")
+    if kind in ("export", "legacy_flow") or (kind == "flow" and "flows" not in data):
+        converted = Path(tmp_dir) / "assets.json"
+        converted.write_text(json.dumps(assets_json_for(data, source=str(path))))
+        return converted, flow
+    return path, flow
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
+    import tempfile
+
     from .chat import run_chat
 
     path = Path(args.flow_file)
@@ -114,7 +174,41 @@ def cmd_chat(args: argparse.Namespace) -> int:
         except EOFError:
             return None
 
-    return run_chat(path, read_line, sys.stdout, args.flow, contact, args.events)
+    with tempfile.TemporaryDirectory(prefix="turnflow-chat-") as tmp_dir:
+        assets_file, flow = _chat_assets_file(args, path, tmp_dir)
+        return run_chat(assets_file, read_line, sys.stdout, flow, contact, args.events)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Print a flow file migrated to goflow's format (or to a legacy version with --to)."""
+    from .goflow.export import (
+        ExportError,
+        file_kind,
+        is_legacy_definition,
+        migrate_export,
+        migrate_flow,
+        read_json_file,
+    )
+
+    path = Path(args.file)
+    data = read_json_file(path)
+    kind = file_kind(data)
+    options = {"to_version": args.to, "country": args.country}
+    try:
+        if kind == "export":
+            out = migrate_export(data, **options)
+        elif kind in ("legacy_flow", "flow"):
+            out = migrate_flow(data, **options)
+        elif kind == "assets":
+            out = dict(data)
+            out["flows"] = [migrate_flow(f, **options) if isinstance(f, dict) and (
+                is_legacy_definition(f) or "spec_version" in f) else f for f in data["flows"]]
+        else:
+            raise ExportError("not a flow definition, assets file or RapidPro export")
+    except TurnflowError as exc:
+        raise TurnflowError(f"{path}: {exc}") from None
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,18 +226,31 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(handler=cmd_eval)
 
     ch = sub.add_parser("chat", help="talk to a flow in the terminal")
-    ch.add_argument("flow_file", help="a goflow assets file (with \"flows\") or export")
+    ch.add_argument("flow_file", help="a goflow assets file, a flow (goflow or legacy) or a "
+                    "RapidPro export")
     ch.add_argument("--flow", help="which flow to start (name or UUID; default: the first)")
+    ch.add_argument("--keyword", help="start the flow a keyword trigger of the export starts "
+                    "for this message, e.g. 'join'")
     ch.add_argument("--contact", help="a JSON file with the contact (goflow's contact format)")
     ch.add_argument("--events", action="store_true", help="print every event")
     ch.set_defaults(handler=cmd_chat)
 
-    te = sub.add_parser("test", help="run conversation tests (goflow runner tests: NAME.json + NAME.test.json)")
+    te = sub.add_parser("test", help="run conversation tests: goflow runner tests (NAME.json + "
+                        "NAME.test.json) and RapidPro transcripts (NAME.runs.json)")
     te.add_argument("paths", nargs="+", help="test files or directories to search")
     te.add_argument("--exact", action="store_true", help="compare UUIDs and times exactly (seeded)")
     te.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
     te.add_argument("-q", "--quiet", action="store_true", help="don't print diffs of failures")
     te.set_defaults(handler=cmd_test)
+
+    mi = sub.add_parser("migrate", help="print a flow file migrated to goflow's current spec "
+                        "(legacy flows, exports, older goflow flows)")
+    mi.add_argument("file", help="a flow definition (legacy or goflow), assets file or export")
+    mi.add_argument("--to", help="the version to migrate to: a goflow spec version (e.g. "
+                    "13.0.0; default the latest) or a legacy version (e.g. 11.12)")
+    mi.add_argument("--country", help="the RapidPro workspace's country (for legacy language "
+                    "codes, e.g. NG maps 'cpe' to 'pcm')")
+    mi.set_defaults(handler=cmd_migrate)
     return parser
 
 

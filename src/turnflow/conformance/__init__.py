@@ -38,6 +38,8 @@ def goflow_data_sets() -> list[DataSet]:
     from .goflow_broken_flows import run_broken_flows
     from .goflow_events import run_events
     from .goflow_excellent import run_excellent_examples
+    from .goflow_legacy_expressions import run_legacy_expressions
+    from .goflow_legacy_flows import run_legacy_flows
     from .goflow_migrations import run_migrations
     from .goflow_modifiers import run_modifiers
     from .goflow_resumes import run_resumes
@@ -56,6 +58,8 @@ def goflow_data_sets() -> list[DataSet]:
         run_resumes,
         run_triggers,
         run_migrations,
+        run_legacy_flows,
+        run_legacy_expressions,
         run_modifiers,
         run_events,
         run_broken_flows,
@@ -63,7 +67,16 @@ def goflow_data_sets() -> list[DataSet]:
     ]
 
 
-SUITES: dict[str, Callable[[], list[DataSet]]] = {"goflow": goflow_data_sets}
+def rapidpro_data_sets() -> list[DataSet]:
+    from .rapidpro_legacy import rapidpro_data_sets as data_sets
+
+    return data_sets()
+
+
+SUITES: dict[str, Callable[[], list[DataSet]]] = {
+    "goflow": goflow_data_sets,
+    "rapidpro": rapidpro_data_sets,
+}
 
 
 def run_suite(suite: str, root: Path) -> list[DataSetResult]:

@@ -1,10 +1,18 @@
-"""The engine loop: advance the top run of a session through its flow until it waits or the
-stack is empty.
+"""The engine loop: advance the runs of a session through their flows until one waits or
+none is left.
 
 One call (start or resume) is a **sprint**: it returns the events it produced and the path
 segments (one per exit taken). The loop is family-agnostic; what a family decides is given
-to it as hooks: how to build the template context, how to pick a category on a router (the
-:class:`Routing` hook), and how input is applied (the policy, see goflow/engine.py).
+to it as hooks: how to pick a category on a router (the :data:`Routing` hook) and how a wait
+begins. It follows goflow's order of work, which is also the order it reads the clock and
+draws UUIDs in (seeded test runs reproduce goflow's snapshots only with the same order):
+
+* a node visit records the arrival, runs the node's actions, then either starts a sub-flow
+  (one an action asked for), begins a wait, or routes to an exit;
+* a new run takes its creation time, then its UUID, then logs ``run_started``;
+* a run that ends hands over to its parent if the parent is still active: the parent routes
+  the node it was at (the one that entered the child);
+* a wait marks the run waiting (stamping it modified) and ends the sprint.
 """
 
 from __future__ import annotations
@@ -15,11 +23,12 @@ from typing import Any
 
 from ..errors import TurnflowError
 from .events import Event
-from .graph import Category, Flow, Node
+from .graph import Category, Exit, Flow, Node
 from .runtime import Runtime
 from .session import ACTIVE, COMPLETED, EXPIRED, FAILED, WAITING, Run, Step
 
-# (runtime, run, node) -> the chosen category (or None: take the first exit); may begin a wait
+# (runtime, run, node, arriving) -> the chosen category (None: take the first exit), or WAIT
+# when the node must wait first (only ever asked when arriving)
 Routing = Callable[[Runtime, Run, Node, bool], "Category | None | Waiting"]
 # (runtime, run, node) -> begins the node's wait (emits msg_wait etc.)
 WaitStarter = Callable[[Runtime, Run, Node], None]
@@ -42,6 +51,16 @@ class Sprint:
     segments: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class PendingFlow:
+    """A sub-flow an action asked for: its run starts once the node's actions are done."""
+
+    flow: Flow
+    parent: Run | None
+    terminal: bool = False
+    parent_uuid: str | None = None
+
+
 class FlowLoop:
     """Advances runs node by node. ``route`` picks categories; ``begin_wait`` starts waits."""
 
@@ -53,131 +72,249 @@ class FlowLoop:
 
     def start_run(
         self, rt: Runtime, flow: Flow, parent: Run | None = None, terminal: bool = False, parent_uuid: str | None = None
-    ) -> Run:
-        """Create a run of a flow and push it (it is advanced by :meth:`run_until_wait`)."""
-        session = rt.session
-        if len(session.runs) >= rt.limits.max_runs_per_session:
-            raise _Failure(f"too many runs in this session (limit {rt.limits.max_runs_per_session})")
-        created_on = rt.now()
-        run = Run(uuid=rt.uuids.new_v7(), flow=flow, created_on=created_on, parent=parent)
-        session.push(run)
-        rt.new_event(
-            "run_started",
-            flow=flow.ref,
-            run_uuid=run.uuid,
-            parent_uuid=parent.uuid if parent else parent_uuid,
-            terminal=True if terminal else None,
-        )
-        return run
+    ) -> Run | None:
+        """Start a run of a flow on top of the stack.
+
+        Called by an action (enter_flow), the run is only created once the node's remaining
+        actions have run, as goflow does; then this returns None. Otherwise the run is created
+        now and returned (it is advanced by :meth:`run_until_wait`).
+        """
+        if rt.in_actions:
+            self.push_flow(rt, flow, parent, terminal)
+            return None
+        return self._new_run(rt, PendingFlow(flow, parent, terminal, parent_uuid))
+
+    def push_flow(self, rt: Runtime, flow: Flow, parent: Run | None, terminal: bool = False) -> None:
+        """Ask for a sub-flow: after the current node's actions, its run starts and goes first."""
+        rt.pending_flow = PendingFlow(flow, parent, terminal)
 
     def run_until_wait(self, rt: Runtime, resume_top: bool = False) -> None:
-        """Advance the stack until the top run waits or no run is left.
+        """Advance the stack until a run waits or no run is left.
 
-        ``resume_top``: the top run is mid-node (after input, a timeout or a child run) and
-        must route its current node rather than arrive at a new one.
+        Without ``resume_top`` the top run has just been started and goes to its first node;
+        with it, the top run is mid-node and routes that node (as after a child run).
         """
-        steps = 0
-        session = rt.session
-        arriving = not resume_top
-        try:
-            while session.stack:
-                run = session.top
-                assert run is not None
-                rt.run = run
-                run.status = ACTIVE
-                if arriving:
-                    if run.path:
-                        raise EngineError(f"run {run.uuid} has already started")
-                    node = run.flow.nodes[0] if run.flow.nodes else None
-                else:
-                    step = run.current_step
-                    node = run.flow.node(step.node_uuid) if step else None
-                    if node is None:
-                        node = run.flow.nodes[0] if run.flow.nodes else None
-                        arriving = True
-                if node is None:  # a flow with no nodes completes straight away
-                    self._end_run(rt, run, COMPLETED)
-                    arriving = False
-                    if not session.stack:
-                        break
-                    continue
-                outcome = self._advance(rt, run, node, arriving, steps)
-                steps = outcome[1]
-                state = outcome[0]
-                if state == "wait":
-                    run.status = WAITING
-                    session.status = WAITING
-                    return
-                if state == "child":
-                    arriving = True
-                    continue
-                # the run ended: its parent (now on top) goes on from its current node
-                arriving = False
-            session.status = COMPLETED if session.status != FAILED else FAILED
-        except _Failure as failure:
-            self.fail(rt, str(failure))
+        run = rt.session.top
+        if run is None:
+            return
+        rt.run = run
+        if resume_top:
+            node = self.current_node(run)
+            exit_, operand = self.pick_exit(rt, run, node) if node is not None else (None, None)
+            self._continue(rt, run, node, exit_, operand)
+        else:
+            first = run.flow.nodes[0] if run.flow.nodes else None
+            self._continue(rt, run, None, None, None, first_node=first, starting=True)
+
+    def resume(
+        self, rt: Runtime, run: Run, *, expire: bool = False, after_route: Callable[[], None] | None = None
+    ) -> None:
+        """Continue a waiting run: it routes the node it waits at (or ends as expired), then
+        the loop carries on. ``after_route`` runs between the two (goflow re-checks the
+        contact's groups there)."""
+        node = self.current_node(run)
+        rt.run = run
+        exit_: Exit | None = None
+        operand: str | None = None
+        if expire:
+            self._end_run(rt, run, EXPIRED)
+        else:
+            run.status = ACTIVE
+            run.modified_on = rt.now()
+            if node is not None:
+                exit_, operand = self.pick_exit(rt, run, node)
+        if after_route is not None:
+            after_route()
+        self._continue(rt, run, node, exit_, operand)
+
+    def record_input(self, rt: Runtime, run: Run) -> None:
+        """The run got input (a message): the first time, it is stamped modified."""
+        if not run.had_input:
+            run.had_input = True
+            run.modified_on = rt.now()
 
     def fail(self, rt: Runtime, text: str) -> None:
+        """Fail the whole session: a failure event, then every run in play fails."""
         rt.new_event("failure", text=text)
         for run in reversed(list(rt.session.stack)):
-            run.status = FAILED
-            run.exited_on = rt.now()
-        rt.session.stack.clear()
+            self._end_run(rt, run, FAILED)
         rt.session.status = FAILED
-
-    # -- one run ------------------------------------------------------------------------------
-
-    def _advance(self, rt: Runtime, run: Run, node: Node, arriving: bool, steps: int) -> tuple[str, int]:
-        flow = run.flow
-        while True:
-            if arriving:
-                steps += 1
-                if steps > rt.limits.max_steps_per_sprint:
-                    raise _Failure(f"reached maximum number of steps per sprint ({rt.limits.max_steps_per_sprint})")
-                arrived_on = rt.now()
-                run.path.append(Step(node.uuid, arrived_on))
-                run.modified_on = arrived_on
-                rt.last_node_uuid = node.uuid
-                for action in node.actions:
-                    rt.pushed = None
-                    action.execute(rt)
-                    if rt.pushed is not None:  # a sub-flow started: it runs first
-                        return "child", steps
-                    if run.ended:  # e.g. a terminal enter_flow or a failure
-                        return "ended", steps
-            category = self.route(rt, run, node, arriving)
-            if isinstance(category, Waiting):
-                self.begin_wait(rt, run, node)
-                return "wait", steps
-            exit_ = node.exit(category.exit_uuid) if category is not None else (node.exits[0] if node.exits else None)
-            operand, rt.operand = rt.operand, None
-            step = run.current_step
-            if step is not None and exit_ is not None:
-                step.exit_uuid = exit_.uuid
-                step.value = operand
-            destination = flow.node(exit_.destination_uuid) if exit_ and exit_.destination_uuid else None
-            if destination is None:
-                self._end_run(rt, run, COMPLETED)
-                return "ended", steps
-            rt.segments.append(
-                {
-                    "flow_uuid": flow.uuid,
-                    # goflow's segments join consecutive steps of the sprint, so after a
-                    # sub-flow the "from" node is the child's last node
-                    "node_uuid": rt.last_node_uuid or node.uuid,
-                    "exit_uuid": exit_.uuid,
-                    "operand": operand,
-                    "destination_uuid": destination.uuid,
-                    "time": rt.now(),
-                }
-            )
-            rt.last_node_uuid = None
-            node = destination
-            arriving = True
 
     def end_run(self, rt: Runtime, run: Run, status: str) -> None:
         """End a run (and take it off the stack), emitting run_ended."""
         self._end_run(rt, run, status)
+
+    def expire_top(self, rt: Runtime) -> None:
+        """The waiting run expired; its parent, if any, goes on (seeing @child.status)."""
+        run = rt.session.top
+        if run is not None:
+            self.resume(rt, run, expire=True)
+
+    @staticmethod
+    def current_node(run: Run) -> Node | None:
+        step = run.current_step
+        return run.flow.node(step.node_uuid) if step is not None else None
+
+    # -- the loop -----------------------------------------------------------------------------
+
+    def _continue(
+        self,
+        rt: Runtime,
+        current: Run,
+        node: Node | None,
+        exit_: Exit | None,
+        operand: str | None,
+        first_node: Node | None = None,
+        starting: bool = False,
+    ) -> None:
+        session = rt.session
+        steps = 0
+        while True:
+            destination: Node | None = None
+            pending = rt.pending_flow
+            if starting:
+                destination, starting = first_node, False
+            elif pending is not None:
+                rt.pending_flow = None
+                if pending.terminal:  # the runs in play end: the new run takes their place
+                    for run in reversed(list(session.stack)):
+                        if not run.ended:
+                            self._end_run(rt, run, COMPLETED)
+                try:
+                    current = self._new_run(rt, pending)
+                except _Failure as failure:
+                    self._fail_run(rt, current, str(failure))
+                    continue
+                destination = pending.flow.nodes[0] if pending.flow.nodes else None
+            elif exit_ is not None:
+                if exit_.destination_uuid:
+                    destination = current.flow.node(exit_.destination_uuid)
+                    if destination is not None:
+                        self._segment(rt, current, node, exit_, operand, destination)
+                exit_, operand = None, None
+
+            if destination is None:
+                if current.exited_on is None:
+                    self._end_run(rt, current, COMPLETED)
+                parent = current.parent
+                if parent is not None and parent.status == ACTIVE:
+                    child, current = current, parent
+                    rt.run = current
+                    if child.status != FAILED:
+                        parent_node = self.current_node(current)
+                        if parent_node is not None:
+                            exit_, operand = self.pick_exit(rt, current, parent_node)
+                    else:  # a failure bubbles up through the run's ancestors
+                        self._fail_run(rt, current, None)
+                    continue
+                session.status = FAILED if current.status == FAILED else COMPLETED
+                return
+
+            steps += 1
+            if steps > rt.limits.max_steps_per_sprint:
+                self._fail_run(rt, current, f"reached maximum number of steps per sprint ({rt.limits.max_steps_per_sprint})")
+                continue
+            node = destination
+            exit_, operand = self._visit(rt, current, node)
+            if session.status == WAITING:
+                return
+
+    def _visit(self, rt: Runtime, run: Run, node: Node) -> tuple[Exit | None, str | None]:
+        """Arrive at a node, run its actions, then wait or pick an exit."""
+        session = rt.session
+        rt.run = run
+        arrived_on = rt.now()
+        run.path.append(Step(node.uuid, arrived_on))
+        run.modified_on = arrived_on
+        rt.last_node_uuid = node.uuid
+        if rt.record_input_on_visit:  # a session started by a message: its first run got input
+            rt.record_input_on_visit = False
+            if session.input is not None:
+                self.record_input(rt, run)
+        rt.in_actions = True
+        try:
+            for action in node.actions:
+                rt.pushed = None
+                try:
+                    action.execute(rt)
+                except _Failure as failure:
+                    self._fail_run(rt, run, str(failure))
+                if run.ended:  # a failure, or a terminal enter_flow
+                    return None, None
+        finally:
+            rt.in_actions = False
+        if rt.pending_flow is not None:  # a sub-flow starts; this node routes when it ends
+            return None, None
+        try:
+            category = self.route(rt, run, node, True)
+        except _Failure as failure:
+            self._fail_run(rt, run, str(failure))
+            return None, None
+        if isinstance(category, Waiting):
+            self.begin_wait(rt, run, node)
+            run.status = WAITING
+            run.modified_on = rt.now()
+            session.status = WAITING
+            return None, None
+        return self._leave(rt, run, node, category)
+
+    def pick_exit(self, rt: Runtime, run: Run, node: Node) -> tuple[Exit | None, str | None]:
+        """Route a node the run is already at (after a wait or a child run)."""
+        try:
+            category = self.route(rt, run, node, False)
+        except _Failure as failure:
+            self._fail_run(rt, run, str(failure))
+            return None, None
+        if isinstance(category, Waiting):  # routing only waits on arrival; treat as no exit
+            return None, None
+        return self._leave(rt, run, node, category)
+
+    @staticmethod
+    def _leave(rt: Runtime, run: Run, node: Node, category: Category | None) -> tuple[Exit | None, str | None]:
+        exit_ = node.exit(category.exit_uuid) if category is not None else (node.exits[0] if node.exits else None)
+        operand, rt.operand = rt.operand, None
+        step = run.current_step
+        if step is not None and exit_ is not None:
+            step.exit_uuid = exit_.uuid
+            step.value = operand
+        return exit_, operand
+
+    @staticmethod
+    def _segment(rt: Runtime, run: Run, node: Node | None, exit_: Exit, operand: str | None, destination: Node) -> None:
+        # goflow's segments join consecutive steps of the sprint, so after a sub-flow the
+        # "from" node is the child's last node
+        rt.segments.append(
+            {
+                "flow_uuid": run.flow.uuid,
+                "node_uuid": node.uuid if node is not None else (rt.last_node_uuid or ""),
+                "exit_uuid": exit_.uuid,
+                "operand": operand,
+                "destination_uuid": destination.uuid,
+                "time": rt.now(),
+            }
+        )
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def _new_run(self, rt: Runtime, pending: PendingFlow) -> Run:
+        session = rt.session
+        if len(session.runs) >= rt.limits.max_runs_per_session:
+            raise _Failure(f"too many runs in this session (limit {rt.limits.max_runs_per_session})")
+        created_on = rt.now()
+        run = Run(uuid=rt.uuids.new_v7(), flow=pending.flow, created_on=created_on, parent=pending.parent)
+        run.modified_on = created_on
+        session.push(run)
+        rt.run = run
+        rt.pushed = run
+        parent_uuid = pending.parent.uuid if pending.parent is not None else pending.parent_uuid
+        rt.new_event(
+            "run_started",
+            flow=pending.flow.ref,
+            run_uuid=run.uuid,
+            parent_uuid=parent_uuid,
+            terminal=True if pending.terminal else None,
+        )
+        return run
 
     def _end_run(self, rt: Runtime, run: Run, status: str) -> None:
         run.status = status
@@ -187,16 +324,13 @@ class FlowLoop:
         if run in session.stack:
             session.remove(run)
 
-    def expire_top(self, rt: Runtime) -> None:
-        """The waiting run expired; its parent, if any, goes on (seeing @child.status)."""
-        run = rt.session.top
-        if run is not None:
-            self._end_run(rt, run, EXPIRED)
-        if rt.session.stack:
-            self.run_until_wait(rt, resume_top=True)
-        else:
-            rt.session.status = COMPLETED  # goflow: the session completes, its run expired
+    def _fail_run(self, rt: Runtime, run: Run, text: str | None) -> None:
+        """A run fails: the failure event (if there's a reason), then it ends as failed."""
+        if text is not None:
+            rt.new_event("failure", text=text)
+        if not run.ended:
+            self._end_run(rt, run, FAILED)
 
 
 class _Failure(Exception):
-    """Internal: a limit was hit; the session fails with this text."""
+    """Internal: a limit was hit or an action/router failed; the run fails with this text."""

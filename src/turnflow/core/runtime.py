@@ -45,7 +45,10 @@ class Runtime:
     emitted: list[Event] = field(default_factory=list)
     segments: list[dict[str, Any]] = field(default_factory=list)
     run: Run | None = None  # the run being advanced
-    pushed: Run | None = None  # a child run started by the current action (enter_flow)
+    pushed: Run | None = None  # the run started last (enter_flow's child, once created)
+    pending_flow: Any = None  # a sub-flow asked for by an action (core.engine.PendingFlow)
+    in_actions: bool = False  # the loop is running a node's actions
+    record_input_on_visit: bool = False  # the next node visit records the session's input
     operand: str | None = None  # what the last router tested (for path segments)
     last_node_uuid: str | None = None  # the node the sprint arrived at last
 
@@ -66,16 +69,31 @@ class Runtime:
     def context(self) -> XObject:
         return self.context_builder(self)
 
-    def evaluate(self, template: str, context: XObject | None = None) -> str:
+    def evaluate(self, template: str, context: XObject | None = None, truncate: bool = True) -> str:
         """Render a template for the current run; each failing expression becomes an
-        ``error`` event (the rest of the text still renders, as in goflow)."""
+        ``error`` event (the rest of the text still renders, as in goflow).
+
+        Like goflow, a long result is cut to the template limit with an ellipsis, not
+        refused (``truncate=False`` keeps it whole, e.g. for webhook bodies)."""
         if "@" not in template:
-            return template
+            return _ellipsis(template, self.limits.max_template_length) if truncate else template
         compiled = compile_template(template, max_length=self.limits.max_template_length)
         result = compiled.render(context if context is not None else self.context(), self.env)
+        text = result.text
+        limit = self.env.limits.max_output_length
         for source, error in result.failures():
+            if source == template and error.message.startswith("template output is longer than"):
+                # the whole output hit the evaluator's limit: goflow truncates instead
+                text = text[: limit - 3] + "..." if truncate else self._render_whole(compiled, context)
+                continue
             self.error(f"Error evaluating expression: {error.message}", code="expression", extra={"expression": source})
-        return result.text
+        return _ellipsis(text, self.limits.max_template_length) if truncate else text
+
+    def _render_whole(self, compiled: Any, context: XObject | None) -> str:
+        import dataclasses
+
+        env = dataclasses.replace(self.env, limits=dataclasses.replace(self.env.limits, max_output_length=10**12))
+        return compiled.render(context if context is not None else self.context(), env).text
 
     def error(self, text: str, code: str | None = None, extra: dict[str, Any] | None = None) -> Event:
         return self.new_event("error", text=text, code=code, extra=extra)
@@ -88,3 +106,10 @@ class Runtime:
         seen = self.services.setdefault("_deprecations", set())
         self.warning(text, code="context:deprecated")
         seen.add(text)
+
+
+def _ellipsis(text: str, limit: int) -> str:
+    """goflow's TruncateEllipsis: at most ``limit`` characters, ending "..." when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 3, 0)] + "..."

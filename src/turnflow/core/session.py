@@ -12,6 +12,7 @@ between sprints and read back.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,8 +31,62 @@ class StackError(TurnflowError):
     """A run stack operation that doesn't make sense (e.g. popping an empty stack)."""
 
 
+class SessionReadError(TurnflowError):
+    """Session JSON that can't be read back; ``path`` is the JSON path of the problem."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        self.message = message
+        self.path = path
+        super().__init__(f"{message} (at {path})" if path else message)
+
+
+# uuid -> the flow (or None if it's not known)
+FlowLookup = Callable[[str], "Flow | None"]
+
+
 def time_text(value: NanoTime | None) -> str | None:
     return format_rfc3339_nano(value) if value is not None else None
+
+
+def _time(data: Mapping[str, Any], key: str, path: str, required: bool = False) -> NanoTime | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise SessionReadError(f"field '{key}' is required", f"{path}.{key}")
+        return None
+    if not isinstance(value, str):
+        raise SessionReadError(f"field '{key}' must be a time string", f"{path}.{key}")
+    try:
+        return NanoTime.parse(value)
+    except ValueError:
+        raise SessionReadError(f"field '{key}' is not an RFC3339 time: {value!r}", f"{path}.{key}") from None
+
+
+# a run stores its last webhook call only if the response's JSON is this small (as goflow)
+PERSISTED_WEBHOOK_BYTES = 10_000
+
+
+def _persisted_webhook(webhook: Any) -> bool:
+    if not isinstance(webhook, Mapping):
+        return False
+    import json
+
+    body = webhook.get("json")
+    size = len(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()) if body is not None else 0
+    return size <= PERSISTED_WEBHOOK_BYTES
+
+
+def _object(data: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise SessionReadError("must be a JSON object", path)
+    return data
+
+
+def _required(data: Mapping[str, Any], key: str, path: str) -> Any:
+    value = data.get(key)
+    if value is None or value == "":
+        raise SessionReadError(f"field '{key}' is required", f"{path}.{key}")
+    return value
 
 
 @dataclass(slots=True)
@@ -46,6 +101,13 @@ class Step:
 
     def to_json(self) -> dict[str, Any]:
         return {"node_uuid": self.node_uuid, "arrived_on": time_text(self.arrived_on)}
+
+    @classmethod
+    def from_json(cls, data: Any, path: str) -> Step:
+        data = _object(data, path)
+        arrived_on = _time(data, "arrived_on", path, required=True)
+        assert arrived_on is not None
+        return cls(node_uuid=_required(data, "node_uuid", path), arrived_on=arrived_on)
 
 
 @dataclass(slots=True)
@@ -91,11 +153,44 @@ class Run:
             data["locals"] = self.locals  # ended runs are stored without them, as goflow does
         if self.parent is not None:
             data["parent_uuid"] = self.parent.uuid
+        if not self.ended and _persisted_webhook(self.webhook):  # compacted when ended
+            data["webhook"] = self.webhook
         if self.had_input:
             data["had_input"] = True
         if not self.path or self.ended:
             del data["path"]  # ended runs are stored compacted, as goflow does
         return data
+
+    @classmethod
+    def from_json(cls, data: Any, flows: FlowLookup, path: str = "run") -> Run:
+        """Read a run written by :meth:`to_json` (its parent is linked by the session)."""
+        data = _object(data, path)
+        ref = _object(_required(data, "flow", path), f"{path}.flow")
+        flow = flows(_required(ref, "uuid", f"{path}.flow"))
+        if flow is None:
+            raise SessionReadError(f"flow {ref.get('uuid')} ({ref.get('name', '')}) is not in the assets", f"{path}.flow")
+        created_on = _time(data, "created_on", path, required=True)
+        assert created_on is not None
+        steps = data.get("path") or []
+        if not isinstance(steps, list):
+            raise SessionReadError("field 'path' must be a list", f"{path}.path")
+        results = data.get("results") or {}
+        locals_ = data.get("locals") or {}
+        for key, value in (("results", results), ("locals", locals_)):
+            _object(value, f"{path}.{key}")
+        return cls(
+            uuid=_required(data, "uuid", path),
+            flow=flow,
+            created_on=created_on,
+            status=data.get("status") or ACTIVE,
+            path=[Step.from_json(step, f"{path}.path[{i}]") for i, step in enumerate(steps)],
+            results={key: dict(value) for key, value in results.items()},
+            locals=dict(locals_),
+            modified_on=_time(data, "modified_on", path),
+            exited_on=_time(data, "exited_on", path),
+            had_input=bool(data.get("had_input")),
+            webhook=data.get("webhook"),
+        )
 
 
 @dataclass(slots=True)
@@ -186,3 +281,58 @@ class Session:
         if self.input is not None:
             data["input"] = self.input
         return data
+
+    @classmethod
+    def from_json(cls, data: Any, flows: FlowLookup, contact: Any) -> Session:
+        """Read a session written by :meth:`to_json` back, ready to be resumed.
+
+        ``flows`` finds a run's flow by UUID; ``contact`` is the session's contact (sessions
+        store only its UUID, as goflow does). Runs are linked to their parents, and the stack
+        is rebuilt: the runs still in play, in the order they started, the waiting one on top.
+        """
+        data = _object(data, "session")
+        created_on = _time(data, "created_on", "session", required=True)
+        assert created_on is not None
+        trigger = data.get("trigger")
+        if not isinstance(trigger, Mapping):
+            raise SessionReadError("field 'trigger' is required", "session.trigger")
+        stored_uuid = data.get("contact_uuid")
+        contact_uuid = contact.get("uuid") if isinstance(contact, Mapping) else getattr(contact, "uuid", None)
+        if stored_uuid and contact_uuid and stored_uuid != contact_uuid:
+            raise SessionReadError(
+                f"session is for contact {stored_uuid}, not {contact_uuid}", "session.contact_uuid"
+            )
+        runs_data = data.get("runs") or []
+        if not isinstance(runs_data, list):
+            raise SessionReadError("field 'runs' must be a list", "session.runs")
+        runs = [Run.from_json(item, flows, f"session.runs[{i}]") for i, item in enumerate(runs_data)]
+        by_uuid = {run.uuid: run for run in runs}
+        for index, (run, item) in enumerate(zip(runs, runs_data, strict=True)):
+            parent_uuid = item.get("parent_uuid")
+            if parent_uuid:
+                parent = by_uuid.get(parent_uuid)
+                if parent is None:
+                    raise SessionReadError(
+                        f"parent run {parent_uuid} is not in the session", f"session.runs[{index}].parent_uuid"
+                    )
+                run.parent = parent
+        in_play = [run for run in runs if not run.ended]
+        waiting = [run for run in in_play if run.status == WAITING]
+        stack = [run for run in in_play if run not in waiting] + waiting
+        session = cls(
+            uuid=_required(data, "uuid", "session"),
+            type=data.get("type") or "messaging",
+            created_on=created_on,
+            trigger=dict(trigger),
+            contact=contact,
+            status=_required(data, "status", "session"),
+            runs=runs,
+            stack=stack,
+            wait=data.get("wait"),
+            input=dict(data["input"]) if isinstance(data.get("input"), Mapping) else None,
+            sprints=int(data.get("sprints") or 0),
+            call_uuid=data.get("call_uuid"),
+        )
+        if session.status == WAITING and not waiting:
+            raise SessionReadError("session is waiting but none of its runs is", "session.status")
+        return session

@@ -61,12 +61,39 @@ class XError:
 
 
 class Lazy:
-    """A property value computed on first access (contexts are built lazily)."""
+    """A property value computed on first access (contexts are built lazily).
 
-    __slots__ = ("compute",)
+    A lazy value with a ``deprecated`` message is a deprecated property: a template path
+    that reads it (``@contact.id``) reports the message to the object's deprecation hook
+    (see :meth:`XObject.with_deprecation_hook`), while rendering the object, ``json()`` and
+    functions read it silently. It keeps its wrapper so that every path read reports;
+    its value is computed once.
+    """
 
-    def __init__(self, compute: Callable[[], XValue]) -> None:
+    __slots__ = ("compute", "deprecated", "_value")
+
+    def __init__(self, compute: Callable[[], XValue], deprecated: str | None = None) -> None:
         self.compute = compute
+        self.deprecated = deprecated
+        self._value: XValue = _NOT_COMPUTED
+
+    def value(self) -> XValue:
+        """The computed value (memoised)."""
+        value = self._value
+        if value is _NOT_COMPUTED:
+            value = self._value = self.compute()
+        return value
+
+
+_NOT_COMPUTED: Any = object()
+
+
+def deprecated(value: XValue, message: str) -> Lazy:
+    """A deprecated property value (``value`` may itself be :class:`Lazy`): reading it
+    through a template path reports ``message``."""
+    if type(value) is Lazy:
+        return Lazy(value.value, message)
+    return Lazy(lambda: value, message)
 
 
 _NO_DEFAULT = object()
@@ -92,13 +119,14 @@ class XObject:
     which case they are computed the first time they are read.
     """
 
-    __slots__ = ("_values", "_names", "_default", "json_default")
+    __slots__ = ("_values", "_names", "_default", "json_default", "on_deprecated")
 
     def __init__(
         self,
         values: Mapping[str, XValue] | None = None,
         default: XValue = _NO_DEFAULT,
         json_default: bool = False,
+        on_deprecated: Callable[[str], None] | None = None,
     ) -> None:
         self._values: dict[str, XValue] = {}
         self._names: dict[str, str] = {}
@@ -110,6 +138,25 @@ class XObject:
         self._default = default
         # some objects (goflow's @webhook) are their default when written as JSON
         self.json_default = json_default
+        # told the message of a deprecated property (see Lazy) a template path reads
+        self.on_deprecated = on_deprecated
+
+    def with_deprecation_hook(self, on_deprecated: Callable[[str], None] | None) -> XObject:
+        """This object with another deprecation hook (e.g. one per template evaluation).
+        The copy shares the properties, so values computed through either are computed once."""
+        view = XObject.__new__(XObject)
+        view._values = self._values
+        view._names = self._names
+        view._default = self._default
+        view.json_default = self.json_default
+        view.on_deprecated = on_deprecated
+        return view
+
+    def deprecate(self, name: str, message: str) -> None:
+        """Mark an existing property deprecated (see :func:`deprecated`)."""
+        key = name.lower()
+        if key in self._values:
+            self._values[key] = deprecated(self._values[key], message)
 
     # -- properties -------------------------------------------------------------------------
 
@@ -121,14 +168,21 @@ class XObject:
         except KeyError:
             return missing
         if type(value) is Lazy:
+            if value.deprecated is not None:
+                return value.value()
             value = value.compute()
             self._values[key] = value
         return value
 
     def lookup(self, key: str) -> XValue:
-        """Fast path for callers that already lower-cased the name: the value or MISSING."""
+        """Fast path for callers that already lower-cased the name: the value or MISSING.
+        This is how template paths read properties, so deprecated ones report here."""
         value = self._values.get(key, MISSING)
         if type(value) is Lazy:
+            if value.deprecated is not None:
+                if self.on_deprecated is not None:
+                    self.on_deprecated(value.deprecated)
+                return value.value()
             value = value.compute()
             self._values[key] = value
         return value

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.graph import Flow
 from ..errors import TurnflowError
+from ..generators import UUIDSource
 from .reader import FlowReadError, is_uuid, read_flow
 
 # every asset type goflow's static source reads, with the property that identifies an item
@@ -174,13 +175,18 @@ class Assets:
 
     def flow_refs(self) -> list[dict[str, str]]:
         """``{"uuid", "name"}`` of every flow in the bundle, in file order."""
-        return [{"uuid": f["uuid"], "name": f.get("name", "")} for f in self._sets["flows"]]
+        return [{"uuid": _item_uuid(f) or "", "name": _item_name(f)} for f in self._sets["flows"]]
 
     def flow_definition(self, uuid: str) -> dict[str, Any] | None:
         return self._sets["flows"].get(uuid)
 
-    def flow(self, uuid: str) -> Flow:
-        """The flow with this UUID, read and validated once (a bad one fails every time)."""
+    def flow(self, uuid: str, uuids: UUIDSource | None = None) -> Flow:
+        """The flow with this UUID, read and validated once (a bad one fails every time).
+
+        Reading migrates old definitions; ``uuids`` gives the UUIDs migrations create (an
+        engine passes its own, so a legacy flow read in a session draws them from the same
+        sequence, when goflow does).
+        """
         cached = self._flows.get(uuid)
         if cached is None:
             definition = self.flow_definition(uuid)
@@ -188,7 +194,7 @@ class Assets:
                 raise AssetsError(f"no flow with UUID {uuid}", self.source, "flows")
             index = self._sets["flows"].items.index(definition)
             try:
-                cached = read_flow(definition, f"flows[{index}]")
+                cached = read_flow(definition, f"flows[{index}]", uuids=uuids)
             except FlowReadError as exc:
                 cached = exc
             self._flows[uuid] = cached
@@ -256,12 +262,20 @@ def _item_uuid(item: Mapping[str, Any]) -> str | None:
     return uuid if isinstance(uuid, str) else None
 
 
+def _item_name(item: Mapping[str, Any]) -> str:
+    """An item's name; legacy flow definitions may keep theirs in ``metadata``."""
+    name = item.get("name")
+    if not name and isinstance(item.get("metadata"), dict):
+        name = item["metadata"].get("name")
+    return name if isinstance(name, str) else ""
+
+
 def _check_item(type_name: str, identity: str | None, item: Any, source: str, path: str) -> None:
     if not isinstance(item, dict):
         raise AssetsError("must be an object", source, path)
     if identity == "uuid":
         if type_name == "flows" and item.get("uuid") is None and is_uuid(_item_uuid(item)):
-            return  # a legacy definition: refused when read, not when loaded
+            return  # a legacy definition: migrated when read
         if not is_uuid(item.get("uuid")):
             problem = "is required" if item.get("uuid") is None else "must be a valid UUID"
             raise AssetsError(f"field 'uuid' {problem}", source, f"{path}.uuid")

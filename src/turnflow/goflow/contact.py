@@ -25,14 +25,13 @@ from ..expressions.environment import Environment
 from ..expressions.functions.misc import format_urn_text
 from ..expressions.locations import DISTRICT, STATE, WARD, LocationHierarchy
 from ..expressions.numbers import parse_decimal
-from ..expressions.values import Lazy, XObject, XValue
+from ..expressions.values import Lazy, XObject, XValue, deprecated
 from ..expressions.words import tokenize
 from ..generators import NanoTime
 from . import contactql
 from .context import (
     channel_context,
     contact_ref,
-    deprecate,
     fields_context,
     group_context,
     parse_iso_datetime,
@@ -371,6 +370,32 @@ class Contact:
     groups: list[dict[str, Any]] = field(default_factory=list)  # {"uuid", "name"} in order
     fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     tickets: list[dict[str, Any]] = field(default_factory=list)
+    # the last @contact built, with what it was built for (see cached_context)
+    _context: tuple[tuple[Any, ...], XObject] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name != "_context":
+            object.__setattr__(self, "_context", None)
+
+    def changed(self) -> None:
+        """Drop what was derived from the contact after a change made in place (a field
+        value, a URN's channel, a ticket): assignments to its attributes do it themselves."""
+        object.__setattr__(self, "_context", None)
+
+    def cached_context(self, key: tuple[Any, ...], build: Callable[[], XObject]) -> XObject:
+        """The ``@contact`` object ``build()`` makes, kept while the contact doesn't change and
+        ``key`` (what it depends on: assets, environment...) holds the same objects."""
+        cached = self._context
+        if cached is not None:
+            old_key, obj = cached
+            if len(old_key) == len(key) and all(a is b for a, b in zip(old_key, key, strict=True)):
+                return obj
+        obj = build()
+        object.__setattr__(self, "_context", (key, obj))
+        return obj
 
     # -- JSON ---------------------------------------------------------------------------------
 
@@ -462,6 +487,7 @@ class Contact:
         if self.in_group(group["uuid"]):
             return False
         self.groups.append(group_ref(group))
+        self.changed()
         return True
 
     def remove_group(self, group: Mapping[str, Any]) -> bool:
@@ -488,8 +514,11 @@ class Contact:
         if prop_type == contactql.ATTR:
             if key == "uuid":
                 return [self.uuid]
-            if key in ("id", "ref"):
+            if key == "id":
                 return [str(self.id)] if self.id else []
+            if key == "ref":
+                ref = contact_ref(self.id, getattr(env, "obfuscation_key", None))
+                return [ref] if ref else []
             if key == "name":
                 return [self.name] if self.name else []
             if key == "language":
@@ -530,10 +559,10 @@ class Contact:
         channels: Sequence[Mapping[str, Any]] = (),
         *,
         users: Sequence[Mapping[str, Any]] = (),
-        deprecated: Callable[[str], None] | None = None,
+        on_deprecated: Callable[[str], None] | None = None,
     ) -> XObject:
         """``@contact``: renders as the name (or the preferred URN, or the id when URNs are
-        redacted). ``deprecated(text)`` is told when a template reads a deprecated property
+        redacted). ``on_deprecated(text)`` is told when a template reads a deprecated property
         (``id``, ``tickets``)."""
         redact = redact or env.redaction_policy == "urns"
         shown = [urn_context_text(u.encode(), redact) for u in self.urns]
@@ -551,8 +580,8 @@ class Contact:
             channel = channel_context(_channel_for_urn(preferred, channels))
         props: dict[str, XValue] = {
             "uuid": self.uuid,
-            "ref": contact_ref(self.id),
-            "id": str(self.id),
+            "ref": contact_ref(self.id, getattr(env, "obfuscation_key", None)),
+            "id": deprecated(str(self.id), "@contact.id is deprecated, use @contact.ref instead"),
             "name": self.name,
             "first_name": names[0] if names else None,
             "language": self.language,
@@ -567,13 +596,12 @@ class Contact:
             "groups": Lazy(lambda: [group_context(g) for g in self.groups]),
             "fields": Lazy(lambda: fields_context(field_assets, self.fields)),
             "channel": channel,
-            "tickets": Lazy(lambda: [ticket_context(t, users) for t in self.open_tickets()]),
+            "tickets": Lazy(
+                lambda: [ticket_context(t, users) for t in self.open_tickets()],
+                "@contact.tickets is deprecated, use @ticket instead",
+            ),
         }
-        obj = XObject(props, default=default)
-        if deprecated is not None:
-            deprecate(obj, "id", lambda: deprecated("@contact.id is deprecated, use @contact.ref instead"))
-            deprecate(obj, "tickets", lambda: deprecated("@contact.tickets is deprecated, use @ticket instead"))
-        return obj
+        return XObject(props, default=default, on_deprecated=on_deprecated)
 
     def preferred_urn(self, channels: Sequence[Mapping[str, Any]] = ()) -> ContactURN | None:
         """The first URN a channel can send to (the first URN when no channels are known)."""

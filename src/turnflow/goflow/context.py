@@ -93,32 +93,14 @@ def urns_context(urns: Sequence[str], redact: bool = False) -> XObject:
     return XObject(props)
 
 
-class _DeprecatedProps(dict):  # type: ignore[type-arg]
-    """An XObject's property store where some properties warn when a template path reads
-    them. Template paths read through ``XObject.lookup`` (``dict.get``); rendering, JSON and
-    functions read through ``XObject.get`` (``[]``), so ``@(json(contact))`` doesn't warn
-    while ``@contact.id`` does, as in goflow."""
-
-    __slots__ = ("warnings",)
-
-    def __init__(self, values: dict[str, XValue]) -> None:
-        super().__init__(values)
-        self.warnings: dict[str, Callable[[], None]] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        warn = self.warnings.get(key)
-        if warn is not None and key in self:
-            warn()
-        return super().get(key, default)
-
-
-def deprecate(obj: XObject, name: str, warn: Callable[[], None]) -> XObject:
-    """Make a template path's use of ``obj.name`` call ``warn`` (a deprecation warning)."""
-    values = obj._values  # noqa: SLF001 - see _DeprecatedProps
-    if not isinstance(values, _DeprecatedProps):
-        values = _DeprecatedProps(values)
-        obj._values = values  # noqa: SLF001
-    values.warnings[name.lower()] = warn
+def deprecate(
+    obj: XObject, name: str, message: str, warn: Callable[[str], None] | None = None
+) -> XObject:
+    """Mark ``obj.name`` deprecated: a template path reading it reports ``message`` to the
+    object's deprecation hook (``warn``, when given), rendering or ``json()`` doesn't."""
+    obj.deprecate(name, message)
+    if warn is not None:
+        obj.on_deprecated = warn
     return obj
 
 
@@ -180,11 +162,40 @@ def ticket_context(
     )
 
 
-def contact_ref(contact_id: int | None) -> str:
-    """``@contact.ref``. goflow derives a short code from the contact's id (e.g. 1234567 ->
-    "PLZGVS") with a scheme turnflow doesn't know yet; until then it is the id itself, and
-    empty for a contact without one, as in goflow."""
-    return str(contact_id) if contact_id else ""
+# goflow's @contact.ref: the id scrambled by a 4-round Feistel network keyed by the workspace's
+# obfuscation key, written in a 32-letter alphabet without look-alikes (6 letters below 2^30,
+# 7 letters up to 9,999,999,999). DEFAULT_OBFUSCATION_KEY is the key goflow's tests run with.
+DEFAULT_OBFUSCATION_KEY = (0xA3B1C, 0xD2E3F, 0x1A2B3, 0xC0FFEE)
+_REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_SIX_LETTER_LIMIT = 1 << 30
+_MAX_REF_ID = 9_999_999_999
+
+
+def _feistel(number: int, key: Sequence[int], bits: int) -> int:
+    half = bits // 2
+    mask = (1 << half) - 1
+    left, right = (number >> half) & mask, number & mask
+    for round_key in key:
+        mixed = (right ^ round_key) * 0x45D9F3B
+        mixed = (mixed ^ (mixed >> 16)) & mask
+        left, right = right, left ^ mixed
+    return (left << half) | right
+
+
+def contact_ref(contact_id: int | None, key: Sequence[int] | None = None) -> str:
+    """``@contact.ref`` (e.g. 1234567 -> "PLZGVS"); "" for a contact without a valid id."""
+    if not contact_id or contact_id < 0 or contact_id > _MAX_REF_ID:
+        return ""
+    key = key or DEFAULT_OBFUSCATION_KEY
+    if contact_id < _SIX_LETTER_LIMIT:
+        code, length = _feistel(contact_id, key, 30), 6
+    else:
+        code, length = _feistel(contact_id - _SIX_LETTER_LIMIT, key, 34), 7
+    letters = []
+    for _ in range(length):
+        code, digit = divmod(code, 32)
+        letters.append(_REF_ALPHABET[digit])
+    return "".join(reversed(letters))
 
 
 def group_context(group: Mapping[str, Any]) -> XObject:
@@ -205,7 +216,7 @@ def contact_context(
     props: dict[str, XValue] = {
         "uuid": contact.get("uuid"),
         "id": str(contact["id"]) if contact.get("id") is not None else None,
-        "ref": str(contact["id"]) if contact.get("id") is not None else None,
+        "ref": contact_ref(contact.get("id")),
         "name": name,
         "first_name": name.split(" ")[0] if name else None,
         "language": contact.get("language"),

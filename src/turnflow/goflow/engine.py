@@ -14,7 +14,7 @@ from typing import Any
 from ..core.engine import EngineError, FlowLoop, Sprint
 from ..core.events import EventFactory
 from ..core.runtime import Limits, Runtime
-from ..core.session import WAITING, Session
+from ..core.session import ACTIVE, WAITING, Session, SessionReadError
 from ..expressions import Environment, XObject
 from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource, format_rfc3339_nano
 from .routing import begin_wait, route
@@ -68,7 +68,7 @@ class GoflowEngine:
             uuid=self.uuids.new_v7(),
             type=flow.type,
             created_on=self.clock.now_time(),
-            trigger=trigger,
+            trigger=_stored_trigger(trigger),
             contact=contact,
             call_uuid=(call or {}).get("uuid"),
         )
@@ -77,36 +77,54 @@ class GoflowEngine:
         if trigger.get("type") == "msg" and trigger.get("event"):
             session.input = self._input_from_event(trigger["event"])
             _seen(contact, trigger["event"])
+            rt.record_input_on_visit = True  # the first node visited records the input
         self._reevaluate_groups(rt, contact)
         summary = trigger.get("run_summary") if trigger.get("type") == "flow_action" else None
         run = self.loop.start_run(rt, flow, parent_uuid=(summary or {}).get("uuid"))
+        assert run is not None
         run.parent_summary = summary
         self.loop.run_until_wait(rt)
         return session, self._finish(rt)
 
     def resume(self, session: Session, resume: dict[str, Any]) -> Sprint:
-        if session.status != WAITING or session.top is None:
+        """Resume a waiting session with a resume (``msg``, ``wait_timeout``,
+        ``wait_expiration`` / ``run_expiration`` or ``dial``), in goflow's order: the input is
+        set, the waiting run routes its node (or expires), the contact's query groups are
+        re-checked, and the flow carries on."""
+        run = next((r for r in session.runs if r.status == WAITING), None)
+        if session.status != WAITING or run is None:
             raise EngineError(f"session {session.uuid} is not waiting (status {session.status})")
-        rt = self._runtime(session)
         kind = resume.get("type")
-        run = session.top
+        if kind not in ("msg", "wait_timeout", "wait_expiration", "run_expiration", "dial"):
+            raise EngineError(f"unknown resume type {kind!r}")
+        self.uuids.new_v4()  # the sprint's UUID, as goflow draws it
+        rt = self._runtime(session)
+        rt.services["_resume_obj"] = resume
         if run.current_step is not None:
             rt.last_node_uuid = run.current_step.node_uuid
-        if kind == "msg":
+        session.status = ACTIVE
+        if kind == "msg":  # a message is the session's new input; other resumes clear it
             session.input = self._input_from_event(resume.get("event") or {})
-            run.had_input = True
             _seen(session.contact, resume.get("event") or {})
-        elif kind == "wait_timeout":
-            rt.services["_resume"] = resume
-        elif kind == "wait_expiration":
-            self.loop.expire_top(rt)
-            return self._finish(rt)
-        elif kind == "dial":
-            rt.services["_resume"] = resume
+            self.loop.record_input(rt, run)
         else:
-            raise EngineError(f"unknown resume type {kind!r}")
-        self.loop.run_until_wait(rt, resume_top=True)
+            session.input = None
+        if kind in ("wait_timeout", "dial"):
+            rt.services["_resume"] = resume
+        expire = kind in ("wait_expiration", "run_expiration")
+        self.loop.resume(rt, run, expire=expire, after_route=lambda: self._reevaluate_groups(rt, session.contact))
         return self._finish(rt)
+
+    def session_to_json(self, session: Session) -> dict[str, Any]:
+        """The session as goflow stores it between sprints (plain JSON values only)."""
+        return session_to_json(session)
+
+    def read_session(self, data: dict[str, Any] | str, contact: Any) -> Session:
+        """Read a stored session back (``data``: its JSON or JSON text), ready to resume.
+
+        Sessions store only the contact's UUID, so the contact is given (it must match).
+        """
+        return session_from_json(self, data, contact)
 
     def flow(self, uuid: str) -> Any:
         """The flow with this UUID, or None if the assets don't have it (a broken flow
@@ -114,7 +132,12 @@ class GoflowEngine:
         from .assets import AssetsError
 
         try:
-            return self.assets.flow(uuid)
+            try:
+                # a legacy flow is migrated when first read, with UUIDs from this engine's
+                # generator (as goflow, whose migrations draw from the same sequence)
+                return self.assets.flow(uuid, uuids=self.uuids)
+            except TypeError:  # an asset bundle without migrations
+                return self.assets.flow(uuid)
         except AssetsError:
             return None
 
@@ -146,9 +169,6 @@ class GoflowEngine:
             rt.emitted.extend(ctx.log)
 
     def _finish(self, rt: Runtime) -> Sprint:
-        top = rt.session.top
-        if top is not None:
-            top.modified_on = rt.now()
         return Sprint(events=rt.emitted, segments=[_segment_json(s) for s in rt.segments])
 
     def _input_from_event(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -174,6 +194,50 @@ class GoflowEngine:
         return build_context(self, rt)
 
 
+def session_to_json(session: Session) -> dict[str, Any]:
+    """A session as stored JSON (what :func:`session_from_json` reads back)."""
+    import json
+
+    from .contact import json_default
+
+    return json.loads(json.dumps(session.to_json(), default=json_default))
+
+
+def session_from_json(engine: GoflowEngine, data: dict[str, Any] | str, contact: Any) -> Session:
+    """Read a session stored by :func:`session_to_json` for ``engine``'s assets."""
+    import json
+
+    if isinstance(data, str | bytes):
+        try:
+            data = json.loads(data)
+        except ValueError as exc:
+            raise SessionReadError(f"session is not valid JSON: {exc}") from None
+    session = Session.from_json(data, engine.flow, contact)
+    trigger = session.trigger
+    if trigger.get("type") == "flow_action" and session.runs:
+        # the first run's parent is in another session: the trigger carries its summary
+        session.runs[0].parent_summary = trigger.get("run_summary")
+    return session
+
+
+def _stored_trigger(trigger: dict[str, Any]) -> dict[str, Any]:
+    """The trigger as goflow writes it back: its time in Go's RFC3339 form."""
+    from .contact import normalize_timestamp
+
+    data = dict(trigger)
+    event = data.get("event")
+    if isinstance(event, dict) and isinstance(event.get("msg"), dict) and "uuid" in event["msg"]:
+        # goflow's incoming message has no UUID of its own any more (its event has one)
+        msg = {k: v for k, v in event["msg"].items() if k != "uuid"}
+        data["event"] = {**event, "msg": msg}
+    if isinstance(data.get("triggered_on"), str):
+        try:
+            data["triggered_on"] = normalize_timestamp(data["triggered_on"])
+        except ValueError:
+            pass
+    return data
+
+
 def _seen(contact: Any, event: dict[str, Any]) -> None:
     """An incoming message means the contact was last seen when it was sent."""
     if event.get("created_on") and hasattr(contact, "last_seen_on"):
@@ -183,7 +247,7 @@ def _seen(contact: Any, event: dict[str, Any]) -> None:
 def _segment_json(segment: dict[str, Any]) -> dict[str, Any]:
     data = dict(segment)
     data["time"] = format_rfc3339_nano(segment["time"]) if segment.get("time") is not None else None
-    if data.get("operand") is None:
+    if not data.get("operand"):  # goflow omits an empty operand
         data.pop("operand", None)
     return data
 

@@ -418,6 +418,7 @@ def apply_modifier(ctx: ModifierContext, contact: Contact, modifier: Mapping[str
     if applier is None:
         raise ModifierError(f"modifier.type: unknown type: '{modifier['type']}'")
     changed = applier(ctx, contact, modifier)
+    contact.changed()  # modifiers change fields, URNs and tickets in place
     if changed:
         reevaluate_groups(ctx, contact)
     return changed

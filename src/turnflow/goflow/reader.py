@@ -21,6 +21,9 @@ from typing import Any
 from ..core.graph import Case, Category, Exit, Flow, Node, Router, Timeout, Wait
 from ..errors import TurnflowError
 from ..generators import UUIDSource
+from .legacy import LegacyFlowError, is_legacy_definition, migrate_legacy
+from .legacy.versions import LATEST_LEGACY, LegacyVersionError, upgrade_legacy
+from .legacy.versions import normalize_version as normalize_legacy_version
 from .migrations import MigrationError, migrate
 
 CURRENT_SPEC_VERSION = (14, 4, 2)
@@ -829,25 +832,62 @@ def parse_spec_version(text: str) -> tuple[int, int, int] | None:
 
 
 def is_legacy(data: Mapping[str, Any]) -> bool:
-    """A pre-13 (legacy, action_sets/rule_sets) definition, as goflow's migrator detects it."""
-    if "action_sets" in data or "rule_sets" in data:
+    """A legacy (RapidPro v11.x, action_sets/rule_sets) definition, detected as goflow does:
+    no valid 13+ header (uuid, spec_version) but action_sets, rule_sets or flow_type keys.
+    A header whose spec_version is a pre-13 number counts as no header."""
+    if not is_legacy_definition(data):
+        return False
+    if not is_uuid(data.get("uuid")):
         return True
-    return "flow_type" in data and "spec_version" not in data
+    version = data.get("spec_version")
+    parsed = parse_spec_version(version) if isinstance(version, str) else None
+    return parsed is None or parsed[0] < 13
+
+
+def _migrate_legacy(data: Mapping[str, Any], path_prefix: str,
+                    uuids: UUIDSource | None) -> dict[str, Any]:
+    """A legacy definition as 13.0.0: RapidPro's upgrades to 11.12 first (if it's older),
+    then goflow's legacy migrator."""
+    try:
+        if _needs_legacy_upgrade(data):
+            data = upgrade_legacy(data)
+        return migrate_legacy(data, uuids=uuids)
+    except (LegacyFlowError, LegacyVersionError) as exc:
+        message = getattr(exc, "message", str(exc))
+        raise FlowReadError(
+            f"error migrating what appears to be a legacy definition: {message}",
+            _join(path_prefix, getattr(exc, "path", ""))) from None
+
+
+def _needs_legacy_upgrade(data: Mapping[str, Any]) -> bool:
+    """Whether the definition names a legacy version older than 11.12 (the one goflow reads).
+
+    Without a version, or with one RapidPro never had, it's read as 11.12, as goflow does;
+    a version older than turnflow can upgrade is an error (reading it as 11.12 would
+    silently misread it)."""
+    value = data.get("version")
+    if value is None or value == "":
+        return False
+    try:
+        return normalize_legacy_version(value) != LATEST_LEGACY
+    except LegacyVersionError:
+        major = str(value).strip().split(".")[0]
+        if major.isdigit() and int(major) < 7:
+            raise
+        return False
 
 
 def read_flow(data: Any, path_prefix: str = "", uuids: UUIDSource | None = None) -> Flow:
     """Read and validate a goflow flow definition (spec 13.x to 14.4.2) into a Flow.
 
     A definition older than 14.4.2 is migrated first, as goflow does (``uuids`` gives the
-    UUIDs migrations create); the Flow keeps the spec version it was written in.
+    UUIDs migrations create); the Flow keeps the spec version it was written in. A legacy
+    (v11.x) definition is migrated to 13.0.0 first, so its Flow has spec version 13.0.0.
     """
     if not isinstance(data, dict):
         raise FlowReadError("flow definition must be a JSON object", path_prefix)
     if is_legacy(data):
-        raise FlowReadError(
-            "legacy flow definitions (action_sets/rule_sets, spec before 13) are not supported "
-            "yet", path_prefix
-        )
+        data = _migrate_legacy(data, path_prefix, uuids)
 
     try:
         validate_fields(_HEADER_FIELDS, data, path_prefix)
@@ -867,7 +907,8 @@ def read_flow(data: Any, path_prefix: str = "", uuids: UUIDSource | None = None)
         )
     if version[0] < 13:
         raise FlowReadError(
-            f"spec version {shown} is a legacy flow: legacy flows are not supported yet",
+            f"spec version {shown} is older than 13.0.0 but this isn't a legacy definition "
+            "(no action_sets, rule_sets or flow_type)",
             _join(path_prefix, "spec_version"),
         )
     if version < CURRENT_SPEC_VERSION:

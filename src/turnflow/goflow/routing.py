@@ -57,8 +57,6 @@ def route(rt: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiti
             rt.error("not a possible number")  # and route straight on, as goflow does
         elif not _trigger_input_unused(rt, run):
             return WAIT
-        else:
-            run.had_input = True  # a msg trigger's message answers the flow's first wait
     resume = rt.services.pop("_resume", None)
     if router.wait is not None and resume is not None and resume.get("type") == "wait_timeout":
         timeout = router.wait.timeout
@@ -72,14 +70,10 @@ def route(rt: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiti
 
 
 def _trigger_input_unused(rt: Runtime, run: Run) -> bool:
+    """goflow skips a message wait that is the very first thing a message-triggered session
+    does: the trigger's message answers it."""
     session = rt.session
-    return (
-        session.sprints == 1
-        and session.trigger.get("type") == "msg"
-        and session.input is not None
-        and not any(r.had_input for r in session.runs)
-        and run is session.runs[0]
-    )
+    return session.trigger.get("type") == "msg" and len(session.runs) == 1 and len(run.path) == 1
 
 
 def _route_random(rt: Runtime, run: Run, node: Node, router: Router) -> Category | None:
@@ -158,7 +152,7 @@ def _save_result(
         result["category_localized"] = localized[0]
     if router.wait is not None and rt.session.input is not None:
         result["input"] = _input_text(rt)
-    elif operand is not None and (router.wait is None or router.type == "random"):
+    elif operand is not None:  # e.g. a dial wait's router: the dial status it tested
         result["input"] = operand
     if extra is not None:
         extra_json = to_json(rt.env, extra)
@@ -176,7 +170,8 @@ def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any]) -> None
     previous = run.results.get(key)
     result["created_on"] = format_rfc3339_nano(rt.now())
     run.modified_on = rt.now()  # goflow stamps the run as modified when a result is saved
-    run.results[key] = {k: v for k, v in result.items() if v is not None}
+    # stored as goflow writes it: no null fields and no empty input
+    run.results[key] = {k: v for k, v in result.items() if v is not None and not (k == "input" and v == "")}
     # goflow's event always has the category (even empty) and never the localized one
     fields: dict[str, Any] = {"name": result["name"], "value": result.get("value", ""), "category": result.get("category") or ""}
     if result.get("extra") is not None:
@@ -193,24 +188,42 @@ def begin_wait(rt: Runtime, run: Run, node: Node) -> None:
         return
     from ..generators import format_rfc3339_nano
 
-    expires = rt.now().add(run.flow.expire_after_minutes * 60 * 1_000_000_000)
-    run.expires_on = expires
     if wait.type == "dial":
         phone = rt.services.pop("_dial_phone")
+        dial_limit = wait.dial_limit_seconds or 60  # goflow's defaults
+        call_limit = wait.call_limit_seconds or 7200
+        # the flow mustn't expire while the contact is on the forwarded call
+        expires = rt.now().add((dial_limit + call_limit + 30) * 1_000_000_000)
+        run.expires_on = expires
         rt.new_event(
             "dial_wait",
             urn=f"tel:{phone}",
-            dial_limit_seconds=wait.dial_limit_seconds or 60,  # goflow's defaults
-            call_limit_seconds=wait.call_limit_seconds or 7200,
+            dial_limit_seconds=dial_limit,
+            call_limit_seconds=call_limit,
             expires_on=format_rfc3339_nano(expires),
         )
         return
+    minutes = expire_after_minutes(run.flow)
+    expires = rt.now().add(minutes * 60 * 1_000_000_000) if minutes > 0 else None
+    run.expires_on = expires
     rt.new_event(
         "msg_wait",
         timeout_seconds=wait.timeout.seconds if wait.timeout else None,
-        expires_on=format_rfc3339_nano(expires),
+        expires_on=format_rfc3339_nano(expires) if expires is not None else None,
         hint=wait.hint,
     )
+
+
+# what a flow that doesn't say expires after, by type (as goflow reads flow definitions)
+DEFAULT_EXPIRE_MINUTES = {"messaging": 4320, "voice": 5}
+
+
+def expire_after_minutes(flow: Any) -> int:
+    """How long a wait in this flow lasts before the run expires (0: never)."""
+    definition = getattr(flow, "definition", None) or {}
+    if definition and definition.get("expire_after_minutes") is None:
+        return DEFAULT_EXPIRE_MINUTES.get(flow.type, 0)
+    return int(flow.expire_after_minutes or 0)
 
 
 def _e164(text: str, country: str) -> str | None:

@@ -23,6 +23,7 @@ from .context import (
     urn_context_text,
     urns_context,
 )
+from .resumes import ResumeError, read_resume
 from .services import webhook_context
 
 ContactObj = Callable[[], XValue]
@@ -73,17 +74,20 @@ def contact_object(rt: Runtime, contact: Any, warn: Callable[[str], None] | None
     """``@contact`` for a contact object (goflow.contact.Contact) or contact JSON."""
     if contact is None:
         return None
-    fields = _asset_list(rt.assets, "fields")
     if hasattr(contact, "context"):
-        return contact.context(
-            rt.env,
-            fields,
-            _redact(rt),
-            _asset_list(rt.assets, "channels"),
-            users=_asset_list(rt.assets, "users"),
-            deprecated=warn or rt.deprecated,
-        )
-    return contact_context(contact, fields, _redact(rt))
+        env, redact = rt.env, _redact(rt)
+
+        def build() -> XObject:
+            fields = _asset_list(rt.assets, "fields")
+            channels, users = _asset_list(rt.assets, "channels"), _asset_list(rt.assets, "users")
+            return contact.context(env, fields, redact, channels, users=users)
+
+        # built once per contact state (templates read @contact all the time); the key holds
+        # what else it depends on
+        key = (rt.assets, env, redact, getattr(env, "obfuscation_key", None))
+        obj = contact.cached_context(key, build) if hasattr(contact, "cached_context") else build()
+        return obj.with_deprecation_hook(warn or rt.deprecated)
+    return contact_context(contact, _asset_list(rt.assets, "fields"), _redact(rt))
 
 
 def _contact_urns(contact: Any) -> list[str]:
@@ -123,7 +127,7 @@ def build_context(engine: Any, rt: Runtime) -> XObject:
             "parent": Lazy(lambda: _parent_context(rt, warn, run, contact_obj)),
             "input": Lazy(lambda: input_context(session.input, rt.assets)),
             "trigger": Lazy(lambda: trigger_context(session.trigger)),
-            "resume": None,
+            "resume": Lazy(lambda: resume_context(rt)),
             "webhook": Lazy(lambda: webhook_context(run.webhook) if run and run.webhook is not None else None),
             "node": Lazy(lambda: _node_context(run)),
             "globals": Lazy(lambda: _globals_context(engine.assets)),
@@ -131,8 +135,21 @@ def build_context(engine: Any, rt: Runtime) -> XObject:
             "legacy_extra": Lazy(lambda: _legacy_extra(run)),
         }
     )
-    deprecate(root, "legacy_extra", lambda: warn("@legacy_extra is deprecated"))
-    return root
+    return deprecate(root, "legacy_extra", "@legacy_extra is deprecated", warn)
+
+
+def resume_context(rt: Runtime) -> XValue:
+    """``@resume``: only during the sprint a resume started. The engine leaves the resume
+    (a :class:`Resume` or its JSON) in ``rt.services["_resume_obj"]`` for that sprint."""
+    resume = rt.services.get("_resume_obj")
+    if resume is None:
+        return None
+    if isinstance(resume, dict):
+        try:
+            resume = read_resume(resume)
+        except ResumeError:
+            return None
+    return resume.context()
 
 
 # -- results ----------------------------------------------------------------------------------
@@ -223,7 +240,7 @@ def related_run_context(
         }
     )
     text = f"@{name}.run.status is deprecated, use @{name}.status instead"
-    return deprecate(obj, "run", lambda: warn(text))
+    return deprecate(obj, "run", text, warn)
 
 
 def _related_run(

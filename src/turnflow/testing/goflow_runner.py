@@ -8,6 +8,9 @@ with goflow's test clock, seeded UUIDs and seeded random, and compares:
   first appears, so identity links and ordering are checked but not goflow's exact call
   order of the clock and the UUID generator;
 * exact mode: byte for byte (after parsing the JSON, so key order doesn't matter).
+
+Between sprints the session is stored as JSON and read back before it is resumed, as goflow's
+own harness does, so every test also checks that sessions restore.
 """
 
 from __future__ import annotations
@@ -115,7 +118,15 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
         outputs: list[dict[str, Any]] = []
         session, sprint = engine.start(contact, spec["trigger"], call=spec.get("call"))
         outputs.append(_output(session, sprint))
-        for resume in spec.get("resumes") or []:
+        for index, resume in enumerate(spec.get("resumes") or []):
+            # as goflow's harness: store the session, read it back, and resume what was read,
+            # so every test also checks that a stored session restores
+            stored = json.dumps(engine.session_to_json(session))
+            contact = _contact(json.loads(json.dumps(contact.to_json(), default=_json_default)), assets, env)
+            session = engine.read_session(stored, contact)
+            if session.status != "waiting":
+                left = len(spec["resumes"]) - index
+                return RunnerResult(name, False, f"session is {session.status}, not waiting; {left} resumes unused")
             sprint = engine.resume(session, resume)
             outputs.append(_output(session, sprint))
     except Exception as exc:  # a crash is a failure of that test, reported as such
@@ -130,6 +141,12 @@ def _contact(data: dict[str, Any], assets: Any, env: Environment) -> Any:
     from ..goflow.contact import Contact
 
     return Contact.from_json(data, contact_assets_of(assets))
+
+
+def _json_default(value: Any) -> Any:
+    from ..goflow.contact import json_default
+
+    return json_default(value)
 
 
 def _output(session: Any, sprint: Any) -> dict[str, Any]:

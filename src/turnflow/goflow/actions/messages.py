@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -63,8 +64,6 @@ def destination(rt: Runtime) -> tuple[str | None, dict[str, Any] | None]:
 def contact_country(rt: Runtime) -> str:
     """goflow's contact country: its preferred channel's country, else the country of its
     first tel URN that has one ('' if neither)."""
-    import phonenumbers
-
     channels = getattr(rt.assets, "channels", []) or []
     for urn in contact_urns(rt):
         if "channel=" in urn:
@@ -75,14 +74,23 @@ def contact_country(rt: Runtime) -> str:
             break
     for urn in contact_urns(rt):
         if urn.startswith("tel:"):
-            path = urn[4:].split("?", 1)[0].split("#", 1)[0]
-            try:
-                region = phonenumbers.region_code_for_number(phonenumbers.parse(path, None))
-            except phonenumbers.NumberParseException:
-                continue
-            if region and region != "ZZ":
+            region = _tel_region(urn[4:].split("?", 1)[0].split("#", 1)[0])
+            if region:
                 return region
     return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _tel_region(path: str) -> str:
+    """The country of a phone number ('' if unknown); parsing one is slow and every message
+    asks, so the answers are kept."""
+    import phonenumbers
+
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(path, None))
+    except phonenumbers.NumberParseException:
+        return ""
+    return region if region and region != "ZZ" else ""
 
 
 def merged_country(rt: Runtime) -> str:

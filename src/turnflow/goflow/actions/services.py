@@ -116,11 +116,11 @@ def evaluate_untruncated(rt: Runtime, template: str) -> str:
 
     limits = getattr(rt.env, "limits", None)
     if limits is None or not dataclasses.is_dataclass(limits):
-        return rt.evaluate(template)
+        return rt.evaluate(template, truncate=False)
     saved = rt.env
     rt.env = dataclasses.replace(saved, limits=dataclasses.replace(limits, max_output_length=10**9))
     try:
-        return rt.evaluate(template)
+        return rt.evaluate(template, truncate=False)
     finally:
         rt.env = saved
 
@@ -226,7 +226,8 @@ def resthook_payload(rt: Runtime) -> dict[str, Any]:
             "urn": contact_urn,
             "language": _contact_attr(rt, "language") or None,
         },
-        "flow": run.flow.ref,
+        # goflow's payload template writes the flow with its revision, 0 included
+        "flow": {"name": run.flow.name, "revision": run.flow.revision, "uuid": run.flow.uuid},
         "path": [{"arrived_on": _micros(s.arrived_on), "node_uuid": s.node_uuid} for s in run.path],
         "results": {
             key: {
@@ -333,7 +334,6 @@ class CallLLM(BaseAction):
         try:
             response = llm_service.respond(llm, instructions, given, self.max_tokens)
         except svc.ServiceError as exc:
-            rt.clock.now_ns()
             rt.error(str(exc))
             run.locals[local] = "<ERROR>"
             return
