@@ -604,9 +604,7 @@ class Contact:
         return XObject(props, default=default, on_deprecated=on_deprecated)
 
     def preferred_urn(self, channels: Sequence[Mapping[str, Any]] = ()) -> ContactURN | None:
-        """The first URN a channel can send to (the first URN when no channels are known)."""
-        if not channels:
-            return self.urns[0] if self.urns else None
+        """The first URN a channel can send to (None when the workspace has no channels)."""
         for urn in self.urns:
             if _channel_for_urn(urn, channels) is not None:
                 return urn

@@ -129,7 +129,7 @@ def build_context(engine: Any, rt: Runtime) -> XObject:
             "trigger": Lazy(lambda: trigger_context(session.trigger)),
             "resume": Lazy(lambda: resume_context(rt)),
             "webhook": Lazy(lambda: webhook_context(run.webhook) if run and run.webhook is not None else None),
-            "node": Lazy(lambda: _node_context(run)),
+            "node": Lazy(lambda: _node_context(run)),  # uuid, visit_count, categories
             "globals": Lazy(lambda: _globals_context(engine.assets)),
             "ticket": Lazy(lambda: _ticket(rt, contact)),
             "legacy_extra": Lazy(lambda: _legacy_extra(run)),
@@ -390,7 +390,9 @@ def _node_context(run: Run | None) -> XValue:
         return None
     node_uuid = run.path[-1].node_uuid
     visits = sum(1 for step in run.path if step.node_uuid == node_uuid)
-    return XObject({"uuid": node_uuid, "visit_count": from_python(visits)})
+    node = run.flow.node(node_uuid)
+    categories = [c.name for c in node.router.categories] if node is not None and node.router else []
+    return XObject({"uuid": node_uuid, "visit_count": from_python(visits), "categories": categories})
 
 
 def _globals_context(assets: Any) -> XObject:

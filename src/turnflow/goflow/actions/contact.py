@@ -190,8 +190,13 @@ class RemoveContactGroups(BaseAction):
 
     def execute(self, rt: Runtime) -> None:
         if self.data.get("all_groups"):
-            contact = rt.session.contact
-            groups = [g for g in getattr(contact, "groups", []) if not _is_query_group(rt, g)]
+            # in the workspace's order of groups, as goflow removes them
+            member = {g.get("uuid") for g in getattr(rt.session.contact, "groups", [])}
+            groups = [
+                {"uuid": g["uuid"], "name": g.get("name", "")}
+                for g in contact_assets(rt).groups
+                if g.get("uuid") in member and not g.get("query")
+            ]
         else:
             groups = resolve_groups(rt, self.data.get("groups") or [])
         if groups:
