@@ -44,7 +44,7 @@ def goflow_data_sets() -> list[DataSet]:
     from .goflow_modifiers import run_modifiers
     from .goflow_resumes import run_resumes
     from .goflow_routers import run_routers
-    from .goflow_runner_tests import run_runner_tests
+    from .goflow_runner_tests import run_runner_tests, run_runner_tests_exact
     from .goflow_smart_groups import run_smart_groups
     from .goflow_templates import run_templates
     from .goflow_triggers import run_triggers
@@ -52,6 +52,7 @@ def goflow_data_sets() -> list[DataSet]:
     return [
         run_excellent_examples,
         run_runner_tests,
+        run_runner_tests_exact,
         run_actions,
         run_templates,
         run_routers,

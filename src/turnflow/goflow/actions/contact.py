@@ -203,11 +203,6 @@ class RemoveContactGroups(BaseAction):
             modify(rt, {"type": "groups", "groups": groups, "modification": "remove"})
 
 
-def _is_query_group(rt: Runtime, group: dict[str, Any]) -> bool:
-    known = next((g for g in contact_assets(rt).groups if g.get("uuid") == group.get("uuid")), None)
-    return bool(known and known.get("query"))
-
-
 def parse_phone(raw: str, country: str) -> str:
     """A phone number path as goflow stores it: E.164 when it parses as a possible number for
     the country, a national short code when it is one, else the cleaned digits."""
