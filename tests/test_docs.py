@@ -61,3 +61,29 @@ def test_expression_doc_examples(template, expected):
 def test_python_doc_examples(name, code, monkeypatch):
     monkeypatch.chdir(DOCS.parent)  # examples use paths relative to the repository
     exec(compile(code, f"docs/{name}", "exec"), {})
+
+
+def console_examples(name: str) -> list[tuple[str, str]]:
+    """``$ command`` lines of console blocks with the output that follows them."""
+    examples = []
+    for body in blocks(name, "console"):
+        lines = body.rstrip("\n").split("\n")
+        command, output = lines[0].removeprefix("$ "), "\n".join(lines[1:])
+        examples.append((command, output))
+    return examples
+
+
+@pytest.mark.parametrize(
+    ("command", "output"), [ex for name in ("goflow.md", "expressions.md") for ex in console_examples(name)]
+)
+def test_console_doc_examples(command, output):
+    import os
+    import subprocess
+    import sys
+
+    bin_dir = str(Path(sys.executable).parent)
+    run = subprocess.run(
+        command, shell=True, capture_output=True, text=True, timeout=120, cwd=DOCS.parent,
+        env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")},
+    )  # fmt: skip
+    assert (run.stdout + run.stderr).rstrip("\n") == output
