@@ -41,9 +41,31 @@ def run_rapidpro_legacy_flows(root: Path) -> DataSetResult:
             continue
         if expected_error is not None:
             result.record(False, f"{path.name}: loaded, but should be refused ({expected_error})")
+        elif problems:
+            result.record(False, f"{path.name}: {'; '.join(problems)}")
         else:
-            result.record(not problems, f"{path.name}: {'; '.join(problems)}")
+            failure = _start_every_flow(assets)
+            result.record(failure is None, f"{path.name}: {failure}")
     return result
+
+
+def _start_every_flow(assets: object) -> str | None:
+    """Start each flow of a loaded file for a test contact: it must run until it waits or
+    ends, without failing. Returns what went wrong, or None."""
+    from ..goflow.contact import Contact
+    from ..goflow.engine import GoflowEngine
+
+    contact_json = {
+        "uuid": "ba96bf7f-bc2a-4873-a7c7-254d1927c4e3", "name": "Ben Haggerty", "language": "eng",
+        "created_on": "2018-01-01T00:00:00Z", "urns": ["tel:+250788123123"],
+    }  # fmt: skip
+    for ref in assets.flow_refs():  # type: ignore[attr-defined]
+        engine = GoflowEngine(assets)
+        contact = Contact.from_json(contact_json)
+        session, _ = engine.start(contact, {"type": "manual", "flow": ref, "triggered_on": "2018-01-01T00:00:00Z"})
+        if session.status not in ("waiting", "completed"):
+            return f"flow {ref['name']!r} ended {session.status}"
+    return None
 
 
 def run_rapidpro_transcripts(root: Path) -> DataSetResult:
