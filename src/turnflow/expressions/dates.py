@@ -187,7 +187,14 @@ def _parse_date_parts(env: Environment, text: str) -> tuple[tuple[int, int, int]
     parsed = go_parse("2006-01-02", text[:10])
     if isinstance(parsed, GoTime) and parsed.zone is None:
         return (parsed.year, parsed.month, parsed.day), text[10:]
-    return _date_from_formats(env, text)
+    found = _date_from_formats(env, text)
+    if found is None and getattr(env, "legacy_dates", False):
+        from .legacy_dates import find_named_date
+
+        named = find_named_date(text, env.local_now().year)
+        if named is not None:
+            return (named.year, named.month, named.day), ""
+    return found
 
 
 def _parse_time_of_day(text: str) -> TimeOfDay | None:

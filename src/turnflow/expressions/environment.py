@@ -63,6 +63,8 @@ class Environment:
     limits: Limits = field(default_factory=Limits)
     locations: Any = None  # a location hierarchy for has_state / has_district / has_ward
     llm_prompts: dict[str, str] = field(default_factory=dict)  # name -> template for prompt()
+    # also read dates with month names ("28th May 1981"), as RapidPro's legacy engine did
+    legacy_dates: bool = False
 
     def local_now(self) -> dt.datetime:
         """The current time in this environment's time zone."""

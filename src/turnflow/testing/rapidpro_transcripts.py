@@ -150,6 +150,7 @@ def _environment(org: dict[str, Any], languages: list[str]) -> Environment:
         default_language=allowed[0] if allowed else "",
         redaction_policy="urns" if org.get("anon") else "none",
         random=SeededRandom(123456),
+        legacy_dates=True,  # these conversations were written for the legacy engine's dates
     )
 
 
