@@ -41,3 +41,30 @@ def test_bad_context_is_reported():
 def test_json_output():
     run = turnflow("eval", "@(contact)", "--context", "{\"contact\": [1, \"x\"]}", "--json")
     assert run.stdout == '[1,"x"]\n'
+
+
+def test_validate_reports_every_problem(tmp_path):
+    import json as _json
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "coffee.json"
+    ok = turnflow("validate", str(example))
+    assert ok.returncode == 0 and "1 flow, valid" in ok.stdout
+
+    data = _json.loads(example.read_text())
+    broken = _json.loads(example.read_text())
+    broken["flows"][0]["nodes"][0]["exits"][0]["destination_uuid"] = "00000000-0000-4000-8000-000000000000"
+    second = _json.loads(_json.dumps(data["flows"][0]))
+    second["uuid"] = "8f2b2d5e-6a59-4f43-9d7e-0c1b1a4e0a02"
+    second["name"] = "Copy"
+    second["type"] = "not-a-type"
+    broken["flows"].append(second)
+    path = tmp_path / "broken.json"
+    path.write_text(_json.dumps(broken))
+    run = turnflow("validate", str(path), str(tmp_path / "missing.json"))
+    assert run.returncode == 2
+    lines = run.stdout.strip().splitlines()
+    assert any("flows[0] 'Coffee Order'" in line and "isn't a known node" in line for line in lines)
+    assert any("flows[1] 'Copy'" in line and "not a valid flow type" in line for line in lines)
+    assert any("missing.json: no such file" in line for line in lines)
+    assert run.stderr.strip() == "3 problems found"

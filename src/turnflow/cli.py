@@ -211,6 +211,37 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every flow in a file; print each problem with where it is, one per line."""
+    from .goflow.export import load_assets
+
+    problems: list[str] = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            problems.append(f"{name}: no such file")
+            continue
+        try:
+            assets = load_assets(path)
+        except TurnflowError as exc:
+            problems.append(f"{name}: {exc}")
+            continue
+        refs = assets.flow_refs()
+        if not refs:
+            problems.append(f"{name}: no flows in this file")
+        for index, ref in enumerate(refs):
+            for problem in assets.check_flow(ref["uuid"], recursive=False):
+                problems.append(f"{name}: flows[{index}] {ref['name']!r}: {problem}")
+        if not args.quiet and not any(p.startswith(f"{name}:") for p in problems):
+            print(f"{name}: {len(refs)} flow{'s' if len(refs) != 1 else ''}, valid")
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="turnflow", description="Run conversational flows.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -251,6 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
     mi.add_argument("--country", help="the RapidPro workspace's country (for legacy language "
                     "codes, e.g. NG maps 'cpe' to 'pcm')")
     mi.set_defaults(handler=cmd_migrate)
+
+    va = sub.add_parser("validate", help="check flow files and report every problem found")
+    va.add_argument("files", nargs="+", help="flow definitions, assets files or exports")
+    va.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    va.set_defaults(handler=cmd_validate)
     return parser
 
 
