@@ -19,13 +19,15 @@ import random as _random
 import re
 import threading
 import time
-import uuid as _uuid
-from dataclasses import dataclass
+import weakref
 from decimal import Decimal
 from typing import Protocol
 
 _MASK64 = (1 << 64) - 1
 _MASK128 = (1 << 128) - 1
+_MASK48 = (1 << 48) - 1
+_RANDOM62 = (1 << 62) - 1
+_VARIANT = 0b10 << 62  # RFC 4122's variant bits
 
 # 128-bit LCG multiplier and increment used by Go's PCG (the pcg-cpp defaults).
 _PCG_MUL = (2549297995355413924 << 64) | 4865540595714422341
@@ -145,11 +147,58 @@ _RFC3339_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, order=True)
 class NanoTime:
-    """An instant with nanosecond precision: ``ns`` nanoseconds since the Unix epoch (UTC)."""
+    """An instant with nanosecond precision: ``ns`` nanoseconds since the Unix epoch (UTC).
 
+    Immutable, ordered and hashable by ``ns``. A plain slotted class rather than a frozen
+    dataclass: the engine makes several per event, and a frozen dataclass is slow to build.
+    """
+
+    __slots__ = ("ns",)
     ns: int
+
+    def __init__(self, ns: int) -> None:
+        object.__setattr__(self, "ns", ns)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __repr__(self) -> str:
+        return f"NanoTime(ns={self.ns!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is NanoTime:
+            return self.ns == other.ns  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.ns,))
+
+    def __lt__(self, other: NanoTime) -> bool:
+        if other.__class__ is NanoTime:
+            return self.ns < other.ns
+        return NotImplemented
+
+    def __le__(self, other: NanoTime) -> bool:
+        if other.__class__ is NanoTime:
+            return self.ns <= other.ns
+        return NotImplemented
+
+    def __gt__(self, other: NanoTime) -> bool:
+        if other.__class__ is NanoTime:
+            return self.ns > other.ns
+        return NotImplemented
+
+    def __ge__(self, other: NanoTime) -> bool:
+        if other.__class__ is NanoTime:
+            return self.ns >= other.ns
+        return NotImplemented
+
+    def __reduce__(self) -> tuple[type[NanoTime], tuple[int]]:
+        return (NanoTime, (self.ns,))
 
     @classmethod
     def from_datetime(cls, value: dt.datetime, nanos: int = 0) -> NanoTime:
@@ -199,11 +248,22 @@ def format_rfc3339_nano(
     ``trim`` drops trailing zeros of the fraction (and the dot when nothing is left), as Go does;
     ``trim=False`` always prints 9 digits. A zero offset prints as ``Z``.
     """
-    ns = value.ns if isinstance(value, NanoTime) else value
+    ns = value.ns if value.__class__ is NanoTime else value  # type: ignore[union-attr]
     seconds, nanos = divmod(ns, _NS_PER_SECOND)
-    moment = _EPOCH + dt.timedelta(seconds=seconds)
-    if tz is not None:
-        moment = moment.astimezone(tz)
+    if tz is None:
+        # UTC, the engine's every timestamp: the text up to the seconds is kept per second
+        global _utc_cache
+        cached = _utc_cache
+        if cached[0] == seconds:
+            text = cached[1]
+        else:
+            text = (_EPOCH + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+            _utc_cache = (seconds, text)
+        if nanos:
+            fraction = f"{nanos:09d}"
+            return f"{text}.{fraction.rstrip('0') if trim else fraction}Z"
+        return text + ("Z" if trim else ".000000000Z")
+    moment = (_EPOCH + dt.timedelta(seconds=seconds)).astimezone(tz)
     fraction = f"{nanos:09d}"
     if trim:
         fraction = fraction.rstrip("0")
@@ -216,6 +276,11 @@ def format_rfc3339_nano(
     sign = "-" if offset < dt.timedelta(0) else "+"
     minutes = abs(int(offset.total_seconds())) // 60
     return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+# the last UTC second formatted and its text up to the seconds (consecutive stamps share it);
+# one tuple, so that threads never see a second with another second's text
+_utc_cache: tuple[int | None, str] = (None, "")
 
 
 def _to_nanotime(value: int | str | dt.datetime | NanoTime) -> NanoTime:
@@ -345,7 +410,9 @@ def _stamp_v7(data: bytearray, ns: int) -> None:
 
 
 def _text(data: bytes | bytearray) -> str:
-    return str(_uuid.UUID(bytes=bytes(data)))
+    """The canonical 8-4-4-4-12 text (what ``str(uuid.UUID(bytes=data))`` gives)."""
+    h = data.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class SeededUUIDs:
@@ -381,9 +448,12 @@ class RandomUUIDs:
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._lock = threading.Lock()
         self._last = -1  # last (ms << 12 | sub) issued, to keep v7s strictly increasing
+        self._pool = b""  # random bytes read ahead (one system call per 512 UUIDs, not each)
+        self._pos = 0
+        _POOLED.add(self)
 
     def new_v4(self) -> str:
-        return str(_uuid.uuid4())
+        return _text(_v4_from_bytes(os.urandom(16)))
 
     def new_v7(self) -> str:
         ns = self._clock.now_ns()
@@ -393,8 +463,29 @@ class RandomUUIDs:
             if stamp <= self._last:  # same 256 ns slot or clock went back: step past the last
                 stamp = self._last + 1
             self._last = stamp
-        data = _v4_from_bytes(os.urandom(16))
-        data[0:6] = ((stamp >> 12) & ((1 << 48) - 1)).to_bytes(6, "big")
-        data[6] = 0x70 | ((stamp >> 8) & 0x0F)
-        data[7] = stamp & 0xFF
-        return _text(data)
+            pos = self._pos
+            if pos >= len(self._pool):
+                self._pool, pos = os.urandom(4096), 0
+            self._pos = pos + 8
+            rand = int.from_bytes(self._pool[pos : pos + 8])
+        # 48 bits of ms, version 7, 12 bits sub-ms, then the RFC 4122 variant and 62 random bits
+        value = ((stamp >> 12) & _MASK48) << 80 | 0x7 << 76 | (stamp & 0xFFF) << 64
+        h = f"{value | _VARIANT | (rand & _RANDOM62):032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def _forget_pool(self) -> None:
+        self._lock = threading.Lock()
+        self._pool, self._pos = b"", 0
+
+
+# a forked process must not reuse its parent's read-ahead random bytes
+_POOLED: weakref.WeakSet[RandomUUIDs] = weakref.WeakSet()
+
+
+def _after_fork() -> None:
+    for source in list(_POOLED):
+        source._forget_pool()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)

@@ -27,8 +27,7 @@ class EventFactory:
 
     def new(self, type_: str, **fields: Any) -> Event:
         uuid = self.uuids.new_v7()
-        created_on = format_rfc3339_nano(self.clock.now_time())
-        event: Event = {"uuid": uuid, "type": type_, "created_on": created_on}
+        event: Event = {"uuid": uuid, "type": type_, "created_on": format_rfc3339_nano(self.clock.now_ns())}
         for key, value in fields.items():
             if value is not None:
                 event[key] = value

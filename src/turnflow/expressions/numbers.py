@@ -52,6 +52,12 @@ def parse_decimal(env: Environment | None, text: str) -> Decimal | None:
     Only plain decimals are accepted (``123``, ``-1.5``, ``.5``): no exponents, no grouping
     symbols, no plus sign. Use :func:`parse_decimal_fuzzy` for user input.
     """
+    return _parse_plain(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_plain(text: str) -> Decimal | None:
+    # pure and asked again and again for the same texts (case test arguments, results)
     cleaned = _go_trim_space(text)
     if not _STRICT.fullmatch(cleaned):
         return None

@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from .numbers import parse_decimal
+
 if TYPE_CHECKING:
     from .environment import Environment
 
@@ -128,18 +130,42 @@ class XObject:
         json_default: bool = False,
         on_deprecated: Callable[[str], None] | None = None,
     ) -> None:
-        self._values: dict[str, XValue] = {}
-        self._names: dict[str, str] = {}
+        # names as given, by lower-cased key; None while every name is its own key (the usual
+        # case, and the cheap one to build: contexts make many small objects)
+        self._names: dict[str, str] | None = None
         if values:
-            for name, value in values.items():
-                key = name.lower()
-                self._values[key] = value
-                self._names[key] = name
+            lowered = {name.lower(): value for name, value in values.items()}
+            if lowered.keys() != values.keys():
+                lowered, self._names = {}, {}
+                for name, value in values.items():
+                    key = name.lower()
+                    lowered[key] = value
+                    self._names[key] = name
+            self._values: dict[str, XValue] = lowered
+        else:
+            self._values = {}
         self._default = default
         # some objects (goflow's @webhook) are their default when written as JSON
         self.json_default = json_default
         # told the message of a deprecated property (see Lazy) a template path reads
         self.on_deprecated = on_deprecated
+
+    @classmethod
+    def of_lowercase(
+        cls,
+        values: dict[str, XValue],
+        default: XValue = _NO_DEFAULT,
+        on_deprecated: Callable[[str], None] | None = None,
+    ) -> XObject:
+        """An object that takes ``values`` as its properties, as they are: the caller's keys
+        are already lower case (contexts built many times per second skip the check)."""
+        obj = cls.__new__(cls)
+        obj._values = values
+        obj._names = None
+        obj._default = default
+        obj.json_default = False
+        obj.on_deprecated = on_deprecated
+        return obj
 
     def with_deprecation_hook(self, on_deprecated: Callable[[str], None] | None) -> XObject:
         """This object with another deprecation hook (e.g. one per template evaluation).
@@ -192,12 +218,16 @@ class XObject:
 
     def set(self, name: str, value: XValue) -> None:
         key = name.lower()
+        names = self._names
+        if names is None and key != name:
+            names = self._names = {k: k for k in self._values}
         self._values[key] = value
-        self._names[key] = name
+        if names is not None:
+            names[key] = name
 
     def names(self) -> list[str]:
         """Property names with their original case, sorted as Excellent lists them."""
-        return sorted(self._names.values())
+        return sorted(self._names.values() if self._names is not None else self._values)
 
     def items(self) -> list[tuple[str, XValue]]:
         return [(name, self.get(name)) for name in self.names()]
@@ -433,8 +463,6 @@ def to_number(env: Environment, value: XValue) -> Decimal | XError:
     if t is Decimal:
         return value
     if t is str:
-        from .numbers import parse_decimal
-
         parsed = parse_decimal(env, value)
         if parsed is not None:
             return parsed

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -377,7 +378,11 @@ class Contact:
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        if name != "_context":
+        if name == "last_seen_on" and self._context is not None:
+            # every incoming message sets it: keep the rest of the cached @contact
+            key, obj = self._context
+            object.__setattr__(self, "_context", (key, _with_last_seen(obj, self)))
+        elif name != "_context":
             object.__setattr__(self, "_context", None)
 
     def changed(self) -> None:
@@ -567,7 +572,6 @@ class Contact:
         redact = redact or env.redaction_policy == "urns"
         shown = [urn_context_text(u.encode(), redact) for u in self.urns]
         preferred = self.preferred_urn(channels)
-        names = tokenize(self.name)
         if self.name:
             default = self.name
         elif redact:
@@ -583,14 +587,12 @@ class Contact:
             "ref": contact_ref(self.id, getattr(env, "obfuscation_key", None)),
             "id": deprecated(str(self.id), "@contact.id is deprecated, use @contact.ref instead"),
             "name": self.name,
-            "first_name": names[0] if names else None,
+            "first_name": _first_name(self.name),
             "language": self.language,
             "timezone": self.timezone or None,
             "status": self.status,
             "created_on": Lazy(lambda: parse_iso_datetime(self.created_on)),
-            "last_seen_on": Lazy(lambda: parse_iso_datetime(self.last_seen_on))
-            if self.last_seen_on
-            else None,
+            "last_seen_on": _last_seen_value(self),
             "urns": shown,
             "urn": urn_context_text(preferred.encode(), redact) if preferred else None,
             "groups": Lazy(lambda: [group_context(g) for g in self.groups]),
@@ -601,7 +603,7 @@ class Contact:
                 "@contact.tickets is deprecated, use @ticket instead",
             ),
         }
-        return XObject(props, default=default, on_deprecated=on_deprecated)
+        return XObject.of_lowercase(props, default=default, on_deprecated=on_deprecated)
 
     def preferred_urn(self, channels: Sequence[Mapping[str, Any]] = ()) -> ContactURN | None:
         """The first URN a channel can send to (None when the workspace has no channels)."""
@@ -609,6 +611,26 @@ class Contact:
             if _channel_for_urn(urn, channels) is not None:
                 return urn
         return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _first_name(name: str) -> str | None:
+    """The first word of a name (tokenising is slow, and names recur)."""
+    names = tokenize(name)
+    return names[0] if names else None
+
+
+def _last_seen_value(contact: Contact) -> XValue:
+    seen = contact.last_seen_on
+    return Lazy(lambda: parse_iso_datetime(seen)) if seen else None
+
+
+def _with_last_seen(obj: XObject, contact: Contact) -> XObject:
+    """A copy of a built ``@contact`` showing the contact's new ``last_seen_on``."""
+    copy = obj.with_deprecation_hook(obj.on_deprecated)
+    copy._values = dict(obj._values)
+    copy._values["last_seen_on"] = _last_seen_value(contact)
+    return copy
 
 
 def _channel_for_urn(urn: ContactURN, channels: Sequence[Mapping[str, Any]]) -> Any:

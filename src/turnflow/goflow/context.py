@@ -116,7 +116,7 @@ def channel_context(channel: Mapping[str, Any] | None) -> XObject | None:
     if not channel:
         return None
     name = channel.get("name")
-    return XObject(
+    return XObject.of_lowercase(
         {"uuid": channel.get("uuid"), "name": name, "address": channel.get("address")},
         default=name,
     )
@@ -136,7 +136,7 @@ def user_context(
     data = {**(asset or {}), **{k: v for k, v in user.items() if v}}
     name = data.get("name") or ""
     first = name.split()[0] if name.split() else ""
-    return XObject(
+    return XObject.of_lowercase(
         {"email": data.get("email") or "", "name": name, "first_name": first}, default=name
     )
 
@@ -144,7 +144,9 @@ def user_context(
 def topic_context(topic: Mapping[str, Any] | None) -> XObject | None:
     if not topic:
         return None
-    return XObject({"uuid": topic.get("uuid"), "name": topic.get("name")}, default=topic.get("name"))
+    return XObject.of_lowercase(
+        {"uuid": topic.get("uuid"), "name": topic.get("name")}, default=topic.get("name")
+    )
 
 
 def ticket_context(

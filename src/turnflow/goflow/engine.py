@@ -8,6 +8,7 @@ and the trigger and resume formats.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,10 @@ from ..core.runtime import Limits, Runtime
 from ..core.session import ACTIVE, WAITING, Session, SessionReadError
 from ..expressions import Environment, XObject
 from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource, format_rfc3339_nano
+from .actions.contact import contact_assets
+from .assets import AssetsError
+from .contact import Contact, normalize_timestamp
+from .modifiers import ModifierContext, reevaluate_groups
 from .routing import begin_wait, route
 from .run_context import build_context
 
@@ -129,8 +134,6 @@ class GoflowEngine:
     def flow(self, uuid: str) -> Any:
         """The flow with this UUID, or None if the assets don't have it (a broken flow
         raises its read error)."""
-        from .assets import AssetsError
-
         try:
             try:
                 # a legacy flow is migrated when first read, with UUIDs from this engine's
@@ -159,12 +162,11 @@ class GoflowEngine:
 
     def _reevaluate_groups(self, rt: Runtime, contact: Any) -> None:
         """A session starts by bringing the contact's query-based groups up to date."""
-        from .actions.contact import contact_assets
-        from .contact import Contact
-        from .modifiers import ModifierContext, reevaluate_groups
-
         if isinstance(contact, Contact):
-            ctx = ModifierContext(env=rt.env, assets=contact_assets(rt), events=rt.events)
+            assets = contact_assets(rt)
+            if contact.status == "active" and not any(g.get("query") for g in assets.groups):
+                return  # nothing to re-check: no query groups, and an active contact stays
+            ctx = ModifierContext(env=rt.env, assets=assets, events=rt.events)
             reevaluate_groups(ctx, contact)
             rt.emitted.extend(ctx.log)
 
@@ -222,8 +224,6 @@ def session_from_json(engine: GoflowEngine, data: dict[str, Any] | str, contact:
 
 def _stored_trigger(trigger: dict[str, Any]) -> dict[str, Any]:
     """The trigger as goflow writes it back: its time in Go's RFC3339 form."""
-    from .contact import normalize_timestamp
-
     data = dict(trigger)
     event = data.get("event")
     if isinstance(event, dict) and isinstance(event.get("msg"), dict) and "uuid" in event["msg"]:
@@ -232,10 +232,14 @@ def _stored_trigger(trigger: dict[str, Any]) -> dict[str, Any]:
         data["event"] = {**event, "msg": msg}
     if isinstance(data.get("triggered_on"), str):
         try:
-            data["triggered_on"] = normalize_timestamp(data["triggered_on"])
+            data["triggered_on"] = _normalized_time(data["triggered_on"])
         except ValueError:
             pass
     return data
+
+
+# triggers of one kind often carry the same time text: normalising it is pure, so keep answers
+_normalized_time = functools.lru_cache(maxsize=1024)(normalize_timestamp)
 
 
 def _seen(contact: Any, event: dict[str, Any]) -> None:

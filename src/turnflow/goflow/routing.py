@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import Any
@@ -14,11 +15,12 @@ from ..core.session import Run
 from ..expressions import XError, XObject, compile_template, render_text, to_text
 from ..expressions.cases import CASE_TESTS
 from ..expressions.values import to_json
-from ..generators import decimal_from_float
+from ..generators import decimal_from_float, format_rfc3339_nano
 
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+@functools.lru_cache(maxsize=1024)
 def snakify(name: str) -> str:
     """Result names become keys: "Favorite Color" -> "favorite_color"."""
     return _NON_WORD.sub("_", name.strip().lower()).strip("_")
@@ -35,6 +37,8 @@ def translation_language(rt: Runtime, run: Run) -> str | None:
 
 def localized_list(rt: Runtime, run: Run, item_uuid: str, key: str, default: list[str]) -> list[str]:
     """A localizable property in the contact's language, if the flow translates it."""
+    if not run.flow.localization:  # most flows aren't translated: nothing to look up
+        return default
     language = translation_language(rt, run)
     if language:
         found = run.flow.localized(language, item_uuid, key)
@@ -165,8 +169,6 @@ def _save_result(
 
 def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any]) -> None:
     """Store a result on the run and emit run_result_changed (shared with set_run_result)."""
-    from ..generators import format_rfc3339_nano
-
     previous = run.results.get(key)
     result["created_on"] = format_rfc3339_nano(rt.now())
     run.modified_on = rt.now()  # goflow stamps the run as modified when a result is saved
@@ -186,8 +188,6 @@ def begin_wait(rt: Runtime, run: Run, node: Node) -> None:
     wait = node.router.wait if node.router else None
     if wait is None:
         return
-    from ..generators import format_rfc3339_nano
-
     if wait.type == "dial":
         phone = rt.services.pop("_dial_phone")
         dial_limit = wait.dial_limit_seconds or 60  # goflow's defaults

@@ -101,41 +101,122 @@ def _contact_urns(contact: Any) -> list[str]:
 def build_context(engine: Any, rt: Runtime) -> XObject:
     """The root of ``@...`` for the run being advanced; everything is built lazily."""
     session = rt.session
-    run = rt.run
-    contact = session.contact
-    cache: dict[str, XValue] = {}
-    warn = warn_once(rt)
+    state = rt.services.get("_root")
+    if (
+        state is None or state.run is not rt.run or state.session is not session
+        or state.contact is not session.contact or state.engine is not engine
+    ):  # fmt: skip
+        state = rt.services["_root"] = _Root(engine, rt)
+    return state.build()
 
-    def contact_obj() -> XValue:
-        if "contact" not in cache:
-            cache["contact"] = contact_object(rt, contact, warn)
-        return cache["contact"]
 
-    def fields_obj() -> XValue:
-        obj = contact_obj()
+class _Root:
+    """What the root context's lazy properties are computed from.
+
+    A root is built for every template evaluation, so the lazy properties (bound methods, which
+    read the run's state when computed) are made once per runtime and run, and each root gets a
+    copy of them; what a root remembers (the contact object, the warnings given) starts afresh.
+    """
+
+    __slots__ = ("engine", "rt", "session", "run", "contact", "seen", "_contact_obj", "_lazies")
+
+    def __init__(self, engine: Any, rt: Runtime) -> None:
+        self.engine = engine
+        self.rt = rt
+        self.session = rt.session
+        self.run = rt.run
+        self.contact = rt.session.contact
+        self.seen: set[str] | None = None
+        self._contact_obj: XValue = _NOT_BUILT
+        self._lazies: dict[str, XValue] = {
+            "contact": Lazy(self.contact_obj),
+            "fields": Lazy(self.fields),
+            "urns": Lazy(self.urns),
+            "results": Lazy(self.results),
+            "locals": Lazy(self.locals),
+            "run": Lazy(self.run_obj),
+            "child": Lazy(self.child),
+            "parent": Lazy(self.parent),
+            "input": Lazy(self.input),
+            "trigger": Lazy(self.trigger),
+            "resume": Lazy(self.resume),
+            "webhook": Lazy(self.webhook),
+            "node": Lazy(self.node),  # uuid, visit_count, categories
+            "globals": Lazy(self.globals),
+            "ticket": Lazy(self.ticket),
+        }
+
+    def build(self) -> XObject:
+        self.seen = None
+        self._contact_obj = _NOT_BUILT
+        values = self._lazies.copy()
+        # a deprecated lazy keeps its value, so each root has its own
+        values["legacy_extra"] = Lazy(self.legacy_extra, "@legacy_extra is deprecated")
+        return XObject.of_lowercase(values, on_deprecated=self.warn)
+
+    def warn(self, text: str) -> None:
+        """Each deprecated property warns once per evaluation however often it is used."""
+        seen = self.seen
+        if seen is None:
+            seen = self.seen = set()
+        if text not in seen:
+            seen.add(text)
+            self.rt.deprecated(text)
+
+    def contact_obj(self) -> XValue:
+        if self._contact_obj is _NOT_BUILT:
+            self._contact_obj = contact_object(self.rt, self.contact, self.warn)
+        return self._contact_obj
+
+    def fields(self) -> XValue:
+        obj = self.contact_obj()
         return obj.get("fields") if isinstance(obj, XObject) else None
 
-    root = XObject(
-        {
-            "contact": Lazy(contact_obj),
-            "fields": Lazy(fields_obj),
-            "urns": Lazy(lambda: urns_context(_contact_urns(contact), _redact(rt))),
-            "results": Lazy(lambda: results_context(run) if run else XObject()),
-            "locals": Lazy(lambda: from_python(run.locals) if run else XObject()),
-            "run": Lazy(lambda: run_context(run, contact_obj) if run else None),
-            "child": Lazy(lambda: _child_context(rt, warn, session, run, contact_obj)),
-            "parent": Lazy(lambda: _parent_context(rt, warn, run, contact_obj)),
-            "input": Lazy(lambda: input_context(session.input, rt.assets)),
-            "trigger": Lazy(lambda: trigger_context(session.trigger)),
-            "resume": Lazy(lambda: resume_context(rt)),
-            "webhook": Lazy(lambda: webhook_context(run.webhook) if run and run.webhook is not None else None),
-            "node": Lazy(lambda: _node_context(run)),  # uuid, visit_count, categories
-            "globals": Lazy(lambda: _globals_context(engine.assets)),
-            "ticket": Lazy(lambda: _ticket(rt, contact)),
-            "legacy_extra": Lazy(lambda: _legacy_extra(run)),
-        }
-    )
-    return deprecate(root, "legacy_extra", "@legacy_extra is deprecated", warn)
+    def urns(self) -> XValue:
+        return urns_context(_contact_urns(self.contact), _redact(self.rt))
+
+    def results(self) -> XValue:
+        return results_context(self.run) if self.run else XObject()
+
+    def locals(self) -> XValue:
+        return from_python(self.run.locals) if self.run else XObject()
+
+    def run_obj(self) -> XValue:
+        return run_context(self.run, self.contact_obj) if self.run else None
+
+    def child(self) -> XValue:
+        return _child_context(self.rt, self.warn, self.session, self.run, self.contact_obj)
+
+    def parent(self) -> XValue:
+        return _parent_context(self.rt, self.warn, self.run, self.contact_obj)
+
+    def input(self) -> XValue:
+        return input_context(self.session.input, self.rt.assets)
+
+    def trigger(self) -> XValue:
+        return trigger_context(self.session.trigger)
+
+    def resume(self) -> XValue:
+        return resume_context(self.rt)
+
+    def webhook(self) -> XValue:
+        run = self.run
+        return webhook_context(run.webhook) if run and run.webhook is not None else None
+
+    def node(self) -> XValue:
+        return _node_context(self.run)
+
+    def globals(self) -> XValue:
+        return _globals_context(self.engine.assets)
+
+    def ticket(self) -> XValue:
+        return _ticket(self.rt, self.contact)
+
+    def legacy_extra(self) -> XValue:
+        return _legacy_extra(self.run)
+
+
+_NOT_BUILT: Any = object()
 
 
 def resume_context(rt: Runtime) -> XValue:
@@ -169,7 +250,7 @@ def result_context(result: dict[str, Any]) -> XObject:
         "node_uuid": result.get("node_uuid"),
         "created_on": Lazy(lambda: parse_iso_datetime(created_on)) if created_on else None,
     }
-    return XObject(props, default=value)
+    return XObject.of_lowercase(props, default=value)
 
 
 def results_context(results: Run | dict[str, Any]) -> XObject:
@@ -182,14 +263,14 @@ def results_context(results: Run | dict[str, Any]) -> XObject:
 
 def flow_context(uuid: str | None, name: str | None, revision: int | None = 0) -> XObject:
     """A flow: renders as its name."""
-    return XObject(
+    return XObject.of_lowercase(
         {"uuid": uuid, "name": name, "revision": from_python(revision or 0)}, default=name
     )
 
 
 def run_context(run: Run, contact_obj: ContactObj) -> XObject:
     """``@run``: the run being advanced."""
-    return XObject(
+    return XObject.of_lowercase(
         {
             "uuid": run.uuid,
             "contact": Lazy(contact_obj),
@@ -205,7 +286,9 @@ def run_context(run: Run, contact_obj: ContactObj) -> XObject:
 
 
 def _step_context(step: Any) -> XObject:
-    return XObject({"node_uuid": step.node_uuid, "arrived_on": step.arrived_on.to_datetime()})
+    return XObject.of_lowercase(
+        {"node_uuid": step.node_uuid, "arrived_on": step.arrived_on.to_datetime()}
+    )
 
 
 def related_run_context(
@@ -348,7 +431,7 @@ def input_context(data: dict[str, Any] | None, assets: Any = None) -> XValue:
     channel = data.get("channel")
     if channel and assets is not None and hasattr(assets, "channel"):
         channel = assets.channel(channel.get("uuid")) or channel
-    return XObject(
+    return XObject.of_lowercase(
         {
             "uuid": data.get("uuid"),
             "type": data.get("type"),
@@ -366,7 +449,7 @@ def input_context(data: dict[str, Any] | None, assets: Any = None) -> XValue:
 
 def trigger_context(trigger: dict[str, Any]) -> XObject:
     """``@trigger``: how the session started."""
-    return XObject(
+    return XObject.of_lowercase(
         {
             "type": trigger.get("type"),
             "params": from_python(trigger.get("params") or {}),
@@ -392,7 +475,9 @@ def _node_context(run: Run | None) -> XValue:
     visits = sum(1 for step in run.path if step.node_uuid == node_uuid)
     node = run.flow.node(node_uuid)
     categories = [c.name for c in node.router.categories] if node is not None and node.router else []
-    return XObject({"uuid": node_uuid, "visit_count": from_python(visits), "categories": categories})
+    return XObject.of_lowercase(
+        {"uuid": node_uuid, "visit_count": from_python(visits), "categories": categories}
+    )
 
 
 def _globals_context(assets: Any) -> XObject:

@@ -24,6 +24,8 @@ from typing import Any
 
 from ..expressions import Environment
 from ..generators import SeededRandom, SeededUUIDs, SequentialClock
+from ..goflow.actions.contact import contact_assets_of
+from ..goflow.contact import Contact
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -137,9 +139,6 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
 
 
 def _contact(data: dict[str, Any], assets: Any, env: Environment) -> Any:
-    from ..goflow.actions.contact import contact_assets_of
-    from ..goflow.contact import Contact
-
     return Contact.from_json(data, contact_assets_of(assets))
 
 

@@ -29,7 +29,7 @@ def true_result(match: XValue, extra: XValue = None) -> XObject:
     values = {"match": match}
     if extra is not None:
         values["extra"] = extra
-    return XObject(values, default=True)
+    return XObject.of_lowercase(values, default=True)
 
 
 def false_result() -> bool:

@@ -50,11 +50,11 @@ class BaseAction:
 
     def localized(self, rt: Runtime, key: str, default: Any) -> Any:
         """A localizable property in the contact's language, where the flow translates it."""
+        run = rt.run
+        if run is None or not run.flow.localization:
+            return default
         from ..routing import localized_list
 
-        run = rt.run
-        if run is None:
-            return default
         values = localized_list(rt, run, self.uuid, key, default if isinstance(default, list) else [default])
         if isinstance(default, list):
             return values

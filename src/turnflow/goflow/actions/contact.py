@@ -21,15 +21,31 @@ _NON_TEL = re.compile(r"[^0-9A-Za-z]")
 
 
 def contact_assets_of(assets: Any) -> ContactAssets:
-    """The contact-related part of an asset bundle (fields, groups, channels)."""
-    return ContactAssets.from_json(
+    """The contact-related part of an asset bundle (fields, groups, channels).
+
+    Kept on the bundle (every sprint asks) while its fields, groups and channels stay the
+    same lists of the same lengths."""
+    cache = getattr(assets, "__dict__", None)
+    asset_sets = cache.get("_sets") if cache is not None else None
+    if asset_sets is not None:  # an Assets bundle: its sets are fixed, check their sizes
+        sets = [asset_sets.get(name) for name in ("fields", "groups", "channels")]
+    else:
+        sets = [getattr(assets, name, None) for name in ("fields", "groups", "channels")]
+    key = tuple((id(items), len(items) if items is not None else 0) for items in sets)
+    cached = cache.get("_contact_assets") if cache is not None else None
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    result = ContactAssets.from_json(
         {
-            "fields": list(getattr(assets, "fields", []) or []),
-            "groups": list(getattr(assets, "groups", []) or []),
-            "channels": list(getattr(assets, "channels", []) or []),
+            "fields": list(sets[0] or []),
+            "groups": list(sets[1] or []),
+            "channels": list(sets[2] or []),
             "locations": getattr(assets, "locations", None) and list(assets.locations),
         }
     )
+    if cache is not None:
+        cache["_contact_assets"] = (key, result)
+    return result
 
 
 def contact_assets(rt: Runtime) -> ContactAssets:

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ...core.runtime import Runtime
+from ..routing import translation_language
 from .base import BaseAction, evaluate_checked
 
 MAX_ATTACHMENT_LENGTH = 2048
@@ -45,8 +46,10 @@ def _channel_for(rt: Runtime, urn: str) -> dict[str, Any] | None:
     return None
 
 
-def _destination_channel(rt: Runtime) -> tuple[str | None, dict[str, Any] | None]:
-    for urn in contact_urns(rt):
+def _destination_channel(
+    rt: Runtime, urns: list[str] | None = None
+) -> tuple[str | None, dict[str, Any] | None]:
+    for urn in contact_urns(rt) if urns is None else urns:
         channel = _channel_for(rt, urn)
         if channel is not None:
             return urn.split("?", 1)[0], channel
@@ -61,18 +64,20 @@ def destination(rt: Runtime) -> tuple[str | None, dict[str, Any] | None]:
     return urn, {"uuid": channel["uuid"], "name": channel["name"]}
 
 
-def contact_country(rt: Runtime) -> str:
+def contact_country(rt: Runtime, urns: list[str] | None = None) -> str:
     """goflow's contact country: its preferred channel's country, else the country of its
-    first tel URN that has one ('' if neither)."""
+    first tel URN that has one ('' if neither). ``urns``: the contact's, if already at hand."""
     channels = getattr(rt.assets, "channels", []) or []
-    for urn in contact_urns(rt):
+    if urns is None:
+        urns = contact_urns(rt)
+    for urn in urns:
         if "channel=" in urn:
             wanted = urn.split("channel=", 1)[1].split("&", 1)[0]
             channel = next((c for c in channels if c.get("uuid") == wanted), None)
             if channel is not None and channel.get("country"):
                 return str(channel["country"])
             break
-    for urn in contact_urns(rt):
+    for urn in urns:
         if urn.startswith("tel:"):
             region = _tel_region(urn[4:].split("?", 1)[0].split("#", 1)[0])
             if region:
@@ -93,26 +98,26 @@ def _tel_region(path: str) -> str:
     return region if region and region != "ZZ" else ""
 
 
-def merged_country(rt: Runtime) -> str:
+def merged_country(rt: Runtime, urns: list[str] | None = None) -> str:
     """The session's merged environment country: the contact's, else the environment's."""
-    return contact_country(rt) or (rt.env.default_country or "")
+    return contact_country(rt, urns) or (rt.env.default_country or "")
 
 
-def _locale_of(rt: Runtime, language: str | None) -> str | None:
+def _locale_of(rt: Runtime, language: str | None, urns: list[str] | None = None) -> str | None:
     if not language:
         return None
-    country = merged_country(rt)
+    country = merged_country(rt, urns)
     return f"{language}-{country}" if country else language
 
 
 def text_language(rt: Runtime, item_uuid: str | None, key: str = "text") -> str | None:
     """The language a localizable property is used in: the contact's where the flow
     translates it, else the flow's own."""
-    from ..routing import translation_language
-
     run = rt.run
     language = None
-    if run is not None:
+    if run is not None and item_uuid and not run.flow.localization:
+        language = run.flow.language  # not translated: the flow's own language
+    elif run is not None:
         language = translation_language(rt, run)
         if language and item_uuid and run.flow.localized(language, item_uuid, key) is None:
             language = None
@@ -191,8 +196,9 @@ class SendMsg(BaseAction):
 
     def execute(self, rt: Runtime) -> None:
         text, attachments, quick_replies = self._content(rt)
-        msg_locale = _locale_of(rt, self._language(rt))
-        urn, channel = _destination_channel(rt)
+        urns = contact_urns(rt)  # the contact doesn't change while the message is made
+        msg_locale = _locale_of(rt, self._language(rt), urns)
+        urn, channel = _destination_channel(rt, urns)
         msg: dict[str, Any] = {
             "urn": urn,
             "channel": {"uuid": channel["uuid"], "name": channel["name"]} if channel else None,

@@ -1,0 +1,62 @@
+"""Engine speed on a legacy RapidPro flow: greatwall.json, migrated once, then run in memory.
+
+The flow (RapidPro's own test flow, legacy spec) is read with
+:func:`turnflow.goflow.export.load_assets`, which migrates it to goflow's current spec; that
+cost is paid once and counted in the total. Each session then starts the flow, answers "9"
+(out of range: asked again) and "7": 3 sprints. Prints sessions and steps per second. For
+scale: the legacy Python RapidPro engine ran about 940 sessions/s on this kind of flow.
+
+    .venv/bin/python benchmarks/bench_legacy.py [--sessions 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from turnflow.chat import DEFAULT_CONTACT, msg_resume
+from turnflow.goflow.engine import GoflowEngine
+from turnflow.goflow.export import load_assets
+from turnflow.testing.goflow_runner import _contact
+
+FIXTURES = Path("/work/shared/fixtures/rapidpro/flows/common/test_flows")
+FLOW = FIXTURES / "greatwall.json"
+ANSWERS = ["9", "7"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=2000)
+    parser.add_argument("--flow", type=Path, default=FLOW)
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    assets = load_assets(args.flow)  # the legacy flow is migrated here, once
+    migrated = time.perf_counter()
+    engine = GoflowEngine(assets)
+    engine.env.default_country = "US"
+    flow = assets.flow_refs()[0]
+    trigger = {"type": "manual", "flow": flow, "triggered_on": "2025-01-01T00:00:00Z"}
+    resumes = [msg_resume(text, "tel:+12065551212") for text in ANSWERS]
+
+    steps = 0
+    for _ in range(args.sessions):
+        contact = _contact(DEFAULT_CONTACT, assets, engine.env)
+        session, _ = engine.start(contact, trigger)
+        for resume in resumes:
+            engine.resume(session, resume)
+        assert session.status == "completed", session.status
+        steps += sum(len(run.path) for run in session.runs)
+    elapsed = time.perf_counter() - start
+    print(
+        f"{args.sessions} sessions, {steps} steps, {len(resumes) + 1} sprints each, in {elapsed:.2f}s"
+        f" (migration and loading {1000 * (migrated - start):.1f} ms of it)"
+    )
+    print(f"sessions/s: {args.sessions / elapsed:,.0f}")
+    print(f"steps/s:    {steps / elapsed:,.0f}")
+    print("(legacy RapidPro Python engine: ~940 sessions/s, ~7,500 steps/s; goal 10x)")
+
+
+if __name__ == "__main__":
+    main()
