@@ -259,9 +259,8 @@ def format_rfc3339_nano(
         else:
             text = (_EPOCH + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
             _utc_cache = (seconds, text)
-        if nanos:
-            fraction = f"{nanos:09d}"
-            return f"{text}.{fraction.rstrip('0') if trim else fraction}Z"
+        if nanos:  # (a fraction that isn't zero ends in a digit that isn't: rstrip stops there)
+            return f"{text}.{nanos:09d}".rstrip("0") + "Z" if trim else f"{text}.{nanos:09d}Z"
         return text + ("Z" if trim else ".000000000Z")
     moment = (_EPOCH + dt.timedelta(seconds=seconds)).astimezone(tz)
     fraction = f"{nanos:09d}"

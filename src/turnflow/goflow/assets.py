@@ -108,6 +108,8 @@ class Assets:
             self._sets[type_name] = AssetSet(type_name, raw)
         self._flows: dict[str, Flow | FlowReadError] = {}
         self._locations: Any = None
+        # plain attributes too (``assets.channels``): the engine reads them all the time
+        self.__dict__.update(self._sets)
 
     # -- construction -----------------------------------------------------------------------
 
