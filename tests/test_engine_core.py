@@ -118,3 +118,30 @@ def test_expression_errors_become_error_events():
     assert errors[0]["text"] == "Error evaluating expression: division by zero"
     assert errors[0]["extra"] == {"expression": "@(1 / 0)"}
     assert texts(sprint.events) == ["a  b"]
+
+
+def test_sprints_limit_fails_the_session():
+    eng = engine(question_flow(), limits=Limits(max_sprints_per_session=2))
+    session, _ = eng.start(CONTACT, {"type": "manual", "flow": {"uuid": "flow-1", "name": "Question"}})
+    eng.resume(session, msg("maybe"))  # sprint 2: loops back and waits again
+    assert session.status == "waiting"
+    sprint = eng.resume(session, msg("yes"))  # sprint 3: over the limit
+    assert session.status == "failed"
+    failure = next(e for e in sprint.events if e["type"] == "failure")
+    assert failure["text"] == "reached maximum number of sprints per session (2)"
+
+
+def test_policy_is_pluggable():
+    """A family decides what an input does; here one that ignores every input."""
+    eng = engine(question_flow())
+
+    class Deaf:
+        def apply(self, rt, session, run, resume):
+            rt.warning("not listening")
+            session.status = "waiting"
+
+    eng.policy = Deaf()
+    session, _ = eng.start(CONTACT, {"type": "manual", "flow": {"uuid": "flow-1", "name": "Question"}})
+    sprint = eng.resume(session, msg("yes"))
+    assert [e["type"] for e in sprint.events] == ["warning"]
+    assert session.status == "waiting"

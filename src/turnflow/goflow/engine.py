@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.engine import EngineError, FlowLoop, Sprint
 from ..core.events import EventFactory
+from ..core.policy import Policy
 from ..core.runtime import Limits, Runtime
 from ..core.session import ACTIVE, WAITING, Session, SessionReadError
 from ..expressions import Environment, XObject
@@ -22,6 +23,7 @@ from .actions.contact import contact_assets
 from .assets import AssetsError
 from .contact import Contact, normalize_timestamp
 from .modifiers import ModifierContext, reevaluate_groups
+from .policy import RESUME_TYPES, ResumeWaitingRun
 from .routing import begin_wait, route
 from .run_context import build_context
 
@@ -58,6 +60,7 @@ class GoflowEngine:
         self.services = services or Services()
         self.limits = limits or Limits()
         self.loop = FlowLoop(route, begin_wait)
+        self.policy: Policy = ResumeWaitingRun(self)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -100,7 +103,7 @@ class GoflowEngine:
         if session.status != WAITING or run is None:
             raise EngineError(f"session {session.uuid} is not waiting (status {session.status})")
         kind = resume.get("type")
-        if kind not in ("msg", "wait_timeout", "wait_expiration", "run_expiration", "dial"):
+        if kind not in RESUME_TYPES:
             raise EngineError(f"unknown resume type {kind!r}")
         self.uuids.new_v4()  # the sprint's UUID, as goflow draws it
         rt = self._runtime(session)
@@ -108,17 +111,22 @@ class GoflowEngine:
         if run.current_step is not None:
             rt.last_node_uuid = run.current_step.node_uuid
         session.status = ACTIVE
-        if kind == "msg":  # a message is the session's new input; other resumes clear it
-            session.input = self._input_from_event(resume.get("event") or {})
-            _seen(session.contact, resume.get("event") or {})
-            self.loop.record_input(rt, run)
+        if session.sprints > self.limits.max_sprints_per_session:
+            limit = self.limits.max_sprints_per_session
+            self.loop.fail(rt, f"reached maximum number of sprints per session ({limit})")
         else:
-            session.input = None
-        if kind in ("wait_timeout", "dial"):
-            rt.services["_resume"] = resume
-        expire = kind in ("wait_expiration", "run_expiration")
-        self.loop.resume(rt, run, expire=expire, after_route=lambda: self._reevaluate_groups(rt, session.contact))
+            self.policy.apply(rt, session, run, resume)
         return self._finish(rt)
+
+    # hooks the policy uses
+    def input_from_event(self, event: dict[str, Any]) -> dict[str, Any]:
+        return self._input_from_event(event)
+
+    def seen(self, contact: Any, event: dict[str, Any]) -> None:
+        _seen(contact, event)
+
+    def reevaluate_groups(self, rt: Runtime, contact: Any) -> None:
+        self._reevaluate_groups(rt, contact)
 
     def session_to_json(self, session: Session) -> dict[str, Any]:
         """The session as goflow stores it between sprints (plain JSON values only)."""

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ...core.runtime import Runtime
-from ..routing import translation_language
+from ..routing import translated
 from .base import BaseAction, evaluate_checked
 
 MAX_ATTACHMENT_LENGTH = 2048
@@ -118,9 +118,7 @@ def text_language(rt: Runtime, item_uuid: str | None, key: str = "text") -> str 
     if run is not None and item_uuid and not run.flow.localization:
         language = run.flow.language  # not translated: the flow's own language
     elif run is not None:
-        language = translation_language(rt, run)
-        if language and item_uuid and run.flow.localized(language, item_uuid, key) is None:
-            language = None
+        language = translated(rt, run, item_uuid, key)[0] if item_uuid else None
         language = language or run.flow.language
     return language or rt.env.default_language
 
