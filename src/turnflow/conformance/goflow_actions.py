@@ -76,7 +76,7 @@ def run_case(root: Path, assets_json: dict[str, Any], case: dict[str, Any]) -> t
     clock = SequentialClock()
     uuids = SeededUUIDs(123456, clock)
     env = Environment(
-        allowed_languages=("eng", "spa"), default_country="US", random=SeededRandom(123456)
+        allowed_languages=("eng", "spa"), default_country="RW", random=SeededRandom(123456)
     )
     env.now = clock.now
     if case.get("redact_urns"):

@@ -55,7 +55,10 @@ def evaluate_query(rt: Runtime, template: str) -> str:
 
 def _normalize_tel(rt: Runtime, text: str) -> str | None:
     """A phone number as an E.164 tel URN (None when it isn't a possible number)."""
-    country = (rt.env.default_country or "").upper() or None
+    from .messages import merged_country
+
+    # goflow parses with the session's merged country: the contact's, else the workspace's
+    country = (merged_country(rt) or "").upper() or None
     try:
         number = phonenumbers.parse(text, country)
     except phonenumbers.NumberParseException:
