@@ -26,8 +26,6 @@ from typing import Protocol
 _MASK64 = (1 << 64) - 1
 _MASK128 = (1 << 128) - 1
 _MASK48 = (1 << 48) - 1
-_RANDOM62 = (1 << 62) - 1
-_VARIANT = 0b10 << 62  # RFC 4122's variant bits
 
 # 128-bit LCG multiplier and increment used by Go's PCG (the pcg-cpp defaults).
 _PCG_MUL = (2549297995355413924 << 64) | 4865540595714422341
@@ -252,13 +250,13 @@ def format_rfc3339_nano(
     seconds, nanos = divmod(ns, _NS_PER_SECOND)
     if tz is None:
         # UTC, the engine's every timestamp: the text up to the seconds is kept per second
-        global _utc_cache
-        cached = _utc_cache
-        if cached[0] == seconds:
-            text = cached[1]
-        else:
+        # (a few seconds: stamps of now and of expirations an hour on alternate)
+        text = _utc_seconds.get(seconds)
+        if text is None:
             text = (_EPOCH + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
-            _utc_cache = (seconds, text)
+            if len(_utc_seconds) >= 64:
+                _utc_seconds.clear()
+            _utc_seconds[seconds] = text
         if nanos:  # (a fraction that isn't zero ends in a digit that isn't: rstrip stops there)
             return f"{text}.{nanos:09d}".rstrip("0") + "Z" if trim else f"{text}.{nanos:09d}Z"
         return text + ("Z" if trim else ".000000000Z")
@@ -277,9 +275,8 @@ def format_rfc3339_nano(
     return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-# the last UTC second formatted and its text up to the seconds (consecutive stamps share it);
-# one tuple, so that threads never see a second with another second's text
-_utc_cache: tuple[int | None, str] = (None, "")
+# UTC seconds formatted lately, with their text up to the seconds (consecutive stamps share it)
+_utc_seconds: dict[int, str] = {}
 
 
 def _to_nanotime(value: int | str | dt.datetime | NanoTime) -> NanoTime:
@@ -447,12 +444,19 @@ class RandomUUIDs:
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._lock = threading.Lock()
         self._last = -1  # last (ms << 12 | sub) issued, to keep v7s strictly increasing
-        self._pool = b""  # random bytes read ahead (one system call per 512 UUIDs, not each)
-        self._pos = 0
+        # the random halves of the next v7s, as text ("8xxx-xxxxxxxxxxxx"), read ahead in
+        # batches (one system call and one hex conversion per 512 UUIDs, not each)
+        self._tails: list[str] = []
+        self._v4s: list[str] = []  # v4s read ahead the same way
+        self._ms_text = (-1, "")  # the last millisecond and its text ("xxxxxxxx-xxxx-7")
         _POOLED.add(self)
 
     def new_v4(self) -> str:
-        return _text(_v4_from_bytes(os.urandom(16)))
+        with self._lock:
+            v4s = self._v4s
+            if not v4s:
+                v4s = self._v4s = _random_v4s()
+            return v4s.pop()
 
     def new_v7(self) -> str:
         ns = self._clock.now_ns()
@@ -462,19 +466,50 @@ class RandomUUIDs:
             if stamp <= self._last:  # same 256 ns slot or clock went back: step past the last
                 stamp = self._last + 1
             self._last = stamp
-            pos = self._pos
-            if pos >= len(self._pool):
-                self._pool, pos = os.urandom(4096), 0
-            self._pos = pos + 8
-            rand = int.from_bytes(self._pool[pos : pos + 8])
+            tails = self._tails
+            if not tails:
+                tails = self._tails = _random_tails()
+            tail = tails.pop()
+            ms = stamp >> 12
+            ms_text = self._ms_text
+            if ms_text[0] != ms:
+                h = f"{ms & _MASK48:012x}"
+                ms_text = self._ms_text = (ms, f"{h[:8]}-{h[8:]}-7")
         # 48 bits of ms, version 7, 12 bits sub-ms, then the RFC 4122 variant and 62 random bits
-        value = ((stamp >> 12) & _MASK48) << 80 | 0x7 << 76 | (stamp & 0xFFF) << 64
-        h = f"{value | _VARIANT | (rand & _RANDOM62):032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return f"{ms_text[1]}{stamp & 0xFFF:03x}-{tail}"
 
     def _forget_pool(self) -> None:
         self._lock = threading.Lock()
-        self._pool, self._pos = b"", 0
+        self._tails = []
+        self._v4s = []
+
+
+# turns a random byte into one with RFC 4122's variant bits (10xxxxxx)
+_VARIANT_BYTE = bytes((b & 0x3F) | 0x80 for b in range(256))
+
+
+# turns a random byte into one with version 4's high nibble (0100xxxx)
+_V4_BYTE = bytes((b & 0x0F) | 0x40 for b in range(256))
+
+
+def _random_v4s(count: int = 256) -> list[str]:
+    """``count`` random version 4 UUIDs, as text."""
+    data = bytearray(os.urandom(16 * count))
+    data[6::16] = data[6::16].translate(_V4_BYTE)
+    data[8::16] = data[8::16].translate(_VARIANT_BYTE)
+    h = data.hex()
+    return [
+        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-{h[i + 16 : i + 20]}-{h[i + 20 : i + 32]}"
+        for i in range(0, 32 * count, 32)
+    ]
+
+
+def _random_tails(count: int = 512) -> list[str]:
+    """``count`` random v7 tails: the variant bits and 62 random bits, as UUID text."""
+    data = bytearray(os.urandom(8 * count))
+    data[0::8] = data[0::8].translate(_VARIANT_BYTE)
+    h = data.hex()
+    return [f"{h[i : i + 4]}-{h[i + 4 : i + 16]}" for i in range(0, 16 * count, 16)]
 
 
 # a forked process must not reuse its parent's read-ahead random bytes

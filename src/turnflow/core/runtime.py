@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..expressions import Environment, XObject, compile_template
+from ..expressions.template import Template
 from ..generators import Clock, NanoTime, UUIDSource
 from .events import Event, EventFactory
 from .session import Run, Session
@@ -59,7 +60,9 @@ class Runtime:
         return event
 
     def new_event(self, type_: str, **fields: Any) -> Event:
-        return self.emit(self.events.new(type_, **fields))
+        event = self.events.new(type_, **fields)
+        self.emitted.append(event)
+        return event
 
     def now(self) -> NanoTime:
         return self.clock.now_time()
@@ -76,10 +79,16 @@ class Runtime:
         Like goflow, a long result is cut to the template limit with an ellipsis, not
         refused (``truncate=False`` keeps it whole, e.g. for webhook bodies)."""
         if "@" not in template:
-            return _ellipsis(template, self.limits.max_template_length) if truncate else template
-        compiled = compile_template(template, max_length=self.limits.max_template_length)
+            if truncate and len(template) > self.limits.max_template_length:
+                return _ellipsis(template, self.limits.max_template_length)
+            return template
+        compiled = template_for(template, self.limits.max_template_length)
         result = compiled.render(context if context is not None else self.context(), self.env)
         text = result.text
+        if not result.errors:
+            if truncate and len(text) > self.limits.max_template_length:
+                return _ellipsis(text, self.limits.max_template_length)
+            return text
         limit = self.env.limits.max_output_length
         for source, error in result.failures():
             if source == template and error.message.startswith("template output is longer than"):
@@ -106,6 +115,23 @@ class Runtime:
         seen = self.services.setdefault("_deprecations", set())
         self.warning(text, code="context:deprecated")
         seen.add(text)
+
+
+# compiled templates by (text, length limit): flows evaluate the same few texts all the time,
+# and a plain dict is cheaper to ask than compile_template's keyword-argument cache
+_TEMPLATES: dict[tuple[str, int], Template] = {}
+
+
+def template_for(template: str, max_length: int = 10_000) -> Template:
+    """The compiled template (as :func:`compile_template` makes it, kept)."""
+    key = (template, max_length)
+    compiled = _TEMPLATES.get(key)
+    if compiled is None:
+        compiled = compile_template(template, max_length=max_length)  # may raise LimitExceeded
+        if len(_TEMPLATES) >= 4096:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = compiled
+    return compiled
 
 
 def _ellipsis(text: str, limit: int) -> str:

@@ -171,11 +171,12 @@ class Template:
         out: list[str] = []
         errors: list[XError] = []
         sources: list[str] = []
+        names = context._values  # top-level names are lower-cased when compiled
         for part in self._parts:
             if type(part) is str:
                 out.append(part)
                 continue
-            if part.top_level is not None and not context.has(part.top_level):
+            if part.top_level is not None and part.top_level not in names:
                 out.append(part.source)  # not a context variable, e.g. an email address
                 continue
             if type(part) is _Broken:

@@ -643,6 +643,11 @@ def parse_json_text(text: str) -> XValue:
 
 def from_python(data: Any) -> XValue:
     """Convenience for callers building contexts: ints and floats become Decimals, dicts objects."""
+    kind = type(data)  # the usual plain types first, by exact type (as the checks below)
+    if kind is str or data is None or kind is bool:
+        return data
+    if kind is dict:
+        return XObject({str(k): from_python(v) for k, v in data.items()}) if data else XObject()
     if isinstance(data, XObject | XFunction | XError | Lazy):
         return data
     if isinstance(data, Mapping):

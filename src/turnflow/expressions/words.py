@@ -10,6 +10,8 @@ exactly as goflow does: it does no dictionary segmentation.
 
 from __future__ import annotations
 
+import functools
+
 import regex
 
 # letters/marks/digits/underscore/apostrophe runs, or a single symbol
@@ -30,7 +32,14 @@ def go_trim_space(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """The words of ``text`` (goflow's ``TokenizeString``)."""
+    if len(text) <= 200:  # short texts recur (case arguments, answers): keep their words
+        return list(_short_tokens(text))
     return _WORD.findall(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text))
 
 
 def tokenize_spans(text: str) -> list[tuple[int, int]]:

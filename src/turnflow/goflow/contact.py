@@ -375,20 +375,44 @@ class Contact:
     _context: tuple[tuple[Any, ...], XObject] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    # the last message route worked out (see cached_route)
+    _route: tuple[tuple[Any, ...], Any] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        if name == "last_seen_on" and self._context is not None:
-            # every incoming message sets it: keep the rest of the cached @contact
-            key, obj = self._context
-            object.__setattr__(self, "_context", (key, _with_last_seen(obj, self)))
-        elif name != "_context":
-            object.__setattr__(self, "_context", None)
+        if name == "last_seen_on":
+            if self._context is not None:
+                # every incoming message sets it: keep the rest of the cached @contact
+                key, obj = self._context
+                object.__setattr__(self, "_context", (key, _with_last_seen(obj, self)))
+        elif name != "_context" and name != "_route":
+            state = self.__dict__
+            state["_context"] = state["_route"] = None
 
     def changed(self) -> None:
         """Drop what was derived from the contact after a change made in place (a field
         value, a URN's channel, a ticket): assignments to its attributes do it themselves."""
         object.__setattr__(self, "_context", None)
+        object.__setattr__(self, "_route", None)
+
+    def release_context(self) -> None:
+        """Forget the cached ``@contact`` (it refers back to the contact; a finished session
+        lets it go so that neither waits for the garbage collector)."""
+        object.__setattr__(self, "_context", None)
+
+    def cached_route(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """What ``build()`` works out about reaching the contact (its URNs, country and
+        destination), kept like :meth:`cached_context` while the contact doesn't change."""
+        cached = self._route
+        if cached is not None:
+            old_key, value = cached
+            if len(old_key) == len(key) and all(a is b for a, b in zip(old_key, key, strict=True)):
+                return value
+        value = build()
+        object.__setattr__(self, "_route", (key, value))
+        return value
 
     def cached_context(self, key: tuple[Any, ...], build: Callable[[], XObject]) -> XObject:
         """The ``@contact`` object ``build()`` makes, kept while the contact doesn't change and

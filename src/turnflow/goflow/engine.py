@@ -179,6 +179,18 @@ class GoflowEngine:
             rt.emitted.extend(ctx.log)
 
     def _finish(self, rt: Runtime) -> Sprint:
+        session = rt.session
+        if session.status != WAITING:
+            # the session is over: what was kept to evaluate its templates refers back to
+            # itself, so let it go now rather than leaving it to the garbage collector
+            root = rt.services.pop("_root", None)
+            if root is not None:
+                if getattr(self, "_last_root", None) is root:
+                    self._last_root = None
+                root.release()
+            contact = session.contact
+            if isinstance(contact, Contact):
+                contact.release_context()
         return Sprint(events=rt.emitted, segments=[_segment_json(s) for s in rt.segments])
 
     def _input_from_event(self, event: dict[str, Any]) -> dict[str, Any]:

@@ -10,9 +10,9 @@ from typing import Any
 from ..core.engine import WAIT, Waiting
 from ..core.engine import _Failure as RoutingFailure  # caught by the loop: fails the session
 from ..core.graph import Category, Node, Router
-from ..core.runtime import Runtime
+from ..core.runtime import Runtime, template_for
 from ..core.session import Run
-from ..expressions import XError, XObject, compile_template, render_text, to_text
+from ..expressions import XError, XObject, render_text, to_text
 from ..expressions.cases import CASE_TESTS
 from ..expressions.values import to_json
 from ..generators import decimal_from_float, format_rfc3339_nano
@@ -105,24 +105,32 @@ def _route_switch(rt: Runtime, run: Run, node: Node, router: Router) -> Category
     context = rt.context()
     operand: Any = None
     if router.operand:
-        operand = compile_template(router.operand).value(context, rt.env)
+        operand = template_for(router.operand).value(context, rt.env)
         if isinstance(operand, XError):
             rt.error(f"Error evaluating expression: {operand.message}", code="expression", extra={"expression": router.operand})
             operand = None
     operand_text = render_text(operand) if not isinstance(operand, XError) else ""
     rt.operand = operand_text
+    localized = bool(run.flow.localization)
+    evaluate = rt.evaluate
     for case in router.cases:
         test = CASE_TESTS.get(case.type)
         if test is None:
             rt.error(f"unknown case test '{case.type}'")
             continue
-        arguments = localized_list(rt, run, case.uuid, "arguments", list(case.arguments))
-        args = [rt.evaluate(arg, context) for arg in arguments]
-        result = test.call(rt.env, [operand, *args])
-        if isinstance(result, XError):
+        if localized:
+            arguments = localized_list(rt, run, case.uuid, "arguments", list(case.arguments))
+        else:
+            arguments = case.arguments
+        args = [operand]
+        for arg in arguments:
+            args.append(evaluate(arg, context))
+        result = test.call(rt.env, args)
+        kind = type(result)
+        if kind is XError:
             rt.error(f"Error evaluating expression: {result.message}", code="expression")
             continue
-        if isinstance(result, XObject) and result.has_default and result.default is True:
+        if kind is XObject and result.has_default and result.default is True:
             match = result.get("match")
             extra = result.get("extra")
             category = router.category(case.category_uuid)

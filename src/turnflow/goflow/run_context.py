@@ -7,6 +7,7 @@ defaults and deprecation warnings are goflow's (checked against goflow's
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -106,7 +107,22 @@ def build_context(engine: Any, rt: Runtime) -> XObject:
         state is None or state.run is not rt.run or state.session is not session
         or state.contact is not session.contact or state.engine is not engine
     ):  # fmt: skip
-        state = rt.services["_root"] = _Root(engine, rt)
+        # the engine keeps the last root: the next sprint of the same session and run (the
+        # usual case) takes it over rather than making its lazy properties again
+        last = getattr(engine, "_last_root", None)
+        if (
+            last is not None and last.run is rt.run and last.session is session
+            and last.contact is session.contact and last.engine is engine
+        ):  # fmt: skip
+            last.rt = rt
+            state = last
+        else:
+            state = _Root(engine, rt)
+            try:
+                engine._last_root = state
+            except AttributeError:
+                pass
+        rt.services["_root"] = state
     return state.build()
 
 
@@ -118,7 +134,10 @@ class _Root:
     copy of them; what a root remembers (the contact object, the warnings given) starts afresh.
     """
 
-    __slots__ = ("engine", "rt", "session", "run", "contact", "seen", "_contact_obj", "_lazies")
+    __slots__ = (
+        "engine", "rt", "session", "run", "contact", "seen", "_contact_obj", "_lazies",
+        "_contact_memo", "_input_memo", "_result_memo",
+    )  # fmt: skip
 
     def __init__(self, engine: Any, rt: Runtime) -> None:
         self.engine = engine
@@ -128,6 +147,11 @@ class _Root:
         self.contact = rt.session.contact
         self.seen: set[str] | None = None
         self._contact_obj: XValue = _NOT_BUILT
+        # what earlier roots built and a new root can take as it is while what it was built
+        # from is the same object (the contact's cached @contact, the input, a result)
+        self._contact_memo: tuple[Any, ...] | None = None
+        self._input_memo: tuple[Any, Any, XValue] | None = None
+        self._result_memo: dict[str, tuple[dict[str, Any], XObject]] = {}
         self._lazies: dict[str, XValue] = {
             "contact": Lazy(self.contact_obj),
             "fields": Lazy(self.fields),
@@ -145,6 +169,15 @@ class _Root:
             "globals": Lazy(self.globals),
             "ticket": Lazy(self.ticket),
         }
+
+    def release(self) -> None:
+        """Drop what refers back to this root (its session is over)."""
+        self._lazies = {}
+        self._contact_obj = _NOT_BUILT
+        self._contact_memo = None
+        self._input_memo = None
+        self._result_memo = {}
+        self.rt = None  # type: ignore[assignment]
 
     def build(self) -> XObject:
         self.seen = None
@@ -165,7 +198,25 @@ class _Root:
 
     def contact_obj(self) -> XValue:
         if self._contact_obj is _NOT_BUILT:
-            self._contact_obj = contact_object(self.rt, self.contact, self.warn)
+            rt, contact = self.rt, self.contact
+            env = rt.env
+            redact = _redact(rt)
+            obfuscation = getattr(env, "obfuscation_key", None)
+            cached = getattr(contact, "_context", None)
+            memo = self._contact_memo
+            if (
+                memo is not None and cached is not None and memo[0] is cached
+                and memo[1] is rt.assets and memo[2] is env and memo[3] == redact
+                and memo[4] is obfuscation
+            ):  # fmt: skip
+                self._contact_obj = memo[5]  # the same @contact, with this root's hook
+            else:
+                obj = contact_object(rt, contact, self.warn)
+                cached = getattr(contact, "_context", None)
+                self._contact_memo = (
+                    (cached, rt.assets, env, redact, obfuscation, obj) if cached is not None else None
+                )
+                self._contact_obj = obj
         return self._contact_obj
 
     def fields(self) -> XValue:
@@ -176,7 +227,23 @@ class _Root:
         return urns_context(_contact_urns(self.contact), _redact(self.rt))
 
     def results(self) -> XValue:
-        return results_context(self.run) if self.run else XObject()
+        run = self.run
+        if not run:
+            return XObject()
+        memo = self._result_memo
+        values: dict[str, XValue] = {}
+        for key, result in run.results.items():
+            known = memo.get(key)
+            if known is not None and known[0] is result:
+                values[key] = known[1]
+            else:
+                values[key] = Lazy(functools.partial(self._result, key, result))
+        return XObject(values)
+
+    def _result(self, key: str, result: dict[str, Any]) -> XObject:
+        obj = result_context(result)
+        self._result_memo[key] = (result, obj)
+        return obj
 
     def locals(self) -> XValue:
         return from_python(self.run.locals) if self.run else XObject()
@@ -191,7 +258,13 @@ class _Root:
         return _parent_context(self.rt, self.warn, self.run, self.contact_obj)
 
     def input(self) -> XValue:
-        return input_context(self.session.input, self.rt.assets)
+        data, assets = self.session.input, self.rt.assets
+        memo = self._input_memo
+        if memo is not None and memo[0] is data and memo[1] is assets:
+            return memo[2]
+        obj = input_context(data, assets)
+        self._input_memo = (data, assets, obj)
+        return obj
 
     def trigger(self) -> XValue:
         return trigger_context(self.session.trigger)

@@ -28,10 +28,15 @@ def contact_assets_of(assets: Any) -> ContactAssets:
     cache = getattr(assets, "__dict__", None)
     asset_sets = cache.get("_sets") if cache is not None else None
     if asset_sets is not None:  # an Assets bundle: its sets are fixed, check their sizes
-        sets = [asset_sets.get(name) for name in ("fields", "groups", "channels")]
+        sets = (asset_sets.get("fields"), asset_sets.get("groups"), asset_sets.get("channels"))
     else:
-        sets = [getattr(assets, name, None) for name in ("fields", "groups", "channels")]
-    key = tuple((id(items), len(items) if items is not None else 0) for items in sets)
+        sets = (getattr(assets, "fields", None), getattr(assets, "groups", None), getattr(assets, "channels", None))
+    fields, groups, channels = sets
+    key = (
+        (id(fields), len(fields) if fields is not None else 0),
+        (id(groups), len(groups) if groups is not None else 0),
+        (id(channels), len(channels) if channels is not None else 0),
+    )
     cached = cache.get("_contact_assets") if cache is not None else None
     if cached is not None and cached[0] == key:
         return cached[1]

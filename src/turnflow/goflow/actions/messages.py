@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ...core.runtime import Runtime
+from ..contact import Contact
 from ..routing import translated
 from .base import BaseAction, evaluate_checked
 
@@ -155,13 +156,48 @@ def quick_reply(text: str) -> dict[str, Any]:
     return reply
 
 
+def message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, Any] | None]:
+    """The contact's URNs as text, the merged country, and the URN and channel a message goes
+    out on; kept on the contact while it, the assets and the environment's country stay."""
+    contact = rt.session.contact
+    if not isinstance(contact, Contact):
+        urns = contact_urns(rt)
+        return (urns, merged_country(rt, urns), *_destination_channel(rt, urns))
+    env = rt.env
+
+    def build() -> tuple[list[str], str, str | None, dict[str, Any] | None]:
+        urns = contact_urns(rt)
+        return (urns, merged_country(rt, urns), *_destination_channel(rt, urns))
+
+    return contact.cached_route((rt.assets, env, env.default_country), build)
+
+
 class SendMsg(BaseAction):
     type = "send_msg"
 
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        # what the message is made of, read once: goflow resolves one language for it from
+        # the first part the author filled in
+        self._text = data.get("text", "")
+        self._attachments = data.get("attachments") or []
+        self._quick_replies = data.get("quick_replies") or []
+        self._language_key = next(
+            (key for key in ("text", "attachments", "quick_replies") if data.get(key)), None
+        )
+
     def _content(self, rt: Runtime) -> tuple[str, list[str], list[dict[str, Any]]]:
-        text = rt.evaluate(self.localized(rt, "text", self.data.get("text", "")))
+        run = rt.run
+        if run is None or not run.flow.localization:  # nothing translated: no copies needed
+            text = rt.evaluate(self._text)
+            attachment_templates = self._attachments
+            reply_templates = self._quick_replies
+        else:
+            text = rt.evaluate(self.localized(rt, "text", self.data.get("text", "")))
+            attachment_templates = self.localized(rt, "attachments", list(self._attachments))
+            reply_templates = self.localized(rt, "quick_replies", list(self._quick_replies))
         attachments = []
-        for template in self.localized(rt, "attachments", list(self.data.get("attachments") or [])):
+        for template in attachment_templates:
             value = rt.evaluate(template).strip()
             if not is_valid_attachment(value):
                 rt.error("Attachment evaluated to invalid value and will be ignored")
@@ -173,7 +209,7 @@ class SendMsg(BaseAction):
             else:
                 attachments.append(value)
         quick_replies = []
-        for template in self.localized(rt, "quick_replies", list(self.data.get("quick_replies") or [])):
+        for template in reply_templates:
             value = rt.evaluate(template)
             if not value:
                 rt.error("Quick reply evaluated to empty string and will be ignored")
@@ -183,21 +219,38 @@ class SendMsg(BaseAction):
 
     def _language(self, rt: Runtime) -> str | None:
         """goflow resolves one language for the message from the part the author filled in."""
-        for key, present in (
-            ("text", bool(self.data.get("text"))),
-            ("attachments", bool(self.data.get("attachments"))),
-            ("quick_replies", bool(self.data.get("quick_replies"))),
-        ):
-            if present:
-                return text_language(rt, self.uuid, key)
+        key = self._language_key
+        if key is not None:
+            return text_language(rt, self.uuid, key)
         return text_language(rt, None)
 
     def execute(self, rt: Runtime) -> None:
         text, attachments, quick_replies = self._content(rt)
-        urns = contact_urns(rt)  # the contact doesn't change while the message is made
-        msg_locale = _locale_of(rt, self._language(rt), urns)
-        urn, channel = _destination_channel(rt, urns)
-        msg: dict[str, Any] = {
+        # the contact doesn't change while the message is made
+        urns, country, urn, channel = message_route(rt)
+        language = self._language(rt)
+        msg_locale = (f"{language}-{country}" if country else language) if language else None
+        if not self.data.get("template") and not _has_send_check(rt):
+            # the usual message: built as it is sent, without empty parts
+            msg: dict[str, Any] = {}
+            if urn is not None:
+                msg["urn"] = urn
+            if channel:
+                msg["channel"] = {"uuid": channel["uuid"], "name": channel["name"]}
+            msg["text"] = text
+            if attachments:
+                msg["attachments"] = attachments
+            if quick_replies:
+                msg["quick_replies"] = quick_replies
+            if self.data.get("topic"):
+                msg["topic"] = self.data["topic"]
+            if msg_locale is not None:
+                msg["locale"] = msg_locale
+            if urn is None:
+                msg["unsendable_reason"] = unsendable_reason(rt)
+            rt.new_event("msg_created", msg=msg)
+            return
+        msg = {
             "urn": urn,
             "channel": {"uuid": channel["uuid"], "name": channel["name"]} if channel else None,
             "text": text,
@@ -311,6 +364,11 @@ def _preview(
         elif kind.startswith("button/"):
             quick_replies.append({"type": "text", "text": truncate_ellipsis(content, MAX_QUICK_REPLY_TEXT)})
     return "\n\n".join(texts), attachments, quick_replies
+
+
+def _has_send_check(rt: Runtime) -> bool:
+    engine = rt.services.get("engine")
+    return callable(getattr(engine, "send_check", None))
 
 
 def _send_check(rt: Runtime, msg: dict[str, Any]) -> str | None:
