@@ -6,9 +6,11 @@ per data set. Every case counts as passed or failed; nothing is skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -31,6 +33,16 @@ class DataSetResult:
 
 
 DataSet = Callable[[Path], DataSetResult]
+
+
+def testdata_cases(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(label, case)`` for every case of goflow's per-type test files in a folder (JSON lists
+    of cases; files starting with ``_`` hold shared assets, not cases)."""
+    for path in sorted(folder.glob("*.json")):
+        if path.name.startswith("_"):
+            continue
+        for index, case in enumerate(json.loads(path.read_text())):
+            yield f"{path.stem}[{index}] {case.get('description', '')}", case
 
 
 def goflow_data_sets() -> list[DataSet]:

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import DataSetResult
+from . import DataSetResult, testdata_cases
 from .goflow_routers import run_events
 
 TESTDATA = "flows/resumes/testdata"
@@ -105,16 +105,12 @@ def run_resumes(goflow_dir: Path) -> DataSetResult:
     folder = goflow_dir / TESTDATA
     assets_json = json.loads((folder / "_assets.json").read_text())
     exact = 0
-    for path in sorted(folder.glob("*.json")):
-        if path.name.startswith("_"):
-            continue
-        for index, case in enumerate(json.loads(path.read_text())):
-            label = f"{path.stem}[{index}] {case.get('description', '')}"
-            try:
-                problem, was_exact = run_case(assets_json, case)
-            except Exception as exc:  # a crash fails that case only
-                problem, was_exact = f"crashed: {type(exc).__name__}: {exc}", False
-            exact += was_exact
-            result.record(not problem, f"{label}: {problem}" if problem else label)
+    for label, case in testdata_cases(folder):
+        try:
+            problem, was_exact = run_case(assets_json, case)
+        except Exception as exc:  # a crash fails that case only
+            problem, was_exact = f"crashed: {type(exc).__name__}: {exc}", False
+        exact += was_exact
+        result.record(not problem, f"{label}: {problem}" if problem else label)
     result.exact = exact  # type: ignore[attr-defined]  # cases whose events matched exactly
     return result

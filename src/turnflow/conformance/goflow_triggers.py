@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import DataSetResult
+from . import DataSetResult, testdata_cases
 
 TESTDATA = "flows/triggers/testdata"
 
@@ -66,16 +66,12 @@ def run_triggers(goflow_dir: Path) -> DataSetResult:
     result = DataSetResult("triggers")
     folder = goflow_dir / TESTDATA
     assets = Assets.from_file(folder / "_assets.json")
-    for path in sorted(folder.glob("*.json")):
-        if path.name.startswith("_"):
-            continue
-        for index, case in enumerate(json.loads(path.read_text())):
-            label = f"{path.stem}[{index}] {case.get('description', '')}"
-            try:
-                problem = run_case(case, assets)
-            except Exception as exc:  # a crash fails that case only
-                problem = f"crashed: {type(exc).__name__}: {exc}"
-            result.record(not problem, f"{label}: {problem}" if problem else label)
+    for label, case in testdata_cases(folder):
+        try:
+            problem = run_case(case, assets)
+        except Exception as exc:  # a crash fails that case only
+            problem = f"crashed: {type(exc).__name__}: {exc}"
+        result.record(not problem, f"{label}: {problem}" if problem else label)
     for path in sorted(folder.glob("*.snap")):
         try:
             problem = run_snapshot(path)
