@@ -307,19 +307,22 @@ class FlowLoop:
         rt.run = run
         rt.pushed = run
         parent_uuid = pending.parent.uuid if pending.parent is not None else pending.parent_uuid
-        rt.new_event(
-            "run_started",
-            flow=pending.flow.ref,
-            run_uuid=run.uuid,
-            parent_uuid=parent_uuid,
-            terminal=True if pending.terminal else None,
-        )
+        event = rt.stamp_event("run_started")
+        event["flow"] = pending.flow.ref
+        event["run_uuid"] = run.uuid
+        if parent_uuid is not None:
+            event["parent_uuid"] = parent_uuid
+        if pending.terminal:
+            event["terminal"] = True
         return run
 
     def _end_run(self, rt: Runtime, run: Run, status: str) -> None:
         run.status = status
         run.exited_on = run.modified_on = rt.now()
-        rt.new_event("run_ended", run_uuid=run.uuid, flow=run.flow.ref, status=status)
+        event = rt.stamp_event("run_ended")
+        event["run_uuid"] = run.uuid
+        event["flow"] = run.flow.ref
+        event["status"] = status
         session = rt.session
         if run in session.stack:
             session.remove(run)

@@ -112,6 +112,9 @@ class Flow:
     localization: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
     definition: dict[str, Any] = field(default_factory=dict)  # the JSON it was read from
     _by_uuid: dict[str, Node] = field(default_factory=dict, repr=False)
+    # what a family's engine derives from the (immutable) graph once and keeps with it, e.g.
+    # routers prepared for routing; keyed by the family's own keys
+    prepared: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_uuid = {node.uuid: node for node in self.nodes}

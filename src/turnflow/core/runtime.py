@@ -30,9 +30,12 @@ class Limits:
     max_name_length: int = 128
 
 
-@dataclass
+@dataclass(slots=True)
 class Runtime:
-    """The per-sprint state shared by the engine loop and the actions it runs."""
+    """The per-sprint state shared by the engine loop and the actions it runs.
+
+    An engine may keep one for the next sprint of the same session (see :meth:`next_sprint`)
+    rather than make a new one each time."""
 
     session: Session
     env: Environment
@@ -52,6 +55,27 @@ class Runtime:
     record_input_on_visit: bool = False  # the next node visit records the session's input
     operand: str | None = None  # what the last router tested (for path segments)
     last_node_uuid: str | None = None  # the node the sprint arrived at last
+    # now() -> the clock's time: the clock's own method, as the loop asks it a dozen times a
+    # sprint and a forwarding method would double the calls
+    now: Callable[[], NanoTime] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.now = self.clock.now_time
+
+    def next_sprint(self, keep: tuple[str, ...] = ()) -> None:
+        """Start another sprint of the same session: the sprint's state starts afresh, and
+        of the services only those named in ``keep`` stay."""
+        services = self.services
+        self.services = {key: services[key] for key in keep if key in services}
+        self.emitted = []
+        self.segments = []
+        self.run = None
+        self.pushed = None
+        self.pending_flow = None
+        self.in_actions = False
+        self.record_input_on_visit = False
+        self.operand = None
+        self.last_node_uuid = None
 
     # -- events -------------------------------------------------------------------------------
 
@@ -64,8 +88,11 @@ class Runtime:
         self.emitted.append(event)
         return event
 
-    def now(self) -> NanoTime:
-        return self.clock.now_time()
+    def stamp_event(self, type_: str) -> Event:
+        """A new event (only its stamp so far), emitted: the caller fills in its fields."""
+        event = self.events.stamp(type_)
+        self.emitted.append(event)
+        return event
 
     # -- templates ----------------------------------------------------------------------------
 

@@ -382,13 +382,15 @@ class Contact:
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
+        state = self.__dict__
+        if "_route" not in state:  # still being made (its last field is unset): nothing to drop
+            return
         if name == "last_seen_on":
             if self._context is not None:
                 # every incoming message sets it: keep the rest of the cached @contact
                 key, obj = self._context
                 object.__setattr__(self, "_context", (key, _with_last_seen(obj, self)))
         elif name != "_context" and name != "_route":
-            state = self.__dict__
             state["_context"] = state["_route"] = None
 
     def changed(self) -> None:
@@ -594,8 +596,6 @@ class Contact:
         redacted). ``on_deprecated(text)`` is told when a template reads a deprecated property
         (``id``, ``tickets``)."""
         redact = redact or env.redaction_policy == "urns"
-        shown = [urn_context_text(u.encode(), redact) for u in self.urns]
-        preferred = self.preferred_urn(channels)
         if self.name:
             default = self.name
         elif redact:
@@ -603,9 +603,20 @@ class Contact:
         else:
             first = self.urns[0] if self.urns else None
             default = format_urn_text(first.scheme, first.path, first.display) if first else ""
-        channel = None
-        if preferred is not None and channels:
-            channel = channel_context(_channel_for_urn(preferred, channels))
+        # the URN properties are worked out when a template first reads one (most read only
+        # the name): the object is dropped when the contact changes, so they see this state
+        preferred = Lazy(lambda: self.preferred_urn(channels))
+
+        def urn() -> XValue:
+            found = preferred.value()
+            return urn_context_text(found.encode(), redact) if found else None
+
+        def channel() -> XValue:
+            found = preferred.value()
+            if found is None or not channels:
+                return None
+            return channel_context(_channel_for_urn(found, channels))
+
         props: dict[str, XValue] = {
             "uuid": self.uuid,
             "ref": contact_ref(self.id, getattr(env, "obfuscation_key", None)),
@@ -617,11 +628,11 @@ class Contact:
             "status": self.status,
             "created_on": Lazy(lambda: parse_iso_datetime(self.created_on)),
             "last_seen_on": _last_seen_value(self),
-            "urns": shown,
-            "urn": urn_context_text(preferred.encode(), redact) if preferred else None,
+            "urns": Lazy(lambda: [urn_context_text(u.encode(), redact) for u in self.urns]),
+            "urn": Lazy(urn),
             "groups": Lazy(lambda: [group_context(g) for g in self.groups]),
             "fields": Lazy(lambda: fields_context(field_assets, self.fields)),
-            "channel": channel,
+            "channel": Lazy(channel),
             "tickets": Lazy(
                 lambda: [ticket_context(t, users) for t in self.open_tickets()],
                 "@contact.tickets is deprecated, use @ticket instead",

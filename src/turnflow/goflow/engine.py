@@ -61,6 +61,7 @@ class GoflowEngine:
         self.limits = limits or Limits()
         self.loop = FlowLoop(route, begin_wait)
         self.policy: Policy = ResumeWaitingRun(self)
+        self._last_runtime: Runtime | None = None  # kept for the session's next sprint
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -156,7 +157,16 @@ class GoflowEngine:
 
     def _runtime(self, session: Session) -> Runtime:
         session.sprints += 1
-        return Runtime(
+        rt = self._last_runtime
+        if (
+            rt is not None and rt.session is session and rt.env is self.env and rt.clock is self.clock
+            and rt.uuids is self.uuids and rt.limits is self.limits and rt.assets is self.assets
+        ):  # fmt: skip
+            # the next sprint of the session the last sprint was for (the usual case): the
+            # runtime is taken over, keeping the session's root context
+            rt.next_sprint(keep=("engine", "_root"))
+            return rt
+        rt = Runtime(
             session=session,
             env=self.env,
             clock=self.clock,
@@ -167,6 +177,8 @@ class GoflowEngine:
             limits=self.limits,
             assets=self.assets,
         )
+        self._last_runtime = rt
+        return rt
 
     def _reevaluate_groups(self, rt: Runtime, contact: Any) -> None:
         """A session starts by bringing the contact's query-based groups up to date."""
@@ -191,6 +203,8 @@ class GoflowEngine:
             contact = session.contact
             if isinstance(contact, Contact):
                 contact.release_context()
+            if self._last_runtime is rt:  # no further sprint: don't keep the session alive
+                self._last_runtime = None
         return Sprint(events=rt.emitted, segments=[_segment_json(s) for s in rt.segments])
 
     def _input_from_event(self, event: dict[str, Any]) -> dict[str, Any]:

@@ -101,20 +101,50 @@ def _route_random(rt: Runtime, run: Run, node: Node, router: Router) -> Category
     return category
 
 
+class _Switch:
+    """A switch router prepared once per flow: its operand compiled, its case tests and
+    categories looked up and its result key made, so routing only evaluates and tests."""
+
+    __slots__ = ("operand", "cases", "default", "result_key")
+
+    def __init__(self, router: Router) -> None:
+        self.operand = template_for(router.operand) if router.operand else None
+        categories: dict[str, Category] = {}
+        for category in router.categories:  # the first of a UUID wins, as Router.category
+            categories.setdefault(category.uuid, category)
+        # each case with its test (None: not a known test) and the category it picks
+        self.cases = tuple(
+            (case, CASE_TESTS.get(case.type), categories.get(case.category_uuid)) for case in router.cases
+        )
+        default = router.default_category_uuid
+        self.default = categories.get(default) if default else None
+        self.result_key = snakify(router.result_name) if router.result_name else None
+
+
+def _prepared_switch(run: Run, node: Node, router: Router) -> _Switch:
+    prepared = run.flow.prepared
+    key = ("switch", node.uuid)
+    switch = prepared.get(key)
+    if switch is None:
+        switch = prepared[key] = _Switch(router)
+    return switch
+
+
 def _route_switch(rt: Runtime, run: Run, node: Node, router: Router) -> Category | None:
+    switch = _prepared_switch(run, node, router)
+    env = rt.env
     context = rt.context()
     operand: Any = None
-    if router.operand:
-        operand = template_for(router.operand).value(context, rt.env)
+    if switch.operand is not None:
+        operand = switch.operand.value(context, env)
         if isinstance(operand, XError):
             rt.error(f"Error evaluating expression: {operand.message}", code="expression", extra={"expression": router.operand})
             operand = None
-    operand_text = render_text(operand) if not isinstance(operand, XError) else ""
+    operand_text = render_text(operand)
     rt.operand = operand_text
     localized = bool(run.flow.localization)
     evaluate = rt.evaluate
-    for case in router.cases:
-        test = CASE_TESTS.get(case.type)
+    for case, test, category in switch.cases:
         if test is None:
             rt.error(f"unknown case test '{case.type}'")
             continue
@@ -125,7 +155,7 @@ def _route_switch(rt: Runtime, run: Run, node: Node, router: Router) -> Category
         args = [operand]
         for arg in arguments:
             args.append(evaluate(arg, context))
-        result = test.call(rt.env, args)
+        result = test.call(env, args)
         kind = type(result)
         if kind is XError:
             rt.error(f"Error evaluating expression: {result.message}", code="expression")
@@ -133,17 +163,15 @@ def _route_switch(rt: Runtime, run: Run, node: Node, router: Router) -> Category
         if kind is XObject and result.has_default and result.default is True:
             match = result.get("match")
             extra = result.get("extra")
-            category = router.category(case.category_uuid)
-            _save_result(rt, run, node, router, category, render_text(match), extra, operand_text)
+            _save_result(rt, run, node, router, category, render_text(match), extra, operand_text, switch.result_key)
             return category
         if result is True:
-            category = router.category(case.category_uuid)
-            _save_result(rt, run, node, router, category, operand_text, None, operand_text)
+            _save_result(rt, run, node, router, category, operand_text, None, operand_text, switch.result_key)
             return category
-    category = router.category(router.default_category_uuid) if router.default_category_uuid else None
+    category = switch.default
     if category is None:  # no case matched and there's no default: the session fails
         raise RoutingFailure("Router failed to pick a category")
-    _save_result(rt, run, node, router, category, operand_text, None, operand_text)
+    _save_result(rt, run, node, router, category, operand_text, None, operand_text, switch.result_key)
     return category
 
 
@@ -158,12 +186,12 @@ def _input_text(rt: Runtime) -> str | None:
 
 def _save_result(
     rt: Runtime, run: Run, node: Node, router: Router, category: Category | None,
-    value: str | None, extra: Any, operand: str | None,
+    value: str | None, extra: Any, operand: str | None, key: str | None = None,
 ) -> None:  # fmt: skip
     if not router.result_name or category is None:
         return
-    key = snakify(router.result_name)
-    localized = localized_list(rt, run, category.uuid, "name", [category.name])
+    if key is None:
+        key = snakify(router.result_name)
     result: dict[str, Any] = {
         "name": router.result_name,
         "value": value if value is not None else "",
@@ -171,8 +199,10 @@ def _save_result(
         "node_uuid": node.uuid,
         "created_on": None,
     }
-    if localized and localized[0] != category.name:
-        result["category_localized"] = localized[0]
+    if run.flow.localization:  # the category's name in the contact's language, if translated
+        localized = localized_list(rt, run, category.uuid, "name", [category.name])
+        if localized and localized[0] != category.name:
+            result["category_localized"] = localized[0]
     if router.wait is not None and rt.session.input is not None:
         result["input"] = _input_text(rt)
     elif operand is not None:  # e.g. a dial wait's router: the dial status it tested
@@ -194,13 +224,15 @@ def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any]) -> None
     # stored as goflow writes it: no null fields and no empty input
     run.results[key] = {k: v for k, v in result.items() if v is not None and not (k == "input" and v == "")}
     # goflow's event always has the category (even empty) and never the localized one
-    fields: dict[str, Any] = {"name": result["name"], "value": result.get("value", ""), "category": result.get("category") or ""}
+    event = rt.stamp_event("run_result_changed")
+    event["name"] = result["name"]
+    event["value"] = result.get("value", "")
+    event["category"] = result.get("category") or ""
     if result.get("extra") is not None:
-        fields["extra"] = result["extra"]
+        event["extra"] = result["extra"]
     if previous is not None:
-        fields["previous"] = {"value": previous.get("value"), "category": previous.get("category") or None}
-        fields["previous"] = {k: v for k, v in fields["previous"].items() if v is not None}
-    rt.new_event("run_result_changed", **fields)
+        change = {"value": previous.get("value"), "category": previous.get("category") or None}
+        event["previous"] = {k: v for k, v in change.items() if v is not None}
 
 
 def begin_wait(rt: Runtime, run: Run, node: Node) -> None:
@@ -225,12 +257,13 @@ def begin_wait(rt: Runtime, run: Run, node: Node) -> None:
     minutes = expire_after_minutes(run.flow)
     expires = rt.now().add(minutes * 60 * 1_000_000_000) if minutes > 0 else None
     run.expires_on = expires
-    rt.new_event(
-        "msg_wait",
-        timeout_seconds=wait.timeout.seconds if wait.timeout else None,
-        expires_on=format_rfc3339_nano(expires) if expires is not None else None,
-        hint=wait.hint,
-    )
+    event = rt.stamp_event("msg_wait")
+    if wait.timeout is not None and wait.timeout.seconds is not None:
+        event["timeout_seconds"] = wait.timeout.seconds
+    if expires is not None:
+        event["expires_on"] = format_rfc3339_nano(expires)
+    if wait.hint is not None:
+        event["hint"] = wait.hint
 
 
 # what a flow that doesn't say expires after, by type (as goflow reads flow definitions)

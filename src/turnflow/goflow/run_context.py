@@ -136,7 +136,7 @@ class _Root:
 
     __slots__ = (
         "engine", "rt", "session", "run", "contact", "seen", "_contact_obj", "_lazies",
-        "_contact_memo", "_input_memo", "_result_memo",
+        "_contact_memo", "_input_memo", "_result_memo", "_results_memo",
     )  # fmt: skip
 
     def __init__(self, engine: Any, rt: Runtime) -> None:
@@ -152,6 +152,8 @@ class _Root:
         self._contact_memo: tuple[Any, ...] | None = None
         self._input_memo: tuple[Any, Any, XValue] | None = None
         self._result_memo: dict[str, tuple[dict[str, Any], XObject]] = {}
+        # @results as last built, with the run's (key, result) pairs it was built from
+        self._results_memo: tuple[tuple[tuple[str, dict[str, Any]], ...], XObject] | None = None
         self._lazies: dict[str, XValue] = {
             "contact": Lazy(self.contact_obj),
             "fields": Lazy(self.fields),
@@ -177,6 +179,7 @@ class _Root:
         self._contact_memo = None
         self._input_memo = None
         self._result_memo = {}
+        self._results_memo = None
         self.rt = None  # type: ignore[assignment]
 
     def build(self) -> XObject:
@@ -230,6 +233,12 @@ class _Root:
         run = self.run
         if not run:
             return XObject()
+        # while no result was saved since, @results is the object the last evaluation built
+        # (with the results it has read already computed)
+        pairs = tuple(run.results.items())
+        built = self._results_memo
+        if built is not None and built[0] == pairs:
+            return built[1]
         memo = self._result_memo
         values: dict[str, XValue] = {}
         for key, result in run.results.items():
@@ -238,7 +247,9 @@ class _Root:
                 values[key] = known[1]
             else:
                 values[key] = Lazy(functools.partial(self._result, key, result))
-        return XObject(values)
+        obj = XObject(values)
+        self._results_memo = (pairs, obj)
+        return obj
 
     def _result(self, key: str, result: dict[str, Any]) -> XObject:
         obj = result_context(result)

@@ -28,10 +28,12 @@ def contact_assets_of(assets: Any) -> ContactAssets:
     cache = getattr(assets, "__dict__", None)
     asset_sets = cache.get("_sets") if cache is not None else None
     if asset_sets is not None:  # an Assets bundle: its sets are fixed, check their sizes
-        sets = (asset_sets.get("fields"), asset_sets.get("groups"), asset_sets.get("channels"))
+        sets = (asset_sets["fields"], asset_sets["groups"], asset_sets["channels"])
+        # the sets' item lists, measured directly (not through AssetSet.__len__)
+        fields, groups, channels = sets[0].items, sets[1].items, sets[2].items
     else:
         sets = (getattr(assets, "fields", None), getattr(assets, "groups", None), getattr(assets, "channels", None))
-    fields, groups, channels = sets
+        fields, groups, channels = sets
     key = (
         (id(fields), len(fields) if fields is not None else 0),
         (id(groups), len(groups) if groups is not None else 0),

@@ -248,7 +248,7 @@ class SendMsg(BaseAction):
                 msg["locale"] = msg_locale
             if urn is None:
                 msg["unsendable_reason"] = unsendable_reason(rt)
-            rt.new_event("msg_created", msg=msg)
+            rt.stamp_event("msg_created")["msg"] = msg
             return
         msg = {
             "urn": urn,
