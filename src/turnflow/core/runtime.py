@@ -138,10 +138,9 @@ class Runtime:
         return self.new_event("warning", text=text, code=code)
 
     def deprecated(self, text: str) -> None:
-        """A template used a deprecated context property: warn (once per sprint)."""
-        seen = self.services.setdefault("_deprecations", set())
+        """A template used a deprecated context property: warn (each time it is read, as
+        goflow does)."""
         self.warning(text, code="context:deprecated")
-        seen.add(text)
 
 
 # compiled templates by (text, length limit): flows evaluate the same few texts all the time,

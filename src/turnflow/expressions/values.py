@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -664,9 +664,3 @@ def from_python(data: Any) -> XValue:
 def is_error(value: XValue) -> bool:
     return type(value) is XError
 
-
-def first_error(values: Iterable[XValue]) -> XError | None:
-    for value in values:
-        if type(value) is XError:
-            return value
-    return None

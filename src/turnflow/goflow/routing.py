@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-from decimal import Decimal
 from typing import Any
 
 from ..core.engine import WAIT, Waiting
@@ -295,10 +294,6 @@ def _e164(text: str, country: str) -> str | None:
     if not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def decimal_text(value: Decimal) -> str:
-    return render_text(value)
 
 
 __all__ = ["begin_wait", "route", "save_result", "snakify", "to_text"]
