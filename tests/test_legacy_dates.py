@@ -35,3 +35,12 @@ def test_only_with_legacy_dates(env):
     env.legacy_dates = True
     assert evaluate_template(template, None, env).text == "true"
     assert evaluate_template('@(has_date("born 28/05/1981"))', None, env).text == "true"
+
+
+def test_a_legacy_date_match_is_the_date_in_the_environments_format(env):
+    template = '@(has_date("born 28/05/1981 at 10:30").match)'
+    assert evaluate_template(template, None, env).text.startswith("1981-05-28T10:30:00")
+    env.legacy_dates = True
+    assert evaluate_template(template, None, env).text == "28-05-1981"
+    assert evaluate_template('@(has_date_lt("28th May 2081", "2020-01-01"))', None,
+                             env).text == "false"

@@ -18,6 +18,7 @@ from turnflow.goflow.legacy.expressions import (
     scan_legacy,
     try_migrate_template,
 )
+from turnflow.goflow.legacy.semantics import legacy_engine_semantics
 
 FIXTURES = Path("/work/shared/fixtures/goflow")
 
@@ -210,6 +211,10 @@ def test_helpers() -> None:
     assert migrate_string_literal('"\\d+"') == '"\\d+"'
     assert migrate_context_reference("Flow.Color.Category") == "results.color.category_localized"
     assert migrate_context_reference("unknown.Thing") == "unknown.thing"
+    with legacy_engine_semantics():  # the legacy engine's @flow.x.category: the base name
+        assert migrate_context_reference("flow.color.category") == "results.color.category"
+        assert migrate_template("@flow.color.category") == "@results.color.category"
+    assert migrate_template("@flow.color.category") == "@results.color.category_localized"
     assert go_quote('say "hi"\n\tß\x01') == '"say \\"hi\\"\\n\\tß\\x01"'
 
 

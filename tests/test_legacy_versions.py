@@ -7,6 +7,7 @@ import json
 import pytest
 
 from turnflow.generators import SeededUUIDs
+from turnflow.goflow.legacy.semantics import legacy_engine_semantics
 from turnflow.goflow.legacy.versions import (
     LEGACY_VERSIONS,
     LegacyVersionError,
@@ -223,6 +224,11 @@ def test_11_0_wraps_dates_and_locations_in_messages():
     upgraded = upgrade_legacy(data, to_version="11.0", fields={"joined": "D"})
     assert upgraded["action_sets"][0]["actions"][0]["msg"]["eng"] == (
         "Born @(format_date(flow.dob)), lives in @(format_location(flow.home)). "
+        "Joined @(format_date(contact.joined)) at @(format_date(date.now))")
+    with legacy_engine_semantics():  # the legacy engine printed a date result as saved
+        upgraded = upgrade_legacy(data, to_version="11.0", fields={"joined": "D"})
+    assert upgraded["action_sets"][0]["actions"][0]["msg"]["eng"] == (
+        "Born @flow.dob, lives in @(format_location(flow.home)). "
         "Joined @(format_date(contact.joined)) at @(format_date(date.now))")
 
 

@@ -63,7 +63,8 @@ class Environment:
     limits: Limits = field(default_factory=Limits)
     locations: Any = None  # a location hierarchy for has_state / has_district / has_ward
     llm_prompts: dict[str, str] = field(default_factory=dict)  # name -> template for prompt()
-    # also read dates with month names ("28th May 1981"), as RapidPro's legacy engine did
+    # dates as RapidPro's legacy engine had them: month names are read ("28th May 1981") and
+    # a date test's match is the date alone in date_format ("28-05-1981"), not a datetime
     legacy_dates: bool = False
 
     def local_now(self) -> dt.datetime:

@@ -30,6 +30,7 @@ from ..errors import TurnflowError
 from ..expressions import Environment
 from ..expressions.locations import COUNTRY, STATE, Location, LocationHierarchy
 from ..generators import SeededRandom, SeededUUIDs, SequentialClock
+from ..goflow.legacy.semantics import legacy_engine_semantics
 
 NOW = "2015-10-15T07:48:30.123456Z"
 _DATE_FORMATS = {"day_first": "DD-MM-YYYY", "month_first": "MM-DD-YYYY"}
@@ -216,7 +217,8 @@ def _run(flow_data: Any, spec: dict[str, Any], index: int) -> ConversationResult
     initial = spec.get("contact_initial") or {}
     final = spec.get("contact_final") or {}
     fields_initial = spec.get("fields_initial") or []
-    data = assets_json_for(flow_data, country=org.get("country"), fields=fields_initial)
+    with legacy_engine_semantics():  # the transcripts were written for the legacy engine
+        data = assets_json_for(flow_data, country=org.get("country"), fields=fields_initial)
     known = {f["key"] for f in data.get("fields") or []}
     from ..goflow.export import field_asset
 

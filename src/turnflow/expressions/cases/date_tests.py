@@ -1,7 +1,9 @@
 """Date and time case tests: has_date, has_date_eq/gt/lt, has_time.
 
 A date found in the text keeps the current time of day when the text has none, but the
-comparisons look only at the calendar date in the environment's time zone.
+comparisons look only at the calendar date in the environment's time zone. With the
+environment's ``legacy_dates`` on, the match is what RapidPro's legacy engine saved: the date
+alone, as text in the environment's date format ("28-05-1981").
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import datetime as dt
 import operator
 from collections.abc import Callable
 
-from ..dates import parse_datetime_text
+from ..dates import format_date, parse_datetime_text
 from ..environment import Environment
 from ..functions.args import convert_all
 from ..values import XError, XValue, to_datetime, to_text, to_time
@@ -40,7 +42,11 @@ def _find_date(
     if found is None:
         return false_result()
     local = [when.astimezone(env.timezone).date() for when in (found, *bounds)]
-    return true_result(found) if accept(*local) else false_result()
+    if not accept(*local):
+        return false_result()
+    if env.legacy_dates:
+        return true_result(format_date(env, local[0]))
+    return true_result(found)
 
 
 def _any_date(found: dt.date) -> bool:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ...errors import TurnflowError
+from .semantics import legacy_engine_on
 
 # the top levels of the legacy context: ``@foo.bar`` with another first name is plain text
 CONTEXT_TOP_LEVELS = ("channel", "child", "contact", "date", "extra", "flow", "parent", "step")
@@ -365,6 +366,8 @@ def migrate_context_reference(path: str, *, raw_dates: bool = False) -> str:
         if match is None:
             continue
         migrated = match.expand(replacement)
+        if migrated.endswith(".category_localized") and legacy_engine_on():
+            migrated = migrated.removesuffix("_localized")  # the base name, as that engine saved
         if is_date and not raw_dates:
             migrated = f"format_date({migrated})"
         # names starting with a digit can't follow a period any more: .1 -> ["1"]

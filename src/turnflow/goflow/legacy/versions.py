@@ -29,6 +29,7 @@ from typing import Any
 
 from ...errors import TurnflowError
 from ...generators import SeededUUIDs, UUIDSource
+from .semantics import legacy_engine_on
 
 Json = dict[str, Any]
 
@@ -801,6 +802,8 @@ def _to_11_0(flow: Json, ctx: UpgradeContext) -> Json:
         key = _slug(rule_set["label"])
         replacements.append((re.compile(rf"@flow\.{re.escape(key)}\.time", re.MULTILINE),
                              rf"@(format_date(flow.{key}.time))"))
+        if kind in _DATE_TESTS and legacy_engine_on():
+            continue  # the legacy engine printed a date result as saved: the date alone
         if kind in _DATE_TESTS:
             function = "format_date"
         elif kind in _LOCATION_TESTS:
