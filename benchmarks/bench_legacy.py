@@ -20,7 +20,7 @@ from turnflow.goflow.engine import GoflowEngine
 from turnflow.goflow.export import load_assets
 from turnflow.testing.goflow_runner import _contact
 
-FIXTURES = Path("/work/shared/fixtures/rapidpro/flows/common/test_flows")
+FIXTURES = Path(__file__).resolve().parents[2] / "shared/fixtures/rapidpro/flows/common/test_flows"
 FLOW = FIXTURES / "greatwall.json"
 ANSWERS = ["9", "7"]
 

@@ -122,3 +122,29 @@ def test_test_reports_a_summary_for_a_directory(capsys):
     code, out, _ = run(capsys, "test", str(RUNS), "-q")
     last = out.strip().splitlines()[-1]
     assert last == "8 passed, 0 failed" and code == 0
+
+
+def test_migrate_with_legacy_engine_semantics(capsys):
+    def texts(out: str) -> str:
+        return " ".join(action.get("value", "") for node in json.loads(out)["nodes"]
+                        for action in node.get("actions", []) if action["type"] == "set_contact_field")
+
+    plain = run(capsys, "migrate", str(require_fixtures(FLOWS) / "mushrooms.json"))[1]
+    legacy = run(capsys, "migrate", str(FLOWS / "mushrooms.json"), "--legacy-engine")[1]
+    assert texts(plain) == "@results.response_1.category_localized"
+    assert texts(legacy) == "@results.response_1.category"
+
+
+def test_chat_prints_steps_and_runs_as_the_legacy_engine(capsys, monkeypatch):
+    flow = str(require_fixtures(FLOWS) / "birthdate-check.json")
+    code, out, err = run(capsys, "chat", flow, "--legacy-engine", "--steps",
+                         stdin="born 28th May 1981\n", monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert 'which is 1981-05-28 and is saved as 1981-05-28.' in out  # the chat's date format
+    steps = [line.strip() for line in out.splitlines() if line.startswith("    ")]
+    assert steps[0].startswith("1. node ") and "[send_msg]" in steps[0]
+    assert "[wait 'birthdate']" in steps[1] and steps[1].endswith("on 'born 28th May 1981'")
+    code, out, _ = run(capsys, "chat", flow, stdin="born 28th May 1981\n/steps\n/quit\n",
+                       monkeypatch=monkeypatch)
+    assert "That didn't appear to be a date" in out  # goflow reads numeric dates only
+    assert "  run 1: Birthdate Check (waiting)" in out

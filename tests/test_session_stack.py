@@ -64,5 +64,9 @@ def test_rewind_to_an_earlier_node():
     session.rewind(a, "n1")
     assert [s.node_uuid for s in a.path] == ["n1", "n2", "n1"]
     assert a.path[-1].exit_uuid is None
+    record = a.record()
+    assert [(s["node_uuid"], s["exit_uuid"]) for s in record["steps"]] == [
+        ("n1", "e1"), ("n2", "e2"), ("n1", None)]
+    assert record["uuid"] == "r0" and record["steps"][0]["arrived_on"]
     with pytest.raises(StackError, match="never been at node"):
         session.rewind(a, "n9")

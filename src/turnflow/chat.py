@@ -2,7 +2,9 @@
 
 Bot messages are printed with their quick replies; what you type is the contact's reply.
 Commands: ``/timeout`` fires the wait's timeout, ``/expire`` expires the wait, ``/events``
-turns event printing on or off, ``/results`` shows the run's results, ``/quit`` leaves.
+turns event printing on or off, ``/results`` shows the run's results, ``/steps`` shows every
+run's steps (node, arrival, exit taken, what moved it on), ``/quit`` leaves. With
+``show_steps`` the steps are printed when the conversation ends as well.
 Reading from a pipe works too, one reply per line, which is how the tests drive it.
 """
 
@@ -44,6 +46,34 @@ def _print_events(events: Iterable[dict[str, Any]], out: TextIO, show_events: bo
             print(f"  (error: {event.get('text')})", file=out)
 
 
+def _node_label(flow: Any, node_uuid: str) -> str:
+    """A short name for a node: its actions' types, or what its router saves or waits for."""
+    node = flow.node(node_uuid)
+    if node is None:
+        return "?"
+    parts = [getattr(action, "type", type(action).__name__) for action in node.actions]
+    router = node.router
+    if router is not None:
+        kind = "wait" if router.wait is not None else router.type
+        parts.append(f"{kind} {router.result_name!r}" if router.result_name else kind)
+    return ", ".join(parts) or "empty"
+
+
+def print_steps(session: Any, out: TextIO) -> None:
+    """Every run of the session with its steps (the seed's FlowRun and FlowStep)."""
+    for number, run in enumerate(session.runs, start=1):
+        print(f"  run {number}: {run.flow.name} ({run.status})", file=out)
+        for index, step in enumerate(run.path, start=1):
+            record = step.record()
+            line = (f"    {index}. node {step.node_uuid[:8]} [{_node_label(run.flow, step.node_uuid)}]"
+                    f" at {record['arrived_on']}")
+            if step.exit_uuid:
+                line += f" -> exit {step.exit_uuid[:8]}"
+            if step.value is not None:
+                line += f" on {step.value!r}"
+            print(line, file=out)
+
+
 def msg_resume(text: str, urn: str) -> dict[str, Any]:
     return {
         "type": "msg",
@@ -63,6 +93,8 @@ def run_chat(
     flow_name: str | None = None,
     contact: dict[str, Any] | None = None,
     show_events: bool = False,
+    show_steps: bool = False,
+    legacy_dates: bool = False,
 ) -> int:
     """Run a chat until the flow ends or input runs out; returns the CLI exit code."""
     from .goflow.assets import Assets
@@ -81,6 +113,7 @@ def run_chat(
         ref = matches[0]
     engine = GoflowEngine(assets)
     engine.env.default_country = engine.env.default_country or "US"
+    engine.env.legacy_dates = legacy_dates
     contact_data = contact or DEFAULT_CONTACT
     contact_obj = _contact(contact_data, assets, engine.env)
     urn = (contact_data.get("urns") or ["tel:+12065551212"])[0]
@@ -102,6 +135,9 @@ def run_chat(
             for key, result in (run.results.items() if run else []):
                 print(f"  {key}: {result.get('value')} ({result.get('category')})", file=out)
             continue
+        if line.strip() == "/steps":
+            print_steps(session, out)
+            continue
         if line.strip() == "/timeout":
             resume: dict[str, Any] = {"type": "wait_timeout", "event": {"type": "wait_timed_out"}}
         elif line.strip() == "/expire":
@@ -112,4 +148,6 @@ def run_chat(
         sprint = engine.resume(session, resume)
         _print_events(sprint.events, out, show_events)
     print(f"(conversation {session.status})", file=out)
+    if show_steps:
+        print_steps(session, out)
     return 0 if session.status == "completed" else 1

@@ -147,9 +147,17 @@ def _chat_assets_file(args: argparse.Namespace, path: Path, tmp_dir: str) -> tup
         flow = flow or found[0].flow.get("uuid") or found[0].flow.get("name")
     if kind in ("export", "legacy_flow") or (kind == "flow" and "flows" not in data):
         converted = Path(tmp_dir) / "assets.json"
-        converted.write_text(json.dumps(assets_json_for(data, source=str(path))))
+        with _semantics(args):
+            converted.write_text(json.dumps(assets_json_for(data, source=str(path))))
         return converted, flow
     return path, flow
+
+
+def _semantics(args: argparse.Namespace) -> Any:
+    """Migration with RapidPro's legacy engine behaviour (--legacy-engine), else goflow's."""
+    from .goflow.legacy.semantics import legacy_engine_semantics
+
+    return legacy_engine_semantics(bool(getattr(args, "legacy_engine", False)))
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -176,39 +184,39 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="turnflow-chat-") as tmp_dir:
         assets_file, flow = _chat_assets_file(args, path, tmp_dir)
-        return run_chat(assets_file, read_line, sys.stdout, flow, contact, args.events)
+        return run_chat(assets_file, read_line, sys.stdout, flow, contact, args.events,
+                        show_steps=args.steps, legacy_dates=args.legacy_engine)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Print a flow file migrated to goflow's format (or to a legacy version with --to)."""
-    from .goflow.export import (
-        ExportError,
-        file_kind,
-        is_legacy_definition,
-        migrate_export,
-        migrate_flow,
-        read_json_file,
-    )
+    from .goflow.export import file_kind, read_json_file
 
     path = Path(args.file)
     data = read_json_file(path)
-    kind = file_kind(data)
     options = {"to_version": args.to, "country": args.country}
     try:
-        if kind == "export":
-            out = migrate_export(data, **options)
-        elif kind in ("legacy_flow", "flow"):
-            out = migrate_flow(data, **options)
-        elif kind == "assets":
-            out = dict(data)
-            out["flows"] = [migrate_flow(f, **options) if isinstance(f, dict) and (
-                is_legacy_definition(f) or "spec_version" in f) else f for f in data["flows"]]
-        else:
-            raise ExportError("not a flow definition, assets file or RapidPro export")
+        with _semantics(args):
+            out = _migrated(data, file_kind(data), options)
     except TurnflowError as exc:
         raise TurnflowError(f"{path}: {exc}") from None
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return EXIT_OK
+
+
+def _migrated(data: Any, kind: str, options: dict[str, Any]) -> Any:
+    from .goflow.export import ExportError, is_legacy_definition, migrate_export, migrate_flow
+
+    if kind == "export":
+        return migrate_export(data, **options)
+    if kind in ("legacy_flow", "flow"):
+        return migrate_flow(data, **options)
+    if kind == "assets":
+        out = dict(data)
+        out["flows"] = [migrate_flow(f, **options) if isinstance(f, dict) and (
+            is_legacy_definition(f) or "spec_version" in f) else f for f in data["flows"]]
+        return out
+    raise ExportError("not a flow definition, assets file or RapidPro export")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -242,6 +250,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+LEGACY_ENGINE_HELP = ("run legacy flows as RapidPro's legacy engine did where goflow differs: "
+                      "@flow.x.category is the base category, date results are dates, month "
+                      "names are read (see docs/legacy.md)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="turnflow", description="Run conversational flows.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -264,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "for this message, e.g. 'join'")
     ch.add_argument("--contact", help="a JSON file with the contact (goflow's contact format)")
     ch.add_argument("--events", action="store_true", help="print every event")
+    ch.add_argument("--steps", action="store_true", help="print every run's steps (node, "
+                    "arrival, exit, value) when the conversation ends (also: /steps)")
+    ch.add_argument("--legacy-engine", action="store_true", help=LEGACY_ENGINE_HELP)
     ch.set_defaults(handler=cmd_chat)
 
     te = sub.add_parser("test", help="run conversation tests: goflow runner tests (NAME.json + "
@@ -281,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "13.0.0; default the latest) or a legacy version (e.g. 11.12)")
     mi.add_argument("--country", help="the RapidPro workspace's country (for legacy language "
                     "codes, e.g. NG maps 'cpe' to 'pcm')")
+    mi.add_argument("--legacy-engine", action="store_true", help=LEGACY_ENGINE_HELP)
     mi.set_defaults(handler=cmd_migrate)
 
     va = sub.add_parser("validate", help="check flow files and report every problem found")

@@ -96,11 +96,16 @@ class Step:
     node_uuid: str
     arrived_on: NanoTime
     exit_uuid: str | None = None
-    left_on: NanoTime | None = None
     value: str | None = None  # the input or operand that moved it on, if any
 
     def to_json(self) -> dict[str, Any]:
+        """goflow's session JSON for a step (goflow keeps no exit or value there)."""
         return {"node_uuid": self.node_uuid, "arrived_on": time_text(self.arrived_on)}
+
+    def record(self) -> dict[str, Any]:
+        """The whole step, as a store keeps it: node, arrival, exit taken, what moved it."""
+        return {"node_uuid": self.node_uuid, "arrived_on": time_text(self.arrived_on),
+                "exit_uuid": self.exit_uuid, "value": self.value}
 
     @classmethod
     def from_json(cls, data: Any, path: str) -> Step:
@@ -160,6 +165,21 @@ class Run:
         if not self.path or self.ended:
             del data["path"]  # ended runs are stored compacted, as goflow does
         return data
+
+    def record(self) -> dict[str, Any]:
+        """The run as a store keeps it (the seed's FlowRun): unlike goflow's session JSON,
+        which drops the path of ended runs, every step is kept with its exit and value."""
+        return {
+            "uuid": self.uuid,
+            "flow": self.flow.ref,
+            "status": self.status,
+            "parent_uuid": self.parent.uuid if self.parent is not None else None,
+            "created_on": time_text(self.created_on),
+            "modified_on": time_text(self.modified_on or self.created_on),
+            "exited_on": time_text(self.exited_on),
+            "steps": [step.record() for step in self.path],
+            "results": {key: dict(value) for key, value in self.results.items()},
+        }
 
     @classmethod
     def from_json(cls, data: Any, flows: FlowLookup, path: str = "run") -> Run:
@@ -251,7 +271,7 @@ class Session:
                 step = run.path[index]
                 del run.path[index + 1 :]
                 step.exit_uuid = None
-                step.left_on = None
+                step.value = None
                 return
         raise StackError(f"run {run.uuid} has never been at node {node_uuid}")
 
