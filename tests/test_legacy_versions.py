@@ -336,3 +336,16 @@ def test_export_v8_triggers_and_campaigns_get_uuids():
     trigger = upgraded["triggers"][0]
     assert trigger["flow"] == {"name": "Test", "uuid": "a4f64f1b-85bc-477e-b706-de313a022979"}
     assert set(trigger["groups"][0]) == {"uuid", "name"}
+
+
+def test_iso639_3_table_agrees_with_pycountry():
+    import pycountry
+
+    from turnflow.goflow.legacy.versions import _BIBLIOGRAPHIC
+
+    expected = {language.bibliographic: language.alpha_3 for language in pycountry.languages
+                if getattr(language, "bibliographic", None)
+                and language.bibliographic != language.alpha_3}
+    assert _BIBLIOGRAPHIC == expected
+    assert not any(pycountry.languages.get(alpha_3=code) for code in expected)
+    assert iso639_3("ENG") == "eng" and iso639_3("ZZZ") == "ZZZ"  # the slow path still works

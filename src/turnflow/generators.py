@@ -156,7 +156,7 @@ class NanoTime:
     ns: int
 
     def __init__(self, ns: int) -> None:
-        object.__setattr__(self, "ns", ns)
+        _set_ns(self, ns)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"cannot assign to field {name!r}")
@@ -238,6 +238,11 @@ class NanoTime:
         return self.format()
 
 
+# writes the slot directly (the class refuses attribute assignment; this is cheaper than
+# object.__setattr__, and a clock makes a NanoTime for every reading)
+_set_ns = NanoTime.__dict__["ns"].__set__
+
+
 def format_rfc3339_nano(
     value: int | NanoTime, tz: dt.tzinfo | None = None, trim: bool = True
 ) -> str:
@@ -247,19 +252,12 @@ def format_rfc3339_nano(
     ``trim=False`` always prints 9 digits. A zero offset prints as ``Z``.
     """
     ns = value.ns if value.__class__ is NanoTime else value  # type: ignore[union-attr]
-    seconds, nanos = divmod(ns, _NS_PER_SECOND)
     if tz is None:
-        # UTC, the engine's every timestamp: the text up to the seconds is kept per second
-        # (a few seconds: stamps of now and of expirations an hour on alternate)
-        text = _utc_seconds.get(seconds)
-        if text is None:
-            text = (_EPOCH + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
-            if len(_utc_seconds) >= 64:
-                _utc_seconds.clear()
-            _utc_seconds[seconds] = text
-        if nanos:  # (a fraction that isn't zero ends in a digit that isn't: rstrip stops there)
-            return f"{text}.{nanos:09d}".rstrip("0") + "Z" if trim else f"{text}.{nanos:09d}Z"
-        return text + ("Z" if trim else ".000000000Z")
+        if trim:
+            return utc_text(ns)
+        text = _utc_seconds_text(ns // _NS_PER_SECOND)
+        return f"{text}.{ns % _NS_PER_SECOND:09d}Z"
+    seconds, nanos = divmod(ns, _NS_PER_SECOND)
     moment = (_EPOCH + dt.timedelta(seconds=seconds)).astimezone(tz)
     fraction = f"{nanos:09d}"
     if trim:
@@ -277,6 +275,30 @@ def format_rfc3339_nano(
 
 # UTC seconds formatted lately, with their text up to the seconds (consecutive stamps share it)
 _utc_seconds: dict[int, str] = {}
+
+
+def utc_text(ns: int) -> str:
+    """``format_rfc3339_nano(ns)`` for the engine's every timestamp (UTC, trimmed), without
+    the general function's options: events, results and segments make a score per session."""
+    text = _utc_seconds.get(ns // _NS_PER_SECOND)
+    if text is None:
+        text = _utc_seconds_text(ns // _NS_PER_SECOND)
+    nanos = ns % _NS_PER_SECOND
+    if nanos:  # (a fraction that isn't zero ends in a digit that isn't: rstrip stops there)
+        return f"{text}.{nanos:09d}".rstrip("0") + "Z"
+    return text + "Z"
+
+
+def _utc_seconds_text(seconds: int) -> str:
+    """The UTC text of an instant up to its seconds, kept for a few seconds (stamps of now
+    and of expirations an hour on alternate)."""
+    text = _utc_seconds.get(seconds)
+    if text is None:
+        text = (_EPOCH + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+        if len(_utc_seconds) >= 64:
+            _utc_seconds.clear()
+        _utc_seconds[seconds] = text
+    return text
 
 
 def _to_nanotime(value: int | str | dt.datetime | NanoTime) -> NanoTime:
@@ -460,8 +482,7 @@ class RandomUUIDs:
 
     def new_v7(self) -> str:
         ns = self._clock.now_ns()
-        ms, within = divmod(ns, _NS_PER_MS)
-        stamp = (ms << 12) | (within >> 8)
+        stamp = ((ns // _NS_PER_MS) << 12) | ((ns % _NS_PER_MS) >> 8)
         with self._lock:
             if stamp <= self._last:  # same 256 ns slot or clock went back: step past the last
                 stamp = self._last + 1
@@ -476,12 +497,16 @@ class RandomUUIDs:
                 h = f"{ms & _MASK48:012x}"
                 ms_text = self._ms_text = (ms, f"{h[:8]}-{h[8:]}-7")
         # 48 bits of ms, version 7, 12 bits sub-ms, then the RFC 4122 variant and 62 random bits
-        return f"{ms_text[1]}{stamp & 0xFFF:03x}-{tail}"
+        return ms_text[1] + _SUB_MS_TEXT[stamp & 0xFFF] + tail
 
     def _forget_pool(self) -> None:
         self._lock = threading.Lock()
         self._tails = []
         self._v4s = []
+
+
+# a v7's 12 bits of sub-millisecond time as UUID text ("7" + these + "-"), by value
+_SUB_MS_TEXT = tuple(f"{sub:03x}-" for sub in range(4096))
 
 
 # turns a random byte into one with RFC 4122's variant bits (10xxxxxx)

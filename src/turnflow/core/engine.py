@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import TurnflowError
+from ..generators import utc_text
 from .events import Event
 from .graph import Category, Exit, Flow, Node
 from .runtime import Runtime
@@ -282,17 +283,18 @@ class FlowLoop:
     @staticmethod
     def _segment(rt: Runtime, run: Run, node: Node | None, exit_: Exit, operand: str | None, destination: Node) -> None:
         # goflow's segments join consecutive steps of the sprint, so after a sub-flow the
-        # "from" node is the child's last node
-        rt.segments.append(
-            {
-                "flow_uuid": run.flow.uuid,
-                "node_uuid": node.uuid if node is not None else (rt.last_node_uuid or ""),
-                "exit_uuid": exit_.uuid,
-                "operand": operand,
-                "destination_uuid": destination.uuid,
-                "time": rt.now(),
-            }
-        )
+        # "from" node is the child's last node; written as goflow writes them (no empty
+        # operand, the time as text), since nothing reads them before the sprint returns
+        segment = {
+            "flow_uuid": run.flow.uuid,
+            "node_uuid": node.uuid if node is not None else (rt.last_node_uuid or ""),
+            "exit_uuid": exit_.uuid,
+        }
+        if operand:
+            segment["operand"] = operand
+        segment["destination_uuid"] = destination.uuid
+        segment["time"] = utc_text(rt.clock.now_ns())
+        rt.segments.append(segment)
 
     # -- runs ---------------------------------------------------------------------------------
 

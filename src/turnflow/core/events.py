@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..generators import Clock, UUIDSource, format_rfc3339_nano
+from ..generators import Clock, UUIDSource, utc_text
 
 Event = dict[str, Any]
 
@@ -37,7 +37,7 @@ class EventFactory:
         the order goflow writes them). The engine's frequent events are made this way,
         without :meth:`new`'s keyword arguments and null filter."""
         uuid = self.uuids.new_v7()
-        return {"uuid": uuid, "type": type_, "created_on": format_rfc3339_nano(self.clock.now_ns())}
+        return {"uuid": uuid, "type": type_, "created_on": utc_text(self.clock.now_ns())}
 
 
 def event_type(event: Event) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..expressions import Environment, XObject, compile_template
 from ..expressions.template import Template
-from ..generators import Clock, NanoTime, UUIDSource
+from ..generators import Clock, NanoTime, UUIDSource, utc_text
 from .events import Event, EventFactory
 from .session import Run, Session
 
@@ -47,7 +47,7 @@ class Runtime:
     limits: Limits = field(default_factory=Limits)
     assets: Any = None  # the family's asset bundle (goflow: goflow.assets.Assets)
     emitted: list[Event] = field(default_factory=list)
-    segments: list[dict[str, Any]] = field(default_factory=list)
+    segments: list[dict[str, Any]] = field(default_factory=list)  # path segments, as JSON
     run: Run | None = None  # the run being advanced
     pushed: Run | None = None  # the run started last (enter_flow's child, once created)
     pending_flow: Any = None  # a sub-flow asked for by an action (core.engine.PendingFlow)
@@ -89,8 +89,12 @@ class Runtime:
         return event
 
     def stamp_event(self, type_: str) -> Event:
-        """A new event (only its stamp so far), emitted: the caller fills in its fields."""
-        event = self.events.stamp(type_)
+        """A new event (only its stamp so far), emitted: the caller fills in its fields.
+
+        What :meth:`EventFactory.stamp` makes (UUID first, then the time), made here: the
+        engine stamps ten events a session and this saves a call on each."""
+        events = self.events
+        event = {"uuid": events.uuids.new_v7(), "type": type_, "created_on": utc_text(events.clock.now_ns())}
         self.emitted.append(event)
         return event
 

@@ -410,7 +410,7 @@ class Contact:
         cached = self._route
         if cached is not None:
             old_key, value = cached
-            if len(old_key) == len(key) and all(a is b for a, b in zip(old_key, key, strict=True)):
+            if _same_objects(old_key, key):
                 return value
         value = build()
         object.__setattr__(self, "_route", (key, value))
@@ -422,7 +422,7 @@ class Contact:
         cached = self._context
         if cached is not None:
             old_key, obj = cached
-            if len(old_key) == len(key) and all(a is b for a, b in zip(old_key, key, strict=True)):
+            if _same_objects(old_key, key):
                 return obj
         obj = build()
         object.__setattr__(self, "_context", (key, obj))
@@ -658,6 +658,16 @@ def _first_name(name: str) -> str | None:
 def _last_seen_value(contact: Contact) -> XValue:
     seen = contact.last_seen_on
     return Lazy(lambda: parse_iso_datetime(seen)) if seen else None
+
+
+def _same_objects(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Whether two cache keys hold the very same objects, in order."""
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x is not y:
+            return False
+    return True
 
 
 def _with_last_seen(obj: XObject, contact: Contact) -> XObject:

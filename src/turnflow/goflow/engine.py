@@ -16,9 +16,9 @@ from ..core.engine import EngineError, FlowLoop, Sprint
 from ..core.events import EventFactory
 from ..core.policy import Policy
 from ..core.runtime import Limits, Runtime
-from ..core.session import ACTIVE, WAITING, Session, SessionReadError
+from ..core.session import ACTIVE, WAITING, Run, Session, SessionReadError
 from ..expressions import Environment, XObject
-from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource, format_rfc3339_nano
+from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource
 from .actions.contact import contact_assets
 from .assets import AssetsError
 from .contact import Contact, normalize_timestamp
@@ -62,6 +62,8 @@ class GoflowEngine:
         self.loop = FlowLoop(route, begin_wait)
         self.policy: Policy = ResumeWaitingRun(self)
         self._last_runtime: Runtime | None = None  # kept for the session's next sprint
+        # what runtimes build @... with: :meth:`context` without its extra call
+        self._context_builder = functools.partial(build_context, self)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -84,10 +86,10 @@ class GoflowEngine:
         self.uuids.new_v4()  # the sprint's UUID, as goflow draws it
         rt = self._runtime(session)
         if trigger.get("type") == "msg" and trigger.get("event"):
-            session.input = self._input_from_event(trigger["event"])
+            session.input = self.input_from_event(trigger["event"])
             _seen(contact, trigger["event"])
             rt.record_input_on_visit = True  # the first node visited records the input
-        self._reevaluate_groups(rt, contact)
+        self.reevaluate_groups(rt, contact)
         summary = trigger.get("run_summary") if trigger.get("type") == "flow_action" else None
         run = self.loop.start_run(rt, flow, parent_uuid=(summary or {}).get("uuid"))
         assert run is not None
@@ -100,7 +102,7 @@ class GoflowEngine:
         ``wait_expiration`` / ``run_expiration`` or ``dial``), in goflow's order: the input is
         set, the waiting run routes its node (or expires), the contact's query groups are
         re-checked, and the flow carries on."""
-        run = next((r for r in session.runs if r.status == WAITING), None)
+        run = _waiting_run(session)
         if session.status != WAITING or run is None:
             raise EngineError(f"session {session.uuid} is not waiting (status {session.status})")
         kind = resume.get("type")
@@ -109,8 +111,8 @@ class GoflowEngine:
         self.uuids.new_v4()  # the sprint's UUID, as goflow draws it
         rt = self._runtime(session)
         rt.services["_resume_obj"] = resume
-        if run.current_step is not None:
-            rt.last_node_uuid = run.current_step.node_uuid
+        if run.path:
+            rt.last_node_uuid = run.path[-1].node_uuid
         session.status = ACTIVE
         if session.sprints > self.limits.max_sprints_per_session:
             limit = self.limits.max_sprints_per_session
@@ -119,15 +121,38 @@ class GoflowEngine:
             self.policy.apply(rt, session, run, resume)
         return self._finish(rt)
 
-    # hooks the policy uses
+    # hooks the policy uses (the implementations themselves: each resume calls them)
     def input_from_event(self, event: dict[str, Any]) -> dict[str, Any]:
-        return self._input_from_event(event)
+        """The session input a msg_received event makes."""
+        msg = event.get("msg") or {}
+        channel = msg.get("channel")
+        if channel and hasattr(self.assets, "channel"):
+            known = self.assets.channel(channel.get("uuid"))
+            if known is not None:
+                channel = {"uuid": known["uuid"], "name": known["name"]}
+        data: dict[str, Any] = {"type": "msg", "uuid": event.get("uuid")}
+        for key in ("urn", "text", "attachments", "external_id"):
+            value = msg.get(key)
+            if value:
+                data[key] = value
+        if channel:
+            data["channel"] = channel
+        data["created_on"] = event.get("created_on")
+        return data
 
     def seen(self, contact: Any, event: dict[str, Any]) -> None:
         _seen(contact, event)
 
     def reevaluate_groups(self, rt: Runtime, contact: Any) -> None:
-        self._reevaluate_groups(rt, contact)
+        """Bring the contact's query-based groups up to date (a session starts with it, and
+        every resume does it after routing)."""
+        if isinstance(contact, Contact):
+            assets = contact_assets(rt)
+            if contact.status == "active" and not _has_query_group(assets.groups):
+                return  # nothing to re-check: no query groups, and an active contact stays
+            ctx = ModifierContext(env=rt.env, assets=assets, events=rt.events)
+            reevaluate_groups(ctx, contact)
+            rt.emitted.extend(ctx.log)
 
     def session_to_json(self, session: Session) -> dict[str, Any]:
         """The session as goflow stores it between sprints (plain JSON values only)."""
@@ -172,23 +197,13 @@ class GoflowEngine:
             clock=self.clock,
             uuids=self.uuids,
             events=EventFactory(self.uuids, self.clock),
-            context_builder=self.context,
+            context_builder=self._context_builder,
             services={"engine": self},
             limits=self.limits,
             assets=self.assets,
         )
         self._last_runtime = rt
         return rt
-
-    def _reevaluate_groups(self, rt: Runtime, contact: Any) -> None:
-        """A session starts by bringing the contact's query-based groups up to date."""
-        if isinstance(contact, Contact):
-            assets = contact_assets(rt)
-            if contact.status == "active" and not any(g.get("query") for g in assets.groups):
-                return  # nothing to re-check: no query groups, and an active contact stays
-            ctx = ModifierContext(env=rt.env, assets=assets, events=rt.events)
-            reevaluate_groups(ctx, contact)
-            rt.emitted.extend(ctx.log)
 
     def _finish(self, rt: Runtime) -> Sprint:
         session = rt.session
@@ -205,23 +220,7 @@ class GoflowEngine:
                 contact.release_context()
             if self._last_runtime is rt:  # no further sprint: don't keep the session alive
                 self._last_runtime = None
-        return Sprint(events=rt.emitted, segments=[_segment_json(s) for s in rt.segments])
-
-    def _input_from_event(self, event: dict[str, Any]) -> dict[str, Any]:
-        msg = dict(event.get("msg") or {})
-        channel = msg.get("channel")
-        if channel and hasattr(self.assets, "channel"):
-            known = self.assets.channel(channel.get("uuid"))
-            if known is not None:
-                channel = {"uuid": known["uuid"], "name": known["name"]}
-        data: dict[str, Any] = {"type": "msg", "uuid": event.get("uuid")}
-        for key in ("urn", "text", "attachments", "external_id"):
-            if msg.get(key):
-                data[key] = msg[key]
-        if channel:
-            data["channel"] = channel
-        data["created_on"] = event.get("created_on")
-        return data
+        return Sprint(events=rt.emitted, segments=rt.segments)
 
     # -- the template context -----------------------------------------------------------------
 
@@ -276,17 +275,24 @@ def _stored_trigger(trigger: dict[str, Any]) -> dict[str, Any]:
 _normalized_time = functools.lru_cache(maxsize=1024)(normalize_timestamp)
 
 
+def _waiting_run(session: Session) -> Run | None:
+    for run in session.runs:
+        if run.status == WAITING:
+            return run
+    return None
+
+
+def _has_query_group(groups: list[dict[str, Any]]) -> bool:
+    for group in groups:
+        if group.get("query"):
+            return True
+    return False
+
+
 def _seen(contact: Any, event: dict[str, Any]) -> None:
     """An incoming message means the contact was last seen when it was sent."""
     if event.get("created_on") and hasattr(contact, "last_seen_on"):
         contact.last_seen_on = event["created_on"]
 
-
-def _segment_json(segment: dict[str, Any]) -> dict[str, Any]:
-    data = dict(segment)
-    data["time"] = format_rfc3339_nano(segment["time"]) if segment.get("time") is not None else None
-    if not data.get("operand"):  # goflow omits an empty operand
-        data.pop("operand", None)
-    return data
 
 

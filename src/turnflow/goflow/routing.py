@@ -14,7 +14,7 @@ from ..core.session import Run
 from ..expressions import XError, XObject, render_text, to_text
 from ..expressions.cases import CASE_TESTS
 from ..expressions.values import to_json
-from ..generators import decimal_from_float, format_rfc3339_nano
+from ..generators import decimal_from_float, format_rfc3339_nano, utc_text
 
 _NON_WORD = re.compile(r"[^\w]+")
 
@@ -178,6 +178,8 @@ def _input_text(rt: Runtime) -> str | None:
     data = rt.session.input
     if not data:
         return None
+    if not data.get("attachments"):  # the usual input: text alone
+        return data.get("text") or ""
     parts = [data.get("text") or ""]
     parts += [a.split(":", 1)[1] if ":" in a else a for a in data.get("attachments", [])]
     return "\n".join(p for p in parts if p) if any(parts) else ""
@@ -218,7 +220,7 @@ def _save_result(
 def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any]) -> None:
     """Store a result on the run and emit run_result_changed (shared with set_run_result)."""
     previous = run.results.get(key)
-    result["created_on"] = format_rfc3339_nano(rt.now())
+    result["created_on"] = utc_text(rt.clock.now_ns())
     run.modified_on = rt.now()  # goflow stamps the run as modified when a result is saved
     # stored as goflow writes it: no null fields and no empty input
     run.results[key] = {k: v for k, v in result.items() if v is not None and not (k == "input" and v == "")}
@@ -260,7 +262,7 @@ def begin_wait(rt: Runtime, run: Run, node: Node) -> None:
     if wait.timeout is not None and wait.timeout.seconds is not None:
         event["timeout_seconds"] = wait.timeout.seconds
     if expires is not None:
-        event["expires_on"] = format_rfc3339_nano(expires)
+        event["expires_on"] = utc_text(expires.ns)
     if wait.hint is not None:
         event["hint"] = wait.hint
 

@@ -66,12 +66,23 @@ def _find_number(
     bounds = convert_all(env, to_number, limits)
     if type(bounds) is XError:
         return bounds
+    if text.isascii() and text.isdigit() and not _numeric_symbols(env.number_grouping, env.number_decimal):
+        # the usual answer, digits alone: the one number the search below would find
+        number = Decimal(text)
+        return true_result(number) if accept(number, *bounds) else false_result()
     finder = _number_finder(env.number_grouping, env.number_decimal or ".")
     for found in finder.findall(text):
         number = parse_fuzzy_decimal(env, found)
         if number is not None and accept(number, *bounds):
             return true_result(number)
     return false_result()
+
+
+@functools.lru_cache(maxsize=16)
+def _numeric_symbols(grouping: str | None, decimal: str | None) -> bool:
+    """Whether the grouping or decimal symbol has a numeral in it (then digits alone aren't
+    necessarily one number)."""
+    return any(ch.isnumeric() for ch in (grouping or "") + (decimal or ""))
 
 
 def _any_number(number: Decimal) -> bool:

@@ -35,10 +35,10 @@ def contact_assets_of(assets: Any) -> ContactAssets:
         sets = (getattr(assets, "fields", None), getattr(assets, "groups", None), getattr(assets, "channels", None))
         fields, groups, channels = sets
     key = (
-        (id(fields), len(fields) if fields is not None else 0),
-        (id(groups), len(groups) if groups is not None else 0),
-        (id(channels), len(channels) if channels is not None else 0),
-    )
+        id(fields), len(fields) if fields is not None else 0,
+        id(groups), len(groups) if groups is not None else 0,
+        id(channels), len(channels) if channels is not None else 0,
+    )  # fmt: skip
     cached = cache.get("_contact_assets") if cache is not None else None
     if cached is not None and cached[0] == key:
         return cached[1]

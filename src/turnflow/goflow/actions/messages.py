@@ -185,6 +185,11 @@ class SendMsg(BaseAction):
         self._language_key = next(
             (key for key in ("text", "attachments", "quick_replies") if data.get(key)), None
         )
+        # text alone (no attachments, quick replies, template or topic): most messages, which
+        # :meth:`_send_text` makes without the general path's steps
+        self._text_only = not (
+            self._attachments or self._quick_replies or data.get("template") or data.get("topic")
+        )
 
     def _content(self, rt: Runtime) -> tuple[str, list[str], list[dict[str, Any]]]:
         run = rt.run
@@ -217,6 +222,24 @@ class SendMsg(BaseAction):
             quick_replies.append(quick_reply(value))
         return text, attachments, quick_replies
 
+    def _send_text(self, rt: Runtime, flow_language: str | None) -> None:
+        """:meth:`execute` for a message of text alone in a flow without translations (its
+        language is the flow's own), with the same result."""
+        text = rt.evaluate(self._text)
+        urns, country, urn, channel = message_route(rt)
+        language = flow_language or rt.env.default_language
+        msg: dict[str, Any] = {}
+        if urn is not None:
+            msg["urn"] = urn
+        if channel:
+            msg["channel"] = {"uuid": channel["uuid"], "name": channel["name"]}
+        msg["text"] = text
+        if language:
+            msg["locale"] = f"{language}-{country}" if country else language
+        if urn is None:
+            msg["unsendable_reason"] = unsendable_reason(rt)
+        rt.stamp_event("msg_created")["msg"] = msg
+
     def _language(self, rt: Runtime) -> str | None:
         """goflow resolves one language for the message from the part the author filled in."""
         key = self._language_key
@@ -225,6 +248,10 @@ class SendMsg(BaseAction):
         return text_language(rt, None)
 
     def execute(self, rt: Runtime) -> None:
+        run = rt.run
+        if self._text_only and run is not None and not run.flow.localization and not _has_send_check(rt):
+            self._send_text(rt, run.flow.language)
+            return
         text, attachments, quick_replies = self._content(rt)
         # the contact doesn't change while the message is made
         urns, country, urn, channel = message_route(rt)

@@ -841,6 +841,16 @@ _LANGUAGE_OVERRIDES = {
 }
 
 
+# ISO 639-2 bibliographic codes whose ISO 639-3 code differs (pycountry's, checked by a test);
+# every other lowercase three-letter code maps to itself, known or not
+_BIBLIOGRAPHIC = {
+    "alb": "sqi", "arm": "hye", "baq": "eus", "bur": "mya", "chi": "zho", "cze": "ces",
+    "dut": "nld", "fre": "fra", "geo": "kat", "ger": "deu", "gre": "ell", "ice": "isl",
+    "mac": "mkd", "mao": "mri", "may": "msa", "per": "fas", "rum": "ron", "slo": "slk",
+    "tib": "bod", "wel": "cym",
+}
+
+
 def iso639_3(code: str, country: str | None = None) -> str:
     """The ISO 639-3 code for an ISO 639-1/2 code, as RapidPro's 11.1 migration chose it.
 
@@ -854,6 +864,8 @@ def iso639_3(code: str, country: str | None = None) -> str:
     override = override or _LANGUAGE_OVERRIDES.get(f"XX:{key}")
     if override:
         return override
+    if len(key) == 3 and key == code:  # most legacy codes: no need to load pycountry's table
+        return _BIBLIOGRAPHIC.get(key, key)
     import pycountry
 
     for attribute in ("alpha_2", "alpha_3", "bibliographic"):
