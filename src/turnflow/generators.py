@@ -280,12 +280,15 @@ _utc_seconds: dict[int, str] = {}
 def utc_text(ns: int) -> str:
     """``format_rfc3339_nano(ns)`` for the engine's every timestamp (UTC, trimmed), without
     the general function's options: events, results and segments make a score per session."""
-    text = _utc_seconds.get(ns // _NS_PER_SECOND)
+    seconds = ns // _NS_PER_SECOND
+    text = _utc_seconds.get(seconds)
     if text is None:
-        text = _utc_seconds_text(ns // _NS_PER_SECOND)
-    nanos = ns % _NS_PER_SECOND
-    if nanos:  # (a fraction that isn't zero ends in a digit that isn't: rstrip stops there)
-        return f"{text}.{nanos:09d}".rstrip("0") + "Z"
+        text = _utc_seconds_text(seconds)
+    nanos = ns - seconds * _NS_PER_SECOND
+    if nanos:
+        # the 9 digits of the fraction, zero-padded by the leading 1 cut off (cheaper than a
+        # format spec); a fraction that isn't zero ends in a digit that isn't: rstrip stops there
+        return text + "." + str(nanos + _NS_PER_SECOND)[1:].rstrip("0") + "Z"
     return text + "Z"
 
 
@@ -388,8 +391,9 @@ class FixedClock:
 class SystemClock:
     """The real clock (UTC)."""
 
-    def now_ns(self) -> int:
-        return time.time_ns()
+    # time.time_ns itself: the engine reads the clock a score of times per session, and a
+    # method that forwards to it would double the calls
+    now_ns = staticmethod(time.time_ns)
 
     def now_time(self) -> NanoTime:
         return NanoTime(time.time_ns())
@@ -465,7 +469,8 @@ class RandomUUIDs:
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._lock = threading.Lock()
-        self._last = -1  # last (ms << 12 | sub) issued, to keep v7s strictly increasing
+        # the last v7 time issued, (ms, sub-ms in 256 ns units), to keep v7s strictly increasing
+        self._last = (-1, 0)
         # the random halves of the next v7s, as text ("8xxx-xxxxxxxxxxxx"), read ahead in
         # batches (one system call and one hex conversion per 512 UUIDs, not each)
         self._tails: list[str] = []
@@ -482,22 +487,26 @@ class RandomUUIDs:
 
     def new_v7(self) -> str:
         ns = self._clock.now_ns()
-        stamp = ((ns // _NS_PER_MS) << 12) | ((ns % _NS_PER_MS) >> 8)
+        ms, within = divmod(ns, _NS_PER_MS)
+        sub = within >> 8  # sub-millisecond time in 256 ns units (always < 4096)
         with self._lock:
-            if stamp <= self._last:  # same 256 ns slot or clock went back: step past the last
-                stamp = self._last + 1
-            self._last = stamp
+            last_ms, last_sub = self._last
+            if ms < last_ms or (ms == last_ms and sub <= last_sub):
+                # the same 256 ns slot or the clock went back: step past the last issued
+                ms, sub = last_ms, last_sub + 1
+                if sub == 4096:
+                    ms, sub = ms + 1, 0
+            self._last = (ms, sub)
             tails = self._tails
             if not tails:
                 tails = self._tails = _random_tails()
             tail = tails.pop()
-            ms = stamp >> 12
             ms_text = self._ms_text
             if ms_text[0] != ms:
                 h = f"{ms & _MASK48:012x}"
                 ms_text = self._ms_text = (ms, f"{h[:8]}-{h[8:]}-7")
         # 48 bits of ms, version 7, 12 bits sub-ms, then the RFC 4122 variant and 62 random bits
-        return ms_text[1] + _SUB_MS_TEXT[stamp & 0xFFF] + tail
+        return ms_text[1] + _SUB_MS_TEXT[sub] + tail
 
     def _forget_pool(self) -> None:
         self._lock = threading.Lock()
@@ -522,19 +531,36 @@ def _random_v4s(count: int = 256) -> list[str]:
     data = bytearray(os.urandom(16 * count))
     data[6::16] = data[6::16].translate(_V4_BYTE)
     data[8::16] = data[8::16].translate(_VARIANT_BYTE)
-    h = data.hex()
-    return [
-        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-{h[i + 16 : i + 20]}-{h[i + 20 : i + 32]}"
-        for i in range(0, 32 * count, 32)
-    ]
+    return _hex_groups(data, 16, (4, 2, 2, 2, 6))
 
 
 def _random_tails(count: int = 512) -> list[str]:
     """``count`` random v7 tails: the variant bits and 62 random bits, as UUID text."""
     data = bytearray(os.urandom(8 * count))
     data[0::8] = data[0::8].translate(_VARIANT_BYTE)
-    h = data.hex()
-    return [f"{h[i : i + 4]}-{h[i + 4 : i + 16]}" for i in range(0, 16 * count, 16)]
+    return _hex_groups(data, 8, (2, 6))
+
+
+def _hex_groups(data: bytearray, size: int, groups: tuple[int, ...]) -> list[str]:
+    """``data`` cut into records of ``size`` bytes, each as hex text with a "-" between its
+    groups of bytes (``groups``: their sizes). The text is laid out with strided slice
+    copies, a few per batch rather than a format per record."""
+    count = len(data) // size
+    digits = data.hex().encode("ascii")
+    width = 2 * size + len(groups)  # a record's hex digits, its dashes and a separator
+    out = bytearray(b"-" * (width * count))
+    out[width - 1 :: width] = b"," * count
+    position = 0
+    digit = 0
+    for group in groups:
+        for _ in range(2 * group):
+            out[position::width] = digits[digit :: 2 * size]
+            position += 1
+            digit += 1
+        position += 1  # the dash (or, after the last group, the separator)
+    records = out.decode("ascii").split(",")
+    records.pop()  # the empty text after the last separator
+    return records
 
 
 # a forked process must not reuse its parent's read-ahead random bytes

@@ -83,7 +83,7 @@ class FlowLoop:
         if rt.in_actions:
             self.push_flow(rt, flow, parent, terminal)
             return None
-        return self._new_run(rt, PendingFlow(flow, parent, terminal, parent_uuid))
+        return self._new_run(rt, flow, parent, terminal, parent_uuid)
 
     def push_flow(self, rt: Runtime, flow: Flow, parent: Run | None, terminal: bool = False) -> None:
         """Ask for a sub-flow: after the current node's actions, its run starts and goes first."""
@@ -182,7 +182,7 @@ class FlowLoop:
                         if not run.ended:
                             self._end_run(rt, run, COMPLETED)
                 try:
-                    current = self._new_run(rt, pending)
+                    current = self._new_run(rt, pending.flow, pending.parent, pending.terminal, pending.parent_uuid)
                 except _Failure as failure:
                     self._fail_run(rt, current, str(failure))
                     continue
@@ -298,23 +298,28 @@ class FlowLoop:
 
     # -- runs ---------------------------------------------------------------------------------
 
-    def _new_run(self, rt: Runtime, pending: PendingFlow) -> Run:
+    def _new_run(
+        self, rt: Runtime, flow: Flow, parent: Run | None, terminal: bool = False, parent_uuid: str | None = None
+    ) -> Run:
+        """A run of ``flow`` starts (a pending flow's, or a session's first: given as its
+        parts, so starting a session makes no PendingFlow)."""
         session = rt.session
         if len(session.runs) >= rt.limits.max_runs_per_session:
             raise _Failure(f"too many runs in this session (limit {rt.limits.max_runs_per_session})")
         created_on = rt.now()
-        run = Run(uuid=rt.uuids.new_v7(), flow=pending.flow, created_on=created_on, parent=pending.parent)
+        run = Run(uuid=rt.uuids.new_v7(), flow=flow, created_on=created_on, parent=parent)
         run.modified_on = created_on
         session.push(run)
         rt.run = run
         rt.pushed = run
-        parent_uuid = pending.parent.uuid if pending.parent is not None else pending.parent_uuid
+        if parent is not None:
+            parent_uuid = parent.uuid
         event = rt.stamp_event("run_started")
-        event["flow"] = pending.flow.ref
+        event["flow"] = flow.ref
         event["run_uuid"] = run.uuid
         if parent_uuid is not None:
             event["parent_uuid"] = parent_uuid
-        if pending.terminal:
+        if terminal:
             event["terminal"] = True
         return run
 

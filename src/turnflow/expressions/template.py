@@ -207,9 +207,10 @@ class Template:
         Like goflow, a template that is just ``@contact`` or ``@(array(1, 2))`` keeps its type.
         """
         part = self._single
-        if type(part) is _Expr and (part.top_level is None or context.has(part.top_level)):
+        names = context._values  # (as in render: top-level names are lower-cased when compiled)
+        if type(part) is _Expr and (part.top_level is None or part.top_level in names):
             return part.fn(Scope(env, context))
-        if type(part) is _Broken and (part.top_level is None or context.has(part.top_level)):
+        if type(part) is _Broken and (part.top_level is None or part.top_level in names):
             return part.error
         result = self.render(context, env)
         return result.errors[0] if result.errors else result.text

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -404,15 +405,15 @@ class Contact:
         lets it go so that neither waits for the garbage collector)."""
         object.__setattr__(self, "_context", None)
 
-    def cached_route(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-        """What ``build()`` works out about reaching the contact (its URNs, country and
+    def cached_route(self, key: tuple[Any, ...], build: Callable[..., Any], *args: Any) -> Any:
+        """What ``build(*args)`` works out about reaching the contact (its URNs, country and
         destination), kept like :meth:`cached_context` while the contact doesn't change."""
         cached = self._route
         if cached is not None:
             old_key, value = cached
             if _same_objects(old_key, key):
                 return value
-        value = build()
+        value = build(*args)
         object.__setattr__(self, "_route", (key, value))
         return value
 
@@ -456,20 +457,28 @@ class Contact:
             parsed = read_value(value)
             if parsed.get("text") != "":
                 fields[key] = parsed
-        return cls(
-            uuid=data["uuid"],
-            created_on=data["created_on"],
-            id=int(data.get("id") or 0),
-            name=data.get("name") or "",
-            language=data.get("language") or "",
-            status=status,
-            timezone=data.get("timezone") or "",
-            last_seen_on=data.get("last_seen_on") or None,
-            urns=[ContactURN.parse(u) for u in data.get("urns") or []],
-            groups=groups,
-            fields=fields,
-            tickets=[dict(t) for t in data.get("tickets") or []],
-        )
+        values = {
+            "uuid": data["uuid"],
+            "created_on": data["created_on"],
+            "id": int(data.get("id") or 0),
+            "name": data.get("name") or "",
+            "language": data.get("language") or "",
+            "status": status,
+            "timezone": data.get("timezone") or "",
+            "last_seen_on": data.get("last_seen_on") or None,
+            "urns": [ContactURN.parse(u) for u in data.get("urns") or []],
+            "groups": groups,
+            "fields": fields,
+            "tickets": [dict(t) for t in data.get("tickets") or []],
+        }
+        if cls is not Contact:
+            return cls(**values)
+        # what the dataclass's __init__ makes, without a __setattr__ call per field (a
+        # contact is read for every session): the fields in order; the caches (_context,
+        # _route) stay unset, as __init__ leaves them, so they read as the class's None
+        contact = object.__new__(Contact)
+        contact.__dict__.update(values)
+        return contact
 
     def to_json(self) -> dict[str, Any]:
         """goflow's contact JSON (empty parts omitted); numbers are Decimals (see
@@ -662,12 +671,7 @@ def _last_seen_value(contact: Contact) -> XValue:
 
 def _same_objects(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     """Whether two cache keys hold the very same objects, in order."""
-    if len(a) != len(b):
-        return False
-    for x, y in zip(a, b, strict=True):
-        if x is not y:
-            return False
-    return True
+    return len(a) == len(b) and all(map(operator.is_, a, b))
 
 
 def _with_last_seen(obj: XObject, contact: Contact) -> XObject:

@@ -20,7 +20,7 @@ from ..core.session import ACTIVE, WAITING, Run, Session, SessionReadError
 from ..expressions import Environment, XObject
 from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource
 from .actions.contact import contact_assets
-from .assets import AssetsError
+from .assets import AssetsError, AssetSet
 from .contact import Contact, normalize_timestamp
 from .modifiers import ModifierContext, reevaluate_groups
 from .policy import RESUME_TYPES, ResumeWaitingRun
@@ -62,6 +62,8 @@ class GoflowEngine:
         self.loop = FlowLoop(route, begin_wait)
         self.policy: Policy = ResumeWaitingRun(self)
         self._last_runtime: Runtime | None = None  # kept for the session's next sprint
+        # the group list last checked for query groups, its length, and the answer
+        self._query_groups: tuple[Any, int, bool] | None = None
         # what runtimes build @... with: :meth:`context` without its extra call
         self._context_builder = functools.partial(build_context, self)
 
@@ -147,10 +149,9 @@ class GoflowEngine:
         """Bring the contact's query-based groups up to date (a session starts with it, and
         every resume does it after routing)."""
         if isinstance(contact, Contact):
-            assets = contact_assets(rt)
-            if contact.status == "active" and not _has_query_group(assets.groups):
+            if contact.status == "active" and not self._has_query_groups(rt.assets):
                 return  # nothing to re-check: no query groups, and an active contact stays
-            ctx = ModifierContext(env=rt.env, assets=assets, events=rt.events)
+            ctx = ModifierContext(env=rt.env, assets=contact_assets(rt), events=rt.events)
             reevaluate_groups(ctx, contact)
             rt.emitted.extend(ctx.log)
 
@@ -179,6 +180,23 @@ class GoflowEngine:
             return None
 
     # -- internals ----------------------------------------------------------------------------
+
+    def _has_query_groups(self, assets: Any) -> bool:
+        """Whether the assets have a query-based group (every sprint asks). Worked out once
+        per group list: kept with the list and its length (asset items don't change)."""
+        groups = getattr(assets, "groups", None)
+        if isinstance(groups, AssetSet):
+            groups = groups.items
+        if groups is None:
+            return False
+        if not isinstance(groups, list | tuple):  # some other collection: no memo
+            return _has_query_group(groups)
+        memo = self._query_groups
+        if memo is not None and memo[0] is groups and memo[1] == len(groups):
+            return memo[2]
+        found = _has_query_group(groups)
+        self._query_groups = (groups, len(groups), found)
+        return found
 
     def _runtime(self, session: Session) -> Runtime:
         session.sprints += 1

@@ -14,7 +14,7 @@ from ..core.session import Run
 from ..expressions import XError, XObject, render_text, to_text
 from ..expressions.cases import CASE_TESTS
 from ..expressions.values import to_json
-from ..generators import decimal_from_float, format_rfc3339_nano, utc_text
+from ..generators import NanoTime, decimal_from_float, format_rfc3339_nano, utc_text
 
 _NON_WORD = re.compile(r"[^\w]+")
 
@@ -193,37 +193,46 @@ def _save_result(
         return
     if key is None:
         key = snakify(router.result_name)
-    result: dict[str, Any] = {
-        "name": router.result_name,
-        "value": value if value is not None else "",
-        "category": category.name,
-        "node_uuid": node.uuid,
-        "created_on": None,
-    }
+    # made as goflow stores it (no null fields, no empty input), so it is stored as it is
+    result: dict[str, Any] = {"name": router.result_name, "value": value if value is not None else ""}
+    if category.name is not None:
+        result["category"] = category.name
+    if node.uuid is not None:
+        result["node_uuid"] = node.uuid
+    result["created_on"] = None  # its place: save_result stamps it
     if run.flow.localization:  # the category's name in the contact's language, if translated
         localized = localized_list(rt, run, category.uuid, "name", [category.name])
-        if localized and localized[0] != category.name:
+        if localized and localized[0] != category.name and localized[0] is not None:
             result["category_localized"] = localized[0]
     if router.wait is not None and rt.session.input is not None:
-        result["input"] = _input_text(rt)
-    elif operand is not None:  # e.g. a dial wait's router: the dial status it tested
+        text = _input_text(rt)
+        if text:
+            result["input"] = text
+    elif operand:  # e.g. a dial wait's router: the dial status it tested
         result["input"] = operand
     if extra is not None:
         extra_json = to_json(rt.env, extra)
         if isinstance(extra_json, str):
             import json
 
-            result["extra"] = json.loads(extra_json)
-    save_result(rt, run, key, result)
+            parsed = json.loads(extra_json)
+            if parsed is not None:
+                result["extra"] = parsed
+    save_result(rt, run, key, result, stored_form=True)
 
 
-def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any]) -> None:
-    """Store a result on the run and emit run_result_changed (shared with set_run_result)."""
+def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any], stored_form: bool = False) -> None:
+    """Store a result on the run and emit run_result_changed (shared with set_run_result).
+
+    ``stored_form``: the result has no null fields and no empty input already (and is the
+    caller's to give away), so it is stored as it is rather than copied without them."""
     previous = run.results.get(key)
     result["created_on"] = utc_text(rt.clock.now_ns())
     run.modified_on = rt.now()  # goflow stamps the run as modified when a result is saved
-    # stored as goflow writes it: no null fields and no empty input
-    run.results[key] = {k: v for k, v in result.items() if v is not None and not (k == "input" and v == "")}
+    if stored_form:
+        run.results[key] = result
+    else:  # stored as goflow writes it: no null fields and no empty input
+        run.results[key] = {k: v for k, v in result.items() if v is not None and not (k == "input" and v == "")}
     # goflow's event always has the category (even empty) and never the localized one
     event = rt.stamp_event("run_result_changed")
     event["name"] = result["name"]
@@ -256,7 +265,8 @@ def begin_wait(rt: Runtime, run: Run, node: Node) -> None:
         )
         return
     minutes = expire_after_minutes(run.flow)
-    expires = rt.now().add(minutes * 60 * 1_000_000_000) if minutes > 0 else None
+    # now plus the wait (one clock reading, as rt.now().add(...) without its extra NanoTime)
+    expires = NanoTime(rt.clock.now_ns() + minutes * 60 * 1_000_000_000) if minutes > 0 else None
     run.expires_on = expires
     event = rt.stamp_event("msg_wait")
     if wait.timeout is not None and wait.timeout.seconds is not None:

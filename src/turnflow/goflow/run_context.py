@@ -509,23 +509,32 @@ def input_context(data: dict[str, Any] | None, assets: Any = None) -> XValue:
     text and attachment URLs, one a line."""
     if not data:
         return None
-    attachments = list(data.get("attachments") or [])
-    text = data.get("text") or ""
-    default = "\n".join([text] + [a.split(":", 1)[1] if ":" in a else a for a in attachments])
-    channel = data.get("channel")
+    get = data.get  # (every resume builds this: its lookups are most of the work)
+    text = get("text") or ""
+    attachments = get("attachments")
+    if attachments:
+        attachments = list(attachments)
+        default = "\n".join([text] + [a.split(":", 1)[1] if ":" in a else a for a in attachments])
+    else:  # the usual input: text alone, which is what it renders as
+        attachments = []
+        default = text
+    channel = get("channel")
     if channel and assets is not None and hasattr(assets, "channel"):
         channel = assets.channel(channel.get("uuid")) or channel
+    urn = get("urn")
+    payload = get("payload")
     return XObject.of_lowercase(
         {
-            "uuid": data.get("uuid"),
-            "type": data.get("type"),
+            "uuid": get("uuid"),
+            "type": get("type"),
             "channel": channel_context(channel),
-            "urn": urn_context_text(data["urn"]) if data.get("urn") else None,
+            "urn": urn_context_text(urn) if urn else None,
             "text": text,
             "attachments": attachments,
-            "external_id": data.get("external_id") or "",
-            "payload": from_python(data.get("payload") or {}),
-            "created_on": Lazy(lambda: parse_iso_datetime(data["created_on"])) if data.get("created_on") else None,
+            "external_id": get("external_id") or "",
+            # (no payload: an empty object of its own, as from_python({}) makes)
+            "payload": from_python(payload) if payload else XObject.of_lowercase({}),
+            "created_on": Lazy(lambda: parse_iso_datetime(data["created_on"])) if get("created_on") else None,
         },
         default=default,
     )

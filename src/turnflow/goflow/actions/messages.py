@@ -161,15 +161,14 @@ def message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, An
     out on; kept on the contact while it, the assets and the environment's country stay."""
     contact = rt.session.contact
     if not isinstance(contact, Contact):
-        urns = contact_urns(rt)
-        return (urns, merged_country(rt, urns), *_destination_channel(rt, urns))
+        return _message_route(rt)
     env = rt.env
+    return contact.cached_route((rt.assets, env, env.default_country), _message_route, rt)
 
-    def build() -> tuple[list[str], str, str | None, dict[str, Any] | None]:
-        urns = contact_urns(rt)
-        return (urns, merged_country(rt, urns), *_destination_channel(rt, urns))
 
-    return contact.cached_route((rt.assets, env, env.default_country), build)
+def _message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, Any] | None]:
+    urns = contact_urns(rt)
+    return (urns, merged_country(rt, urns), *_destination_channel(rt, urns))
 
 
 class SendMsg(BaseAction):
