@@ -180,3 +180,16 @@ def test_smart_groups_data_set() -> None:
     result = run_smart_groups(GOFLOW)
     assert result.failed == 0, result.failures
     assert result.passed == 7
+
+
+def test_assigning_an_attribute_drops_the_cached_contact_context() -> None:
+    contact = Contact.from_json(BOB)
+    first = contact.cached_context(("key",), lambda: XObject({"name": contact.name}))
+    assert contact.cached_context(("key",), lambda: XObject({})) is first  # kept
+    contact.name = "Robert"  # before any message route was cached
+    rebuilt = contact.cached_context(("key",), lambda: XObject({"name": contact.name}))
+    assert rebuilt is not first
+    made = Contact(uuid=BOB["uuid"], created_on=BOB["created_on"])
+    made.cached_context(("key",), lambda: XObject({}))
+    made.language = "fra"
+    assert made._context is None

@@ -384,7 +384,7 @@ class Contact:
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
         state = self.__dict__
-        if "_route" not in state:  # still being made (its last field is unset): nothing to drop
+        if "tickets" not in state:  # still being made (its last field is unset): nothing to drop
             return
         if name == "last_seen_on":
             if self._context is not None:
