@@ -148,3 +148,42 @@ def test_chat_prints_steps_and_runs_as_the_legacy_engine(capsys, monkeypatch):
                        monkeypatch=monkeypatch)
     assert "That didn't appear to be a date" in out  # goflow reads numeric dates only
     assert "  run 1: Birthdate Check (waiting)" in out
+
+
+def test_chat_keyword_starts_with_a_msg_trigger(capsys, monkeypatch, tmp_path):
+    flow_uuid = "a1f3c2d4-0000-4000-8000-000000000001"
+    node, wait_node = "a1f3c2d4-0000-4000-8000-000000000002", "a1f3c2d4-0000-4000-8000-000000000003"
+    export = {
+        "version": "13", "site": "https://app.rapidpro.io", "campaigns": [], "fields": [],
+        "groups": [],
+        "flows": [{
+            "uuid": flow_uuid, "name": "Join", "spec_version": "13.1.0", "language": "eng",
+            "type": "messaging", "nodes": [{
+                "uuid": node,
+                "actions": [{"uuid": "a1f3c2d4-0000-4000-8000-000000000004", "type": "send_msg",
+                             "text": "Keyword @trigger.keyword, message '@input.text'"}],
+                "exits": [{"uuid": "a1f3c2d4-0000-4000-8000-000000000005",
+                           "destination_uuid": wait_node}]}, {
+                "uuid": wait_node,
+                "actions": [{"uuid": "a1f3c2d4-0000-4000-8000-000000000006", "type": "send_msg",
+                             "text": "And now?"}],
+                "router": {"type": "switch", "operand": "@input.text", "wait": {"type": "msg"},
+                           "categories": [{"uuid": "a1f3c2d4-0000-4000-8000-000000000007",
+                                           "name": "All", "exit_uuid":
+                                           "a1f3c2d4-0000-4000-8000-000000000008"}],
+                           "default_category_uuid": "a1f3c2d4-0000-4000-8000-000000000007",
+                           "cases": []},
+                "exits": [{"uuid": "a1f3c2d4-0000-4000-8000-000000000008"}]}]}],
+        "triggers": [{"trigger_type": "K", "keywords": ["join"], "match_type": "F",
+                      "flow": {"uuid": flow_uuid, "name": "Join"}, "groups": []}],
+    }
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export))
+    code, out, err = run(capsys, "chat", str(path), "--keyword", "JOIN now", stdin="later\n",
+                         monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert "you> JOIN now\nbot> Keyword join, message 'JOIN now'\n" in out
+    # the wait isn't the flow's first node, so the trigger's message doesn't answer it
+    assert "bot> And now?\nyou> later\n(conversation completed)" in out
+    code, _, err = run(capsys, "chat", str(path), "--keyword", "hello", monkeypatch=monkeypatch)
+    assert code == 2 and "no trigger starts a flow for 'hello'" in err

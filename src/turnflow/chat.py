@@ -74,6 +74,24 @@ def print_steps(session: Any, out: TextIO) -> None:
             print(line, file=out)
 
 
+def _message_trigger(flow_file: Path, flows: list[dict[str, Any]], triggers: list[Any], text: str,
+                     urn: str, contact: Any) -> dict[str, Any]:
+    """The msg trigger an export's triggers make of an incoming message (see run_chat)."""
+    from .goflow.export import message_trigger
+
+    groups = [g.get("name") for g in getattr(contact, "groups", [])]
+    trigger = message_trigger(triggers, msg_resume(text, urn)["event"], contact_groups=groups)
+    if trigger is None:
+        raise TurnflowError(f"{flow_file}: no trigger starts a flow for {text!r}")
+    wanted = trigger["flow"]
+    known = [f for f in flows if f["uuid"] == wanted.get("uuid") or f["name"] == wanted.get("name")]
+    if not known:
+        raise TurnflowError(f"{flow_file}: the trigger for {text!r} starts flow "
+                            f"{wanted.get('name')!r}, which is not in the file")
+    trigger["flow"] = {"uuid": known[0]["uuid"], "name": known[0]["name"]}
+    return trigger
+
+
 def msg_resume(text: str, urn: str) -> dict[str, Any]:
     return {
         "type": "msg",
@@ -95,8 +113,14 @@ def run_chat(
     show_events: bool = False,
     show_steps: bool = False,
     legacy_dates: bool = False,
+    first_message: str | None = None,
+    triggers: list[Any] | None = None,
 ) -> int:
-    """Run a chat until the flow ends or input runs out; returns the CLI exit code."""
+    """Run a chat until the flow ends or input runs out; returns the CLI exit code.
+
+    With ``first_message`` and ``triggers`` (an export's), the session starts as that incoming
+    message starts one: the flow of the keyword (or catch-all) trigger it matches, with the
+    message as the first input."""
     from .goflow.assets import Assets
     from .goflow.engine import GoflowEngine
     from .testing.goflow_runner import _contact  # the same contact reading as the tests
@@ -117,8 +141,15 @@ def run_chat(
     contact_data = contact or DEFAULT_CONTACT
     contact_obj = _contact(contact_data, assets, engine.env)
     urn = (contact_data.get("urns") or ["tel:+12065551212"])[0]
+    trigger: dict[str, Any] = {"type": "manual", "flow": {"uuid": ref["uuid"], "name": ref["name"]},
+                               "triggered_on": "2025-01-01T00:00:00Z"}
+    if first_message is not None:
+        trigger = _message_trigger(flow_file, flows, triggers or [], first_message, urn, contact_obj)
+        ref = trigger["flow"]
     print(f"Chatting with flow '{ref['name']}' as {contact_data.get('name')} ({urn}). /quit to leave.", file=out)
-    session, sprint = engine.start(contact_obj, {"type": "manual", "flow": {"uuid": ref["uuid"], "name": ref["name"]}, "triggered_on": "2025-01-01T00:00:00Z"})
+    if first_message is not None:
+        print(f"you> {first_message}", file=out)
+    session, sprint = engine.start(contact_obj, trigger)
     _print_events(sprint.events, out, show_events)
     while session.status == "waiting":
         line = read_line()

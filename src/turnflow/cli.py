@@ -124,33 +124,25 @@ def cmd_test(args: argparse.Namespace) -> int:
     return EXIT_OK if failed == 0 else EXIT_EVAL_ERRORS
 
 
-def _chat_assets_file(args: argparse.Namespace, path: Path, tmp_dir: str) -> tuple[Path, str | None]:
-    """The goflow assets file to chat with (legacy flows and exports converted) and the flow
-    to start (``--flow``, else the one a ``--keyword`` trigger starts)."""
-    from .goflow.export import (
-        assets_json_for,
-        file_kind,
-        match_message_trigger,
-        read_json_file,
-        read_triggers,
-    )
+def _chat_assets_file(args: argparse.Namespace, path: Path,
+                      tmp_dir: str) -> tuple[Path, str | None, list[Any] | None]:
+    """The goflow assets file to chat with (legacy flows and exports converted), the flow to
+    start (``--flow``) and, with ``--keyword``, the export's triggers to start it by."""
+    from .goflow.export import assets_json_for, file_kind, read_json_file, read_triggers
 
     data = read_json_file(path)
     kind = file_kind(data)
-    flow = args.flow
+    triggers = None
     if args.keyword:
         if kind != "export":
             raise TurnflowError(f"{path}: --keyword needs a RapidPro export (with triggers)")
-        found = match_message_trigger(read_triggers(data), args.keyword)
-        if found is None:
-            raise TurnflowError(f"{path}: no trigger starts a flow for {args.keyword!r}")
-        flow = flow or found[0].flow.get("uuid") or found[0].flow.get("name")
+        triggers = read_triggers(data)
     if kind in ("export", "legacy_flow") or (kind == "flow" and "flows" not in data):
         converted = Path(tmp_dir) / "assets.json"
         with _semantics(args):
             converted.write_text(json.dumps(assets_json_for(data, source=str(path))))
-        return converted, flow
-    return path, flow
+        return converted, args.flow, triggers
+    return path, args.flow, triggers
 
 
 def _semantics(args: argparse.Namespace) -> Any:
@@ -183,9 +175,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return None
 
     with tempfile.TemporaryDirectory(prefix="turnflow-chat-") as tmp_dir:
-        assets_file, flow = _chat_assets_file(args, path, tmp_dir)
+        assets_file, flow, triggers = _chat_assets_file(args, path, tmp_dir)
         return run_chat(assets_file, read_line, sys.stdout, flow, contact, args.events,
-                        show_steps=args.steps, legacy_dates=args.legacy_engine)
+                        show_steps=args.steps, legacy_dates=args.legacy_engine,
+                        first_message=args.keyword, triggers=triggers)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -273,8 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("flow_file", help="a goflow assets file, a flow (goflow or legacy) or a "
                     "RapidPro export")
     ch.add_argument("--flow", help="which flow to start (name or UUID; default: the first)")
-    ch.add_argument("--keyword", help="start the flow a keyword trigger of the export starts "
-                    "for this message, e.g. 'join'")
+    ch.add_argument("--keyword", help="start as the export's triggers start a flow for this "
+                    "incoming message, e.g. 'join' (the message is the session's first input)")
     ch.add_argument("--contact", help="a JSON file with the contact (goflow's contact format)")
     ch.add_argument("--events", action="store_true", help="print every event")
     ch.add_argument("--steps", action="store_true", help="print every run's steps (node, "

@@ -502,6 +502,30 @@ def match_message_trigger(triggers: Iterable[Trigger], text: str, *,
     return (best, "") if best is not None else None
 
 
+def message_trigger(triggers: Iterable[Trigger], event: Mapping[str, Any], *,
+                    contact_groups: Sequence[Any] = (), channel: Any = None,
+                    triggered_on: str | None = None) -> Json | None:
+    """The goflow ``msg`` trigger that starts a session for an incoming message (a
+    ``msg_received`` event), or None when no trigger matches: the flow of the matching
+    keyword (or catch-all) trigger, the message as the session's input and, for a keyword,
+    ``keyword_match`` (``@trigger.keyword``), as mailroom starts it."""
+    msg = event.get("msg") if isinstance(event.get("msg"), Mapping) else {}
+    if channel is None:
+        channel = msg.get("channel")
+    found = match_message_trigger(triggers, str(msg.get("text") or ""),
+                                  contact_groups=contact_groups, channel=channel)
+    if found is None:
+        return None
+    trigger, keyword = found
+    data: Json = {"type": "msg", "flow": dict(trigger.flow), "event": dict(event),
+                  "triggered_on": triggered_on or event.get("created_on")}
+    if keyword:
+        data["keyword_match"] = {
+            "type": "only_word" if trigger.match_type == MATCH_ONLY_WORD else "first_word",
+            "keyword": keyword}
+    return data
+
+
 def find_trigger_flow(export: Mapping[str, Any], text: str, **kwargs: Any) -> Json | None:
     """The flow (``{"uuid", "name"}``) an incoming message starts, or None."""
     found = match_message_trigger(read_triggers(export), text, **kwargs)
