@@ -26,7 +26,7 @@ from ..generators import utc_text
 from .events import Event
 from .graph import Category, Exit, Flow, Node
 from .runtime import Runtime
-from .session import ACTIVE, COMPLETED, EXPIRED, FAILED, WAITING, Run, Step
+from .session import ACTIVE, COMPLETED, ENDED, EXPIRED, FAILED, WAITING, Run, Step
 
 # (runtime, run, node, arriving) -> the chosen category (None: take the first exit), or WAIT
 # when the node must wait first (only ever asked when arriving)
@@ -65,9 +65,12 @@ class PendingFlow:
 class FlowLoop:
     """Advances runs node by node. ``route`` picks categories; ``begin_wait`` starts waits."""
 
-    def __init__(self, route: Routing, begin_wait: WaitStarter) -> None:
+    def __init__(self, route: Routing, begin_wait: WaitStarter, *, route_routerless: bool = True) -> None:
         self.route = route
         self.begin_wait = begin_wait
+        # whether a node without a router is routed by the hook too; a family whose hook
+        # takes the first exit of such a node (goflow) says False, and the loop does it
+        self.route_routerless = route_routerless
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -240,12 +243,14 @@ class FlowLoop:
                     action.execute(rt)
                 except _Failure as failure:
                     self._fail_run(rt, run, str(failure))
-                if run.ended:  # a failure, or a terminal enter_flow
+                if run.status in ENDED:  # (run.ended) a failure, or a terminal enter_flow
                     return None, None
         finally:
             rt.in_actions = False
         if rt.pending_flow is not None:  # a sub-flow starts; this node routes when it ends
             return None, None
+        if node.router is None and not self.route_routerless:
+            return self._leave(rt, run, node, None)  # the first exit
         try:
             category = self.route(rt, run, node, True)
         except _Failure as failure:
@@ -274,7 +279,8 @@ class FlowLoop:
     def _leave(rt: Runtime, run: Run, node: Node, category: Category | None) -> tuple[Exit | None, str | None]:
         exit_ = node.exit(category.exit_uuid) if category is not None else (node.exits[0] if node.exits else None)
         operand, rt.operand = rt.operand, None
-        step = run.current_step
+        path = run.path
+        step = path[-1] if path else None  # (run.current_step)
         if step is not None and exit_ is not None:
             step.exit_uuid = exit_.uuid
             step.value = operand

@@ -103,6 +103,9 @@ def compile_node(node: Node) -> Compiled:
     if isinstance(node, ContextRef):
         return _context_ref(node.name)
     if isinstance(node, DotLookup):
+        names = path_names(node)
+        if names is not None:  # a.b.c: one closure walks it (see _path_lookup)
+            return _path_lookup(names)
         return _dot_lookup(compile_node(node.container), node.name)
     if isinstance(node, IndexLookup):
         return _index_lookup(compile_node(node.container), compile_node(node.index))
@@ -158,6 +161,86 @@ def _dot_lookup(container: Compiled, name: str) -> Compiled:
     return dot_lookup
 
 
+def path_names(node: Node) -> tuple[str, ...] | None:
+    """The names of a context path (``contact.name`` -> ("contact", "name")), or None when
+    the node is anything else."""
+    names: list[str] = []
+    while type(node) is DotLookup:
+        names.append(node.name)
+        node = node.container
+    if type(node) is not ContextRef:
+        return None
+    names.append(node.name)
+    return tuple(reversed(names))
+
+
+# one dotted step of a path: (lower-cased key, name as written, its "no property" message)
+_Step = tuple[str, str, str]
+
+
+def _path_steps(names: tuple[str, ...]) -> tuple[_Step, ...]:
+    return tuple((name.lower(), name, f"object has no property '{name}'") for name in names)
+
+
+def _path_lookup(names: tuple[str, ...]) -> Compiled:
+    """``a.b.c`` as one closure: what the nested context_ref and dot_lookup closures give,
+    without a call per name (templates read paths such as @results.x.value all the time)."""
+    key = names[0].lower()
+    builtin = FUNCTIONS.get(key)
+    missing = f"context has no property '{names[0]}'"
+    steps = _path_steps(names[1:])
+
+    def path_lookup(scope: Scope) -> XValue:
+        # the first name: as context_ref
+        value: XValue = MISSING
+        if scope.args is not None:
+            value = scope.lookup_arg(key)
+        if value is MISSING:
+            value = scope.root.lookup(key)
+            if value is MISSING:
+                value = builtin if builtin is not None else XError(missing)
+        # the rest: as dot_lookup, one name after the other
+        for step_key, name, step_missing in steps:
+            if type(value) is XObject:
+                found = value.lookup(step_key)
+                value = XError(step_missing) if found is MISSING else found
+            else:
+                value = resolve_lookup(scope.env, value, name, True)
+        return value
+
+    return path_lookup
+
+
+RootLookup = Callable[[XObject, "Environment"], XValue]
+
+
+def root_path_lookup(node: Node) -> RootLookup | None:
+    """For a context path (``input``, ``results.x.value``): a function of the root context and
+    the environment giving what the compiled node gives in a top-level scope (no function
+    arguments), without making a scope. None for any other node."""
+    names = path_names(node)
+    if names is None:
+        return None
+    key = names[0].lower()
+    builtin = FUNCTIONS.get(key)
+    missing = f"context has no property '{names[0]}'"
+    steps = _path_steps(names[1:])
+
+    def root_lookup(root: XObject, env: Environment) -> XValue:
+        value = root.lookup(key)
+        if value is MISSING:
+            value = builtin if builtin is not None else XError(missing)
+        for step_key, name, step_missing in steps:
+            if type(value) is XObject:
+                found = value.lookup(step_key)
+                value = XError(step_missing) if found is MISSING else found
+            else:
+                value = resolve_lookup(env, value, name, True)
+        return value
+
+    return root_lookup
+
+
 def _index_lookup(container: Compiled, index: Compiled) -> Compiled:
     def index_lookup(scope: Scope) -> XValue:
         value = container(scope)
@@ -172,9 +255,11 @@ def _index_lookup(container: Compiled, index: Compiled) -> Compiled:
 
 
 def _call(node: Call) -> Compiled:
-    function = compile_node(node.function)
     args = tuple(compile_node(arg) for arg in node.args)
     not_function = f"{to_source(node.function)} is not a function"
+    if type(node.function) is ContextRef:
+        return _named_call(node.function.name, args, not_function)
+    function = compile_node(node.function)
 
     def call(scope: Scope) -> XValue:
         fn = function(scope)
@@ -183,6 +268,45 @@ def _call(node: Call) -> Compiled:
         return fn.call(scope.env, [arg(scope) for arg in args])
 
     return call
+
+
+def _named_call(name: str, args: tuple[Compiled, ...], not_function: str) -> Compiled:
+    """``name(...)``, the usual call, as _call makes it: the name is looked up as _context_ref
+    does it, in the call itself, and up to three arguments are listed without a comprehension
+    (expressions call functions all the time; this saves two calls per call)."""
+    key = name.lower()
+    builtin = FUNCTIONS.get(key)
+    missing = f"context has no property '{name}'"
+    count = len(args)
+    first, second, third = (*args, _no_argument, _no_argument, _no_argument)[:3]
+
+    def named_call(scope: Scope) -> XValue:
+        fn: XValue = MISSING
+        if scope.args is not None:
+            fn = scope.lookup_arg(key)
+        if fn is MISSING:
+            fn = scope.root.lookup(key)
+            if fn is MISSING:
+                fn = builtin if builtin is not None else XError(missing)
+        if type(fn) is not XFunction:
+            return fn if type(fn) is XError else XError(not_function)
+        # the arguments, evaluated in order
+        if count == 1:
+            values = [first(scope)]
+        elif count == 2:
+            values = [first(scope), second(scope)]
+        elif count == 3:
+            values = [first(scope), second(scope), third(scope)]
+        else:
+            values = [arg(scope) for arg in args]
+        return fn.call(scope.env, values)
+
+    return named_call
+
+
+def _no_argument(scope: Scope) -> XValue:
+    """Fills _named_call's unused argument slots (never called)."""
+    return None
 
 
 def _binary(op: Callable[[Environment, XValue, XValue], XValue], left: Compiled, right: Compiled) -> Compiled:

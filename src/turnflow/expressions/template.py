@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..errors import ExpressionSyntaxError, LimitExceeded
-from .compiler import Compiled, Scope, compile_node
+from .compiler import Compiled, RootLookup, Scope, compile_node, root_path_lookup
 from .environment import Environment
 from .parser import DEFAULT_MAX_DEPTH, parse_expression
 from .values import XError, XObject, XValue, to_text
@@ -35,6 +35,8 @@ class _Expr:
     fn: Compiled
     source: str  # the template text of the piece, e.g. "@(1 + 2)" or "@contact.name"
     top_level: str | None  # for identifiers: the context property it must start with
+    # for a context path (@input, @results.x.value): fn without a scope (see root_path_lookup)
+    root_fn: RootLookup | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +185,8 @@ class Template:
                 errors.append(part.error)
                 sources.append(part.source)
                 continue
-            value = part.fn(scope)
+            root_fn = part.root_fn
+            value = root_fn(context, env) if root_fn is not None else part.fn(scope)
             if type(value) is str:
                 out.append(value)
                 continue
@@ -209,6 +212,9 @@ class Template:
         part = self._single
         names = context._values  # (as in render: top-level names are lower-cased when compiled)
         if type(part) is _Expr and (part.top_level is None or part.top_level in names):
+            root_fn = part.root_fn
+            if root_fn is not None:  # a context path, e.g. @input
+                return root_fn(context, env)
             return part.fn(Scope(env, context))
         if type(part) is _Broken and (part.top_level is None or part.top_level in names):
             return part.error
@@ -239,7 +245,7 @@ def _compile(template: str, strict: bool, max_length: int, max_depth: int) -> Te
                 raise error from None
             parts.append(_Broken(XError(str(error)), source, top))
             continue
-        parts.append(_Expr(compile_node(node), source, top))
+        parts.append(_Expr(compile_node(node), source, top, root_path_lookup(node)))
     return Template(template, parts)
 
 

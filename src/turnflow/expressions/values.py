@@ -407,8 +407,9 @@ def render_text(value: XValue) -> str:
     if t is bool:
         return "true" if value else "false"
     if t is XObject:
-        if value.has_default:
-            return render_text(value.default)
+        default = value._default
+        if default is not _NO_DEFAULT:  # (has_default and default, without the two properties)
+            return render_text(value.default if type(default) is Lazy else default)
         return "{" + ", ".join(f"{name}: {render_text(item)}" for name, item in value.items()) + "}"
     if t is list:
         return "[" + ", ".join(render_text(item) for item in value) + "]"

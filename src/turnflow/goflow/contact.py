@@ -435,7 +435,7 @@ class Contact:
     def from_json(cls, data: Mapping[str, Any], assets: ContactAssets | None = None) -> Contact:
         """Read goflow contact JSON. With ``assets``, groups and field values the workspace
         doesn't have are dropped, as goflow does."""
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):  # (a dict: no ABC check)
             raise ContactError("contact: expected an object")
         for key in ("uuid", "created_on"):
             if not data.get(key):
@@ -457,6 +457,8 @@ class Contact:
             parsed = read_value(value)
             if parsed.get("text") != "":
                 fields[key] = parsed
+        urns = data.get("urns")
+        tickets = data.get("tickets")
         values = {
             "uuid": data["uuid"],
             "created_on": data["created_on"],
@@ -466,10 +468,10 @@ class Contact:
             "status": status,
             "timezone": data.get("timezone") or "",
             "last_seen_on": data.get("last_seen_on") or None,
-            "urns": [ContactURN.parse(u) for u in data.get("urns") or []],
+            "urns": [ContactURN.parse(u) for u in urns] if urns else [],
             "groups": groups,
             "fields": fields,
-            "tickets": [dict(t) for t in data.get("tickets") or []],
+            "tickets": [dict(t) for t in tickets] if tickets else [],
         }
         if cls is not Contact:
             return cls(**values)

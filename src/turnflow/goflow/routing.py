@@ -11,8 +11,10 @@ from ..core.engine import _Failure as RoutingFailure  # caught by the loop: fail
 from ..core.graph import Category, Node, Router
 from ..core.runtime import Runtime, template_for
 from ..core.session import Run
-from ..expressions import XError, XObject, render_text, to_text
+from ..expressions import Lazy, XError, XObject, render_text, to_text
 from ..expressions.cases import CASE_TESTS
+from ..expressions.cases.number_tests import NUMBER_BOUND_TESTS
+from ..expressions.numbers import parse_decimal
 from ..expressions.values import to_json
 from ..generators import NanoTime, decimal_from_float, format_rfc3339_nano, utc_text
 
@@ -104,20 +106,44 @@ class _Switch:
     """A switch router prepared once per flow: its operand compiled, its case tests and
     categories looked up and its result key made, so routing only evaluates and tests."""
 
-    __slots__ = ("operand", "cases", "default", "result_key")
+    __slots__ = ("operand", "cases", "default", "result_key", "literal_length")
 
     def __init__(self, router: Router) -> None:
         self.operand = template_for(router.operand) if router.operand else None
         categories: dict[str, Category] = {}
         for category in router.categories:  # the first of a UUID wins, as Router.category
             categories.setdefault(category.uuid, category)
-        # each case with its test (None: not a known test) and the category it picks
+        # each case with its test (None: not a known test), the category it picks and its
+        # arguments as numbers when they are read once here (see _literal_numbers)
         self.cases = tuple(
-            (case, CASE_TESTS.get(case.type), categories.get(case.category_uuid)) for case in router.cases
+            (case, CASE_TESTS.get(case.type), categories.get(case.category_uuid), _literal_numbers(case))
+            for case in router.cases
+        )
+        # the longest argument read as a number here: routing uses the numbers only while the
+        # template length limit wouldn't cut it (evaluating leaves shorter texts as they are)
+        self.literal_length = max(
+            (len(arg) for case, _, _, numbers in self.cases if numbers is not None for arg in case.arguments),
+            default=0,
         )
         default = router.default_category_uuid
         self.default = categories.get(default) if default else None
         self.result_key = snakify(router.result_name) if router.result_name else None
+
+
+def _literal_numbers(case: Any) -> tuple[Any, ...] | None:
+    """A number test's arguments as the numbers the test converts them to, when every one is
+    plain text (no "@": evaluating it gives the text itself) that reads as a number. Reading
+    a plain number doesn't depend on the environment (to_number -> parse_decimal), so this is
+    done once per flow rather than at every routing; None: evaluate them each time."""
+    if case.type not in NUMBER_BOUND_TESTS:
+        return None
+    numbers = []
+    for arg in case.arguments:
+        number = parse_decimal(None, arg) if type(arg) is str and "@" not in arg else None
+        if number is None:
+            return None
+        numbers.append(number)
+    return tuple(numbers)
 
 
 def _prepared_switch(run: Run, node: Node, router: Router) -> _Switch:
@@ -143,25 +169,32 @@ def _route_switch(rt: Runtime, run: Run, node: Node, router: Router) -> Category
     rt.operand = operand_text
     localized = bool(run.flow.localization)
     evaluate = rt.evaluate
-    for case, test, category in switch.cases:
+    literals = not localized and switch.literal_length <= rt.limits.max_template_length
+    for case, test, category, numbers in switch.cases:
         if test is None:
             rt.error(f"unknown case test '{case.type}'")
             continue
-        if localized:
-            arguments = localized_list(rt, run, case.uuid, "arguments", list(case.arguments))
+        if numbers is not None and literals:  # what evaluating and converting would give
+            args = [operand, *numbers]
         else:
-            arguments = case.arguments
-        args = [operand]
-        for arg in arguments:
-            args.append(evaluate(arg, context))
+            if localized:
+                arguments = localized_list(rt, run, case.uuid, "arguments", list(case.arguments))
+            else:
+                arguments = case.arguments
+            args = [operand]
+            for arg in arguments:
+                args.append(evaluate(arg, context))
         result = test.call(env, args)
         kind = type(result)
         if kind is XError:
             rt.error(f"Error evaluating expression: {result.message}", code="expression")
             continue
-        if kind is XObject and result.has_default and result.default is True:
-            match = result.get("match")
-            extra = result.get("extra")
+        if kind is XObject and result.default is True:
+            values = result._values  # what XObject.get reads (the tests' keys are lower case)
+            match = values.get("match")
+            extra = values.get("extra")
+            if type(match) is Lazy or type(extra) is Lazy:  # (no known test makes these lazy)
+                match, extra = result.get("match"), result.get("extra")
             _save_result(rt, run, node, router, category, render_text(match), extra, operand_text, switch.result_key)
             return category
         if result is True:
@@ -240,9 +273,15 @@ def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any], stored_
     event["category"] = result.get("category") or ""
     if result.get("extra") is not None:
         event["extra"] = result["extra"]
-    if previous is not None:
-        change = {"value": previous.get("value"), "category": previous.get("category") or None}
-        event["previous"] = {k: v for k, v in change.items() if v is not None}
+    if previous is not None:  # what it changed from: its value and category, if they're set
+        change: dict[str, Any] = {}
+        value = previous.get("value")
+        if value is not None:
+            change["value"] = value
+        category = previous.get("category")
+        if category:
+            change["category"] = category
+        event["previous"] = change
 
 
 def begin_wait(rt: Runtime, run: Run, node: Node) -> None:

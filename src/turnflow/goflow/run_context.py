@@ -132,6 +132,8 @@ class _Root:
     A root is built for every template evaluation, so the lazy properties (bound methods, which
     read the run's state when computed) are made once per runtime and run, and each root gets a
     copy of them; what a root remembers (the contact object, the warnings given) starts afresh.
+    A root is never reused for another session: what a caller kept of it must not start
+    reading someone else's conversation.
     """
 
     __slots__ = (
@@ -140,20 +142,6 @@ class _Root:
     )  # fmt: skip
 
     def __init__(self, engine: Any, rt: Runtime) -> None:
-        self.engine = engine
-        self.rt = rt
-        self.session = rt.session
-        self.run = rt.run
-        self.contact = rt.session.contact
-        self.seen: set[str] | None = None
-        self._contact_obj: XValue = _NOT_BUILT
-        # what earlier roots built and a new root can take as it is while what it was built
-        # from is the same object (the contact's cached @contact, the input, a result)
-        self._contact_memo: tuple[Any, ...] | None = None
-        self._input_memo: tuple[Any, Any, XValue] | None = None
-        self._result_memo: dict[str, tuple[dict[str, Any], XObject]] = {}
-        # @results as last built, with the run's (key, result) pairs it was built from
-        self._results_memo: tuple[tuple[tuple[str, dict[str, Any]], ...], XObject] | None = None
         self._lazies: dict[str, XValue] = {
             "contact": Lazy(self.contact_obj),
             "fields": Lazy(self.fields),
@@ -171,16 +159,37 @@ class _Root:
             "globals": Lazy(self.globals),
             "ticket": Lazy(self.ticket),
         }
+        self.start(engine, rt)
+
+    def start(self, engine: Any, rt: Runtime) -> None:
+        """Bind the root to a runtime and its run; what it remembered starts afresh."""
+        self.engine = engine
+        self.rt = rt
+        self.session = rt.session
+        self.run = rt.run
+        self.contact = rt.session.contact
+        self.seen: set[str] | None = None
+        self._contact_obj: XValue = _NOT_BUILT
+        # what earlier roots built and a new root can take as it is while what it was built
+        # from is the same object (the contact's cached @contact, the input, a result)
+        self._contact_memo: tuple[Any, ...] | None = None
+        self._input_memo: tuple[Any, Any, XValue] | None = None
+        self._result_memo: dict[str, tuple[dict[str, Any], XObject]] = {}
+        # @results as last built, with the run's (key, result) pairs it was built from
+        self._results_memo: tuple[tuple[tuple[str, dict[str, Any]], ...], XObject] | None = None
 
     def release(self) -> None:
-        """Drop what refers back to this root (its session is over)."""
+        """Its session is over: drop the session and all that was built from it (the lazy
+        properties too: they refer back to the root)."""
         self._lazies = {}
+        self.rt = None  # type: ignore[assignment]
+        self.engine = self.session = self.run = self.contact = None
+        self.seen = None
         self._contact_obj = _NOT_BUILT
         self._contact_memo = None
         self._input_memo = None
         self._result_memo = {}
         self._results_memo = None
-        self.rt = None  # type: ignore[assignment]
 
     def build(self) -> XObject:
         self.seen = None
@@ -322,16 +331,19 @@ def resume_context(rt: Runtime) -> XValue:
 
 def result_context(result: dict[str, Any]) -> XObject:
     """One run result: renders as its value."""
-    value = result.get("value")
-    created_on = result.get("created_on")
+    get = result.get  # (a result is read each sprint it changed in: its lookups are the work)
+    value = get("value")
+    category = get("category") or ""
+    extra = get("extra")
+    created_on = get("created_on")
     props = {
-        "name": result.get("name"),
+        "name": get("name"),
         "value": value,
-        "category": result.get("category") or "",
-        "category_localized": result.get("category_localized") or result.get("category") or "",
-        "input": result.get("input") or "",
-        "extra": from_python(result.get("extra")),
-        "node_uuid": result.get("node_uuid"),
+        "category": category,
+        "category_localized": get("category_localized") or category,
+        "input": get("input") or "",
+        "extra": from_python(extra) if extra is not None else None,
+        "node_uuid": get("node_uuid"),
         "created_on": Lazy(lambda: parse_iso_datetime(created_on)) if created_on else None,
     }
     return XObject.of_lowercase(props, default=value)
@@ -519,16 +531,24 @@ def input_context(data: dict[str, Any] | None, assets: Any = None) -> XValue:
         attachments = []
         default = text
     channel = get("channel")
-    if channel and assets is not None and hasattr(assets, "channel"):
-        channel = assets.channel(channel.get("uuid")) or channel
+    if channel:
+        if assets is not None and hasattr(assets, "channel"):
+            channel = assets.channel(channel.get("uuid")) or channel
+        channel = channel_context(channel)
+    else:
+        channel = None  # (what channel_context gives for no channel)
     urn = get("urn")
+    if urn:  # (a URN without a query is its own context text)
+        urn = urn_context_text(urn) if "?" in urn else urn
+    else:
+        urn = None
     payload = get("payload")
     return XObject.of_lowercase(
         {
             "uuid": get("uuid"),
             "type": get("type"),
-            "channel": channel_context(channel),
-            "urn": urn_context_text(urn) if urn else None,
+            "channel": channel,
+            "urn": urn,
             "text": text,
             "attachments": attachments,
             "external_id": get("external_id") or "",

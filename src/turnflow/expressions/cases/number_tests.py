@@ -10,6 +10,7 @@ import functools
 import operator
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import regex
 
@@ -63,9 +64,13 @@ def _find_number(
     text = to_text(env, value)
     if type(text) is XError:
         return text
-    bounds = convert_all(env, to_number, limits)
-    if type(bounds) is XError:
-        return bounds
+    bounds: Any = limits
+    for limit in limits:
+        if type(limit) is not Decimal:  # (routers give literal bounds as numbers already)
+            bounds = convert_all(env, to_number, limits)
+            if type(bounds) is XError:
+                return bounds
+            break
     if text.isascii() and text.isdigit() and not _numeric_symbols(env.number_grouping, env.number_decimal):
         # the usual answer, digits alone: the one number the search below would find
         number = Decimal(text)
@@ -91,6 +96,13 @@ def _any_number(number: Decimal) -> bool:
 
 def _between(number: Decimal, low: Decimal, high: Decimal) -> bool:
     return low <= number <= high
+
+
+# the tests whose arguments after the text are only ever read with to_number (routers may
+# convert literal ones once, see goflow.routing._literal_numbers)
+NUMBER_BOUND_TESTS = frozenset(
+    ("has_number_between", "has_number_lt", "has_number_lte", "has_number_eq", "has_number_gte", "has_number_gt")
+)
 
 
 @case_test("has_number", 1)
