@@ -182,6 +182,17 @@ def _path_steps(names: tuple[str, ...]) -> tuple[_Step, ...]:
     return tuple((name.lower(), name, f"object has no property '{name}'") for name in names)
 
 
+def _follow(value: XValue, steps: tuple[_Step, ...], env: Environment) -> XValue:
+    """The names after the first of a path, looked up one after the other as dot_lookup does."""
+    for step_key, name, step_missing in steps:
+        if type(value) is XObject:
+            found = value.lookup(step_key)
+            value = XError(step_missing) if found is MISSING else found
+        else:
+            value = resolve_lookup(env, value, name, True)
+    return value
+
+
 def _path_lookup(names: tuple[str, ...]) -> Compiled:
     """``a.b.c`` as one closure: what the nested context_ref and dot_lookup closures give,
     without a call per name (templates read paths such as @results.x.value all the time)."""
@@ -200,13 +211,7 @@ def _path_lookup(names: tuple[str, ...]) -> Compiled:
             if value is MISSING:
                 value = builtin if builtin is not None else XError(missing)
         # the rest: as dot_lookup, one name after the other
-        for step_key, name, step_missing in steps:
-            if type(value) is XObject:
-                found = value.lookup(step_key)
-                value = XError(step_missing) if found is MISSING else found
-            else:
-                value = resolve_lookup(scope.env, value, name, True)
-        return value
+        return _follow(value, steps, scope.env) if steps else value
 
     return path_lookup
 
@@ -230,13 +235,7 @@ def root_path_lookup(node: Node) -> RootLookup | None:
         value = root.lookup(key)
         if value is MISSING:
             value = builtin if builtin is not None else XError(missing)
-        for step_key, name, step_missing in steps:
-            if type(value) is XObject:
-                found = value.lookup(step_key)
-                value = XError(step_missing) if found is MISSING else found
-            else:
-                value = resolve_lookup(env, value, name, True)
-        return value
+        return _follow(value, steps, env) if steps else value
 
     return root_lookup
 

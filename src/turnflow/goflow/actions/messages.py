@@ -129,6 +129,31 @@ def locale(rt: Runtime, item_uuid: str | None = None, key: str = "text") -> str 
     return _locale_of(rt, text_language(rt, item_uuid, key))
 
 
+def _plain_msg(rt: Runtime, urn: str | None, channel: dict[str, Any] | None, text: str,
+               locale: str | None, attachments: list[str] | None = None,
+               quick_replies: list[dict[str, Any]] | None = None,
+               topic: str | None = None) -> dict[str, Any]:
+    """The usual message (no template, no send check), built as goflow writes it: no empty
+    parts, in goflow's key order."""
+    msg: dict[str, Any] = {}
+    if urn is not None:
+        msg["urn"] = urn
+    if channel:
+        msg["channel"] = {"uuid": channel["uuid"], "name": channel["name"]}
+    msg["text"] = text
+    if attachments:
+        msg["attachments"] = attachments
+    if quick_replies:
+        msg["quick_replies"] = quick_replies
+    if topic:
+        msg["topic"] = topic
+    if locale is not None:
+        msg["locale"] = locale
+    if urn is None:
+        msg["unsendable_reason"] = unsendable_reason(rt)
+    return msg
+
+
 def unsendable_reason(rt: Runtime) -> str:
     contact = rt.session.contact
     status = contact.get("status") if isinstance(contact, dict) else getattr(contact, "status", "active")
@@ -227,17 +252,8 @@ class SendMsg(BaseAction):
         text = rt.evaluate(self._text)
         urns, country, urn, channel = message_route(rt)
         language = flow_language or rt.env.default_language
-        msg: dict[str, Any] = {}
-        if urn is not None:
-            msg["urn"] = urn
-        if channel:
-            msg["channel"] = {"uuid": channel["uuid"], "name": channel["name"]}
-        msg["text"] = text
-        if language:
-            msg["locale"] = f"{language}-{country}" if country else language
-        if urn is None:
-            msg["unsendable_reason"] = unsendable_reason(rt)
-        rt.stamp_event("msg_created")["msg"] = msg
+        locale = (f"{language}-{country}" if country else language) if language else None
+        rt.stamp_event("msg_created")["msg"] = _plain_msg(rt, urn, channel, text, locale)
 
     def _language(self, rt: Runtime) -> str | None:
         """goflow resolves one language for the message from the part the author filled in."""
@@ -257,24 +273,9 @@ class SendMsg(BaseAction):
         language = self._language(rt)
         msg_locale = (f"{language}-{country}" if country else language) if language else None
         if not self.data.get("template") and not _has_send_check(rt):
-            # the usual message: built as it is sent, without empty parts
-            msg: dict[str, Any] = {}
-            if urn is not None:
-                msg["urn"] = urn
-            if channel:
-                msg["channel"] = {"uuid": channel["uuid"], "name": channel["name"]}
-            msg["text"] = text
-            if attachments:
-                msg["attachments"] = attachments
-            if quick_replies:
-                msg["quick_replies"] = quick_replies
-            if self.data.get("topic"):
-                msg["topic"] = self.data["topic"]
-            if msg_locale is not None:
-                msg["locale"] = msg_locale
-            if urn is None:
-                msg["unsendable_reason"] = unsendable_reason(rt)
-            rt.stamp_event("msg_created")["msg"] = msg
+            rt.stamp_event("msg_created")["msg"] = _plain_msg(
+                rt, urn, channel, text, msg_locale, attachments, quick_replies,
+                self.data.get("topic"))
             return
         msg = {
             "urn": urn,
