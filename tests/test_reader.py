@@ -211,3 +211,12 @@ def test_runner_flows_read():
             if "action_sets" in definition:
                 continue
             read_flow(definition, f"flows[{index}]")
+
+
+def test_language_codes_read_from_pycountrys_file_are_pycountrys():
+    import pycountry
+
+    from turnflow.goflow.reader import _iso639_3_from_file
+
+    # a change in pycountry's file layout would silently fall back to the slow path
+    assert _iso639_3_from_file() == frozenset(language.alpha_3 for language in pycountry.languages)

@@ -25,6 +25,8 @@ from .ast import (
     to_source,
 )
 from .functions import FUNCTIONS
+from .functions.collections import if_ as _if_impl
+from .functions.collections import is_error as _is_error_impl
 from .operators import BINARY, negate
 from .values import (
     MISSING,
@@ -257,7 +259,8 @@ def _call(node: Call) -> Compiled:
     args = tuple(compile_node(arg) for arg in node.args)
     not_function = f"{to_source(node.function)} is not a function"
     if type(node.function) is ContextRef:
-        return _named_call(node.function.name, args, not_function)
+        call = _named_call(node.function.name, args, not_function)
+        return _if_error_call(node, args, call) or call
     function = compile_node(node.function)
 
     def call(scope: Scope) -> XValue:
@@ -301,6 +304,43 @@ def _named_call(name: str, args: tuple[Compiled, ...], not_function: str) -> Com
         return fn.call(scope.env, values)
 
     return named_call
+
+
+def _if_error_call(node: Call, args: tuple[Compiled, ...], call: Compiled) -> Compiled | None:
+    """``if(is_error(x), a, b)`` (how migrated legacy flows read ``@flow.x.text`` and the like)
+    as one closure, or None for any other call. Where the names are the builtins (no function
+    argument or root property of the same name), it evaluates x, a and b in the same order
+    and gives what the two calls give: ``is_error`` is a bool, ``if`` picks ``a`` or ``b``
+    by it unchanged. Otherwise ``call`` (the general closure) runs."""
+    test = node.args[0] if len(node.args) == 3 else None
+    if (
+        type(node.function) is not ContextRef or node.function.name.lower() != "if"
+        or type(test) is not Call or type(test.function) is not ContextRef
+        or test.function.name.lower() != "is_error" or len(test.args) != 1
+    ):  # fmt: skip
+        return None
+    if_fn, is_error_fn = FUNCTIONS.get("if"), FUNCTIONS.get("is_error")
+    if (
+        if_fn is None or if_fn.impl is not _if_impl or is_error_fn is None
+        or is_error_fn.impl is not _is_error_impl
+    ):  # fmt: skip
+        return None
+    tested = compile_node(test.args[0])
+    first, second = args[1], args[2]
+
+    def if_error_call(scope: Scope) -> XValue:
+        root = scope.root
+        if scope.args is not None or type(root) is not XObject:
+            return call(scope)
+        values = root._values
+        if "if" in values or "is_error" in values:  # (looked up, these would be called)
+            return call(scope)
+        is_error = type(tested(scope)) is XError
+        value1 = first(scope)
+        value2 = second(scope)
+        return value1 if is_error else value2
+
+    return if_error_call
 
 
 def _no_argument(scope: Scope) -> XValue:

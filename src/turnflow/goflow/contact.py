@@ -148,6 +148,8 @@ class ContactURN:
         return f"{self.scheme}:{self.path}"
 
     def encode(self) -> str:
+        if not self.channel and not self.display:  # the usual URN: what join_urn makes of it
+            return f"{self.scheme}:{self.path}"
         query = "channel=" + quote(self.channel, safe="-") if self.channel else ""
         return join_urn(self.scheme, self.path, query, self.display)
 

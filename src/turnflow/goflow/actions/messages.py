@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ...core.runtime import Runtime
-from ..contact import Contact
+from ..contact import Contact, ContactURN
 from ..routing import translated
 from .base import BaseAction, evaluate_checked
 
@@ -28,7 +28,11 @@ def contact_urns(rt: Runtime) -> list[str]:
     """The contact's URNs as text, channel affinity included (``tel:+1?channel=...``)."""
     contact = rt.session.contact
     urns = contact.get("urns", []) if isinstance(contact, dict) else getattr(contact, "urns", [])
-    return [u.encode() if hasattr(u, "encode") and not isinstance(u, str) else str(u) for u in urns]
+    return [
+        u.encode() if type(u) is ContactURN or (hasattr(u, "encode") and not isinstance(u, str))
+        else str(u)
+        for u in urns
+    ]  # fmt: skip
 
 
 def _channel_for(rt: Runtime, urn: str) -> dict[str, Any] | None:
@@ -193,6 +197,16 @@ def message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, An
 
 def _message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, Any] | None]:
     urns = contact_urns(rt)
+    if not getattr(rt.assets, "channels", None):
+        # no channels: no affinity or destination to look for, only a tel URN's country
+        # (what contact_country and _destination_channel come to with none)
+        country = ""
+        for urn in urns:
+            if urn.startswith("tel:"):
+                country = _tel_region(urn[4:].split("?", 1)[0].split("#", 1)[0])
+                if country:
+                    break
+        return urns, country or (rt.env.default_country or ""), None, None
     return (urns, merged_country(rt, urns), *_destination_channel(rt, urns))
 
 
