@@ -48,7 +48,7 @@ def main() -> None:
     print(f"{args.sessions} sessions, {steps} steps, {len(resumes) + 1} sprints each, in {elapsed:.2f}s")
     print(f"sessions/s: {args.sessions / elapsed:,.0f}")
     print(f"steps/s:    {steps / elapsed:,.0f}")
-    print("(legacy RapidPro Python engine: ~940 sessions/s, ~7,500 steps/s; goal 10x)")
+    print("(for scale: the legacy RapidPro engine ran ~940 sessions/s on greatwall.json; see bench_legacy.py)")
 
 
 if __name__ == "__main__":
