@@ -209,7 +209,27 @@ class NanoTime:
 
     @classmethod
     def parse(cls, text: str) -> NanoTime:
-        """Parse RFC3339 with up to 9 fractional digits (``2025-05-04T12:30:45.123456789Z``)."""
+        """Parse RFC3339 with up to 9 fractional digits (``2025-05-04T12:30:45.123456789Z``).
+
+        The form the engine writes (UTC, ``Z``) takes a short path: a stored session holds a
+        dozen such times, mostly in the same second, whose text up to the seconds is kept."""
+        if len(text) >= 20 and text[-1] == "Z" and text[10] == "T":
+            head, fraction = text[:19], text[19:-1]
+            if not fraction or (fraction[0] == "." and 2 <= len(fraction) <= 10
+                                and fraction[1:].isascii() and fraction[1:].isdigit()):
+                seconds = _parsed_seconds.get(head)
+                if seconds is None:  # the general parser checks the date and time
+                    seconds = cls.parse_general(head + "Z").ns // _NS_PER_SECOND
+                    if len(_parsed_seconds) >= 64:
+                        _parsed_seconds.clear()
+                    _parsed_seconds[head] = seconds
+                nanos = int(fraction[1:].ljust(9, "0")) if fraction else 0
+                return cls(seconds * _NS_PER_SECOND + nanos)
+        return cls.parse_general(text)
+
+    @classmethod
+    def parse_general(cls, text: str) -> NanoTime:
+        """:meth:`parse` for any offset and spacing, without the short path."""
         m = _RFC3339_RE.match(text.strip())
         if not m:
             raise ValueError(f"not an RFC3339 time: {text!r}")
@@ -236,6 +256,10 @@ class NanoTime:
 
     def __str__(self) -> str:
         return self.format()
+
+
+# "2025-05-04T12:30:45" -> its Unix seconds, for NanoTime.parse's short path
+_parsed_seconds: dict[str, int] = {}
 
 
 # writes the slot directly (the class refuses attribute assignment; this is cheaper than

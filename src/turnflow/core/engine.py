@@ -29,7 +29,8 @@ from .runtime import Runtime
 from .session import ACTIVE, COMPLETED, ENDED, EXPIRED, FAILED, WAITING, Run, Step
 
 # (runtime, run, node, arriving) -> the chosen category (None: take the first exit), or WAIT
-# when the node must wait first (only ever asked when arriving)
+# when the node must wait first (only ever asked when arriving). A node without a router
+# leaves by its first exit when it is arrived at, without asking.
 Routing = Callable[[Runtime, Run, Node, bool], "Category | None | Waiting"]
 # (runtime, run, node) -> begins the node's wait (emits msg_wait etc.)
 WaitStarter = Callable[[Runtime, Run, Node], None]
@@ -65,12 +66,9 @@ class PendingFlow:
 class FlowLoop:
     """Advances runs node by node. ``route`` picks categories; ``begin_wait`` starts waits."""
 
-    def __init__(self, route: Routing, begin_wait: WaitStarter, *, route_routerless: bool = True) -> None:
+    def __init__(self, route: Routing, begin_wait: WaitStarter) -> None:
         self.route = route
         self.begin_wait = begin_wait
-        # whether a node without a router is routed by the hook too; a family whose hook
-        # takes the first exit of such a node (goflow) says False, and the loop does it
-        self.route_routerless = route_routerless
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -249,7 +247,7 @@ class FlowLoop:
             rt.in_actions = False
         if rt.pending_flow is not None:  # a sub-flow starts; this node routes when it ends
             return None, None
-        if node.router is None and not self.route_routerless:
+        if node.router is None:
             return self._leave(rt, run, node, None)  # the first exit
         try:
             category = self.route(rt, run, node, True)

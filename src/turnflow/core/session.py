@@ -48,28 +48,6 @@ def time_text(value: NanoTime | None) -> str | None:
     return format_rfc3339_nano(value) if value is not None else None
 
 
-# "2025-05-04T12:30:45" -> its Unix seconds, for the few seconds a session's times fall in
-_utc_seconds: dict[str, int] = {}
-
-
-def parse_time(text: str) -> NanoTime:
-    """``NanoTime.parse`` with a short path for the form the engine writes (UTC, ``Z``, up to
-    9 fraction digits): a stored session has a dozen times, mostly in the same second."""
-    if len(text) >= 20 and text[-1] == "Z" and text[10] == "T":
-        head, fraction = text[:19], text[19:-1]
-        if not fraction or (fraction[0] == "." and 2 <= len(fraction) <= 10
-                            and fraction[1:].isascii() and fraction[1:].isdigit()):
-            seconds = _utc_seconds.get(head)
-            if seconds is None:  # the general parser checks the date and time
-                seconds = NanoTime.parse(head + "Z").ns // 1_000_000_000
-                if len(_utc_seconds) >= 64:
-                    _utc_seconds.clear()
-                _utc_seconds[head] = seconds
-            nanos = int(fraction[1:].ljust(9, "0")) if fraction else 0
-            return NanoTime(seconds * 1_000_000_000 + nanos)
-    return NanoTime.parse(text)
-
-
 def _time(data: Mapping[str, Any], key: str, path: str, required: bool = False) -> NanoTime | None:
     value = data.get(key)
     if value is None:
@@ -79,7 +57,7 @@ def _time(data: Mapping[str, Any], key: str, path: str, required: bool = False) 
     if not isinstance(value, str):
         raise SessionReadError(f"field '{key}' must be a time string", f"{path}.{key}")
     try:
-        return parse_time(value)
+        return NanoTime.parse(value)
     except ValueError:
         raise SessionReadError(f"field '{key}' is not an RFC3339 time: {value!r}", f"{path}.{key}") from None
 

@@ -25,8 +25,6 @@ from .ast import (
     to_source,
 )
 from .functions import FUNCTIONS
-from .functions.collections import if_ as _if_impl
-from .functions.collections import is_error as _is_error_impl
 from .operators import BINARY, negate
 from .values import (
     MISSING,
@@ -195,39 +193,9 @@ def _follow(value: XValue, steps: tuple[_Step, ...], env: Environment) -> XValue
     return value
 
 
-def _path_lookup(names: tuple[str, ...]) -> Compiled:
-    """``a.b.c`` as one closure: what the nested context_ref and dot_lookup closures give,
-    without a call per name (templates read paths such as @results.x.value all the time)."""
-    key = names[0].lower()
-    builtin = FUNCTIONS.get(key)
-    missing = f"context has no property '{names[0]}'"
-    steps = _path_steps(names[1:])
-
-    def path_lookup(scope: Scope) -> XValue:
-        # the first name: as context_ref
-        value: XValue = MISSING
-        if scope.args is not None:
-            value = scope.lookup_arg(key)
-        if value is MISSING:
-            value = scope.root.lookup(key)
-            if value is MISSING:
-                value = builtin if builtin is not None else XError(missing)
-        # the rest: as dot_lookup, one name after the other
-        return _follow(value, steps, scope.env) if steps else value
-
-    return path_lookup
-
-
-RootLookup = Callable[[XObject, "Environment"], XValue]
-
-
-def root_path_lookup(node: Node) -> RootLookup | None:
-    """For a context path (``input``, ``results.x.value``): a function of the root context and
-    the environment giving what the compiled node gives in a top-level scope (no function
-    arguments), without making a scope. None for any other node."""
-    names = path_names(node)
-    if names is None:
-        return None
+def _root_lookup(names: tuple[str, ...]) -> RootLookup:
+    """A path looked up from the root context: the first name as context_ref finds it there
+    (or the builtin function of that name), the rest as dot_lookup does."""
     key = names[0].lower()
     builtin = FUNCTIONS.get(key)
     missing = f"context has no property '{names[0]}'"
@@ -240,6 +208,35 @@ def root_path_lookup(node: Node) -> RootLookup | None:
         return _follow(value, steps, env) if steps else value
 
     return root_lookup
+
+
+def _path_lookup(names: tuple[str, ...]) -> Compiled:
+    """``a.b.c`` as one closure: what the nested context_ref and dot_lookup closures give,
+    without a call per name (templates read paths such as @results.x.value all the time).
+    Inside a function (``(x) => x.name``) the first name may be an argument."""
+    key = names[0].lower()
+    steps = _path_steps(names[1:])
+    from_root = _root_lookup(names)
+
+    def path_lookup(scope: Scope) -> XValue:
+        if scope.args is not None:
+            value = scope.lookup_arg(key)
+            if value is not MISSING:
+                return _follow(value, steps, scope.env) if steps else value
+        return from_root(scope.root, scope.env)
+
+    return path_lookup
+
+
+RootLookup = Callable[[XObject, "Environment"], XValue]
+
+
+def root_path_lookup(node: Node) -> RootLookup | None:
+    """For a context path (``input``, ``results.x.value``): a function of the root context and
+    the environment giving what the compiled node gives in a top-level scope (no function
+    arguments), without making a scope. None for any other node."""
+    names = path_names(node)
+    return _root_lookup(names) if names is not None else None
 
 
 def _index_lookup(container: Compiled, index: Compiled) -> Compiled:
@@ -259,8 +256,7 @@ def _call(node: Call) -> Compiled:
     args = tuple(compile_node(arg) for arg in node.args)
     not_function = f"{to_source(node.function)} is not a function"
     if type(node.function) is ContextRef:
-        call = _named_call(node.function.name, args, not_function)
-        return _if_error_call(node, args, call) or call
+        return _named_call(node.function.name, args, not_function)
     function = compile_node(node.function)
 
     def call(scope: Scope) -> XValue:
@@ -304,43 +300,6 @@ def _named_call(name: str, args: tuple[Compiled, ...], not_function: str) -> Com
         return fn.call(scope.env, values)
 
     return named_call
-
-
-def _if_error_call(node: Call, args: tuple[Compiled, ...], call: Compiled) -> Compiled | None:
-    """``if(is_error(x), a, b)`` (how migrated legacy flows read ``@flow.x.text`` and the like)
-    as one closure, or None for any other call. Where the names are the builtins (no function
-    argument or root property of the same name), it evaluates x, a and b in the same order
-    and gives what the two calls give: ``is_error`` is a bool, ``if`` picks ``a`` or ``b``
-    by it unchanged. Otherwise ``call`` (the general closure) runs."""
-    test = node.args[0] if len(node.args) == 3 else None
-    if (
-        type(node.function) is not ContextRef or node.function.name.lower() != "if"
-        or type(test) is not Call or type(test.function) is not ContextRef
-        or test.function.name.lower() != "is_error" or len(test.args) != 1
-    ):  # fmt: skip
-        return None
-    if_fn, is_error_fn = FUNCTIONS.get("if"), FUNCTIONS.get("is_error")
-    if (
-        if_fn is None or if_fn.impl is not _if_impl or is_error_fn is None
-        or is_error_fn.impl is not _is_error_impl
-    ):  # fmt: skip
-        return None
-    tested = compile_node(test.args[0])
-    first, second = args[1], args[2]
-
-    def if_error_call(scope: Scope) -> XValue:
-        root = scope.root
-        if scope.args is not None or type(root) is not XObject:
-            return call(scope)
-        values = root._values
-        if "if" in values or "is_error" in values:  # (looked up, these would be called)
-            return call(scope)
-        is_error = type(tested(scope)) is XError
-        value1 = first(scope)
-        value2 = second(scope)
-        return value1 if is_error else value2
-
-    return if_error_call
 
 
 def _no_argument(scope: Scope) -> XValue:

@@ -59,7 +59,7 @@ class GoflowEngine:
         self.uuids = uuids or RandomUUIDs(self.clock)
         self.services = services or Services()
         self.limits = limits or Limits()
-        self.loop = FlowLoop(route, begin_wait, route_routerless=False)  # (route gives None for them)
+        self.loop = FlowLoop(route, begin_wait)
         self.policy: Policy = ResumeWaitingRun(self)
         self._last_runtime: Runtime | None = None  # kept for the session's next sprint
         # the group list last checked for query groups, its length, and the answer

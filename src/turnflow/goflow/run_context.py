@@ -142,6 +142,20 @@ class _Root:
     )  # fmt: skip
 
     def __init__(self, engine: Any, rt: Runtime) -> None:
+        self.engine = engine
+        self.rt = rt
+        self.session = rt.session
+        self.run = rt.run
+        self.contact = rt.session.contact
+        self.seen: set[str] | None = None
+        self._contact_obj: XValue = _NOT_BUILT
+        # what earlier roots built and a new root can take as it is while what it was built
+        # from is the same object (the contact's cached @contact, the input, a result)
+        self._contact_memo: tuple[Any, ...] | None = None
+        self._input_memo: tuple[Any, Any, XValue] | None = None
+        self._result_memo: dict[str, tuple[dict[str, Any], XObject]] = {}
+        # @results as last built, with the run's (key, result) pairs it was built from
+        self._results_memo: tuple[tuple[tuple[str, dict[str, Any]], ...], XObject] | None = None
         self._lazies: dict[str, XValue] = {
             "contact": Lazy(self.contact_obj),
             "fields": Lazy(self.fields),
@@ -159,24 +173,6 @@ class _Root:
             "globals": Lazy(self.globals),
             "ticket": Lazy(self.ticket),
         }
-        self.start(engine, rt)
-
-    def start(self, engine: Any, rt: Runtime) -> None:
-        """Bind the root to a runtime and its run; what it remembered starts afresh."""
-        self.engine = engine
-        self.rt = rt
-        self.session = rt.session
-        self.run = rt.run
-        self.contact = rt.session.contact
-        self.seen: set[str] | None = None
-        self._contact_obj: XValue = _NOT_BUILT
-        # what earlier roots built and a new root can take as it is while what it was built
-        # from is the same object (the contact's cached @contact, the input, a result)
-        self._contact_memo: tuple[Any, ...] | None = None
-        self._input_memo: tuple[Any, Any, XValue] | None = None
-        self._result_memo: dict[str, tuple[dict[str, Any], XObject]] = {}
-        # @results as last built, with the run's (key, result) pairs it was built from
-        self._results_memo: tuple[tuple[tuple[str, dict[str, Any]], ...], XObject] | None = None
 
     def release(self) -> None:
         """Its session is over: drop the session and all that was built from it (the lazy

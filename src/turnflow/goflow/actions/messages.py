@@ -197,17 +197,10 @@ def message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, An
 
 def _message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, Any] | None]:
     urns = contact_urns(rt)
+    country = merged_country(rt, urns)
     if not getattr(rt.assets, "channels", None):
-        # no channels: no affinity or destination to look for, only a tel URN's country
-        # (what contact_country and _destination_channel come to with none)
-        country = ""
-        for urn in urns:
-            if urn.startswith("tel:"):
-                country = _tel_region(urn[4:].split("?", 1)[0].split("#", 1)[0])
-                if country:
-                    break
-        return urns, country or (rt.env.default_country or ""), None, None
-    return (urns, merged_country(rt, urns), *_destination_channel(rt, urns))
+        return urns, country, None, None  # no channels: no destination to look for
+    return (urns, country, *_destination_channel(rt, urns))
 
 
 class SendMsg(BaseAction):
