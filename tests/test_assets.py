@@ -9,7 +9,7 @@ import pytest
 
 from turnflow.conformance.goflow_broken_flows import run_broken_flows
 from turnflow.goflow.assets import Assets, AssetsError
-from turnflow.goflow.reader import FlowReadError
+from turnflow.goflow.validation import FlowReadError
 
 GOFLOW = Path("/work/shared/fixtures/goflow")
 

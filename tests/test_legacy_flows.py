@@ -10,7 +10,8 @@ import pytest
 from turnflow.generators import SeededUUIDs
 from turnflow.goflow.assets import Assets
 from turnflow.goflow.legacy import LegacyFlowError, is_legacy_definition, migrate_legacy
-from turnflow.goflow.reader import FlowReadError, is_legacy, read_flow
+from turnflow.goflow.reader import is_legacy, read_flow
+from turnflow.goflow.validation import FlowReadError
 
 GOFLOW = Path("/work/shared/fixtures/goflow")
 ENTRY = "10e483a8-5ffb-4c4f-917b-d43ce86c1d65"

@@ -22,7 +22,8 @@ from turnflow.goflow.migrations._templates import (
     print_expression,
     refactor_template,
 )
-from turnflow.goflow.reader import FlowReadError, read_flow
+from turnflow.goflow.reader import read_flow
+from turnflow.goflow.validation import FlowReadError
 
 GOFLOW = Path("/work/shared/fixtures/goflow")
 
@@ -188,7 +189,8 @@ def test_result_lookups_prefer_a_trimmed_key_that_exists():
     assert len(name) == 64
     migrated = migrate(flow(spec_version="13.6.0", nodes=[node]), to="13.6.1")
     # a*63 + "_" cut to 64 keeps a trailing "_": the result key is a*63, so the "_" goes
-    assert migrated["nodes"][0]["actions"][0]["text"] == f"@results.{'a' * 63} @(results.{'c' * 64})"
+    migrated_text = migrated["nodes"][0]["actions"][0]["text"]
+    assert migrated_text == f"@results.{'a' * 63} @(results.{'c' * 64})"
 
 
 def rename_webhook(node):

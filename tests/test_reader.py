@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from turnflow.goflow.reader import FlowReadError, read_action, read_flow, validate_action
+from turnflow.goflow.reader import read_action, read_flow
+from turnflow.goflow.validation import FlowReadError, validate_action
 
 GOFLOW = Path("/work/shared/fixtures/goflow")
 BROKEN = GOFLOW / "flows/definition/testdata/broken_flows"
@@ -145,7 +146,8 @@ def test_unknown_types():
 
 def test_graph_errors():
     data = flow()
-    data["nodes"][0]["router"]["categories"][0]["exit_uuid"] = "11111111-1111-4111-8111-111111111111"
+    category = data["nodes"][0]["router"]["categories"][0]
+    category["exit_uuid"] = "11111111-1111-4111-8111-111111111111"
     assert error(data).message.endswith(
         "invalid router: category exit 11111111-1111-4111-8111-111111111111 is not a valid exit")
     data = flow()
@@ -216,7 +218,7 @@ def test_runner_flows_read():
 def test_language_codes_read_from_pycountrys_file_are_pycountrys():
     import pycountry
 
-    from turnflow.goflow.reader import _iso639_3_from_file
+    from turnflow.goflow.languages import _iso639_3_from_file
 
     # a change in pycountry's file layout would silently fall back to the slow path
     assert _iso639_3_from_file() == frozenset(language.alpha_3 for language in pycountry.languages)

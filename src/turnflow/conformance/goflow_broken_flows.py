@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from ..goflow.assets import Assets, AssetsError
-from ..goflow.reader import FlowReadError
+from ..goflow.validation import FlowReadError
 from . import DataSetResult
 
 

@@ -15,7 +15,8 @@ from typing import Any
 from ..core.graph import Flow
 from ..errors import TurnflowError
 from ..generators import UUIDSource
-from .reader import FlowReadError, is_uuid, read_flow
+from .reader import read_flow
+from .validation import FlowReadError, is_uuid
 
 # every asset type goflow's static source reads, with the property that identifies an item
 ASSET_TYPES: dict[str, str | None] = {

@@ -125,11 +125,13 @@ def legacy_to_goflow(definition: Mapping[str, Any], uuids: UUIDSource | None = N
 def _valid_flow_uuid(definition: Json) -> Json:
     """RapidPro gave an imported flow with a malformed UUID a new one; so do we (derived from
     the old text, so it is the same every time)."""
-    from .reader import is_uuid
+    from .validation import is_uuid
 
     metadata = definition.get("metadata")
     if isinstance(metadata, dict) and metadata.get("uuid") and not is_uuid(metadata["uuid"]):
-        metadata["uuid"] = str(_uuid.uuid5(_uuid.NAMESPACE_URL, f"turnflow:flow:{metadata['uuid']}"))
+        metadata["uuid"] = str(
+            _uuid.uuid5(_uuid.NAMESPACE_URL, f"turnflow:flow:{metadata['uuid']}")
+        )
     return definition
 
 
@@ -279,10 +281,14 @@ def complete_assets(data: Json, extra_groups: Iterable[str] = ()) -> Json:
                 elif name and "@" not in name:
                     add_group(None, name)
             elif kind == "field" and ref.get("key") and ref["key"] not in field_keys:
-                fields.append(field_asset({"key": ref["key"], "name": ref.get("name") or ref["key"]}))
+                fields.append(
+                    field_asset({"key": ref["key"], "name": ref.get("name") or ref["key"]})
+                )
                 field_keys.add(ref["key"])
             elif kind == "label" and name and "@" not in name:
-                if ref.get("uuid") in label_uuids or (not ref.get("uuid") and name.lower() in label_names):
+                if ref.get("uuid") in label_uuids or (
+                    not ref.get("uuid") and name.lower() in label_names
+                ):
                     continue
                 labels.append({"uuid": ref.get("uuid") or _name_uuid("label", name), "name": name})
                 label_uuids.add(labels[-1]["uuid"])

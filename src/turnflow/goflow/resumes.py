@@ -26,7 +26,7 @@ from typing import Any
 
 from ..errors import TurnflowError
 from ..expressions import XObject, from_python
-from .reader import F, FlowReadError, validate_fields
+from .validation import F, FlowReadError, validate_fields
 
 
 class ResumeError(TurnflowError):

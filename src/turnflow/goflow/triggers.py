@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import TurnflowError
 from ..expressions import XObject, from_python
-from .reader import FLOW_REF, USER_REF, F, FlowReadError, validate_fields
+from .validation import FLOW_REF, USER_REF, F, FlowReadError, validate_fields
 
 
 class TriggerReadError(TurnflowError):
@@ -112,7 +112,9 @@ class Trigger:
     def msg_event(self) -> dict[str, Any] | None:
         """The msg_received event of a msg trigger (the session's first input)."""
         event = self.event
-        return event if self.type == "msg" and event and event.get("type") == "msg_received" else None
+        if self.type == "msg" and event and event.get("type") == "msg_received":
+            return event
+        return None
 
     def to_json(self) -> dict[str, Any]:
         """The trigger as goflow writes it."""
@@ -134,7 +136,9 @@ class Trigger:
         if self.type == "campaign":
             ref = (self.event or {}).get("campaign") or {}
             campaign = ref_context(ref)
-        ticket = ticket_context(self.ticket, assets) if self.type == "ticket" and self.ticket else None
+        ticket = (
+            ticket_context(self.ticket, assets) if self.type == "ticket" and self.ticket else None
+        )
         return XObject(
             {
                 "type": self.type,
@@ -173,7 +177,12 @@ def read_trigger(data: Any, path: str = "trigger") -> Trigger:
         _check_event(event, _join(path, "event"))
     if kind == "ticket":
         _validate(_TICKET, data["ticket"], _join(path, "ticket"), "unable to read ticket")
-    return Trigger(type=kind, flow=dict(data["flow"]), triggered_on=data["triggered_on"], data=copy.deepcopy(data))
+    return Trigger(
+        type=kind,
+        flow=dict(data["flow"]),
+        triggered_on=data["triggered_on"],
+        data=copy.deepcopy(data),
+    )
 
 
 _TICKET = (
@@ -199,7 +208,9 @@ def _check_event(event: dict[str, Any], path: str) -> None:
     try:
         validate_event(event)
     except TurnflowError as exc:
-        raise TriggerReadError(f"unable to read event: {getattr(exc, 'message', exc)}", path) from None
+        raise TriggerReadError(
+            f"unable to read event: {getattr(exc, 'message', exc)}", path
+        ) from None
 
 
 def _join(path: str, name: str) -> str:
@@ -232,7 +243,11 @@ def user_context(ref: Mapping[str, Any] | None, assets: Any = None) -> XObject |
     user = _find_user(ref, assets)
     name = user.get("name") or ref.get("name") or ""
     return XObject(
-        {"email": user.get("email") or "", "name": name, "first_name": name.split(" ")[0] if name else ""},
+        {
+            "email": user.get("email") or "",
+            "name": name,
+            "first_name": name.split(" ")[0] if name else "",
+        },
         default=name,
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from ..contact import Contact, ContactAssets, normalize_urn, urn_error, urn_identity
+from ..languages import is_language
 from ..modifiers import ModifierContext, apply_modifier
 from .base import BaseAction, evaluate_checked
 from .messages import merged_country
@@ -32,7 +33,11 @@ def contact_assets_of(assets: Any) -> ContactAssets:
         # the sets' item lists, measured directly (not through AssetSet.__len__)
         fields, groups, channels = sets[0].items, sets[1].items, sets[2].items
     else:
-        sets = (getattr(assets, "fields", None), getattr(assets, "groups", None), getattr(assets, "channels", None))
+        sets = (
+            getattr(assets, "fields", None),
+            getattr(assets, "groups", None),
+            getattr(assets, "channels", None),
+        )
         fields, groups, channels = sets
     key = (
         id(fields), len(fields) if fields is not None else 0,
@@ -89,8 +94,6 @@ class SetContactName(BaseAction):
 
 def language_error(code: str) -> str | None:
     """Why ``code`` isn't an ISO 639-3 language code (goflow's wording), or None."""
-    from ..reader import is_language
-
     if len(code) != 3:
         return f"iso-639-3 codes must be 3 characters, got: {code}"
     if not is_language(code):
@@ -190,9 +193,13 @@ def resolve_groups(rt: Runtime, refs: list[dict[str, Any]]) -> list[dict[str, An
             if not ok:
                 continue
             wanted = name.strip().lower()
-            group = next((g for g in known if str(g.get("name", "")).strip().lower() == wanted), None)
+            group = next(
+                (g for g in known if str(g.get("name", "")).strip().lower() == wanted), None
+            )
             if group is None:
-                rt.error(f"No such group with name '{name}'", code="group:missing", extra={"name": name})
+                rt.error(
+                    f"No such group with name '{name}'", code="group:missing", extra={"name": name}
+                )
         if group is not None:
             groups.append({"uuid": group["uuid"], "name": group.get("name", "")})
     return groups
@@ -240,7 +247,8 @@ def parse_phone(raw: str, country: str) -> str:
         number = phonenumbers.parse(raw, country.upper() or None)
     except phonenumbers.NumberParseException:
         return raw
-    if phonenumbers.is_possible_number_with_reason(number) == phonenumbers.ValidationResult.IS_POSSIBLE:
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == phonenumbers.ValidationResult.IS_POSSIBLE:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if country and phonenumbers.is_possible_short_number_for_region(number, country.upper()):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
