@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from turnflow.core.graph import Case, Category, Exit, Flow, Node, Router, Timeout, Wait
-from turnflow.core.runtime import Limits
+from turnflow.core import Category, Exit, Limits, Node
 from turnflow.expressions import Environment
 from turnflow.generators import SeededRandom, SeededUUIDs, SequentialClock
 from turnflow.goflow.actions import ACTIONS
 from turnflow.goflow.engine import GoflowEngine
+from turnflow.goflow.flow import GoflowFlow as Flow
+from turnflow.goflow.routers import Case, SwitchRouter
+from turnflow.goflow.waits import MsgWait, Timeout
 
 CONTACT = {"uuid": "c1", "name": "Ana", "language": "eng", "urns": ["tel:+12065551212"], "fields": {}}
 CHANNELS = [{"uuid": "ch1", "name": "Phone", "schemes": ["tel"], "roles": ["send", "receive"]}]
@@ -18,10 +20,9 @@ def send(uuid: str, text: str):
 
 
 def question_flow() -> Flow:
-    router = Router(
-        type="switch",
+    router = SwitchRouter(
         categories=(Category("cat-yes", "Yes", "x-yes"), Category("cat-other", "Other", "x-other"), Category("cat-none", "No Response", "x-none")),
-        wait=Wait("msg", Timeout(60, "cat-none")),
+        wait=MsgWait(Timeout(60, "cat-none")),
         result_name="Answer",
         operand="@input.text",
         cases=(Case("case-yes", "has_any_word", ("yes",), "cat-yes"),),
@@ -136,12 +137,15 @@ def test_policy_is_pluggable():
     eng = engine(question_flow())
 
     class Deaf:
-        def apply(self, rt, session, run, resume):
-            rt.warning("not listening")
-            session.status = "waiting"
+        def check(self, session, resume):
+            pass
 
-    eng.policy = Deaf()
+        def apply(self, rt, resume):
+            rt.warning("not listening")
+            rt.session.status = "waiting"
+
     session, _ = eng.start(CONTACT, {"type": "manual", "flow": {"uuid": "flow-1", "name": "Question"}})
+    eng.family.policy = Deaf()
     sprint = eng.resume(session, msg("yes"))
     assert [e["type"] for e in sprint.events] == ["warning"]
     assert session.status == "waiting"

@@ -9,7 +9,10 @@ from decimal import Decimal
 import pytest
 
 from turnflow.conformance.goflow_events import json_equal, run_events, snapshot_files
-from turnflow.core.event_types import (
+from turnflow.core.events import EventFactory
+from turnflow.errors import TurnflowError
+from turnflow.generators import SeededUUIDs, SequentialClock
+from turnflow.goflow.events import (
     EVENT_TYPES,
     EventError,
     marshal_event,
@@ -21,9 +24,6 @@ from turnflow.core.event_types import (
     required_fields,
     validate_event,
 )
-from turnflow.core.events import EventFactory
-from turnflow.errors import TurnflowError
-from turnflow.generators import SeededUUIDs, SequentialClock
 
 from .conftest import GOFLOW_FIXTURES, require_fixtures
 

@@ -17,6 +17,7 @@ from turnflow.goflow.context import (
     urn_context_text,
     user_context,
 )
+from turnflow.goflow.sprint import GoflowSprint
 
 from .conftest import GOFLOW_FIXTURES, require_fixtures
 
@@ -198,10 +199,13 @@ def test_resume_context_during_the_resumed_sprint():
             "dial": {"status": "answered", "duration": 5},
         },
     }
-    assert resume_context(SimpleNamespace(services={})) is None
-    obj = resume_context(SimpleNamespace(services={"_resume_obj": dial}))
+    def sprint(resume):
+        return SimpleNamespace(state=GoflowSprint(resume=resume))
+
+    assert resume_context(sprint(None)) is None
+    obj = resume_context(sprint(dial))
     assert obj.get("type") == "dial" and obj.get("dial").get("status") == "answered"
-    assert resume_context(SimpleNamespace(services={"_resume_obj": {"type": "bad"}})) is None
+    assert resume_context(sprint({"type": "bad"})) is None
 
 
 def test_tel_region_is_cached():

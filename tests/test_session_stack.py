@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from turnflow.core.graph import Exit, Flow, Node
-from turnflow.core.session import Run, Session, StackError, Step
+from turnflow.core import Exit, Flow, Node, Run, Session, StackError, Step
 from turnflow.generators import NanoTime
 
 T0 = NanoTime(0)

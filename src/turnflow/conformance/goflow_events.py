@@ -1,7 +1,7 @@
 """Data set L: goflow's event marshalling snapshots (``core/events/testdata/*.snap``).
 
 Each snapshot is one event as goflow marshals it. A case passes when the event validates and
-:func:`~turnflow.core.event_types.marshal_event` gives back the same JSON (key order aside).
+:func:`~turnflow.goflow.events.marshal_event` gives back the same JSON (key order aside).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..core.event_types import marshal_event, validate_event
 from ..errors import TurnflowError
+from ..goflow.events import marshal_event, validate_event
 from . import DataSetResult
 
 SNAPSHOT_DIR = Path("core") / "events" / "testdata"

@@ -1,350 +1,111 @@
-"""The engine loop: advance the runs of a session through their flows until one waits or
-none is left.
+"""The engine: the session lifecycle for any family.
 
-One call (start or resume) is a **sprint**: it returns the events it produced and the path
-segments (one per exit taken). The loop is family-agnostic; what a family decides is given
-to it as hooks: how to pick a category on a router (the :data:`Routing` hook) and how a wait
-begins. It follows goflow's order of work, which is also the order it reads the clock and
-draws UUIDs in (seeded test runs reproduce goflow's snapshots only with the same order):
-
-* a node visit records the arrival, runs the node's actions, then either starts a sub-flow
-  (one an action asked for), begins a wait, or routes to an exit;
-* a new run takes its creation time, then its UUID, then logs ``run_started``;
-* a run that ends hands over to its parent if the parent is still active: the parent routes
-  the node it was at (the one that entered the child);
-* a wait marks the run waiting (stamping it modified) and ends the sprint.
+:class:`Engine` starts sessions and takes input for them; one call is a **sprint**. It makes
+a fresh :class:`~turnflow.core.runtime.Runtime` for each sprint, counts sprints against the
+limit, hands the input to the family's policy (which moves the run stack and lets the
+:class:`~turnflow.core.loop.FlowLoop` advance it), and returns what the sprint emitted.
+What is family-specific comes from the family object (see :mod:`turnflow.core.family`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import TurnflowError
-from ..generators import utc_text
-from .events import Event
-from .graph import Category, Exit, Flow, Node
-from .runtime import Runtime
-from .session import ACTIVE, COMPLETED, ENDED, EXPIRED, FAILED, WAITING, Run, Step
-
-# (runtime, run, node, arriving) -> the chosen category (None: take the first exit), or WAIT
-# when the node must wait first (only ever asked when arriving). A node without a router
-# leaves by its first exit when it is arrived at, without asking.
-Routing = Callable[[Runtime, Run, Node, bool], "Category | None | Waiting"]
-# (runtime, run, node) -> begins the node's wait (emits msg_wait etc.)
-WaitStarter = Callable[[Runtime, Run, Node], None]
-
-
-class Waiting:
-    """Returned by routing when the node must wait for input first."""
-
-
-WAIT = Waiting()
+from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource
+from .events import Event, EventFactory
+from .family import Family
+from .graph import Flow
+from .loop import FlowLoop
+from .runtime import Limits, Runtime
+from .session import ACTIVE, Session
 
 
 class EngineError(TurnflowError):
-    """The engine was asked for something impossible (resuming a session that isn't waiting)."""
+    """The engine was asked for something impossible (an input a session can't take, a flow
+    it doesn't know)."""
 
 
 @dataclass
 class Sprint:
+    """What one start or resume produced: its events and the exits it took."""
+
     events: list[Event] = field(default_factory=list)
     segments: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class PendingFlow:
-    """A sub-flow an action asked for: its run starts once the node's actions are done."""
+class Engine:
+    """Runs the flows of one family."""
 
-    flow: Flow
-    parent: Run | None
-    terminal: bool = False
-    parent_uuid: str | None = None
-
-
-class FlowLoop:
-    """Advances runs node by node. ``route`` picks categories; ``begin_wait`` starts waits."""
-
-    def __init__(self, route: Routing, begin_wait: WaitStarter) -> None:
-        self.route = route
-        self.begin_wait = begin_wait
-
-    # -- entry points -------------------------------------------------------------------------
-
-    def start_run(
-        self, rt: Runtime, flow: Flow, parent: Run | None = None, terminal: bool = False, parent_uuid: str | None = None
-    ) -> Run | None:
-        """Start a run of a flow on top of the stack.
-
-        Called by an action (enter_flow), the run is only created once the node's remaining
-        actions have run, as goflow does; then this returns None. Otherwise the run is created
-        now and returned (it is advanced by :meth:`run_until_wait`).
-        """
-        if rt.in_actions:
-            self.push_flow(rt, flow, parent, terminal)
-            return None
-        return self._new_run(rt, flow, parent, terminal, parent_uuid)
-
-    def push_flow(self, rt: Runtime, flow: Flow, parent: Run | None, terminal: bool = False) -> None:
-        """Ask for a sub-flow: after the current node's actions, its run starts and goes first."""
-        rt.pending_flow = PendingFlow(flow, parent, terminal)
-
-    def run_until_wait(self, rt: Runtime, resume_top: bool = False) -> None:
-        """Advance the stack until a run waits or no run is left.
-
-        Without ``resume_top`` the top run has just been started and goes to its first node;
-        with it, the top run is mid-node and routes that node (as after a child run).
-        """
-        run = rt.session.top
-        if run is None:
-            return
-        rt.run = run
-        if resume_top:
-            node = self.current_node(run)
-            exit_, operand = self.pick_exit(rt, run, node) if node is not None else (None, None)
-            self._continue(rt, run, node, exit_, operand)
-        else:
-            first = run.flow.nodes[0] if run.flow.nodes else None
-            self._continue(rt, run, None, None, None, first_node=first, starting=True)
-
-    def resume(
-        self, rt: Runtime, run: Run, *, expire: bool = False, after_route: Callable[[], None] | None = None
-    ) -> None:
-        """Continue a waiting run: it routes the node it waits at (or ends as expired), then
-        the loop carries on. ``after_route`` runs between the two (goflow re-checks the
-        contact's groups there)."""
-        node = self.current_node(run)
-        rt.run = run
-        exit_: Exit | None = None
-        operand: str | None = None
-        if expire:
-            self._end_run(rt, run, EXPIRED)
-        else:
-            run.status = ACTIVE
-            run.modified_on = rt.now()
-            if node is not None:
-                exit_, operand = self.pick_exit(rt, run, node)
-        if after_route is not None:
-            after_route()
-        self._continue(rt, run, node, exit_, operand)
-
-    def record_input(self, rt: Runtime, run: Run) -> None:
-        """The run got input (a message): the first time, it is stamped modified."""
-        if not run.had_input:
-            run.had_input = True
-            run.modified_on = rt.now()
-
-    def fail(self, rt: Runtime, text: str) -> None:
-        """Fail the whole session: a failure event, then every run in play fails."""
-        rt.new_event("failure", text=text)
-        for run in reversed(list(rt.session.stack)):
-            self._end_run(rt, run, FAILED)
-        rt.session.status = FAILED
-
-    def end_run(self, rt: Runtime, run: Run, status: str) -> None:
-        """End a run (and take it off the stack), emitting run_ended."""
-        self._end_run(rt, run, status)
-
-    def expire_top(self, rt: Runtime) -> None:
-        """The waiting run expired; its parent, if any, goes on (seeing @child.status)."""
-        run = rt.session.top
-        if run is not None:
-            self.resume(rt, run, expire=True)
-
-    @staticmethod
-    def current_node(run: Run) -> Node | None:
-        step = run.current_step
-        return run.flow.node(step.node_uuid) if step is not None else None
-
-    # -- the loop -----------------------------------------------------------------------------
-
-    def _continue(
+    def __init__(
         self,
-        rt: Runtime,
-        current: Run,
-        node: Node | None,
-        exit_: Exit | None,
-        operand: str | None,
-        first_node: Node | None = None,
-        starting: bool = False,
+        family: Family,
+        *,
+        env: Any = None,
+        assets: Any = None,
+        clock: Clock | None = None,
+        uuids: UUIDSource | None = None,
+        limits: Limits | None = None,
     ) -> None:
-        session = rt.session
-        steps = 0
-        while True:
-            destination: Node | None = None
-            pending = rt.pending_flow
-            if starting:
-                destination, starting = first_node, False
-            elif pending is not None:
-                rt.pending_flow = None
-                if pending.terminal:  # the runs in play end: the new run takes their place
-                    for run in reversed(list(session.stack)):
-                        if not run.ended:
-                            self._end_run(rt, run, COMPLETED)
-                try:
-                    current = self._new_run(rt, pending.flow, pending.parent, pending.terminal, pending.parent_uuid)
-                except _Failure as failure:
-                    self._fail_run(rt, current, str(failure))
-                    continue
-                destination = pending.flow.nodes[0] if pending.flow.nodes else None
-            elif exit_ is not None:
-                if exit_.destination_uuid:
-                    destination = current.flow.node(exit_.destination_uuid)
-                    if destination is not None:
-                        self._segment(rt, current, node, exit_, operand, destination)
-                exit_, operand = None, None
+        self.family = family
+        self.env = env
+        self.assets = assets
+        self.clock = clock or SystemClock()
+        self.uuids = uuids or RandomUUIDs(self.clock)
+        self.events = EventFactory(self.uuids, self.clock)
+        self.limits = limits or Limits()
+        self.loop = FlowLoop()
 
-            if destination is None:
-                if current.exited_on is None:
-                    self._end_run(rt, current, COMPLETED)
-                parent = current.parent
-                if parent is not None and parent.status == ACTIVE:
-                    child, current = current, parent
-                    rt.run = current
-                    if child.status != FAILED:
-                        parent_node = self.current_node(current)
-                        if parent_node is not None:
-                            exit_, operand = self.pick_exit(rt, current, parent_node)
-                    else:  # a failure bubbles up through the run's ancestors
-                        self._fail_run(rt, current, None)
-                    continue
-                session.status = FAILED if current.status == FAILED else COMPLETED
-                return
+    def start(self, contact: Any, flow: Flow | str, start: Any = None) -> tuple[Session, Sprint]:
+        """Start a session for ``contact`` with ``flow`` (or its UUID); ``start`` is the
+        family's start details (goflow: the trigger)."""
+        if isinstance(flow, str):
+            found = self.family.flow(flow)
+            if found is None:
+                raise EngineError(f"flow {flow!r} is not known")
+            flow = found
+        session = self.family.new_session(self, contact, flow, start)
+        rt = self.sprint(session, start)
+        self.family.policy.start(rt, flow, start)
+        return session, self.finish(rt)
 
-            steps += 1
-            if steps > rt.limits.max_steps_per_sprint:
-                self._fail_run(rt, current, f"reached maximum number of steps per sprint ({rt.limits.max_steps_per_sprint})")
-                continue
-            node = destination
-            exit_, operand = self._visit(rt, current, node)
-            if session.status == WAITING:
-                return
+    def resume(self, session: Session, input: Any) -> Sprint:
+        """Give a session one input (a message, a timeout, an intent, a command...). The
+        family's policy decides what it does, whether or not a run waits for it."""
+        self.family.policy.check(session, input)
+        rt = self.sprint(session, input)
+        top = session.top
+        if top is not None and top.path:
+            rt.last_node_uuid = top.path[-1].node_uuid
+        session.status = ACTIVE
+        limit = self.limits.max_sprints_per_session
+        if session.sprints > limit:
+            self.loop.fail(rt, f"reached maximum number of sprints per session ({limit})")
+        else:
+            self.family.policy.apply(rt, input)
+        return self.finish(rt)
 
-    def _visit(self, rt: Runtime, run: Run, node: Node) -> tuple[Exit | None, str | None]:
-        """Arrive at a node, run its actions, then wait or pick an exit."""
-        session = rt.session
-        rt.run = run
-        arrived_on = rt.now()
-        run.path.append(Step(node.uuid, arrived_on))
-        run.modified_on = arrived_on
-        rt.last_node_uuid = node.uuid
-        if rt.record_input_on_visit:  # a session started by a message: its first run got input
-            rt.record_input_on_visit = False
-            if session.input is not None:
-                self.record_input(rt, run)
-        rt.in_actions = True
-        try:
-            for action in node.actions:
-                rt.pushed = None
-                try:
-                    action.execute(rt)
-                except _Failure as failure:
-                    self._fail_run(rt, run, str(failure))
-                if run.status in ENDED:  # (run.ended) a failure, or a terminal enter_flow
-                    return None, None
-        finally:
-            rt.in_actions = False
-        if rt.pending_flow is not None:  # a sub-flow starts; this node routes when it ends
-            return None, None
-        if node.router is None:
-            return self._leave(rt, run, node, None)  # the first exit
-        try:
-            category = self.route(rt, run, node, True)
-        except _Failure as failure:
-            self._fail_run(rt, run, str(failure))
-            return None, None
-        if isinstance(category, Waiting):
-            self.begin_wait(rt, run, node)
-            run.status = WAITING
-            run.modified_on = rt.now()
-            session.status = WAITING
-            return None, None
-        return self._leave(rt, run, node, category)
+    def sprint(self, session: Session, input: Any = None) -> Runtime:
+        """A fresh runtime for the session's next sprint (counted against its limit)."""
+        session.sprints += 1
+        rt = Runtime(self, session, input)
+        rt.state = self.family.sprint_state(rt)
+        self.family.begin_sprint(rt)
+        return rt
 
-    def pick_exit(self, rt: Runtime, run: Run, node: Node) -> tuple[Exit | None, str | None]:
-        """Route a node the run is already at (after a wait or a child run)."""
-        try:
-            category = self.route(rt, run, node, False)
-        except _Failure as failure:
-            self._fail_run(rt, run, str(failure))
-            return None, None
-        if isinstance(category, Waiting):  # routing only waits on arrival; treat as no exit
-            return None, None
-        return self._leave(rt, run, node, category)
+    def runtime(self, session: Session, run: Any = None) -> Runtime:
+        """A runtime positioned on ``run`` (default: the top or last run) for evaluating
+        templates against a session outside a sprint (nothing is counted)."""
+        rt = Runtime(self, session)
+        rt.state = self.family.sprint_state(rt)
+        rt.run = run or session.top or (session.runs[-1] if session.runs else None)
+        return rt
 
-    @staticmethod
-    def _leave(rt: Runtime, run: Run, node: Node, category: Category | None) -> tuple[Exit | None, str | None]:
-        exit_ = node.exit(category.exit_uuid) if category is not None else (node.exits[0] if node.exits else None)
-        operand, rt.operand = rt.operand, None
-        path = run.path
-        step = path[-1] if path else None  # (run.current_step)
-        if step is not None and exit_ is not None:
-            step.exit_uuid = exit_.uuid
-            step.value = operand
-        return exit_, operand
+    def finish(self, rt: Runtime) -> Sprint:
+        """The sprint is over: the family lets go of what it held; its output."""
+        self.family.end_sprint(rt)
+        return Sprint(events=rt.emitted, segments=rt.segments)
 
-    @staticmethod
-    def _segment(rt: Runtime, run: Run, node: Node | None, exit_: Exit, operand: str | None, destination: Node) -> None:
-        # goflow's segments join consecutive steps of the sprint, so after a sub-flow the
-        # "from" node is the child's last node; written as goflow writes them (no empty
-        # operand, the time as text), since nothing reads them before the sprint returns
-        segment = {
-            "flow_uuid": run.flow.uuid,
-            "node_uuid": node.uuid if node is not None else (rt.last_node_uuid or ""),
-            "exit_uuid": exit_.uuid,
-        }
-        if operand:
-            segment["operand"] = operand
-        segment["destination_uuid"] = destination.uuid
-        segment["time"] = utc_text(rt.clock.now_ns())
-        rt.segments.append(segment)
-
-    # -- runs ---------------------------------------------------------------------------------
-
-    def _new_run(
-        self, rt: Runtime, flow: Flow, parent: Run | None, terminal: bool = False, parent_uuid: str | None = None
-    ) -> Run:
-        """A run of ``flow`` starts (a pending flow's, or a session's first: given as its
-        parts, so starting a session makes no PendingFlow)."""
-        session = rt.session
-        if len(session.runs) >= rt.limits.max_runs_per_session:
-            raise _Failure(f"too many runs in this session (limit {rt.limits.max_runs_per_session})")
-        created_on = rt.now()
-        run = Run(uuid=rt.uuids.new_v7(), flow=flow, created_on=created_on, parent=parent)
-        run.modified_on = created_on
-        session.push(run)
-        rt.run = run
-        rt.pushed = run
-        if parent is not None:
-            parent_uuid = parent.uuid
-        event = rt.stamp_event("run_started")
-        event["flow"] = flow.ref
-        event["run_uuid"] = run.uuid
-        if parent_uuid is not None:
-            event["parent_uuid"] = parent_uuid
-        if terminal:
-            event["terminal"] = True
-        return run
-
-    def _end_run(self, rt: Runtime, run: Run, status: str) -> None:
-        run.status = status
-        run.exited_on = run.modified_on = rt.now()
-        event = rt.stamp_event("run_ended")
-        event["run_uuid"] = run.uuid
-        event["flow"] = run.flow.ref
-        event["status"] = status
-        session = rt.session
-        if run in session.stack:
-            session.remove(run)
-
-    def _fail_run(self, rt: Runtime, run: Run, text: str | None) -> None:
-        """A run fails: the failure event (if there's a reason), then it ends as failed."""
-        if text is not None:
-            rt.new_event("failure", text=text)
-        if not run.ended:
-            self._end_run(rt, run, FAILED)
-
-
-class _Failure(Exception):
-    """Internal: a limit was hit or an action/router failed; the run fails with this text."""
+    def flow(self, uuid: str) -> Flow | None:
+        return self.family.flow(uuid)

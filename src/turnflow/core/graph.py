@@ -1,25 +1,44 @@
-"""The flow graph every family compiles into (goflow's model).
+"""The flow graph every family compiles into.
 
 A flow is a set of nodes. A node runs its actions in order, then either waits for input and
 routes on it, routes straight away, or leaves by its first exit. A router picks a category,
 and a category names the exit to take; an exit with no destination ends the run.
 
-Actions are objects with an ``execute(runtime)`` method (see :class:`Action`); each family
-provides its own action types. The graph is immutable once built and shared by every
-session that runs it.
+Actions, routers and waits are protocols: each family brings its own types (goflow's switch
+router, Rasa's step conditions, a Kata state's transitions) and prepares them when it reads
+a flow, so the graph is immutable once built and shared by every session that runs it.
+
+>>> node = Node("n1", actions=(), exits=(Exit("x1", destination_uuid=None),))
+>>> flow = Flow("f1", "Hello", (node,))
+>>> flow.node("n1") is node, flow.ref
+(True, {'uuid': 'f1', 'name': 'Hello'})
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from .runtime import Runtime
+    from .session import Run
+
+
+class Waiting:
+    """What a router returns when its node must wait for input first (see :data:`WAIT`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "WAIT"
+
+
+WAIT = Waiting()
 
 
 class Action(Protocol):
-    """One step of work inside a node: send a message, set a field, call a webhook..."""
+    """One step of work inside a node: send a message, set a slot, call a webhook..."""
 
     uuid: str
     type: str
@@ -29,6 +48,27 @@ class Action(Protocol):
 
     def to_json(self) -> dict[str, Any]:
         """The action's definition as it was read (for writing flows back out)."""
+
+
+class Wait(Protocol):
+    """How a node waits for input (a message, a dial result, a user's turn)."""
+
+    def begin(self, runtime: Runtime, run: Run, node: Node) -> None:
+        """The run starts waiting here: emit the family's wait event, set an expiry."""
+
+
+class Router(Protocol):
+    """Picks the category a node leaves by.
+
+    ``route`` is asked when the run arrives at the node (``arriving``) and again after a
+    wait or a child run ends there. It returns the category, None (leave by the first
+    exit) or :data:`WAIT` (only when arriving: the node waits first, with ``wait``)."""
+
+    categories: Sequence[Category]
+    wait: Wait | None
+
+    def route(self, runtime: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiting | None:
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,47 +82,6 @@ class Category:
     uuid: str
     name: str
     exit_uuid: str
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    uuid: str
-    type: str  # the case test, e.g. "has_any_word"
-    arguments: tuple[str, ...]  # templates
-    category_uuid: str
-
-
-@dataclass(frozen=True, slots=True)
-class Timeout:
-    seconds: int
-    category_uuid: str
-
-
-@dataclass(frozen=True, slots=True)
-class Wait:
-    type: str  # "msg" or "dial"
-    timeout: Timeout | None = None
-    hint: dict[str, Any] | None = None  # msg waits: audio, digits, image, location, video
-    phone: str | None = None  # dial waits
-    dial_limit_seconds: int | None = None
-    call_limit_seconds: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Router:
-    type: str  # "switch" or "random"
-    categories: tuple[Category, ...]
-    wait: Wait | None = None
-    result_name: str | None = None
-    operand: str | None = None  # switch: the template tested by the cases
-    cases: tuple[Case, ...] = ()
-    default_category_uuid: str | None = None
-
-    def category(self, uuid: str | None) -> Category | None:
-        for category in self.categories:
-            if category.uuid == uuid:
-                return category
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,20 +100,18 @@ class Node:
 
 @dataclass(slots=True)
 class Flow:
+    """A flow graph: its nodes, the first being where a run starts.
+
+    ``type`` says what kind of conversation it serves (messaging, voice...); ``definition``
+    keeps what it was read from, for writing it back out. Families with more to say about
+    a flow (goflow's spec version and translations) subclass it."""
+
     uuid: str
     name: str
     nodes: tuple[Node, ...]
-    spec_version: str = "14.4.2"
-    language: str = "und"
-    type: str = "messaging"  # messaging, messaging_background, messaging_offline, voice
-    revision: int = 0
-    expire_after_minutes: int = 10080
-    localization: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
-    definition: dict[str, Any] = field(default_factory=dict)  # the JSON it was read from
+    type: str = "messaging"
+    definition: dict[str, Any] = field(default_factory=dict)
     _by_uuid: dict[str, Node] = field(default_factory=dict, repr=False)
-    # what a family's engine derives from the (immutable) graph once and keeps with it, e.g.
-    # routers prepared for routing; keyed by the family's own keys
-    prepared: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_uuid = {node.uuid: node for node in self.nodes}
@@ -124,13 +121,5 @@ class Flow:
 
     @property
     def ref(self) -> dict[str, Any]:
-        """The ``{"uuid", "name"}`` reference events and runs use (with the revision if set)."""
-        if self.revision:
-            return {"uuid": self.uuid, "name": self.name, "revision": self.revision}
+        """The ``{"uuid", "name"}`` reference events and runs use."""
         return {"uuid": self.uuid, "name": self.name}
-
-    def localized(self, language: str | None, item_uuid: str, key: str) -> list[str] | None:
-        """A localized property of an item (action, case, category) if there is one."""
-        if not language or language == self.language:
-            return None
-        return self.localization.get(language, {}).get(item_uuid, {}).get(key)

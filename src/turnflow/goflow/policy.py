@@ -1,37 +1,73 @@
 """goflow's conversation policy: a message, a timeout, an expiration or a dial result
-resumes the waiting run."""
+resumes the waiting run; a session that isn't waiting takes no input."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..core.engine import EngineError
+from ..core.graph import Flow
 from ..core.runtime import Runtime
-from ..core.session import Run, Session
+from ..core.session import WAITING, Session
 
 if TYPE_CHECKING:
-    from .engine import GoflowEngine
+    from .family import GoflowFamily
 
 RESUME_TYPES = ("msg", "wait_timeout", "wait_expiration", "run_expiration", "dial")
+
+
+@dataclass(frozen=True, slots=True)
+class GoflowStart:
+    """How a goflow session starts: its trigger, and for a voice session its call."""
+
+    trigger: dict[str, Any]
+    call: dict[str, Any] | None = None
 
 
 class ResumeWaitingRun:
     """The input is set, the waiting run routes its node (or expires), the contact's query
     groups are re-checked, and the flow carries on — in goflow's order."""
 
-    def __init__(self, engine: GoflowEngine) -> None:
-        self.engine = engine
+    def __init__(self, family: GoflowFamily) -> None:
+        self.family = family
 
-    def apply(self, rt: Runtime, session: Session, run: Run, resume: dict[str, Any]) -> None:
-        engine = self.engine
+    def check(self, session: Session, resume: dict[str, Any]) -> None:
+        if session.status != WAITING or session.waiting_run() is None:
+            raise EngineError(f"session {session.uuid} is not waiting (status {session.status})")
+        kind = resume.get("type")
+        if kind not in RESUME_TYPES:
+            raise EngineError(f"unknown resume type {kind!r}")
+
+    def start(self, rt: Runtime, flow: Flow, start: GoflowStart) -> None:
+        family, session, loop = self.family, rt.session, rt.engine.loop
+        trigger = start.trigger
+        contact = session.contact
+        if trigger.get("type") == "msg" and trigger.get("event"):
+            session.input = family.input_from_event(trigger["event"])
+            family.seen(contact, trigger["event"])
+            rt.input_unclaimed = True  # the first node visited records the input
+        family.reevaluate_groups(rt, contact)
+        summary = trigger.get("run_summary") if trigger.get("type") == "flow_action" else None
+        run = loop.start_run(rt, flow, parent_uuid=(summary or {}).get("uuid"))
+        assert run is not None
+        run.parent_summary = summary  # type: ignore[attr-defined]  # (a GoflowRun)
+        loop.run_until_wait(rt)
+
+    def apply(self, rt: Runtime, resume: dict[str, Any]) -> None:
+        family, session, loop = self.family, rt.session, rt.engine.loop
+        run = session.waiting_run()
+        assert run is not None  # (check() made sure)
+        rt.state.resume = resume  # what @resume shows during this sprint
         kind = resume.get("type")
         if kind == "msg":  # a message is the session's new input; other resumes clear it
             event = resume.get("event") or {}
-            session.input = engine.input_from_event(event)
-            engine.seen(session.contact, event)
-            engine.loop.record_input(rt, run)
+            session.input = family.input_from_event(event)
+            family.seen(session.contact, event)
+            loop.record_input(rt, run)
         else:
             session.input = None
         if kind in ("wait_timeout", "dial"):
-            rt.services["_resume"] = resume
+            rt.state.timeout_resume = resume
         expire = kind in ("wait_expiration", "run_expiration")
-        engine.loop.resume(rt, run, expire=expire, after_route=lambda: engine.reevaluate_groups(rt, session.contact))
+        loop.resume(rt, run, expire=expire, after_route=lambda: family.reevaluate_groups(rt, session.contact))

@@ -18,14 +18,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.graph import Case, Category, Exit, Flow, Node, Router, Timeout, Wait
+from ..core.graph import Category, Exit, Node
 from ..errors import TurnflowError
 from ..generators import UUIDSource
 from .actions import ACTIONS
+from .flow import GoflowFlow
 from .legacy import LegacyFlowError, is_legacy_definition, migrate_legacy
 from .legacy.versions import LATEST_LEGACY, LegacyVersionError, upgrade_legacy
 from .legacy.versions import normalize_version as normalize_legacy_version
 from .migrations import MigrationError, migrate
+from .routers import Case, GoflowRouter, RandomRouter, SwitchRouter
 from .validation import (
     ACTION_FIELDS,
     MAX_NODES,
@@ -37,6 +39,7 @@ from .validation import (
     validate_localization,
     validate_node,
 )
+from .waits import DialWait, MsgWait, Timeout
 
 CURRENT_SPEC_VERSION = (14, 4, 2)
 CURRENT_SPEC_TEXT = "14.4.2"
@@ -131,7 +134,7 @@ def _read_hint(data: dict[str, Any], path: str) -> dict[str, Any]:
     return data
 
 
-def _read_wait(data: Any, path: str) -> Wait:
+def _read_wait(data: Any, path: str) -> MsgWait | DialWait:
     kind = data.get("type") if isinstance(data, dict) else None
     if not kind:
         raise FlowReadError("field 'type' is required", join_path(path, "type"))
@@ -148,9 +151,8 @@ def _read_wait(data: Any, path: str) -> Wait:
                 hint = _read_hint(hint, join_path(path, "hint"))
             except FlowReadError as exc:
                 raise exc.wrapped("unable to read hint") from None
-        return Wait("msg", timeout=timeout, hint=hint)
-    return Wait(
-        "dial",
+        return MsgWait(timeout=timeout, hint=hint)
+    return DialWait(
         timeout=timeout,
         phone=data["phone"],
         dial_limit_seconds=_opt_int(data.get("dial_limit_seconds")),
@@ -162,7 +164,7 @@ def _opt_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _read_router(data: Any, path: str) -> Router:
+def _read_router(data: Any, path: str) -> GoflowRouter:
     kind = data.get("type") if isinstance(data, dict) else None
     if not kind:
         raise FlowReadError("field 'type' is required", join_path(path, "type"))
@@ -195,12 +197,14 @@ def _read_router(data: Any, path: str) -> Router:
                 Case(raw["uuid"], raw["type"], tuple(raw.get("arguments") or ()),
                      raw["category_uuid"])
             )
-    return Router(
-        type=kind,
+    result_name = data.get("result_name") or None
+    if kind == "random":
+        return RandomRouter(categories=tuple(categories), wait=wait, result_name=result_name)
+    return SwitchRouter(
         categories=tuple(categories),
         wait=wait,
-        result_name=data.get("result_name") or None,
-        operand=data.get("operand") if kind == "switch" else None,
+        result_name=result_name,
+        operand=data.get("operand"),
         cases=tuple(cases),
         default_category_uuid=data.get("default_category_uuid") or None,
     )
@@ -322,7 +326,7 @@ def _needs_legacy_upgrade(data: Mapping[str, Any]) -> bool:
         return False
 
 
-def read_flow(data: Any, path_prefix: str = "", uuids: UUIDSource | None = None) -> Flow:
+def read_flow(data: Any, path_prefix: str = "", uuids: UUIDSource | None = None) -> GoflowFlow:
     """Read and validate a goflow flow definition (spec 13.x to 14.4.2) into a Flow.
 
     A definition older than 14.4.2 is migrated first, as goflow does (``uuids`` gives the
@@ -413,7 +417,7 @@ def read_flow(data: Any, path_prefix: str = "", uuids: UUIDSource | None = None)
     extra: dict[str, Any] = {}
     if data.get("expire_after_minutes") is not None:
         extra["expire_after_minutes"] = int(data["expire_after_minutes"])
-    return Flow(
+    return GoflowFlow(
         uuid=data["uuid"],
         name=data.get("name") or "",
         nodes=tuple(read.node for read in read_nodes),

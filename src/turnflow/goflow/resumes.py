@@ -164,7 +164,7 @@ def check_accepted(resume: Resume | dict[str, Any], wait: Any) -> None:
 
 
 def _check_event(event: dict[str, Any], path: str) -> None:
-    from ..core.event_types import EVENT_TYPES, validate_event
+    from .events import EVENT_TYPES, validate_event
 
     if event.get("type") not in EVENT_TYPES:
         return

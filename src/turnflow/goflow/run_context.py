@@ -33,21 +33,13 @@ ContactObj = Callable[[], XValue]
 def session_runtime(engine: Any, session: Session, run: Run | None = None) -> Runtime:
     """A runtime for evaluating templates in a session outside a sprint (e.g. against a
     finished session), positioned on ``run`` (default: the session's top or last run)."""
-    from ..core.events import EventFactory
+    return engine.core.runtime(session, run)
 
-    rt = Runtime(
-        session=session,
-        env=engine.env,
-        clock=engine.clock,
-        uuids=engine.uuids,
-        events=EventFactory(engine.uuids, engine.clock),
-        context_builder=engine.context,
-        services={"engine": engine},
-        limits=engine.limits,
-        assets=engine.assets,
-    )
-    rt.run = run or session.top or (session.runs[-1] if session.runs else None)
-    return rt
+
+def deprecated(rt: Runtime, text: str) -> None:
+    """A template used a deprecated context property: warn (each time it is read, as
+    goflow does)."""
+    rt.warning(text, code="context:deprecated")
 
 
 def _asset_list(assets: Any, name: str) -> list[dict[str, Any]]:
@@ -66,7 +58,7 @@ def warn_once(rt: Runtime) -> Callable[[str], None]:
     def warn(text: str) -> None:
         if text not in seen:
             seen.add(text)
-            rt.deprecated(text)
+            deprecated(rt, text)
 
     return warn
 
@@ -87,7 +79,7 @@ def contact_object(rt: Runtime, contact: Any, warn: Callable[[str], None] | None
         # what else it depends on
         key = (rt.assets, env, redact, getattr(env, "obfuscation_key", None))
         obj = contact.cached_context(key, build) if hasattr(contact, "cached_context") else build()
-        return obj.with_deprecation_hook(warn or rt.deprecated)
+        return obj.with_deprecation_hook(warn or functools.partial(deprecated, rt))
     return contact_context(contact, _asset_list(rt.assets, "fields"), _redact(rt))
 
 
@@ -99,34 +91,47 @@ def _contact_urns(contact: Any) -> list[str]:
     return list(contact.get("urns") or []) if isinstance(contact, dict) else []
 
 
-def build_context(engine: Any, rt: Runtime) -> XObject:
+def build_context(family: Any, rt: Runtime) -> XObject:
     """The root of ``@...`` for the run being advanced; everything is built lazily."""
+    state = rt.state
+    root = state.root
     session = rt.session
-    state = rt.services.get("_root")
-    if (
-        state is None or state.run is not rt.run or state.session is not session
-        or state.contact is not session.contact or state.engine is not engine
-    ):  # fmt: skip
-        # the engine keeps the last root: the next sprint of the same session and run (the
-        # usual case) takes it over rather than making its lazy properties again
-        last = getattr(engine, "_last_root", None)
-        if (
-            last is not None and last.run is rt.run and last.session is session
-            and last.contact is session.contact and last.engine is engine
-        ):  # fmt: skip
+    if root is None or root.run is not rt.run or root.session is not session or root.contact is not session.contact:
+        root = family.roots.take(family, rt) if family.roots is not None else Root(family, rt)
+        state.root = root
+    return root.build()
+
+
+class RootCache:
+    """A cache, kept by the family for speed: the root context the last sprint built, which
+    the next sprint of the same session, run and contact takes over rather than making its
+    lazy properties again (``GoflowEngine(cache_contexts=False)`` makes every sprint build its
+    own; the tests check that both give the same events).
+
+    A root is never taken over by another session: what a caller kept of it must not start
+    reading someone else's conversation."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: Root | None = None
+
+    def take(self, family: Any, rt: Runtime) -> Root:
+        last = self.last
+        session = rt.session
+        if last is not None and last.run is rt.run and last.session is session and last.contact is session.contact:
             last.rt = rt
-            state = last
-        else:
-            state = _Root(engine, rt)
-            try:
-                engine._last_root = state
-            except AttributeError:
-                pass
-        rt.services["_root"] = state
-    return state.build()
+            return last
+        root = self.last = Root(family, rt)
+        return root
+
+    def forget(self, root: Root) -> None:
+        """``root``'s session is over: let it go."""
+        if self.last is root:
+            self.last = None
 
 
-class _Root:
+class Root:
     """What the root context's lazy properties are computed from.
 
     A root is built for every template evaluation, so the lazy properties (bound methods, which
@@ -137,12 +142,12 @@ class _Root:
     """
 
     __slots__ = (
-        "engine", "rt", "session", "run", "contact", "seen", "_contact_obj", "_lazies",
+        "family", "rt", "session", "run", "contact", "seen", "_contact_obj", "_lazies",
         "_contact_memo", "_input_memo", "_result_memo", "_results_memo",
     )  # fmt: skip
 
-    def __init__(self, engine: Any, rt: Runtime) -> None:
-        self.engine = engine
+    def __init__(self, family: Any, rt: Runtime) -> None:
+        self.family = family
         self.rt = rt
         self.session = rt.session
         self.run = rt.run
@@ -179,7 +184,7 @@ class _Root:
         properties too: they refer back to the root)."""
         self._lazies = {}
         self.rt = None  # type: ignore[assignment]
-        self.engine = self.session = self.run = self.contact = None
+        self.family = self.session = self.run = self.contact = None
         self.seen = None
         self._contact_obj = _NOT_BUILT
         self._contact_memo = None
@@ -202,7 +207,7 @@ class _Root:
             seen = self.seen = set()
         if text not in seen:
             seen.add(text)
-            self.rt.deprecated(text)
+            deprecated(self.rt, text)
 
     def contact_obj(self) -> XValue:
         if self._contact_obj is _NOT_BUILT:
@@ -296,7 +301,7 @@ class _Root:
         return _node_context(self.run)
 
     def globals(self) -> XValue:
-        return _globals_context(self.engine.assets)
+        return _globals_context(self.family.assets)
 
     def ticket(self) -> XValue:
         return _ticket(self.rt, self.contact)
@@ -309,9 +314,9 @@ _NOT_BUILT: Any = object()
 
 
 def resume_context(rt: Runtime) -> XValue:
-    """``@resume``: only during the sprint a resume started. The engine leaves the resume
-    (a :class:`Resume` or its JSON) in ``rt.services["_resume_obj"]`` for that sprint."""
-    resume = rt.services.get("_resume_obj")
+    """``@resume``: only during the sprint a resume started (the resume, a :class:`Resume`
+    or its JSON, is in that sprint's state)."""
+    resume = rt.state.resume
     if resume is None:
         return None
     if isinstance(resume, dict):

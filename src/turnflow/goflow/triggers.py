@@ -201,7 +201,7 @@ def _validate(specs: tuple[F, ...], data: Any, path: str, context: str = "") -> 
 
 
 def _check_event(event: dict[str, Any], path: str) -> None:
-    from ..core.event_types import EVENT_TYPES, validate_event
+    from .events import EVENT_TYPES, validate_event
 
     if event.get("type") not in EVENT_TYPES:
         return  # an event type the event module doesn't describe: taken as it is

@@ -151,8 +151,9 @@ def _json_default(value: Any) -> Any:
 def _output(session: Any, sprint: Any) -> dict[str, Any]:
     # JSON round trip: what is compared is what would be stored
     from ..goflow.contact import json_default
+    from ..goflow.session_json import session_to_dict
 
-    data = {"session": session.to_json(), "events": sprint.events, "segments": sprint.segments}
+    data = {"session": session_to_dict(session), "events": sprint.events, "segments": sprint.segments}
     return json.loads(json.dumps(data, default=json_default))
 
 

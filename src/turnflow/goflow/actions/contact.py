@@ -61,10 +61,10 @@ def contact_assets_of(assets: Any) -> ContactAssets:
 
 
 def contact_assets(rt: Runtime) -> ContactAssets:
-    cached = rt.services.get("_contact_assets")
+    state = rt.state
+    cached = state.contact_assets
     if cached is None:
-        cached = contact_assets_of(rt.assets)
-        rt.services["_contact_assets"] = cached
+        cached = state.contact_assets = contact_assets_of(rt.assets)
     return cached
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...core.engine import _Failure as ActionFailure  # caught by the loop: fails the session
+from ...core.loop import RunFailure as ActionFailure  # caught by the loop: fails the run
 from ...core.runtime import Runtime
 from ...core.session import COMPLETED
 from .base import BaseAction
@@ -24,8 +24,7 @@ class EnterFlow(BaseAction):
         run = rt.run
         assert run is not None
         ref = self.data["flow"]
-        engine = rt.services["engine"]
-        flow = engine.flow(ref.get("uuid", ""))
+        flow = rt.family.flow(ref.get("uuid", ""))
         if flow is None:
             raise ActionFailure(f"Unable to find flow '{ref.get('name', '')}'")
         if not can_enter(run.flow.type, flow.type):
@@ -36,6 +35,5 @@ class EnterFlow(BaseAction):
         terminal = bool(self.data.get("terminal"))
         if terminal:
             # the parent ends here and the child takes its place
-            engine.loop.end_run(rt, run, COMPLETED)
-        child = engine.loop.start_run(rt, flow, parent=run, terminal=terminal)
-        rt.pushed = child
+            rt.engine.loop.end_run(rt, run, COMPLETED)
+        rt.engine.loop.start_run(rt, flow, parent=run, terminal=terminal)

@@ -8,7 +8,7 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from ..contact import Contact, ContactURN
-from ..routing import translated
+from ..localization import translated
 from .base import BaseAction, evaluate_checked
 
 MAX_ATTACHMENT_LENGTH = 2048
@@ -401,15 +401,13 @@ def _preview(
 
 
 def _has_send_check(rt: Runtime) -> bool:
-    engine = rt.services.get("engine")
-    return callable(getattr(engine, "send_check", None))
+    return rt.family.send_check is not None
 
 
 def _send_check(rt: Runtime, msg: dict[str, Any]) -> str | None:
     """The engine's optional content check (goflow's engine option): a reason or None."""
-    engine = rt.services.get("engine")
-    check = getattr(engine, "send_check", None)
-    return check(msg) if callable(check) else None
+    check = rt.family.send_check
+    return check(msg) if check is not None else None
 
 
 class SayMsg(BaseAction):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...core.runtime import Runtime
-from ..routing import save_result, snakify
+from ..results import save_result, snakify
 from .base import BaseAction, evaluate_checked
 
 _INTEGER = re.compile(r"[+-]?\d+")

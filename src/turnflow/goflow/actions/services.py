@@ -17,19 +17,15 @@ from ...core.runtime import Runtime
 from ...core.session import Run
 from ...generators import NanoTime, format_rfc3339_nano
 from .. import services as svc
-from ..routing import save_result, snakify
+from ..results import save_result, snakify
 from .base import BaseAction
 
 # -- shared helpers -----------------------------------------------------------------------------
 
 
 def service(rt: Runtime, name: str) -> Any:
-    """A service by name: from the runtime, else from the engine's Services."""
-    found = rt.services.get(name)
-    if found is None:
-        engine = rt.services.get("engine")
-        found = getattr(getattr(engine, "services", None), name, None)
-    return found
+    """A service by name, from the engine's Services."""
+    return rt.family.service(name)
 
 
 def asset_items(rt: Runtime, kind: str) -> list[dict[str, Any]]:
@@ -129,11 +125,7 @@ def evaluate_untruncated(rt: Runtime, template: str) -> str:
 
 
 def webhook_service(rt: Runtime) -> Any:
-    found = service(rt, "http")
-    if found is None:
-        found = svc.HTTPWebhookService(clock=rt.clock)
-        rt.services["http"] = found
-    return found
+    return rt.family.webhook_service(rt)
 
 
 def log_call(rt: Runtime, call: svc.HTTPCall, status: str, resthook: str | None = None) -> None:

@@ -71,9 +71,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..core.events import Event
 from ..errors import TurnflowError
 from ..generators import NanoTime, format_rfc3339_nano
-from .events import Event
 
 
 class EventError(TurnflowError):

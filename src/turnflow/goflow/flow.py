@@ -1,0 +1,51 @@
+"""A goflow flow: the core's flow graph with what goflow's definitions add — the spec
+version, the flow's language and its translations, the revision and how long a wait lasts.
+
+>>> flow = GoflowFlow("f1", "Ask", (), language="eng", revision=3,
+...                   localization={"spa": {"a1": {"text": ["Hola"]}}})
+>>> flow.ref
+{'uuid': 'f1', 'name': 'Ask', 'revision': 3}
+>>> flow.localized("spa", "a1", "text"), flow.localized("eng", "a1", "text")
+(['Hola'], None)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.graph import Flow
+
+# what a flow that doesn't say expires after, by type (as goflow reads flow definitions)
+DEFAULT_EXPIRE_MINUTES = {"messaging": 4320, "voice": 5}
+
+
+@dataclass(slots=True)
+class GoflowFlow(Flow):
+    spec_version: str = "14.4.2"
+    language: str = "und"
+    revision: int = 0
+    expire_after_minutes: int = 10080
+    # language -> item UUID -> property -> texts
+    localization: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
+
+    @property
+    def ref(self) -> dict[str, Any]:
+        """The ``{"uuid", "name"}`` reference events and runs use, with the revision if set."""
+        if self.revision:
+            return {"uuid": self.uuid, "name": self.name, "revision": self.revision}
+        return {"uuid": self.uuid, "name": self.name}
+
+    def localized(self, language: str | None, item_uuid: str, key: str) -> list[str] | None:
+        """A localized property of an item (action, case, category) if there is one."""
+        if not language or language == self.language:
+            return None
+        return self.localization.get(language, {}).get(item_uuid, {}).get(key)
+
+
+def expire_after_minutes(flow: Any) -> int:
+    """How long a wait in this flow lasts before the run expires (0: never)."""
+    definition = getattr(flow, "definition", None) or {}
+    if definition and definition.get("expire_after_minutes") is None:
+        return DEFAULT_EXPIRE_MINUTES.get(flow.type, 0)
+    return int(getattr(flow, "expire_after_minutes", 0) or 0)

@@ -1,0 +1,106 @@
+"""Run results: what routers and ``set_run_result`` save on a run, and the
+``run_result_changed`` events that record it.
+
+>>> snakify("Favorite Color")
+'favorite_color'
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from typing import Any
+
+from ..core.graph import Category, Node
+from ..core.runtime import Runtime
+from ..core.session import Run
+from ..expressions.values import to_json
+from ..generators import utc_text
+from .localization import localized_list
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+@functools.lru_cache(maxsize=1024)
+def snakify(name: str) -> str:
+    """Result names become keys: "Favorite Color" -> "favorite_color"."""
+    return _NON_WORD.sub("_", name.strip().lower()).strip("_")
+
+
+def input_text(rt: Runtime) -> str | None:
+    """The session input as a result records it: its text, then its attachments' URLs."""
+    data = rt.session.input
+    if not data:
+        return None
+    if not data.get("attachments"):  # the usual input: text alone
+        return data.get("text") or ""
+    parts = [data.get("text") or ""]
+    parts += [a.split(":", 1)[1] if ":" in a else a for a in data.get("attachments", [])]
+    return "\n".join(p for p in parts if p) if any(parts) else ""
+
+
+def save_router_result(
+    rt: Runtime, run: Run, node: Node, router: Any, category: Category | None,
+    value: str | None, extra: Any, operand: str | None, key: str | None = None,
+) -> None:  # fmt: skip
+    """A router picked ``category``: save its result (if the router names one), as goflow
+    builds it: the value, category (and its translation), the input or operand, extra."""
+    if not router.result_name or category is None:
+        return
+    if key is None:
+        key = snakify(router.result_name)
+    # made as goflow stores it (no null fields, no empty input), so it is stored as it is
+    result: dict[str, Any] = {"name": router.result_name, "value": value if value is not None else ""}
+    if category.name is not None:
+        result["category"] = category.name
+    if node.uuid is not None:
+        result["node_uuid"] = node.uuid
+    result["created_on"] = None  # its place: save_result stamps it
+    if run.flow.localization:  # the category's name in the contact's language, if translated
+        localized = localized_list(rt, run, category.uuid, "name", [category.name])
+        if localized and localized[0] != category.name and localized[0] is not None:
+            result["category_localized"] = localized[0]
+    if router.wait is not None and rt.session.input is not None:
+        text = input_text(rt)
+        if text:
+            result["input"] = text
+    elif operand:  # e.g. a dial wait's router: the dial status it tested
+        result["input"] = operand
+    if extra is not None:
+        extra_json = to_json(rt.env, extra)
+        if isinstance(extra_json, str):
+            parsed = json.loads(extra_json)
+            if parsed is not None:
+                result["extra"] = parsed
+    save_result(rt, run, key, result, stored_form=True)
+
+
+def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any], stored_form: bool = False) -> None:
+    """Store a result on the run and emit run_result_changed (shared with set_run_result).
+
+    ``stored_form``: the result has no null fields and no empty input already (and is the
+    caller's to give away), so it is stored as it is rather than copied without them."""
+    previous = run.results.get(key)
+    result["created_on"] = utc_text(rt.clock.now_ns())
+    run.modified_on = rt.now()  # goflow stamps the run as modified when a result is saved
+    if stored_form:
+        run.results[key] = result
+    else:  # stored as goflow writes it: no null fields and no empty input
+        run.results[key] = {k: v for k, v in result.items() if v is not None and not (k == "input" and v == "")}
+    # goflow's event always has the category (even empty) and never the localized one
+    event = rt.stamp_event("run_result_changed")
+    event["name"] = result["name"]
+    event["value"] = result.get("value", "")
+    event["category"] = result.get("category") or ""
+    if result.get("extra") is not None:
+        event["extra"] = result["extra"]
+    if previous is not None:  # what it changed from: its value and category, if they're set
+        change: dict[str, Any] = {}
+        value = previous.get("value")
+        if value is not None:
+            change["value"] = value
+        category = previous.get("category")
+        if category:
+            change["category"] = category
+        event["previous"] = change

@@ -1,0 +1,156 @@
+"""The ``switch`` router: evaluates its operand, tests it against each case in order, and
+takes the category of the first case that matches (else the default category; with no
+default the session fails).
+
+Example (a reply of "I'd like yes please" to a question)::
+
+    {"type": "switch", "operand": "@input.text", "result_name": "Answer",
+     "cases": [{"uuid": "k1", "type": "has_any_word", "arguments": ["yes"],
+                "category_uuid": "c-yes"}],
+     "categories": [{"uuid": "c-yes", "name": "Yes", "exit_uuid": "x-yes"},
+                    {"uuid": "c-other", "name": "Other", "exit_uuid": "x-other"}],
+     "default_category_uuid": "c-other"}
+
+picks "Yes" and saves ``{"name": "Answer", "value": "yes", "category": "Yes",
+"input": "I'd like yes please"}`` (the value is what the test matched).
+
+The router is prepared when the flow is read: its operand compiled, each case's test and
+category looked up, number arguments read once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ...core.graph import Category, Node
+from ...core.loop import RunFailure
+from ...core.runtime import Runtime
+from ...core.session import Run
+from ...errors import TurnflowError
+from ...expressions import XError, XObject, render_text
+from ...expressions.cases import CASE_TESTS
+from ...expressions.cases.number_tests import NUMBER_BOUND_TESTS
+from ...expressions.numbers import parse_decimal
+from ...expressions.template import Template
+from ..evaluator import template_for
+from ..localization import localized_list
+from ..results import save_router_result, snakify
+from .base import GoflowRouter
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    uuid: str
+    type: str  # the case test, e.g. "has_any_word"
+    arguments: tuple[str, ...]  # templates
+    category_uuid: str
+
+
+# one prepared case: the case, its test (None: not a known test), the category it picks and
+# its arguments as numbers when they are read once (see _literal_numbers)
+PreparedCase = tuple[Case, Any, "Category | None", "tuple[Any, ...] | None"]
+
+
+@dataclass(slots=True, eq=False)
+class SwitchRouter(GoflowRouter):
+    type: ClassVar[str] = "switch"
+    operand: str | None = None  # a template
+    cases: tuple[Case, ...] = ()
+    default_category_uuid: str | None = None
+    # prepared once, when the router is made
+    _operand: Template | None = field(default=None, init=False, repr=False)
+    _cases: tuple[PreparedCase, ...] = field(default=(), init=False, repr=False)
+    _default: Category | None = field(default=None, init=False, repr=False)
+    _result_key: str | None = field(default=None, init=False, repr=False)
+    _literal_length: int = field(default=0, init=False, repr=False)
+    _operand_ready: bool = field(default=False, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        categories: dict[str, Category] = {}
+        for category in self.categories:  # the first of a UUID wins, as category() finds
+            categories.setdefault(category.uuid, category)
+        self._cases = tuple(
+            (case, CASE_TESTS.get(case.type), categories.get(case.category_uuid), _literal_numbers(case))
+            for case in self.cases
+        )
+        # the longest argument read as a number here: routing uses the numbers only while the
+        # template length limit wouldn't cut it (evaluating leaves shorter texts as they are)
+        self._literal_length = max(
+            (len(arg) for case, _, _, numbers in self._cases if numbers is not None for arg in case.arguments),
+            default=0,
+        )
+        default = self.default_category_uuid
+        self._default = categories.get(default) if default else None
+        self._result_key = snakify(self.result_name) if self.result_name else None
+        try:
+            self._operand = template_for(self.operand) if self.operand else None
+            self._operand_ready = True
+        except TurnflowError:  # (too long to compile) it fails when the router routes
+            self._operand_ready = False
+
+    def pick(self, rt: Runtime, run: Run, node: Node) -> Category | None:
+        if not self._operand_ready:
+            self._operand = template_for(self.operand) if self.operand else None
+            self._operand_ready = True
+        env = rt.env
+        context = rt.context()
+        operand: Any = None
+        if self._operand is not None:
+            operand = self._operand.value(context, env)
+            if isinstance(operand, XError):
+                rt.error(f"Error evaluating expression: {operand.message}", code="expression", extra={"expression": self.operand})
+                operand = None
+        operand_text = render_text(operand)
+        rt.operand = operand_text
+        localized = bool(run.flow.localization)
+        evaluate = rt.evaluate
+        literals = not localized and self._literal_length <= rt.limits.max_template_length
+        result_key = self._result_key
+        for case, test, category, numbers in self._cases:
+            if test is None:
+                rt.error(f"unknown case test '{case.type}'")
+                continue
+            if numbers is not None and literals:  # what evaluating and converting would give
+                args = [operand, *numbers]
+            else:
+                if localized:
+                    arguments = localized_list(rt, run, case.uuid, "arguments", list(case.arguments))
+                else:
+                    arguments = case.arguments
+                args = [operand]
+                for arg in arguments:
+                    args.append(evaluate(arg, context))
+            result = test.call(env, args)
+            kind = type(result)
+            if kind is XError:
+                rt.error(f"Error evaluating expression: {result.message}", code="expression")
+                continue
+            if kind is XObject and result.default is True:
+                match, extra = result.get("match"), result.get("extra")
+                save_router_result(rt, run, node, self, category, render_text(match), extra, operand_text, result_key)
+                return category
+            if result is True:
+                save_router_result(rt, run, node, self, category, operand_text, None, operand_text, result_key)
+                return category
+        category = self._default
+        if category is None:  # no case matched and there's no default: the session fails
+            raise RunFailure("Router failed to pick a category")
+        save_router_result(rt, run, node, self, category, operand_text, None, operand_text, result_key)
+        return category
+
+
+def _literal_numbers(case: Case) -> tuple[Any, ...] | None:
+    """A number test's arguments as the numbers the test converts them to, when every one is
+    plain text (no "@": evaluating it gives the text itself) that reads as a number. Reading
+    a plain number doesn't depend on the environment (to_number -> parse_decimal), so this is
+    done once per flow rather than at every routing; None: evaluate them each time."""
+    if case.type not in NUMBER_BOUND_TESTS:
+        return None
+    numbers = []
+    for arg in case.arguments:
+        number = parse_decimal(None, arg) if type(arg) is str and "@" not in arg else None
+        if number is None:
+            return None
+        numbers.append(number)
+    return tuple(numbers)

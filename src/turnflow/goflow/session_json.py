@@ -1,0 +1,222 @@
+"""goflow's session JSON: how a session is stored between sprints and read back.
+
+The shapes are goflow's: ended runs are stored compacted (no path, no locals, no webhook),
+steps keep only their node and arrival, times are Go's RFC3339 with nanoseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..core.graph import Flow
+from ..core.session import ACTIVE, WAITING, Run, Step, time_text
+from ..errors import TurnflowError
+from ..generators import NanoTime
+from .session import GoflowRun, GoflowSession
+
+# uuid -> the flow (or None if it's not known)
+FlowLookup = Callable[[str], "Flow | None"]
+
+# a run stores its last webhook call only if the response's JSON is this small (as goflow)
+PERSISTED_WEBHOOK_BYTES = 10_000
+
+
+class SessionReadError(TurnflowError):
+    """Session JSON that can't be read back; ``path`` is the JSON path of the problem."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        self.message = message
+        self.path = path
+        super().__init__(f"{message} (at {path})" if path else message)
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def step_to_json(step: Step) -> dict[str, Any]:
+    """goflow's session JSON for a step (goflow keeps no exit or value there)."""
+    return {"node_uuid": step.node_uuid, "arrived_on": time_text(step.arrived_on)}
+
+
+def run_to_json(run: Run) -> dict[str, Any]:
+    ended = run.ended
+    data: dict[str, Any] = {
+        "uuid": run.uuid,
+        "flow": run.flow.ref,
+        "path": [step_to_json(step) for step in run.path],
+        "status": run.status,
+        "created_on": time_text(run.created_on),
+        "modified_on": time_text(run.modified_on or run.created_on),
+        "exited_on": time_text(run.exited_on),
+    }
+    if run.results:
+        data["results"] = run.results
+    if run.locals and not ended:
+        data["locals"] = run.locals  # ended runs are stored without them, as goflow does
+    if run.parent is not None:
+        data["parent_uuid"] = run.parent.uuid
+    webhook = getattr(run, "webhook", None)
+    if not ended and _persisted_webhook(webhook):  # compacted when ended
+        data["webhook"] = webhook
+    if run.had_input:
+        data["had_input"] = True
+    if not run.path or ended:
+        del data["path"]  # ended runs are stored compacted, as goflow does
+    return data
+
+
+def session_to_dict(session: GoflowSession) -> dict[str, Any]:
+    """The session in goflow's JSON shape (values may still be Python objects)."""
+    contact = session.contact
+    data: dict[str, Any] = {
+        "uuid": session.uuid,
+        "type": session.type,
+        "created_on": time_text(session.created_on),
+        "trigger": session.trigger,
+        "contact_uuid": contact.get("uuid") if isinstance(contact, dict) else getattr(contact, "uuid", None),
+        "runs": [run_to_json(run) for run in session.runs],
+        "status": session.status,
+        "sprints": session.sprints,
+    }
+    call_uuid = getattr(session, "call_uuid", None)
+    if call_uuid:
+        data["call_uuid"] = call_uuid
+    wait = getattr(session, "wait", None)
+    if wait is not None:
+        data["wait"] = wait
+    if session.input is not None:
+        data["input"] = session.input
+    return data
+
+
+def _persisted_webhook(webhook: Any) -> bool:
+    if not isinstance(webhook, Mapping):
+        return False
+    body = webhook.get("json")
+    size = len(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()) if body is not None else 0
+    return size <= PERSISTED_WEBHOOK_BYTES
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def read_step(data: Any, path: str) -> Step:
+    data = _object(data, path)
+    arrived_on = _time(data, "arrived_on", path, required=True)
+    assert arrived_on is not None
+    return Step(node_uuid=_required(data, "node_uuid", path), arrived_on=arrived_on)
+
+
+def read_run(data: Any, flows: FlowLookup, path: str = "run") -> GoflowRun:
+    """Read a run written by :func:`run_to_json` (its parent is linked by the session)."""
+    data = _object(data, path)
+    ref = _object(_required(data, "flow", path), f"{path}.flow")
+    flow = flows(_required(ref, "uuid", f"{path}.flow"))
+    if flow is None:
+        raise SessionReadError(f"flow {ref.get('uuid')} ({ref.get('name', '')}) is not in the assets", f"{path}.flow")
+    created_on = _time(data, "created_on", path, required=True)
+    assert created_on is not None
+    steps = data.get("path") or []
+    if not isinstance(steps, list):
+        raise SessionReadError("field 'path' must be a list", f"{path}.path")
+    results = data.get("results") or {}
+    locals_ = data.get("locals") or {}
+    for key, value in (("results", results), ("locals", locals_)):
+        _object(value, f"{path}.{key}")
+    return GoflowRun(
+        uuid=_required(data, "uuid", path),
+        flow=flow,
+        created_on=created_on,
+        status=data.get("status") or ACTIVE,
+        path=[read_step(step, f"{path}.path[{i}]") for i, step in enumerate(steps)],
+        results={key: dict(value) for key, value in results.items()},
+        locals=dict(locals_),
+        modified_on=_time(data, "modified_on", path),
+        exited_on=_time(data, "exited_on", path),
+        had_input=bool(data.get("had_input")),
+        webhook=data.get("webhook"),
+    )
+
+
+def read_session(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
+    """Read a session written by :func:`session_to_dict` back, ready to be resumed.
+
+    ``flows`` finds a run's flow by UUID; ``contact`` is the session's contact (sessions
+    store only its UUID, as goflow does). Runs are linked to their parents, and the stack
+    is rebuilt: the runs still in play, in the order they started, the waiting one on top.
+    """
+    data = _object(data, "session")
+    created_on = _time(data, "created_on", "session", required=True)
+    assert created_on is not None
+    trigger = data.get("trigger")
+    if not isinstance(trigger, Mapping):
+        raise SessionReadError("field 'trigger' is required", "session.trigger")
+    stored_uuid = data.get("contact_uuid")
+    contact_uuid = contact.get("uuid") if isinstance(contact, Mapping) else getattr(contact, "uuid", None)
+    if stored_uuid and contact_uuid and stored_uuid != contact_uuid:
+        raise SessionReadError(f"session is for contact {stored_uuid}, not {contact_uuid}", "session.contact_uuid")
+    runs_data = data.get("runs") or []
+    if not isinstance(runs_data, list):
+        raise SessionReadError("field 'runs' must be a list", "session.runs")
+    runs = [read_run(item, flows, f"session.runs[{i}]") for i, item in enumerate(runs_data)]
+    by_uuid = {run.uuid: run for run in runs}
+    for index, (run, item) in enumerate(zip(runs, runs_data, strict=True)):
+        parent_uuid = item.get("parent_uuid")
+        if parent_uuid:
+            parent = by_uuid.get(parent_uuid)
+            if parent is None:
+                raise SessionReadError(f"parent run {parent_uuid} is not in the session", f"session.runs[{index}].parent_uuid")
+            run.parent = parent
+    in_play = [run for run in runs if not run.ended]
+    waiting = [run for run in in_play if run.status == WAITING]
+    stack: list[Run] = [run for run in in_play if run not in waiting]
+    stack += waiting
+    session = GoflowSession(
+        uuid=_required(data, "uuid", "session"),
+        type=data.get("type") or "messaging",
+        created_on=created_on,
+        trigger=dict(trigger),
+        contact=contact,
+        status=_required(data, "status", "session"),
+        runs=list(runs),
+        stack=stack,
+        wait=data.get("wait"),
+        input=dict(data["input"]) if isinstance(data.get("input"), Mapping) else None,
+        sprints=int(data.get("sprints") or 0),
+        call_uuid=data.get("call_uuid"),
+    )
+    if session.status == WAITING and not waiting:
+        raise SessionReadError("session is waiting but none of its runs is", "session.status")
+    if trigger.get("type") == "flow_action" and runs:
+        # the first run's parent is in another session: the trigger carries its summary
+        runs[0].parent_summary = trigger.get("run_summary")
+    return session
+
+
+def _time(data: Mapping[str, Any], key: str, path: str, required: bool = False) -> NanoTime | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise SessionReadError(f"field '{key}' is required", f"{path}.{key}")
+        return None
+    if not isinstance(value, str):
+        raise SessionReadError(f"field '{key}' must be a time string", f"{path}.{key}")
+    try:
+        return NanoTime.parse(value)
+    except ValueError:
+        raise SessionReadError(f"field '{key}' is not an RFC3339 time: {value!r}", f"{path}.{key}") from None
+
+
+def _object(data: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise SessionReadError("must be a JSON object", path)
+    return data
+
+
+def _required(data: Mapping[str, Any], key: str, path: str) -> Any:
+    value = data.get(key)
+    if value is None or value == "":
+        raise SessionReadError(f"field '{key}' is required", f"{path}.{key}")
+    return value

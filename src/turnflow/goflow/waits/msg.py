@@ -1,0 +1,61 @@
+"""The ``msg`` wait: the run waits for the contact's next message, for at most the flow's
+expiry, optionally with a timeout that routes to a category of its own.
+
+Example (what a node with this wait emits when a run arrives, in a flow that expires after
+60 minutes)::
+
+    {"type": "msg", "timeout": {"seconds": 300, "category_uuid": "c-none"},
+     "hint": {"type": "digits", "count": 1}}
+
+    {"type": "msg_wait", "timeout_seconds": 300, "expires_on": "<now + 60 minutes>",
+     "hint": {"type": "digits", "count": 1}}
+
+>>> MsgWait(Timeout(300, "c-none")).timeout.seconds
+300
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ...core.graph import Node
+from ...core.runtime import Runtime
+from ...core.session import Run
+from ...generators import NanoTime, utc_text
+from ..flow import expire_after_minutes
+
+
+@dataclass(frozen=True, slots=True)
+class Timeout:
+    """How long a wait lasts before the router takes ``category_uuid`` without input."""
+
+    seconds: int
+    category_uuid: str
+
+
+@dataclass(frozen=True, slots=True)
+class MsgWait:
+    type: ClassVar[str] = "msg"
+    timeout: Timeout | None = None
+    hint: dict[str, Any] | None = None  # what kind of message: audio, digits, image...
+
+    def arrive(self, rt: Runtime, run: Run) -> bool:
+        """Whether the run waits here: goflow skips a message wait that is the very first
+        thing a message-triggered session does (the trigger's message answers it)."""
+        session = rt.session
+        return not (session.trigger.get("type") == "msg" and len(session.runs) == 1 and len(run.path) == 1)
+
+    def begin(self, rt: Runtime, run: Run, node: Node) -> None:
+        minutes = expire_after_minutes(run.flow)
+        # now plus the wait (one clock reading, as rt.now().add(...) without its extra NanoTime)
+        expires = NanoTime(rt.clock.now_ns() + minutes * 60 * 1_000_000_000) if minutes > 0 else None
+        run.expires_on = expires
+        event = rt.stamp_event("msg_wait")
+        timeout = self.timeout
+        if timeout is not None and timeout.seconds is not None:
+            event["timeout_seconds"] = timeout.seconds
+        if expires is not None:
+            event["expires_on"] = utc_text(expires.ns)
+        if self.hint is not None:
+            event["hint"] = self.hint
