@@ -8,6 +8,7 @@ import pytest
 
 from turnflow.core.graph import Exit, Flow, Node
 from turnflow.core.session import Session, SessionReadError
+from turnflow.generators import NanoTime
 from turnflow.goflow.actions import ACTIONS
 from turnflow.goflow.engine import session_from_json, session_to_json
 
@@ -104,8 +105,6 @@ def test_stored_run_keeps_a_small_webhook_only():
 
 
 def session_stub_time():
-    from turnflow.generators import NanoTime
-
     return NanoTime(0)
 
 
@@ -115,8 +114,6 @@ def session_stub_time():
     "1969-12-31T23:59:59.5Z",
 ])
 def test_parse_time_agrees_with_nanotime(text):
-    from turnflow.generators import NanoTime
-
     parse_time = NanoTime.parse  # with its short path for UTC times
     assert parse_time(text) == NanoTime.parse_general(text)
     assert parse_time(text) == NanoTime.parse_general(text)  # the second time from the cache
@@ -125,8 +122,6 @@ def test_parse_time_agrees_with_nanotime(text):
 @pytest.mark.parametrize("text", ["2025-13-04T12:30:45Z", "2025-05-04T12:30:45.Z",
                                   "2025-05-04T12:30:45.1234567890Z", "2025-05-04T25:00:00Z"])
 def test_parse_time_refuses_what_nanotime_refuses(text):
-    from turnflow.generators import NanoTime
-
     parse_time = NanoTime.parse
     with pytest.raises(ValueError):
         parse_time(text)
