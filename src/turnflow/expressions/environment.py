@@ -24,6 +24,7 @@ def _system_now() -> dt.datetime:
 
 
 def _system_random() -> RandomSource:
+    # imported here: expressions alone don't otherwise load the generators (nor stdlib random)
     from ..generators import SystemRandom
 
     return SystemRandom()

@@ -29,7 +29,7 @@ from typing import Any
 from ..errors import TurnflowError
 from ..expressions import Environment
 from ..expressions.locations import COUNTRY, STATE, Location, LocationHierarchy
-from ..generators import SeededRandom, SeededUUIDs, SequentialClock
+from ..generators import NanoTime, SeededRandom, SeededUUIDs, SequentialClock
 from ..goflow.legacy.semantics import legacy_engine_semantics
 
 NOW = "2015-10-15T07:48:30.123456Z"
@@ -183,8 +183,6 @@ def _legacy_field_text(env: Environment, field_type: str, value: dict[str, Any] 
     if not value:
         return ""
     if field_type == "datetime" and value.get("datetime"):
-        from ..generators import NanoTime
-
         moment = NanoTime.parse(value["datetime"]).to_datetime().astimezone(env.timezone)
         date_format = env.date_format.replace("YYYY", "%Y").replace("MM", "%m").replace("DD", "%d")
         return moment.strftime(f"{date_format} %H:%M")

@@ -1,0 +1,216 @@
+"""Instants with nanosecond precision and their RFC3339 text, as goflow writes them.
+
+goflow keeps nanoseconds and prints them (``2025-05-04T12:30:45.123456789Z``), which Python's
+datetime cannot hold, so the engine's times are ``NanoTime`` (ns since the Unix epoch). Every
+event, result and path step carries a timestamp, so ``utc_text`` and ``NanoTime.parse`` keep
+the text of recent seconds rather than format or parse each time in full.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+NS_PER_SECOND = 1_000_000_000
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+_RFC3339_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
+    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))$"
+)
+
+
+class NanoTime:
+    """An instant with nanosecond precision: ``ns`` nanoseconds since the Unix epoch (UTC).
+
+    Immutable, ordered and hashable by ``ns``. A plain slotted class rather than a frozen
+    dataclass: the engine makes several per event, and a frozen dataclass is slow to build.
+    """
+
+    __slots__ = ("ns",)
+    ns: int
+
+    def __init__(self, ns: int) -> None:
+        _set_ns(self, ns)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __repr__(self) -> str:
+        return f"NanoTime(ns={self.ns!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is NanoTime:
+            return self.ns == other.ns  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.ns,))
+
+    def __lt__(self, other: NanoTime) -> bool:
+        if other.__class__ is NanoTime:
+            return self.ns < other.ns
+        return NotImplemented
+
+    def __le__(self, other: NanoTime) -> bool:
+        if other.__class__ is NanoTime:
+            return self.ns <= other.ns
+        return NotImplemented
+
+    def __gt__(self, other: NanoTime) -> bool:
+        if other.__class__ is NanoTime:
+            return self.ns > other.ns
+        return NotImplemented
+
+    def __ge__(self, other: NanoTime) -> bool:
+        if other.__class__ is NanoTime:
+            return self.ns >= other.ns
+        return NotImplemented
+
+    def __reduce__(self) -> tuple[type[NanoTime], tuple[int]]:
+        return (NanoTime, (self.ns,))
+
+    @classmethod
+    def from_datetime(cls, value: dt.datetime, nanos: int = 0) -> NanoTime:
+        """From an aware datetime, plus ``nanos`` (0-999) below its microseconds."""
+        if value.tzinfo is None:
+            raise ValueError("datetime must be timezone aware")
+        delta = value - _EPOCH
+        micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        return cls(micros * 1000 + nanos)
+
+    @classmethod
+    def parse(cls, text: str) -> NanoTime:
+        """Parse RFC3339 with up to 9 fractional digits (``2025-05-04T12:30:45.123456789Z``).
+
+        The form the engine writes (UTC, ``Z``) takes a short path: a stored session holds a
+        dozen such times, mostly in the same second, whose text up to the seconds is kept."""
+        if len(text) >= 20 and text[-1] == "Z" and text[10] == "T":
+            head, fraction = text[:19], text[19:-1]
+            if not fraction or (fraction[0] == "." and 2 <= len(fraction) <= 10
+                                and fraction[1:].isascii() and fraction[1:].isdigit()):
+                seconds = _parsed_seconds.get(head)
+                if seconds is None:  # the general parser checks the date and time
+                    seconds = cls.parse_general(head + "Z").ns // NS_PER_SECOND
+                    if len(_parsed_seconds) >= 64:
+                        _parsed_seconds.clear()
+                    _parsed_seconds[head] = seconds
+                nanos = int(fraction[1:].ljust(9, "0")) if fraction else 0
+                return cls(seconds * NS_PER_SECOND + nanos)
+        return cls.parse_general(text)
+
+    @classmethod
+    def parse_general(cls, text: str) -> NanoTime:
+        """:meth:`parse` for any offset and spacing, without the short path."""
+        m = _RFC3339_RE.match(text.strip())
+        if not m:
+            raise ValueError(f"not an RFC3339 time: {text!r}")
+        year, month, day, hour, minute, second = (int(g) for g in m.group(1, 2, 3, 4, 5, 6))
+        nanos = int((m.group(7) or "").ljust(9, "0"))
+        if m.group(8):
+            tz = dt.UTC
+        else:
+            offset = dt.timedelta(hours=int(m.group(10)), minutes=int(m.group(11)))
+            tz = dt.timezone(-offset if m.group(9) == "-" else offset)
+        base = dt.datetime(year, month, day, hour, minute, second, tzinfo=tz)
+        return cls.from_datetime(base, nanos)
+
+    def to_datetime(self, tz: dt.tzinfo | None = None) -> dt.datetime:
+        """An aware datetime (microseconds; the sub-microsecond part is dropped)."""
+        value = _EPOCH + dt.timedelta(microseconds=self.ns // 1000)
+        return value.astimezone(tz) if tz is not None else value
+
+    def add(self, nanos: int) -> NanoTime:
+        return NanoTime(self.ns + nanos)
+
+    def format(self, tz: dt.tzinfo | None = None, trim: bool = True) -> str:
+        return format_rfc3339_nano(self.ns, tz=tz, trim=trim)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+# "2025-05-04T12:30:45" -> its Unix seconds, for NanoTime.parse's short path
+_parsed_seconds: dict[str, int] = {}
+
+
+# writes the slot directly (the class refuses attribute assignment; this is cheaper than
+# object.__setattr__, and a clock makes a NanoTime for every reading)
+_set_ns = NanoTime.__dict__["ns"].__set__
+
+
+def format_rfc3339_nano(
+    value: int | NanoTime, tz: dt.tzinfo | None = None, trim: bool = True
+) -> str:
+    """Go's ``time.RFC3339Nano`` text of an instant given in ns since the epoch.
+
+    ``trim`` drops trailing zeros of the fraction (and the dot when nothing is left), as Go does;
+    ``trim=False`` always prints 9 digits. A zero offset prints as ``Z``.
+    """
+    ns = value.ns if value.__class__ is NanoTime else value  # type: ignore[union-attr]
+    if tz is None:
+        if trim:
+            return utc_text(ns)
+        text = _utc_seconds_text(ns // NS_PER_SECOND)
+        return f"{text}.{ns % NS_PER_SECOND:09d}Z"
+    seconds, nanos = divmod(ns, NS_PER_SECOND)
+    moment = (_EPOCH + dt.timedelta(seconds=seconds)).astimezone(tz)
+    fraction = f"{nanos:09d}"
+    if trim:
+        fraction = fraction.rstrip("0")
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if fraction:
+        text += "." + fraction
+    offset = moment.utcoffset() or dt.timedelta(0)
+    if offset == dt.timedelta(0):
+        return text + "Z"
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+# UTC seconds formatted lately, with their text up to the seconds (consecutive stamps share it)
+_utc_seconds: dict[int, str] = {}
+
+
+# the same texts with the fraction's dot, for utc_text (one concatenation less per stamp)
+_utc_prefixes: dict[int, str] = {}
+
+
+def utc_text(ns: int) -> str:
+    """``format_rfc3339_nano(ns)`` for the engine's every timestamp (UTC, trimmed), without
+    the general function's options: events, results and segments make a score per session."""
+    seconds, nanos = divmod(ns, NS_PER_SECOND)
+    if nanos:
+        prefix = _utc_prefixes.get(seconds)
+        if prefix is None:
+            prefix = _utc_prefix(seconds)
+        # the 9 digits of the fraction, zero-padded by the leading 1 cut off (cheaper than a
+        # format spec); a fraction that isn't zero ends in a digit that isn't: rstrip stops there
+        return prefix + str(nanos + NS_PER_SECOND)[1:].rstrip("0") + "Z"
+    return _utc_seconds_text(seconds) + "Z"
+
+
+def _utc_prefix(seconds: int) -> str:
+    """``_utc_seconds_text(seconds) + "."``, kept the same way."""
+    prefix = _utc_seconds_text(seconds) + "."
+    if len(_utc_prefixes) >= 64:
+        _utc_prefixes.clear()
+    _utc_prefixes[seconds] = prefix
+    return prefix
+
+
+def _utc_seconds_text(seconds: int) -> str:
+    """The UTC text of an instant up to its seconds, kept for a few seconds (stamps of now
+    and of expirations an hour on alternate)."""
+    text = _utc_seconds.get(seconds)
+    if text is None:
+        text = (_EPOCH + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+        if len(_utc_seconds) >= 64:
+            _utc_seconds.clear()
+        _utc_seconds[seconds] = text
+    return text

@@ -1,0 +1,197 @@
+"""UUID sources: goflow's seeded UUIDs for tests, random ones read ahead in batches for production.
+
+``SeededUUIDs`` builds v4 / v7 UUIDs from 16 ``GoPCG`` bytes, taking v7 timestamps from a
+clock, as goflow's test universe does. ``RandomUUIDs`` issues many per turn, so it reads
+random bytes ahead and formats them a batch at a time; a forked child drops what its parent
+read ahead (``os.register_at_fork``), so the two never issue the same UUIDs.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from typing import Protocol
+
+from .clock import Clock, SequentialClock, SystemClock
+from .rand import GoPCG
+
+_NS_PER_MS = 1_000_000
+_MASK48 = (1 << 48) - 1
+
+
+class UUIDSource(Protocol):
+    def new_v4(self) -> str: ...
+
+    def new_v7(self) -> str: ...
+
+
+def _v4_from_bytes(raw: bytes) -> bytearray:
+    data = bytearray(raw)
+    data[6] = (data[6] & 0x0F) | 0x40  # version 4
+    data[8] = (data[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return data
+
+
+def _stamp_v7(data: bytearray, ns: int) -> None:
+    """Overwrite the first 64 bits' time fields: 48 bits of ms, version 7, 12 bits sub-ms."""
+    ms, within = divmod(ns, _NS_PER_MS)
+    sub = within >> 8  # sub-millisecond nanoseconds in 256 ns units (always < 4096)
+    data[0:6] = (ms & ((1 << 48) - 1)).to_bytes(6, "big")
+    data[6] = 0x70 | ((sub >> 8) & 0x0F)
+    data[7] = sub & 0xFF
+
+
+def _text(data: bytes | bytearray) -> str:
+    """The canonical 8-4-4-4-12 text (what ``str(uuid.UUID(bytes=data))`` gives)."""
+    h = data.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+class SeededUUIDs:
+    """goflow's ``uuids.NewSeededGenerator(seed, now)``.
+
+    Each UUID takes 16 bytes from ``GoPCG(seed, seed)`` (two ``Uint64`` little-endian); v7 also
+    reads the clock once. Pass the same clock the engine uses for timestamps, since goflow
+    interleaves both on one sequence.
+    """
+
+    def __init__(self, seed: int = 123456, clock: Clock | None = None) -> None:
+        self._pcg = GoPCG(seed, seed)
+        self._clock: Clock = clock if clock is not None else SequentialClock()
+        self._lock = threading.Lock()
+
+    def _random_v4(self) -> bytearray:
+        with self._lock:
+            return _v4_from_bytes(self._pcg.read(16))
+
+    def new_v4(self) -> str:
+        return _text(self._random_v4())
+
+    def new_v7(self) -> str:
+        data = self._random_v4()
+        _stamp_v7(data, self._clock.now_ns())
+        return _text(data)
+
+
+class RandomUUIDs:
+    """Production UUIDs: ``uuid4`` and a monotonic RFC 9562 v7 (ms + 12 bits sub-ms)."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._lock = threading.Lock()
+        # the last v7 time issued, (ms, sub-ms in 256 ns units), to keep v7s strictly increasing
+        self._last = (-1, 0)
+        # the random halves of the next v7s, as text ("8xxx-xxxxxxxxxxxx"), read ahead in
+        # batches (one system call and one hex conversion per 512 UUIDs, not each)
+        self._tails: list[str] = []
+        self._v4s: list[str] = []  # v4s read ahead the same way
+        self._ms_text = (-1, "")  # the last millisecond and its text ("xxxxxxxx-xxxx-7")
+        _POOLED.add(self)
+
+    # (the lock is taken with acquire/release in try/finally: half the cost of a with block)
+
+    def new_v4(self) -> str:
+        lock = self._lock
+        lock.acquire()
+        try:
+            v4s = self._v4s
+            if not v4s:
+                v4s = self._v4s = _random_v4s()
+            return v4s.pop()
+        finally:
+            lock.release()
+
+    def new_v7(self) -> str:
+        ns = self._clock.now_ns()
+        ms, within = divmod(ns, _NS_PER_MS)
+        sub = within >> 8  # sub-millisecond time in 256 ns units (always < 4096)
+        lock = self._lock
+        lock.acquire()
+        try:
+            last_ms, last_sub = self._last
+            if ms < last_ms or (ms == last_ms and sub <= last_sub):
+                # the same 256 ns slot or the clock went back: step past the last issued
+                ms, sub = last_ms, last_sub + 1
+                if sub == 4096:
+                    ms, sub = ms + 1, 0
+            self._last = (ms, sub)
+            tails = self._tails
+            if not tails:
+                tails = self._tails = _random_tails()
+            tail = tails.pop()
+            ms_text = self._ms_text
+            if ms_text[0] != ms:
+                h = f"{ms & _MASK48:012x}"
+                ms_text = self._ms_text = (ms, f"{h[:8]}-{h[8:]}-7")
+        finally:
+            lock.release()
+        # 48 bits of ms, version 7, 12 bits sub-ms, then the RFC 4122 variant and 62 random bits
+        return ms_text[1] + _SUB_MS_TEXT[sub] + tail
+
+    def _forget_pool(self) -> None:
+        self._lock = threading.Lock()
+        self._tails = []
+        self._v4s = []
+
+
+# a v7's 12 bits of sub-millisecond time as UUID text ("7" + these + "-"), by value
+_SUB_MS_TEXT = tuple(f"{sub:03x}-" for sub in range(4096))
+
+
+# turns a random byte into one with RFC 4122's variant bits (10xxxxxx)
+_VARIANT_BYTE = bytes((b & 0x3F) | 0x80 for b in range(256))
+
+
+# turns a random byte into one with version 4's high nibble (0100xxxx)
+_V4_BYTE = bytes((b & 0x0F) | 0x40 for b in range(256))
+
+
+def _random_v4s(count: int = 256) -> list[str]:
+    """``count`` random version 4 UUIDs, as text."""
+    data = bytearray(os.urandom(16 * count))
+    data[6::16] = data[6::16].translate(_V4_BYTE)
+    data[8::16] = data[8::16].translate(_VARIANT_BYTE)
+    return _hex_groups(data, 16, (4, 2, 2, 2, 6))
+
+
+def _random_tails(count: int = 512) -> list[str]:
+    """``count`` random v7 tails: the variant bits and 62 random bits, as UUID text."""
+    data = bytearray(os.urandom(8 * count))
+    data[0::8] = data[0::8].translate(_VARIANT_BYTE)
+    return _hex_groups(data, 8, (2, 6))
+
+
+def _hex_groups(data: bytearray, size: int, groups: tuple[int, ...]) -> list[str]:
+    """``data`` cut into records of ``size`` bytes, each as hex text with a "-" between its
+    groups of bytes (``groups``: their sizes). The text is laid out with strided slice
+    copies, a few per batch rather than a format per record."""
+    count = len(data) // size
+    digits = data.hex().encode("ascii")
+    width = 2 * size + len(groups)  # a record's hex digits, its dashes and a separator
+    out = bytearray(b"-" * (width * count))
+    out[width - 1 :: width] = b"," * count
+    position = 0
+    digit = 0
+    for group in groups:
+        for _ in range(2 * group):
+            out[position::width] = digits[digit :: 2 * size]
+            position += 1
+            digit += 1
+        position += 1  # the dash (or, after the last group, the separator)
+    records = out.decode("ascii").split(",")
+    records.pop()  # the empty text after the last separator
+    return records
+
+
+# a forked process must not reuse its parent's read-ahead random bytes
+_POOLED: weakref.WeakSet[RandomUUIDs] = weakref.WeakSet()
+
+
+def _after_fork() -> None:
+    for source in list(_POOLED):
+        source._forget_pool()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
