@@ -90,8 +90,14 @@ def _environment(data: dict[str, Any] | None) -> Environment:
     return env
 
 
-def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
-    """Run one runner test; never raises for a failing or broken test."""
+def run_test(
+    test_file: Path, exact: bool = False, *, store_between: bool = True, cache_contexts: bool = True
+) -> RunnerResult:
+    """Run one runner test; never raises for a failing or broken test.
+
+    As goflow's harness, the session is stored and read back before each resume
+    (``store_between=False`` resumes the live session); ``cache_contexts`` is the engine's
+    option of the same name."""
     from ..goflow.assets import Assets
     from ..goflow.engine import GoflowEngine, Services
     from ..goflow.services import (
@@ -115,7 +121,10 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
             airtime=TestAirtimeService(env.random),
             llm=TestLLMService(),
         )
-        engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services)
+        engine = GoflowEngine(
+            assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services,
+            cache_contexts=cache_contexts,
+        )
         contact = _contact(spec["contact"], assets, env)
         outputs: list[dict[str, Any]] = []
         session, sprint = engine.start(contact, spec["trigger"], call=spec.get("call"))
@@ -123,9 +132,10 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
         for index, resume in enumerate(spec.get("resumes") or []):
             # as goflow's harness: store the session, read it back, and resume what was read,
             # so every test also checks that a stored session restores
-            stored = json.dumps(engine.session_to_json(session))
-            contact = _contact(json.loads(json.dumps(contact.to_json(), default=_json_default)), assets, env)
-            session = engine.read_session(stored, contact)
+            if store_between:
+                stored = json.dumps(engine.session_to_json(session))
+                contact = _contact(json.loads(json.dumps(contact.to_json(), default=_json_default)), assets, env)
+                session = engine.read_session(stored, contact)
             if session.status != "waiting":
                 left = len(spec["resumes"]) - index
                 return RunnerResult(name, False, f"session is {session.status}, not waiting; {left} resumes unused")
