@@ -14,7 +14,8 @@ import argparse
 import time
 from pathlib import Path
 
-from turnflow.chat import DEFAULT_CONTACT, msg_resume
+from turnflow.chat import DEFAULT_CONTACT
+from turnflow.goflow import msg_resume
 from turnflow.goflow.assets import Assets
 from turnflow.goflow.engine import GoflowEngine
 from turnflow.testing.goflow_runner import _contact

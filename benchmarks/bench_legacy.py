@@ -23,7 +23,8 @@ import json
 import time
 from pathlib import Path
 
-from turnflow.chat import DEFAULT_CONTACT, msg_resume
+from turnflow.chat import DEFAULT_CONTACT
+from turnflow.goflow import msg_resume
 from turnflow.goflow.engine import GoflowEngine
 from turnflow.goflow.export import load_assets
 from turnflow.testing.goflow_runner import _contact

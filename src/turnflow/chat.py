@@ -11,7 +11,6 @@ Reading from a pipe works too, one reply per line, which is how the tests drive 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
@@ -78,6 +77,7 @@ def _message_trigger(flow_file: Path, flows: list[dict[str, Any]], triggers: lis
                      urn: str, contact: Any) -> dict[str, Any]:
     """The msg trigger an export's triggers make of an incoming message (see run_chat)."""
     from .goflow.export import message_trigger
+    from .goflow.resumes import msg_resume
 
     groups = [g.get("name") for g in getattr(contact, "groups", [])]
     trigger = message_trigger(triggers, msg_resume(text, urn)["event"], contact_groups=groups)
@@ -90,18 +90,6 @@ def _message_trigger(flow_file: Path, flows: list[dict[str, Any]], triggers: lis
                             f"{wanted.get('name')!r}, which is not in the file")
     trigger["flow"] = {"uuid": known[0]["uuid"], "name": known[0]["name"]}
     return trigger
-
-
-def msg_resume(text: str, urn: str) -> dict[str, Any]:
-    return {
-        "type": "msg",
-        "event": {
-            "type": "msg_received",
-            "uuid": str(uuid.uuid4()),
-            "created_on": "2025-01-01T00:00:00Z",
-            "msg": {"text": text, "urn": urn},
-        },
-    }
 
 
 def run_chat(
@@ -123,6 +111,7 @@ def run_chat(
     message as the first input."""
     from .goflow.assets import Assets
     from .goflow.engine import GoflowEngine
+    from .goflow.resumes import msg_resume
     from .testing.goflow_runner import _contact  # the same contact reading as the tests
 
     assets = Assets.from_file(flow_file)

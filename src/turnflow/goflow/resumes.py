@@ -21,6 +21,7 @@ resume with goflow's message, :func:`check_accepted` a resume the waiting node c
 from __future__ import annotations
 
 import copy
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,3 +180,16 @@ def _join(path: str, name: str) -> str:
 
 
 __all__ = ["RESUME_TYPES", "Resume", "ResumeError", "check_accepted", "read_resume"]
+
+
+def msg_resume(text: str, urn: str, created_on: str = "2025-01-01T00:00:00Z") -> dict[str, Any]:
+    """A ``msg`` resume: the contact at ``urn`` sent ``text`` (the event gets a random UUID)."""
+    return {
+        "type": "msg",
+        "event": {
+            "type": "msg_received",
+            "uuid": str(uuid.uuid4()),
+            "created_on": created_on,
+            "msg": {"text": text, "urn": urn},
+        },
+    }
