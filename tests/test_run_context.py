@@ -205,7 +205,7 @@ def test_resume_context_during_the_resumed_sprint():
 
 
 def test_tel_region_is_cached():
-    from turnflow.goflow.actions.messages import _tel_region
+    from turnflow.goflow.actions.message_route import _tel_region
 
     assert _tel_region("+250788383383") == "RW" and _tel_region("+12065551212") == "US"
     assert _tel_region("not a number") == ""

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from ...core.runtime import Runtime
 from ...errors import TurnflowError
+from ..routing import localized_list
 
 ACTIONS: dict[str, type[BaseAction]] = {}
 
@@ -53,9 +54,9 @@ class BaseAction:
         run = rt.run
         if run is None or not run.flow.localization:
             return default
-        from ..routing import localized_list
-
-        values = localized_list(rt, run, self.uuid, key, default if isinstance(default, list) else [default])
+        values = localized_list(
+            rt, run, self.uuid, key, default if isinstance(default, list) else [default]
+        )
         if isinstance(default, list):
             return values
         return values[0] if values else default

@@ -1,4 +1,5 @@
-"""Actions that move between flows: enter_flow (sub-flows)."""
+"""Starts another flow as a child of the current run; when the child ends, the parent carries
+on (or, for a terminal action, the parent ends first and the child takes its place)."""
 
 from __future__ import annotations
 
