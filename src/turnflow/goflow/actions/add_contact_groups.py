@@ -1,4 +1,15 @@
-"""Adds the contact to groups, named by UUID or by a name template evaluated now."""
+"""Adds the contact to groups, named by UUID or by a name template evaluated now.
+
+Example:
+
+    {"type": "add_contact_groups", "uuid": "...",
+     "groups": [{"uuid": "928efcc2-bbe1-417d-8750-0244c63ebccc", "name": "Volunteers"}]}
+
+Events:
+
+    [{"type": "contact_groups_changed",
+      "groups_added": [{"uuid": "928efcc2-bbe1-417d-8750-0244c63ebccc", "name": "Volunteers"}]}]
+"""
 
 from __future__ import annotations
 

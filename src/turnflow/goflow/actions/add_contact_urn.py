@@ -1,5 +1,14 @@
-"""Adds a URN to the contact (a phone number is normalized for the contact's country first);
-one the contact already has stays where it is."""
+"""Adds a URN to the contact (a phone number is normalized for the contact's country
+first); adding one the contact already has changes nothing.
+
+Example:
+
+    {"type": "add_contact_urn", "uuid": "...", "scheme": "tel", "path": "(206) 555-0199"}
+
+Events:
+
+    [{"type": "contact_urns_changed", "urns": ["tel:+12065551212", "tel:+12065550199"]}]
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,16 @@
 """Labels the message the session was resumed (or started) with; the action emits an
-input_labels_added event for the host application."""
+input_labels_added event for the host application.
+
+Example:
+
+    {"type": "add_input_labels", "uuid": "...",
+     "labels": [{"uuid": "48bf4533-e1dc-45a0-995b-303544a55548", "name": "Registration"}]}
+
+Events:
+
+    [{"type": "input_labels_added", "input_uuid": "77fa946a-2f2a-45da-9a6a-0ff66e08fd35",
+      "labels": [{"uuid": "48bf4533-e1dc-45a0-995b-303544a55548", "name": "Registration"}]}]
+"""
 
 from __future__ import annotations
 

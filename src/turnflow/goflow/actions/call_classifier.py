@@ -1,4 +1,16 @@
-"""Deprecated: NLU classifiers are gone, so the action only warns and saves a failed result."""
+"""Deprecated: NLU classifiers are gone, so the action only warns and saves a failed result.
+
+Example:
+
+    {"type": "call_classifier", "uuid": "...",
+     "classifier": {"uuid": "7265ebd4-5ecf-4020-8410-bac99ec52b76", "name": "Intents"},
+     "input": "@input.text", "result_name": "Intent"}
+
+Events:
+
+    [{"type": "warning", "text": "NLU classifiers are no longer supported"},
+     {"type": "run_result_changed", "name": "Intent", "value": "0", "category": "Failure"}]
+"""
 
 from __future__ import annotations
 

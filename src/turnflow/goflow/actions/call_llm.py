@@ -1,5 +1,20 @@
 """Asks a large language model to follow instructions on an input, keeping its answer in a
-run local (``<ERROR>`` when the call fails)."""
+run local (``<ERROR>`` when the call fails).
+
+Example:
+
+    {"type": "call_llm", "uuid": "...",
+     "llm": {"uuid": "dc1b47e0-63ad-4221-b679-dd96145f9248", "name": "Assistant"},
+     "instructions": "Categorize the request as [Join, Leave, Other]", "input": "@input.text",
+     "output_local": "_llm_output"}
+
+Events:
+
+    [{"type": "llm_called",
+      "llm": {"uuid": "dc1b47e0-63ad-4221-b679-dd96145f9248", "name": "Assistant"},
+      "instructions": "Categorize the request as [Join, Leave, Other]", "input": "I want to join",
+      "output": "Other", "tokens": {"input": 45, "output": 78}}]
+"""
 
 from __future__ import annotations
 

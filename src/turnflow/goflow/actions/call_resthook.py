@@ -1,5 +1,20 @@
 """Posts the run's data (contact, flow, path, results, input) to every subscriber of a
-resthook, recording each call and one of them as ``@webhook`` and the result."""
+resthook, recording each call and one of them as ``@webhook`` and the result.
+
+Example:
+
+    {"type": "call_resthook", "uuid": "...", "resthook": "new-member", "result_name": "CRM"}
+
+Events:
+
+    [{"type": "resthook_called", "resthook": "new-member",
+      "payload": {"contact": {"name": "Ana Souza", "urn": "tel:+12065551212"},
+                  "flow": {"name": "Example"}, "input": {"text": "I want to join"}}},
+     {"type": "webhook_called", "url": "http://crm.example.com/members", "resthook": "new-member",
+      "status": "success", "status_code": 200},
+     {"type": "run_result_changed", "name": "CRM", "value": "200", "category": "Success",
+      "extra": {"ok": true}}]
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,19 @@
 """Calls a URL over HTTP and records the call (a webhook_called event and ``@webhook``), and
-the response's status as a result when the action names one."""
+the response's status as a result when the action names one.
+
+Example:
+
+    {"type": "call_webhook", "uuid": "...", "method": "GET",
+     "url": "http://api.example.com/orders/42", "headers": {"Accept": "application/json"},
+     "result_name": "Order"}
+
+Events:
+
+    [{"type": "webhook_called", "url": "http://api.example.com/orders/42", "status": "success",
+      "status_code": 200},
+     {"type": "run_result_changed", "name": "Order", "value": "200", "category": "Success",
+      "extra": {"status": "shipped"}}]
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,21 @@
 """Opens a support ticket for the contact on a topic, optionally assigned to a user and with
-a note (a contact has at most one open ticket)."""
+a note (a contact has at most one open ticket).
+
+Example:
+
+    {"type": "open_ticket", "uuid": "...",
+     "topic": {"uuid": "f65d210c-0260-4075-9b4b-d8774cbbcfe1", "name": "Billing"},
+     "assignee": {"uuid": "a3cebba4-eead-4798-b6e7-f5bde7ffcb4b", "name": "Mia"},
+     "note": "@contact.name asked about an invoice"}
+
+Events:
+
+    [{"type": "ticket_opened",
+      "ticket": {"status": "open",
+                 "topic": {"uuid": "f65d210c-0260-4075-9b4b-d8774cbbcfe1", "name": "Billing"},
+                 "assignee": {"uuid": "a3cebba4-eead-4798-b6e7-f5bde7ffcb4b", "name": "Mia"}}},
+     {"type": "ticket_note_added", "note": "Ana Souza asked about an invoice"}]
+"""
 
 from __future__ import annotations
 

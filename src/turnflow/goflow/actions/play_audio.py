@@ -1,4 +1,17 @@
-"""Plays a recording (its URL a template) to the contact in a voice flow."""
+"""Plays a recording (its URL a template) to the contact in a voice flow.
+
+Example:
+
+    {"type": "play_audio", "uuid": "...", "audio_url": "http://media.example.com/menu.mp3"}
+
+Events:
+
+    [{"type": "ivr_created",
+      "msg": {"urn": "tel:+12065551212",
+              "channel": {"uuid": "2ce9a49c-af7d-4a85-9aaf-48ceab99b1b7", "name": "Android Phone"},
+              "text": "", "attachments": ["audio:http://media.example.com/menu.mp3"],
+              "locale": "eng-US"}}]
+"""
 
 from __future__ import annotations
 

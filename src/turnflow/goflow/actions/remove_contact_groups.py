@@ -1,5 +1,16 @@
 """Removes the contact from the groups named, or from all its groups (except query-based
-ones) when ``all_groups`` is set."""
+ones) when ``all_groups`` is set.
+
+Example:
+
+    {"type": "remove_contact_groups", "uuid": "...",
+     "groups": [{"uuid": "03e7785b-efb9-4542-81a2-bad548f5f2e4", "name": "Subscribers"}]}
+
+Events:
+
+    [{"type": "contact_groups_changed",
+      "groups_removed": [{"uuid": "03e7785b-efb9-4542-81a2-bad548f5f2e4", "name": "Subscribers"}]}]
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,17 @@
 """Speaks a text to the contact in a voice flow, or plays a recording of it when the action
-gives an audio URL."""
+gives an audio URL.
+
+Example:
+
+    {"type": "say_msg", "uuid": "...", "text": "Thanks for calling, @contact.first_name."}
+
+Events:
+
+    [{"type": "ivr_created",
+      "msg": {"urn": "tel:+12065551212",
+              "channel": {"uuid": "2ce9a49c-af7d-4a85-9aaf-48ceab99b1b7", "name": "Android Phone"},
+              "text": "Thanks for calling, Ana.", "locale": "eng-US"}}]
+"""
 
 from __future__ import annotations
 

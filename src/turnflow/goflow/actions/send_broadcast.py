@@ -1,6 +1,20 @@
 """Sends a message to other contacts, groups, URNs or a contact query. Like goflow, the action
 only emits a broadcast_created event (with the message in each flow language) that the
-host application sends."""
+host application sends.
+
+Example:
+
+    {"type": "send_broadcast", "uuid": "...", "text": "@contact.name has joined the team!",
+     "groups": [{"uuid": "928efcc2-bbe1-417d-8750-0244c63ebccc", "name": "Volunteers"}],
+     "urns": ["tel:+12065550123"]}
+
+Events:
+
+    [{"type": "broadcast_created",
+      "translations": {"eng": {"text": "Ana Souza has joined the team!"}}, "base_language": "eng",
+      "groups": [{"uuid": "928efcc2-bbe1-417d-8750-0244c63ebccc", "name": "Volunteers"}],
+      "urns": ["tel:+12065550123"]}]
+"""
 
 from __future__ import annotations
 

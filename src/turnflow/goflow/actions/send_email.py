@@ -1,4 +1,16 @@
-"""Sends an email (addresses, subject and body are templates) through the email service."""
+"""Sends an email (addresses, subject and body are templates) through the email service.
+
+Example:
+
+    {"type": "send_email", "uuid": "...", "addresses": ["support@example.com"],
+     "subject": "New member: @contact.name",
+     "body": "@contact.name (@(format_urn(contact.urn))) wants to join."}
+
+Events:
+
+    [{"type": "email_sent", "to": ["support@example.com"], "subject": "New member: Ana Souza",
+      "body": "Ana Souza ((206) 555-1212) wants to join."}]
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,21 @@
 """Sends the contact a message: text, attachments and quick replies (in the contact's language
 where the flow translates them), or a preview of a channel template, on the first URN and
-channel that can reach the contact."""
+channel that can reach the contact.
+
+Example:
+
+    {"type": "send_msg", "uuid": "...",
+     "text": "Hi @contact.first_name, are you coming on Saturday?", "quick_replies": ["Yes", "No"]}
+
+Events:
+
+    [{"type": "msg_created",
+      "msg": {"urn": "tel:+12065551212",
+              "channel": {"uuid": "2ce9a49c-af7d-4a85-9aaf-48ceab99b1b7", "name": "Android Phone"},
+              "text": "Hi Ana, are you coming on Saturday?",
+              "quick_replies": [{"type": "text", "text": "Yes"}, {"type": "text", "text": "No"}],
+              "locale": "eng-US"}}]
+"""
 
 from __future__ import annotations
 

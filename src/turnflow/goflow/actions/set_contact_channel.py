@@ -1,5 +1,16 @@
-"""Makes a channel the contact's preferred one: its URNs that the channel can send to get
-that channel and move to the front."""
+"""Makes a channel the contact's preferred one: the URNs the channel can send on are tied
+to it and moved to the front (no channel unties them all).
+
+Example:
+
+    {"type": "set_contact_channel", "uuid": "...",
+     "channel": {"uuid": "2ce9a49c-af7d-4a85-9aaf-48ceab99b1b7", "name": "Android Phone"}}
+
+Events:
+
+    [{"type": "contact_urns_changed",
+      "urns": ["tel:+12065551212?channel=2ce9a49c-af7d-4a85-9aaf-48ceab99b1b7"]}]
+"""
 
 from __future__ import annotations
 

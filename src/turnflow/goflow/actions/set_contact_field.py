@@ -1,4 +1,18 @@
-"""Sets one of the contact's fields to the evaluated value (an empty value clears it)."""
+"""Sets one of the contact's fields to the evaluated value (an empty value clears it);
+the contact then joins or leaves the query-based groups the change affects.
+
+Example:
+
+    {"type": "set_contact_field", "uuid": "...", "field": {"key": "age", "name": "Age"},
+     "value": "17"}
+
+Events:
+
+    [{"type": "contact_field_changed", "field": {"key": "age", "name": "Age"},
+      "value": {"text": "17", "number": 17}},
+     {"type": "contact_groups_changed",
+      "groups_removed": [{"uuid": "f091da6a-d763-438d-8bda-f8844ec75e8b", "name": "Adults"}]}]
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,13 @@
-"""Changes the contact's language to an ISO 639-3 code (an empty one clears it)."""
+"""Changes the contact's language to an ISO 639-3 code (an empty one clears it).
+
+Example:
+
+    {"type": "set_contact_language", "uuid": "...", "language": "por"}
+
+Events:
+
+    [{"type": "contact_language_changed", "language": "por"}]
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,13 @@
-"""Changes the contact's name to the evaluated template (an empty name clears it)."""
+"""Changes the contact's name to the evaluated template (an empty name clears it).
+
+Example:
+
+    {"type": "set_contact_name", "uuid": "...", "name": "Ana Maria Souza"}
+
+Events:
+
+    [{"type": "contact_name_changed", "name": "Ana Maria Souza"}]
+"""
 
 from __future__ import annotations
 

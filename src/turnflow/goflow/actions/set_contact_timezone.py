@@ -1,5 +1,14 @@
 """Changes the contact's timezone to an IANA name such as ``Africa/Kigali`` (an empty one
-clears it)."""
+clears it).
+
+Example:
+
+    {"type": "set_contact_timezone", "uuid": "...", "timezone": "America/Sao_Paulo"}
+
+Events:
+
+    [{"type": "contact_timezone_changed", "timezone": "America/Sao_Paulo"}]
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,15 @@
 """Sets, increments or clears a run local: a text value the run keeps as ``@locals.<name>``
-without recording it as a result."""
+without recording it as a result.
+
+Example:
+
+    {"type": "set_run_local", "uuid": "...", "local": "attempts", "value": "1",
+     "operation": "increment"}
+
+Events:
+
+    []
+"""
 
 from __future__ import annotations
 

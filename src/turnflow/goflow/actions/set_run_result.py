@@ -1,5 +1,16 @@
-"""Saves a result on the run (a name, a value template and an optional category), which the
-flow then reads as ``@results.<name>``."""
+"""Saves a result on the run (a name, a value template and an optional category), which later
+steps read under the name in snake case (``@results.request`` here).
+
+Example:
+
+    {"type": "set_run_result", "uuid": "...", "name": "Request", "value": "@input.text",
+     "category": "Join"}
+
+Events:
+
+    [{"type": "run_result_changed", "name": "Request", "value": "I want to join",
+      "category": "Join"}]
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,22 @@
-"""Starts a flow for other contacts, groups, URNs or a contact query (or a new contact). Like
+r"""Starts a flow for other contacts, groups, URNs or a contact query (or a new contact). Like
 goflow, the action only emits a session_triggered event, with a summary of the current run,
-that the host application acts on."""
+that the host application acts on.
+
+Example:
+
+    {"type": "start_session", "uuid": "...",
+     "flow": {"uuid": "49a80bb1-ad31-4b9d-9d22-70ef94f94fec", "name": "Registration"},
+     "contact_query": "city = @fields.city", "exclusions": {"in_a_flow": true}}
+
+Events:
+
+    [{"type": "session_triggered",
+      "flow": {"uuid": "49a80bb1-ad31-4b9d-9d22-70ef94f94fec", "name": "Registration"},
+      "contact_query": "city = \"Recife\"", "exclusions": {"in_a_flow": true},
+      "run_summary": {"flow": {"uuid": "35d9b684-67e7-4fe3-90aa-70dd041d78b5", "name": "Example"},
+                      "status": "active"},
+      "history": {"ancestors": 1, "ancestors_since_input": 0}}]
+"""
 
 from __future__ import annotations
 

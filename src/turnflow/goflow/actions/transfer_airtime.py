@@ -1,5 +1,15 @@
 """Sends mobile airtime to the contact's phone number through the airtime service, in the
-amount the action gives for the service's currency."""
+amount the action gives for the service's currency.
+
+Example:
+
+    {"type": "transfer_airtime", "uuid": "...", "amounts": {"USD": 5, "RWF": 5000}}
+
+Events:
+
+    [{"type": "airtime_created", "sender": "tel:+12065550100", "recipient": "tel:+12065551212",
+      "currency": "USD", "amount": 5}]
+"""
 
 from __future__ import annotations
 
