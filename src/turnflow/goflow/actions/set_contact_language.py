@@ -18,7 +18,7 @@ from .contact import modify
 
 def language_error(code: str) -> str | None:
     """Why ``code`` isn't an ISO 639-3 language code (goflow's wording), or None."""
-    from ..reader import is_language
+    from ..reader import is_language  # here, not at the top: the reader imports this package
 
     if len(code) != 3:
         return f"iso-639-3 codes must be 3 characters, got: {code}"
