@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from turnflow.goflow.actions.contact import language_error, parse_phone
-from turnflow.goflow.actions.flows import can_enter
-from turnflow.goflow.actions.messages import (
+from turnflow.goflow.actions.add_contact_urn import parse_phone
+from turnflow.goflow.actions.enter_flow import can_enter
+from turnflow.goflow.actions.send_msg import (
     _match_locale,
     _preview,
     is_valid_attachment,
     quick_reply,
     truncate_ellipsis,
 )
+from turnflow.goflow.actions.set_contact_language import language_error
 
 GOFLOW = Path("/work/shared/fixtures/goflow")
 
@@ -51,7 +52,10 @@ def test_template_translation_matching_and_preview():
         {"name": "body", "type": "body/text", "content": "Hi {{1}}!", "variables": {"1": 1}},
         {"name": "button.0", "type": "button/quick_reply", "content": "No", "variables": {}},
     ]}  # fmt: skip
-    variables = [{"type": "image", "value": "image/jpeg:http://x.com/a.jpg"}, {"type": "text", "value": "Bob"}]
+    variables = [
+        {"type": "image", "value": "image/jpeg:http://x.com/a.jpg"},
+        {"type": "text", "value": "Bob"},
+    ]
     assert _preview(translation, variables) == (
         "Hi Bob!", ["image/jpeg:http://x.com/a.jpg"], [{"type": "text", "text": "No"}],
     )  # fmt: skip
@@ -107,9 +111,9 @@ def test_goflow_action_cases(name: str, indexes: list[int]):
 @pytest.mark.skipif(not GOFLOW.exists(), reason="goflow fixtures not present")
 def test_add_contact_urn_leaves_has_urn_local(monkeypatch: pytest.MonkeyPatch):
     from turnflow.conformance.goflow_actions import TESTDATA, run_case
-    from turnflow.goflow.actions import contact
+    from turnflow.goflow.actions import add_contact_urn
 
-    monkeypatch.setattr(contact, "SET_HAS_URN_LOCAL", True)
+    monkeypatch.setattr(add_contact_urn, "SET_HAS_URN_LOCAL", True)
     folder = GOFLOW / TESTDATA
     assets = json.loads((folder / "_assets.json").read_text())
     cases = json.loads((folder / "add_contact_urn.json").read_text())

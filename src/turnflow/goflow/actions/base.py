@@ -54,7 +54,9 @@ class BaseAction:
         run = rt.run
         if run is None or not run.flow.localization:
             return default
-        values = localized_list(rt, run, self.uuid, key, default if isinstance(default, list) else [default])
+        values = localized_list(
+            rt, run, self.uuid, key, default if isinstance(default, list) else [default]
+        )
         if isinstance(default, list):
             return values
         return values[0] if values else default

@@ -1,4 +1,20 @@
-"""Actions that move between flows: enter_flow (sub-flows)."""
+"""Starts another flow as a child of the current run; when the child ends, the parent carries
+on (or, for a terminal action, the parent ends first and the child takes its place).
+
+Example:
+
+    {"type": "enter_flow", "uuid": "...",
+     "flow": {"uuid": "49a80bb1-ad31-4b9d-9d22-70ef94f94fec", "name": "Registration"}}
+
+Events:
+
+    [{"type": "run_started",
+      "flow": {"uuid": "49a80bb1-ad31-4b9d-9d22-70ef94f94fec", "name": "Registration"}},
+     {"type": "msg_created", "msg": {"text": "Welcome to the registration!"}},
+     {"type": "run_ended",
+      "flow": {"uuid": "49a80bb1-ad31-4b9d-9d22-70ef94f94fec", "name": "Registration"},
+      "status": "completed"}]
+"""
 
 from __future__ import annotations
 

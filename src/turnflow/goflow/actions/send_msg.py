@@ -1,142 +1,60 @@
-"""Messaging actions: send_msg (and, for voice flows, say_msg and play_audio)."""
+"""Sends the contact a message: text, attachments and quick replies (in the contact's language
+where the flow translates them), or a preview of a channel template, on the first URN and
+channel that can reach the contact.
+
+Example:
+
+    {"type": "send_msg", "uuid": "...",
+     "text": "Hi @contact.first_name, are you coming on Saturday?", "quick_replies": ["Yes", "No"]}
+
+Events:
+
+    [{"type": "msg_created",
+      "msg": {"urn": "tel:+12065551212",
+              "channel": {"uuid": "2ce9a49c-af7d-4a85-9aaf-48ceab99b1b7", "name": "Android Phone"},
+              "text": "Hi Ana, are you coming on Saturday?",
+              "quick_replies": [{"type": "text", "text": "Yes"}, {"type": "text", "text": "No"}],
+              "locale": "eng-US"}}]
+"""
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
 from ...core.runtime import Runtime
-from ..contact import Contact, ContactURN
-from ..localization import translated
-from .base import BaseAction, evaluate_checked
+from .base import BaseAction
+from .message_locale import _locale_of, contact_language, text_language
+from .message_route import message_route, unsendable_reason
 
 MAX_ATTACHMENT_LENGTH = 2048
+
+
 MAX_QUICK_REPLY_TEXT = 64
+
+
 MAX_QUICK_REPLY_EXTRA = 1000
+
+
 _CONTENT_TYPE = re.compile(r"(image|audio|video|application|geo|unavailable|(\w+/[-+.\w]+))")
+
+
 _MEDIA_VARIABLES = ("image", "video", "document")
+
+
 _TEXT_COMPONENTS = ("header/text", "body/text", "footer/text")
 
 
-def contact_language(rt: Runtime) -> str | None:
-    contact = rt.session.contact
-    return contact.get("language") if isinstance(contact, dict) else getattr(contact, "language", None)
-
-
-def contact_urns(rt: Runtime) -> list[str]:
-    """The contact's URNs as text, channel affinity included (``tel:+1?channel=...``)."""
-    contact = rt.session.contact
-    urns = contact.get("urns", []) if isinstance(contact, dict) else getattr(contact, "urns", [])
-    return [
-        u.encode() if type(u) is ContactURN or (hasattr(u, "encode") and not isinstance(u, str))
-        else str(u)
-        for u in urns
-    ]  # fmt: skip
-
-
-def _channel_for(rt: Runtime, urn: str) -> dict[str, Any] | None:
-    """The channel a message to this URN goes out on: its affinity, else the first channel
-    that can send to the URN's scheme."""
-    channels = getattr(rt.assets, "channels", []) or []
-    scheme = urn.split(":", 1)[0]
-    if "channel=" in urn:
-        wanted = urn.split("channel=", 1)[1].split("&", 1)[0]
-        for channel in channels:
-            if channel.get("uuid") == wanted:
-                return channel
-    for channel in channels:
-        if scheme in channel.get("schemes", []) and "send" in channel.get("roles", ["send"]):
-            return channel
-    return None
-
-
-def _destination_channel(
-    rt: Runtime, urns: list[str] | None = None
-) -> tuple[str | None, dict[str, Any] | None]:
-    for urn in contact_urns(rt) if urns is None else urns:
-        channel = _channel_for(rt, urn)
-        if channel is not None:
-            return urn.split("?", 1)[0], channel
-    return None, None
-
-
-def destination(rt: Runtime) -> tuple[str | None, dict[str, Any] | None]:
-    """The URN and channel to reach the contact on (the first URN a channel can send to)."""
-    urn, channel = _destination_channel(rt)
-    if channel is None:
-        return None, None
-    return urn, {"uuid": channel["uuid"], "name": channel["name"]}
-
-
-def contact_country(rt: Runtime, urns: list[str] | None = None) -> str:
-    """goflow's contact country: its preferred channel's country, else the country of its
-    first tel URN that has one ('' if neither). ``urns``: the contact's, if already at hand."""
-    channels = getattr(rt.assets, "channels", []) or []
-    if urns is None:
-        urns = contact_urns(rt)
-    for urn in urns:
-        if "channel=" in urn:
-            wanted = urn.split("channel=", 1)[1].split("&", 1)[0]
-            channel = next((c for c in channels if c.get("uuid") == wanted), None)
-            if channel is not None and channel.get("country"):
-                return str(channel["country"])
-            break
-    for urn in urns:
-        if urn.startswith("tel:"):
-            region = _tel_region(urn[4:].split("?", 1)[0].split("#", 1)[0])
-            if region:
-                return region
-    return ""
-
-
-@functools.lru_cache(maxsize=4096)
-def _tel_region(path: str) -> str:
-    """The country of a phone number ('' if unknown); parsing one is slow and every message
-    asks, so the answers are kept."""
-    import phonenumbers
-
-    try:
-        region = phonenumbers.region_code_for_number(phonenumbers.parse(path, None))
-    except phonenumbers.NumberParseException:
-        return ""
-    return region if region and region != "ZZ" else ""
-
-
-def merged_country(rt: Runtime, urns: list[str] | None = None) -> str:
-    """The session's merged environment country: the contact's, else the environment's."""
-    return contact_country(rt, urns) or (rt.env.default_country or "")
-
-
-def _locale_of(rt: Runtime, language: str | None, urns: list[str] | None = None) -> str | None:
-    if not language:
-        return None
-    country = merged_country(rt, urns)
-    return f"{language}-{country}" if country else language
-
-
-def text_language(rt: Runtime, item_uuid: str | None, key: str = "text") -> str | None:
-    """The language a localizable property is used in: the contact's where the flow
-    translates it, else the flow's own."""
-    run = rt.run
-    language = None
-    if run is not None and item_uuid and not run.flow.localization:
-        language = run.flow.language  # not translated: the flow's own language
-    elif run is not None:
-        language = translated(rt, run, item_uuid, key)[0] if item_uuid else None
-        language = language or run.flow.language
-    return language or rt.env.default_language
-
-
-def locale(rt: Runtime, item_uuid: str | None = None, key: str = "text") -> str | None:
-    """``language-COUNTRY`` of a message, the country from the merged environment."""
-    return _locale_of(rt, text_language(rt, item_uuid, key))
-
-
-def _plain_msg(rt: Runtime, urn: str | None, channel: dict[str, Any] | None, text: str,
-               locale: str | None, attachments: list[str] | None = None,
-               quick_replies: list[dict[str, Any]] | None = None,
-               topic: str | None = None) -> dict[str, Any]:
+def _plain_msg(
+    rt: Runtime,
+    urn: str | None,
+    channel: dict[str, Any] | None,
+    text: str,
+    locale: str | None,
+    attachments: list[str] | None = None,
+    quick_replies: list[dict[str, Any]] | None = None,
+    topic: str | None = None,
+) -> dict[str, Any]:
     """The usual message (no template, no send check), built as goflow writes it: no empty
     parts, in goflow's key order."""
     msg: dict[str, Any] = {}
@@ -158,14 +76,6 @@ def _plain_msg(rt: Runtime, urn: str | None, channel: dict[str, Any] | None, tex
     return msg
 
 
-def unsendable_reason(rt: Runtime) -> str:
-    contact = rt.session.contact
-    status = contact.get("status") if isinstance(contact, dict) else getattr(contact, "status", "active")
-    if status in ("blocked", "stopped", "archived"):
-        return f"contact_{status}"
-    return "no_route"
-
-
 def is_valid_attachment(value: str) -> bool:
     """goflow's attachment check: a known content type, a colon, then a non-empty URL."""
     content_type, sep, url = value.partition(":")
@@ -183,24 +93,6 @@ def quick_reply(text: str) -> dict[str, Any]:
     if marker:
         reply["extra"] = truncate_ellipsis(extra, MAX_QUICK_REPLY_EXTRA)
     return reply
-
-
-def message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, Any] | None]:
-    """The contact's URNs as text, the merged country, and the URN and channel a message goes
-    out on; kept on the contact while it, the assets and the environment's country stay."""
-    contact = rt.session.contact
-    if not isinstance(contact, Contact):
-        return _message_route(rt)
-    env = rt.env
-    return contact.cached_route((rt.assets, env, env.default_country), _message_route, rt)
-
-
-def _message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, Any] | None]:
-    urns = contact_urns(rt)
-    country = merged_country(rt, urns)
-    if not getattr(rt.assets, "channels", None):
-        return urns, country, None, None  # no channels: no destination to look for
-    return (urns, country, *_destination_channel(rt, urns))
 
 
 class SendMsg(BaseAction):
@@ -271,7 +163,12 @@ class SendMsg(BaseAction):
 
     def execute(self, rt: Runtime) -> None:
         run = rt.run
-        if self._text_only and run is not None and not run.flow.localization and not _has_send_check(rt):
+        if (
+            self._text_only
+            and run is not None
+            and not run.flow.localization
+            and not _has_send_check(rt)
+        ):
             self._send_text(rt, run.flow.language)
             return
         text, attachments, quick_replies = self._content(rt)
@@ -281,8 +178,15 @@ class SendMsg(BaseAction):
         msg_locale = (f"{language}-{country}" if country else language) if language else None
         if not self.data.get("template") and not _has_send_check(rt):
             rt.stamp_event("msg_created")["msg"] = _plain_msg(
-                rt, urn, channel, text, msg_locale, attachments, quick_replies,
-                self.data.get("topic"))
+                rt,
+                urn,
+                channel,
+                text,
+                msg_locale,
+                attachments,
+                quick_replies,
+                self.data.get("topic"),
+            )
             return
         msg = {
             "urn": urn,
@@ -335,7 +239,9 @@ class SendMsg(BaseAction):
             if c.get("variables")
         ]
         text, attachments, quick_replies = _preview(translation, variables)
-        templating: dict[str, Any] = {"template": {"uuid": ref.get("uuid"), "name": ref.get("name")}}
+        templating: dict[str, Any] = {
+            "template": {"uuid": ref.get("uuid"), "name": ref.get("name")}
+        }
         if components:
             templating["components"] = components
         if variables:
@@ -396,7 +302,9 @@ def _preview(
         if kind in _TEXT_COMPONENTS:
             texts.append(content)
         elif kind.startswith("button/"):
-            quick_replies.append({"type": "text", "text": truncate_ellipsis(content, MAX_QUICK_REPLY_TEXT)})
+            quick_replies.append(
+                {"type": "text", "text": truncate_ellipsis(content, MAX_QUICK_REPLY_TEXT)}
+            )
     return "\n\n".join(texts), attachments, quick_replies
 
 
@@ -408,38 +316,3 @@ def _send_check(rt: Runtime, msg: dict[str, Any]) -> str | None:
     """The engine's optional content check (goflow's engine option): a reason or None."""
     check = rt.family.send_check
     return check(msg) if check is not None else None
-
-
-class SayMsg(BaseAction):
-    type = "say_msg"
-
-    def execute(self, rt: Runtime) -> None:
-        text = rt.evaluate(self.localized(rt, "text", self.data.get("text", "")))
-        audio = self.localized(rt, "audio_url", self.data.get("audio_url") or "")
-        if not text and not audio:
-            rt.error("Can't say message without audio URL or backdown text")
-            return
-        msg: dict[str, Any] = {"text": text, "locale": locale(rt, self.uuid)}
-        if audio:
-            msg["attachments"] = [f"audio:{audio}"]
-        urn, channel = destination(rt)
-        msg.update({"urn": urn, "channel": channel})
-        rt.new_event("ivr_created", msg={k: v for k, v in msg.items() if v is not None})
-
-
-class PlayAudio(BaseAction):
-    type = "play_audio"
-
-    def execute(self, rt: Runtime) -> None:
-        audio, ok = evaluate_checked(rt, self.localized(rt, "audio_url", self.data.get("audio_url", "")))
-        if not ok:
-            return
-        if not audio:
-            rt.error("Audio URL evaluated to empty, skipping")
-            return
-        urn, channel = destination(rt)
-        msg = {
-            "urn": urn, "channel": channel, "text": "", "attachments": [f"audio:{audio}"],
-            "locale": locale(rt, self.uuid, "audio_url"),
-        }  # fmt: skip
-        rt.new_event("ivr_created", msg={k: v for k, v in msg.items() if v is not None})

@@ -1,0 +1,122 @@
+"""Where a message to the contact goes: its URNs, the URN and channel that can reach it,
+its country, and why a message can't be sent when nothing can reach it."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import phonenumbers
+
+from ...core.runtime import Runtime
+from ..contact import Contact, ContactURN
+
+
+def contact_urns(rt: Runtime) -> list[str]:
+    """The contact's URNs as text, channel affinity included (``tel:+1?channel=...``)."""
+    contact = rt.session.contact
+    urns = contact.get("urns", []) if isinstance(contact, dict) else getattr(contact, "urns", [])
+    return [
+        u.encode() if type(u) is ContactURN or (hasattr(u, "encode") and not isinstance(u, str))
+        else str(u)
+        for u in urns
+    ]  # fmt: skip
+
+
+def _channel_for(rt: Runtime, urn: str) -> dict[str, Any] | None:
+    """The channel a message to this URN goes out on: its affinity, else the first channel
+    that can send to the URN's scheme."""
+    channels = getattr(rt.assets, "channels", []) or []
+    scheme = urn.split(":", 1)[0]
+    if "channel=" in urn:
+        wanted = urn.split("channel=", 1)[1].split("&", 1)[0]
+        for channel in channels:
+            if channel.get("uuid") == wanted:
+                return channel
+    for channel in channels:
+        if scheme in channel.get("schemes", []) and "send" in channel.get("roles", ["send"]):
+            return channel
+    return None
+
+
+def _destination_channel(
+    rt: Runtime, urns: list[str] | None = None
+) -> tuple[str | None, dict[str, Any] | None]:
+    for urn in contact_urns(rt) if urns is None else urns:
+        channel = _channel_for(rt, urn)
+        if channel is not None:
+            return urn.split("?", 1)[0], channel
+    return None, None
+
+
+def destination(rt: Runtime) -> tuple[str | None, dict[str, Any] | None]:
+    """The URN and channel to reach the contact on (the first URN a channel can send to)."""
+    urn, channel = _destination_channel(rt)
+    if channel is None:
+        return None, None
+    return urn, {"uuid": channel["uuid"], "name": channel["name"]}
+
+
+def contact_country(rt: Runtime, urns: list[str] | None = None) -> str:
+    """goflow's contact country: its preferred channel's country, else the country of its
+    first tel URN that has one ('' if neither). ``urns``: the contact's, if already at hand."""
+    channels = getattr(rt.assets, "channels", []) or []
+    if urns is None:
+        urns = contact_urns(rt)
+    for urn in urns:
+        if "channel=" in urn:
+            wanted = urn.split("channel=", 1)[1].split("&", 1)[0]
+            channel = next((c for c in channels if c.get("uuid") == wanted), None)
+            if channel is not None and channel.get("country"):
+                return str(channel["country"])
+            break
+    for urn in urns:
+        if urn.startswith("tel:"):
+            region = _tel_region(urn[4:].split("?", 1)[0].split("#", 1)[0])
+            if region:
+                return region
+    return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _tel_region(path: str) -> str:
+    """The country of a phone number ('' if unknown); parsing one is slow and every message
+    asks, so the answers are kept."""
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(path, None))
+    except phonenumbers.NumberParseException:
+        return ""
+    return region if region and region != "ZZ" else ""
+
+
+def merged_country(rt: Runtime, urns: list[str] | None = None) -> str:
+    """The session's merged environment country: the contact's, else the environment's."""
+    return contact_country(rt, urns) or (rt.env.default_country or "")
+
+
+def message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, Any] | None]:
+    """The contact's URNs as text, the merged country, and the URN and channel a message goes
+    out on; kept on the contact while it, the assets and the environment's country stay."""
+    contact = rt.session.contact
+    if not isinstance(contact, Contact):
+        return _message_route(rt)
+    env = rt.env
+    return contact.cached_route((rt.assets, env, env.default_country), _message_route, rt)
+
+
+def _message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, Any] | None]:
+    urns = contact_urns(rt)
+    country = merged_country(rt, urns)
+    if not getattr(rt.assets, "channels", None):
+        return urns, country, None, None  # no channels: no destination to look for
+    return (urns, country, *_destination_channel(rt, urns))
+
+
+def unsendable_reason(rt: Runtime) -> str:
+    contact = rt.session.contact
+    status = (
+        contact.get("status") if isinstance(contact, dict) else getattr(contact, "status", "active")
+    )
+    if status in ("blocked", "stopped", "archived"):
+        return f"contact_{status}"
+    return "no_route"
