@@ -56,7 +56,8 @@ def test_expression_doc_examples(template, expected):
 
 
 @pytest.mark.parametrize(
-    ("name", "code"), [(name, code) for name in ("expressions.md", "goflow.md", "legacy.md") for code in blocks(name, "python")]
+    ("name", "code"), [(name, code) for name in ("expressions.md", "goflow.md", "legacy.md", "architecture.md")
+     for code in blocks(name, "python")]
 )
 def test_python_doc_examples(name, code, monkeypatch):
     monkeypatch.chdir(DOCS.parent)  # examples use paths relative to the repository
