@@ -22,7 +22,7 @@ type                  fields
 >>> clock = FixedClock("2024-01-02T03:04:05Z")
 >>> event = EventFactory(SeededUUIDs(1, clock), clock).new(WARNING, text="careful")
 >>> event["type"], event["created_on"], event["text"]
-('warning', '2024-01-02T03:04:05.000000000Z', 'careful')
+('warning', '2024-01-02T03:04:05Z', 'careful')
 """
 
 from __future__ import annotations

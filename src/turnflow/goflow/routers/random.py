@@ -1,14 +1,18 @@
-"""The ``random`` router: picks one of its categories at random, from the environment's
-random source (seeded in tests, so runs repeat).
+"""The ``random`` router picks one of its categories at random, from the environment's random
+source (seeded in tests, so runs repeat); the result it saves has the category's index as its
+value and the random number as its input.
 
-Example::
+Example:
 
     {"type": "random", "result_name": "Group", "categories": [
-        {"uuid": "c-a", "name": "A", "exit_uuid": "x-a"},
-        {"uuid": "c-b", "name": "B", "exit_uuid": "x-b"}]}
+        {"uuid": "083ddcc7-1c53-40b9-b2f8-202816ce4599", "name": "A",
+         "exit_uuid": "359b79e3-4795-4141-9587-915c10279d38"},
+        {"uuid": "faa57d34-d559-4c5f-a11a-86f007b331f6", "name": "B",
+         "exit_uuid": "3f1449a1-6803-417a-86e7-0fd83b6c027f"}]}
 
-saves ``@results.group`` with the picked category's index as its value and the random number
-as its input, e.g. ``{"name": "Group", "value": "1", "category": "B", "input": "0.6"}``.
+Result:
+
+    {"name": "Group", "value": "0", "category": "A", "input": "0.3402859786606234"}
 """
 
 from __future__ import annotations

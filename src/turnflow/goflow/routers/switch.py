@@ -1,21 +1,27 @@
-"""The ``switch`` router: evaluates its operand, tests it against each case in order, and
-takes the category of the first case that matches (else the default category; with no
-default the session fails).
+"""The ``switch`` router tests its operand against each case in order and takes the category
+of the first case that matches, else the default category (with no default the session
+fails); the result it saves has the text the test matched as its value.
 
-Example (a reply of "I'd like yes please" to a question)::
+Example:
 
     {"type": "switch", "operand": "@input.text", "result_name": "Answer",
-     "cases": [{"uuid": "k1", "type": "has_any_word", "arguments": ["yes"],
-                "category_uuid": "c-yes"}],
-     "categories": [{"uuid": "c-yes", "name": "Yes", "exit_uuid": "x-yes"},
-                    {"uuid": "c-other", "name": "Other", "exit_uuid": "x-other"}],
-     "default_category_uuid": "c-other"}
+     "wait": {"type": "msg"},
+     "cases": [{"uuid": "e0c71faa-32b7-48a2-9ea3-42c1a0609e91", "type": "has_any_word",
+                "arguments": ["yes"], "category_uuid": "e4816898-93d7-47da-a3ba-a4db126756cf"}],
+     "categories": [
+         {"uuid": "e4816898-93d7-47da-a3ba-a4db126756cf", "name": "Yes",
+          "exit_uuid": "9c60f661-bb31-4c78-90cb-a6ecf23b2971"},
+         {"uuid": "f321f747-0bad-44e2-9ae6-3904a66add95", "name": "Other",
+          "exit_uuid": "96b6634e-55a1-4f92-b3b5-d4e083bcc752"}],
+     "default_category_uuid": "f321f747-0bad-44e2-9ae6-3904a66add95"}
 
-picks "Yes" and saves ``{"name": "Answer", "value": "yes", "category": "Yes",
-"input": "I'd like yes please"}`` (the value is what the test matched).
+Input:
 
-The router is prepared when the flow is read: its operand compiled, each case's test and
-category looked up, number arguments read once.
+    I'd like yes please
+
+Result:
+
+    {"name": "Answer", "value": "yes", "category": "Yes", "input": "I'd like yes please"}
 """
 
 from __future__ import annotations

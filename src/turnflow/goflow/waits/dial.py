@@ -1,15 +1,16 @@
-"""The ``dial`` wait (voice flows): the call is forwarded to a phone number, and the run
-waits for the dial's result (answered, no answer, busy, failed) as its input.
+"""The ``dial`` wait (voice flows) forwards the call to a phone number (a template, dialled in
+E.164 form) and waits for the dial's outcome as its input; a number that can't be dialled is
+an ``error`` event, and the router routes on at once.
 
-Example (the number is a template; its E.164 form is dialled)::
+Example:
 
-    {"type": "dial", "phone": "@fields.supervisor", "dial_limit_seconds": 60,
+    {"type": "dial", "phone": "1 (206) 555-0188", "dial_limit_seconds": 60,
      "call_limit_seconds": 300}
 
-    {"type": "dial_wait", "urn": "tel:+12065551212", "dial_limit_seconds": 60,
-     "call_limit_seconds": 300, "expires_on": "<now + 60 + 300 + 30 seconds>"}
+Events:
 
-A number that can't be dialled is an ``error`` event, and the router routes straight on.
+    [{"type": "dial_wait", "urn": "tel:+12065550188", "dial_limit_seconds": 60,
+      "call_limit_seconds": 300}]
 
 >>> e164("1(206)5551212", "US")
 '+12065551212'

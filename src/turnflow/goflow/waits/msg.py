@@ -1,14 +1,14 @@
 """The ``msg`` wait: the run waits for the contact's next message, for at most the flow's
-expiry, optionally with a timeout that routes to a category of its own.
+expiry, or with a timeout for at most that long before its router takes the timeout category.
 
-Example (what a node with this wait emits when a run arrives, in a flow that expires after
-60 minutes)::
+Example:
 
-    {"type": "msg", "timeout": {"seconds": 300, "category_uuid": "c-none"},
+    {"type": "msg", "timeout": {"seconds": 300, "category_uuid": "..."},
      "hint": {"type": "digits", "count": 1}}
 
-    {"type": "msg_wait", "timeout_seconds": 300, "expires_on": "<now + 60 minutes>",
-     "hint": {"type": "digits", "count": 1}}
+Events:
+
+    [{"type": "msg_wait", "timeout_seconds": 300, "hint": {"type": "digits", "count": 1}}]
 
 >>> MsgWait(Timeout(300, "c-none")).timeout.seconds
 300
