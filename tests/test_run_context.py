@@ -212,7 +212,9 @@ def test_resume_context_during_the_resumed_sprint():
         },
     }
     def sprint(resume):
-        return SimpleNamespace(state=GoflowSprint(resume=resume))
+        state = GoflowSprint()
+        state.resume = resume
+        return SimpleNamespace(state=state)
 
     assert resume_context(sprint(None)) is None
     obj = resume_context(sprint(dial))

@@ -73,7 +73,8 @@ class Engine:
     def resume(self, session: Session, input: Any) -> Sprint:
         """Give a session one input (a message, a timeout, an intent, a command...). The
         family's policy decides what it does, whether or not a run waits for it."""
-        self.family.policy.check(session, input)
+        policy = self.family.policy
+        policy.check(session, input)
         rt = self.sprint(session, input)
         top = session.top
         if top is not None and top.path:
@@ -83,15 +84,14 @@ class Engine:
         if session.sprints > limit:
             self.loop.fail(rt, f"reached maximum number of sprints per session ({limit})")
         else:
-            self.family.policy.apply(rt, input)
+            policy.apply(rt, input)
         return self.finish(rt)
 
     def sprint(self, session: Session, input: Any = None) -> Runtime:
         """A fresh runtime for the session's next sprint (counted against its limit)."""
         session.sprints += 1
         rt = Runtime(self, session, input)
-        rt.state = self.family.sprint_state(rt)
-        self.family.begin_sprint(rt)
+        rt.state = self.family.begin_sprint(rt)
         return rt
 
     def runtime(self, session: Session, run: Any = None) -> Runtime:

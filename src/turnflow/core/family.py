@@ -36,9 +36,10 @@ class Family(Protocol):
     def sprint_state(self, runtime: Runtime) -> Any:
         """The family's state for a new runtime (kept as ``runtime.state``)."""
 
-    def begin_sprint(self, runtime: Runtime) -> None:
-        """A sprint begins (after :meth:`sprint_state`; not for a runtime made only to
-        evaluate templates)."""
+    def begin_sprint(self, runtime: Runtime) -> Any:
+        """A sprint begins: what it needs done first, and its state (what
+        :meth:`sprint_state` gives, which alone serves a runtime made only to evaluate
+        templates)."""
 
     def end_sprint(self, runtime: Runtime) -> None:
         """The sprint is over (the session may be too): let go of what it held."""
@@ -72,8 +73,8 @@ class BaseFamily:
     def sprint_state(self, runtime: Runtime) -> Any:
         return None
 
-    def begin_sprint(self, runtime: Runtime) -> None:
-        return None
+    def begin_sprint(self, runtime: Runtime) -> Any:
+        return self.sprint_state(runtime)
 
     def end_sprint(self, runtime: Runtime) -> None:
         return None

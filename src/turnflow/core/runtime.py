@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..generators import Clock, NanoTime, UUIDSource, utc_text
@@ -59,7 +58,7 @@ class Runtime:
     __slots__ = (
         "engine", "family", "session", "env", "clock", "uuids", "events", "limits", "assets",
         "evaluator", "state", "input", "emitted", "segments", "run", "pending_flow",
-        "in_actions", "input_unclaimed", "operand", "last_node_uuid", "now", "evaluate",
+        "in_actions", "input_unclaimed", "operand", "last_node_uuid", "now",
     )  # fmt: skip
 
     def __init__(self, engine: Engine, session: Session, input: Any = None) -> None:
@@ -86,8 +85,6 @@ class Runtime:
         self.last_node_uuid: str | None = None  # the node the sprint arrived at last
         # the clock's own method: the loop asks it a dozen times a sprint
         self.now: Callable[[], NanoTime] = engine.clock.now_time
-        # evaluate(template, ...) -> text: the evaluator's render, bound to this runtime
-        self.evaluate: Callable[..., str] = _bound(family.evaluator.render, self)
 
     # -- events -------------------------------------------------------------------------------
 
@@ -118,14 +115,16 @@ class Runtime:
 
     # -- templates ----------------------------------------------------------------------------
 
+    def evaluate(self, template: Any, context: Any = None, **options: Any) -> str:
+        """The text of a template for the current run (the evaluator's ``render``; options
+        are the family's, e.g. goflow's ``truncate``)."""
+        if options:
+            return self.evaluator.render(self, template, context, **options)
+        return self.evaluator.render(self, template, context)
+
     def context(self) -> Any:
         """The root of the family's template context for the current run."""
         return self.family.context(self)
 
     def check(self, condition: Any, context: Any = None) -> bool:
         return self.evaluator.check(self, condition, context)
-
-
-def _bound(method: Callable[..., str], rt: Runtime) -> Callable[..., str]:
-    # functools.partial calls through C: cheaper than a forwarding method on the hot path
-    return partial(method, rt)

@@ -100,8 +100,9 @@ class GoflowFamily(BaseFamily):
     def sprint_state(self, rt: Runtime) -> GoflowSprint:
         return GoflowSprint()
 
-    def begin_sprint(self, rt: Runtime) -> None:
+    def begin_sprint(self, rt: Runtime) -> GoflowSprint:
         rt.uuids.new_v4()  # the sprint's UUID, as goflow draws it
+        return GoflowSprint()
 
     def end_sprint(self, rt: Runtime) -> None:
         session = rt.session

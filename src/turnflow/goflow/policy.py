@@ -56,8 +56,10 @@ class ResumeWaitingRun:
 
     def apply(self, rt: Runtime, resume: dict[str, Any]) -> None:
         family, session, loop = self.family, rt.session, rt.engine.loop
-        run = session.waiting_run()
-        assert run is not None  # (check() made sure)
+        run = session.top  # the waiting run is on top (else look for it)
+        if run is None or run.status != WAITING:
+            run = session.waiting_run()
+            assert run is not None  # (check() made sure)
         rt.state.resume = resume  # what @resume shows during this sprint
         kind = resume.get("type")
         if kind == "msg":  # a message is the session's new input; other resumes clear it
