@@ -45,10 +45,16 @@ def main() -> None:
         assert session.status == "completed"
         steps += len(session.runs[0].path)
     elapsed = time.perf_counter() - start
-    print(f"{args.sessions} sessions, {steps} steps, {len(resumes) + 1} sprints each, in {elapsed:.2f}s")
+    print(
+        f"{args.sessions} sessions, {steps} steps, {len(resumes) + 1} sprints each,"
+        f" in {elapsed:.2f}s"
+    )
     print(f"sessions/s: {args.sessions / elapsed:,.0f}")
     print(f"steps/s:    {steps / elapsed:,.0f}")
-    print("(for scale: the legacy RapidPro engine ran ~940 sessions/s on greatwall.json; see bench_legacy.py)")
+    print(
+        "(for scale: the legacy RapidPro engine ran ~940 sessions/s on greatwall.json;"
+        " see bench_legacy.py)"
+    )
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ def main() -> None:
         steps += sum(len(run.path) for run in session.runs)
     elapsed = time.perf_counter() - start
     print(
-        f"{args.sessions} sessions, {steps} steps, {len(resumes) + 1} sprints each, in {elapsed:.2f}s"
+        f"{args.sessions} sessions, {steps} steps, {len(resumes) + 1} sprints each,"
+        f" in {elapsed:.2f}s"
         f" (migration and loading {1000 * (migrated - start):.1f} ms of it)"
     )
     print(f"sessions/s: {args.sessions / elapsed:,.0f}")

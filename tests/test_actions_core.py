@@ -51,7 +51,10 @@ def test_template_translation_matching_and_preview():
         {"name": "body", "type": "body/text", "content": "Hi {{1}}!", "variables": {"1": 1}},
         {"name": "button.0", "type": "button/quick_reply", "content": "No", "variables": {}},
     ]}  # fmt: skip
-    variables = [{"type": "image", "value": "image/jpeg:http://x.com/a.jpg"}, {"type": "text", "value": "Bob"}]
+    variables = [
+        {"type": "image", "value": "image/jpeg:http://x.com/a.jpg"},
+        {"type": "text", "value": "Bob"},
+    ]
     assert _preview(translation, variables) == (
         "Hi Bob!", ["image/jpeg:http://x.com/a.jpg"], [{"type": "text", "text": "No"}],
     )  # fmt: skip

@@ -48,7 +48,9 @@ def test_contact(session, redacted):
     assert session.evaluate("@contact.urn")[0] == "tel:+12024561111"
     assert session.evaluate("@(contact.urns[1])")[0] == "twitterid:54784326227#nyaruka"
     assert session.evaluate("@contact.channel")[0] == "My Android Phone"
-    assert redacted.evaluate("@contact.urns")[0] == "[tel:********, twitterid:********, mailto:********]"
+    assert redacted.evaluate("@contact.urns")[0] == (
+        "[tel:********, twitterid:********, mailto:********]"
+    )
     assert redacted.evaluate("@urns.tel")[0] == "tel:********"
 
 
@@ -63,7 +65,9 @@ def test_deprecated_properties_warn_on_paths_only(session):
     _, events = session.evaluate('@(legacy_extra["foo"])@(legacy_extra["bar"])')
     assert texts(events) == [("warning", "@legacy_extra is deprecated")]
     _, events = session.evaluate("@child.run.status")
-    assert texts(events) == [("warning", "@child.run.status is deprecated, use @child.status instead")]
+    assert texts(events) == [
+        ("warning", "@child.run.status is deprecated, use @child.status instead")
+    ]
     assert session.evaluate("@child.status") == ("completed", [])
 
 
@@ -86,7 +90,9 @@ def test_parent_from_trigger_summary(session):
     text, events = session.evaluate("@(json(parent))")
     parent = json.loads(text)
     assert events == []
-    assert parent["flow"] == {"name": "Parent", "revision": 0, "uuid": "fece6eac-9127-4343-9269-56e88f391562"}
+    assert parent["flow"] == {
+        "name": "Parent", "revision": 0, "uuid": "fece6eac-9127-4343-9269-56e88f391562"
+    }
     assert parent["contact"]["name"] == "Jasmine" and parent["contact"]["ref"] == ""
     assert parent["fields"]["age"] == 33
     assert session.evaluate("@parent.results.role.category")[0] == "Reporter"
@@ -119,10 +125,13 @@ def test_deprecated_values_api():
         computed.append(1)
         return "v"
 
-    shared = XObject({"a": Lazy(compute, "a is old"), "b": deprecated(Lazy(lambda: "w"), "b is old")})
+    shared = XObject(
+        {"a": Lazy(compute, "a is old"), "b": deprecated(Lazy(lambda: "w"), "b is old")}
+    )
     one: list[str] = []
     two: list[str] = []
-    view1, view2 = shared.with_deprecation_hook(one.append), shared.with_deprecation_hook(two.append)
+    view1 = shared.with_deprecation_hook(one.append)
+    view2 = shared.with_deprecation_hook(two.append)
     template = compile_template("@x.a@x.b")
     env = Environment()
     assert template.render(XObject({"x": view1}), env).text == "vw"
@@ -179,7 +188,9 @@ def test_small_builders():
     assert urn_context_text("twitterid:5478#nyaruka", redact=True) == "twitterid:********"
     users = [{"uuid": "u1", "name": "Bob Smith", "email": "bob@x.com"}]
     user = user_context({"uuid": "u1", "name": "Bob Smith"}, users)
-    assert (user.get("email"), user.get("first_name"), user.default) == ("bob@x.com", "Bob", "Bob Smith")
+    assert (user.get("email"), user.get("first_name"), user.default) == (
+        "bob@x.com", "Bob", "Bob Smith"
+    )
     ticket = ticket_context({"uuid": "t", "topic": {"uuid": "p", "name": "Weather"}}, users)
     assert ticket.get("assignee") is None and ticket.get("topic").default == "Weather"
 

@@ -31,15 +31,21 @@ def _load_context(args: argparse.Namespace) -> dict[str, Any]:
         try:
             text = Path(args.context_file).read_text()
         except OSError as exc:
-            raise TurnflowError(f"cannot read context file {args.context_file}: {exc.strerror}") from None
+            raise TurnflowError(
+                f"cannot read context file {args.context_file}: {exc.strerror}"
+            ) from None
     if not text:
         return {}
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise TurnflowError(f"context is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        raise TurnflowError(
+            f"context is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
     if not isinstance(data, dict):
-        raise TurnflowError("context must be a JSON object, e.g. {\"contact\": {\"name\": \"Bob\"}}")
+        raise TurnflowError(
+            "context must be a JSON object, e.g. {\"contact\": {\"name\": \"Bob\"}}"
+        )
     return data
 
 
@@ -252,7 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="turnflow", description="Run conversational flows.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ev = sub.add_parser("eval", help="evaluate an Excellent template, e.g. 'Hi @(upper(contact.name))'")
+    ev = sub.add_parser(
+        "eval", help="evaluate an Excellent template, e.g. 'Hi @(upper(contact.name))'"
+    )
     ev.add_argument("template", help="the template text")
     ev.add_argument("--context", help="the context as a JSON object")
     ev.add_argument("--context-file", help="a file holding the context as a JSON object")

@@ -86,7 +86,8 @@ def run_case(root: Path, assets_json: dict[str, Any], case: dict[str, Any]) -> t
     if case.get("localization"):
         contact_json["language"] = "spa"
     if case.get("has_ticket"):
-        topic = next(t for t in data["topics"] if t["uuid"] == "0d9a2c56-6fc2-4f27-93c5-a6322e26b740")
+        topic_uuid = "0d9a2c56-6fc2-4f27-93c5-a6322e26b740"
+        topic = next(t for t in data["topics"] if t["uuid"] == topic_uuid)
         contact_json["tickets"] = [{"uuid": uuids.new_v7(), "status": "open", "topic": topic}]
     contact = Contact.from_json(contact_json, ContactAssets.from_json(data))
     if case.get("has_ticket"):
@@ -110,7 +111,11 @@ def run_case(root: Path, assets_json: dict[str, Any], case: dict[str, Any]) -> t
                 "uuid": msg_uuid,
                 "type": "msg_received",
                 "created_on": received,
-                "msg": {"urn": "tel:+12065551212", "text": "Hi everybody", "attachments": MSG_ATTACHMENTS},
+                "msg": {
+                    "urn": "tel:+12065551212",
+                    "text": "Hi everybody",
+                    "attachments": MSG_ATTACHMENTS,
+                },
             },
         }
     trigger["triggered_on"] = format_rfc3339_nano(clock.now_time())
@@ -147,7 +152,9 @@ def run_case(root: Path, assets_json: dict[str, Any], case: dict[str, Any]) -> t
     # canonical: UUIDs and times replaced by first appearance across all the parts together
     want, got = canonical(expected), canonical(actual)
     if not exact and want != got:
-        problems += [_diff(key, want[key], got.get(key)) for key in want if want[key] != got.get(key)]
+        problems += [
+            _diff(key, want[key], got.get(key)) for key in want if want[key] != got.get(key)
+        ]
     if case.get("http_mocks") and not http.all_used:
         problems.append(f"http mocks not all used (unmatched: {http.unmatched})")
     return "; ".join(problems), exact

@@ -26,9 +26,14 @@ def run_excellent_examples(goflow_dir: Path) -> DataSetResult:
             if example["error"]:
                 ok = bool(rendered.errors)
                 got = "no error" if ok is False else ""
-                result.record(ok, f"{template} -> expected an error, got {rendered.text!r}{got and ''}")
+                result.record(
+                    ok, f"{template} -> expected an error, got {rendered.text!r}{got and ''}"
+                )
             else:
                 ok = not rendered.errors and rendered.text == example["expected"]
-                detail = f"errors {[e.message for e in rendered.errors]}" if rendered.errors else repr(rendered.text)
+                if rendered.errors:
+                    detail = f"errors {[e.message for e in rendered.errors]}"
+                else:
+                    detail = repr(rendered.text)
                 result.record(ok, f"{template} -> expected {example['expected']!r}, got {detail}")
     return result

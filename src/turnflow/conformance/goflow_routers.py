@@ -81,7 +81,9 @@ def run_case(assets_json: dict[str, Any], case: dict[str, Any]) -> str:
         "flow": {"uuid": flow["uuid"], "name": flow["name"]},
         "triggered_on": format_rfc3339_nano(clock.now_time()),  # the trigger builder's now()
     }
-    engine = GoflowEngine(Assets.from_json(data, "_assets.json"), env, clock=clock, uuids=uuids, limits=Limits())
+    engine = GoflowEngine(
+        Assets.from_json(data, "_assets.json"), env, clock=clock, uuids=uuids, limits=Limits()
+    )
     session, sprint = engine.start(contact, trigger)
     actual = {"results": plain_json(session.runs[0].results), "events": run_events(sprint.events)}
     problems = []

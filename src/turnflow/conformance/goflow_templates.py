@@ -116,7 +116,9 @@ def standard_session(goflow_dir: Path, redact_urns: bool = False) -> StandardSes
         airtime=TestAirtimeService(env.random),
         llm=TestLLMService(),
     )
-    engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services)
+    engine = GoflowEngine(
+        assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services
+    )
     contact = Contact.from_json(contact_data, contact_assets_of(assets))
     session, _ = engine.start(contact, trigger)
     sprint = engine.resume(session, resume)

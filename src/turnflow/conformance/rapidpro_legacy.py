@@ -62,7 +62,9 @@ def _start_every_flow(assets: object) -> str | None:
     for ref in assets.flow_refs():  # type: ignore[attr-defined]
         engine = GoflowEngine(assets)
         contact = Contact.from_json(contact_json)
-        session, _ = engine.start(contact, {"type": "manual", "flow": ref, "triggered_on": "2018-01-01T00:00:00Z"})
+        session, _ = engine.start(
+            contact, {"type": "manual", "flow": ref, "triggered_on": "2018-01-01T00:00:00Z"}
+        )
         if session.status not in ("waiting", "completed"):
             return f"flow {ref['name']!r} ended {session.status}"
     return None

@@ -120,10 +120,12 @@ def add_duration(value: dt.datetime, delta: dt.timedelta) -> dt.datetime | None:
 # -- fuzzy parsing (goflow's envs/dates.go) -------------------------------------------------
 
 _SEP = r"[-.\\/_ ]"
-_DAY_MONTH_YEAR = re.compile(rf"\b([0-9]{{1,2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{4}}|[0-9]{{2}})\b",
-                             re.ASCII)
-_YEAR_MONTH_DAY = re.compile(rf"\b([0-9]{{4}}|[0-9]{{2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{1,2}})\b",
-                             re.ASCII)
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b([0-9]{{1,2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{4}}|[0-9]{{2}})\b", re.ASCII
+)
+_YEAR_MONTH_DAY = re.compile(
+    rf"\b([0-9]{{4}}|[0-9]{{2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{1,2}})\b", re.ASCII
+)
 _TIME = re.compile(
     r"\b(\d{1,2})(?:(?::)?(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\W*([aApP][mM])?\b", re.ASCII
 )

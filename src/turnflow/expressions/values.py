@@ -606,7 +606,9 @@ def _json(value: XValue) -> str:
     if t is XObject:
         if value.json_default:
             return _json(value.default)
-        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_json(v)}" for k, v in value.items()) + "}"
+        return "{" + ",".join(
+            f"{json.dumps(k, ensure_ascii=False)}:{_json(v)}" for k, v in value.items()
+        ) + "}"
     if t is dt.datetime:
         return '"' + datetime_text(value) + '"'
     if t is dt.date:

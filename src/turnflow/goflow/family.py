@@ -83,7 +83,9 @@ class GoflowFamily(BaseFamily):
         except AssetsError:
             return None
 
-    def new_session(self, engine: Engine, contact: Any, flow: Flow, start: GoflowStart) -> GoflowSession:
+    def new_session(
+        self, engine: Engine, contact: Any, flow: Flow, start: GoflowStart
+    ) -> GoflowSession:
         return GoflowSession(
             uuid=engine.uuids.new_v7(),
             type=flow.type,

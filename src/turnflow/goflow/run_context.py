@@ -96,7 +96,10 @@ def build_context(family: Any, rt: Runtime) -> XObject:
     state = rt.state
     root = state.root
     session = rt.session
-    if root is None or root.run is not rt.run or root.session is not session or root.contact is not session.contact:
+    if (
+        root is None or root.run is not rt.run or root.session is not session
+        or root.contact is not session.contact
+    ):  # fmt: skip
         root = family.roots.take(family, rt) if family.roots is not None else Root(family, rt)
         state.root = root
     return root.build()
@@ -119,7 +122,10 @@ class RootCache:
     def take(self, family: Any, rt: Runtime) -> Root:
         last = self.last
         session = rt.session
-        if last is not None and last.run is rt.run and last.session is session and last.contact is session.contact:
+        if (
+            last is not None and last.run is rt.run and last.session is session
+            and last.contact is session.contact
+        ):  # fmt: skip
             last.rt = rt
             return last
         root = self.last = Root(family, rt)
@@ -227,7 +233,8 @@ class Root:
                 obj = contact_object(rt, contact, self.warn)
                 cached = getattr(contact, "_context", None)
                 self._contact_memo = (
-                    (cached, rt.assets, env, redact, obfuscation, obj) if cached is not None else None
+                    (cached, rt.assets, env, redact, obfuscation, obj)
+                    if cached is not None else None
                 )
                 self._contact_obj = obj
         return self._contact_obj
@@ -555,7 +562,9 @@ def input_context(data: dict[str, Any] | None, assets: Any = None) -> XValue:
             "external_id": get("external_id") or "",
             # (no payload: an empty object of its own, as from_python({}) makes)
             "payload": from_python(payload) if payload else XObject.of_lowercase({}),
-            "created_on": Lazy(lambda: parse_iso_datetime(data["created_on"])) if get("created_on") else None,
+            "created_on": (
+                Lazy(lambda: parse_iso_datetime(data["created_on"])) if get("created_on") else None
+            ),
         },
         default=default,
     )
@@ -588,7 +597,10 @@ def _node_context(run: Run | None) -> XValue:
     node_uuid = run.path[-1].node_uuid
     visits = sum(1 for step in run.path if step.node_uuid == node_uuid)
     node = run.flow.node(node_uuid)
-    categories = [c.name for c in node.router.categories] if node is not None and node.router else []
+    if node is not None and node.router:
+        categories = [c.name for c in node.router.categories]
+    else:
+        categories = []
     return XObject.of_lowercase(
         {"uuid": node_uuid, "visit_count": from_python(visits), "categories": categories}
     )

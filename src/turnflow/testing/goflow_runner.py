@@ -44,7 +44,9 @@ def find_runner_tests(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     # a test is NAME.VARIANT.json beside its assets NAME.json (NAME.test.json, NAME.busy.json ...)
-    return sorted(p for p in path.rglob("*.json") if p.name.count(".") >= 2 and _assets_for(p).exists())
+    return sorted(
+        p for p in path.rglob("*.json") if p.name.count(".") >= 2 and _assets_for(p).exists()
+    )
 
 
 def _assets_for(test_file: Path) -> Path:
@@ -55,6 +57,9 @@ def canonical(data: Any) -> Any:
     """Replace UUIDs and timestamps with ``uuid#N`` / ``time#N`` by first appearance."""
     seen: dict[str, str] = {}
 
+    def numbered(kind: str) -> str:  # the next of its kind: uuid#1, uuid#2 ...
+        return f"{kind}#{sum(1 for v in seen.values() if v.startswith(kind)) + 1}"
+
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: walk(v) for k, v in sorted(value.items())}
@@ -62,9 +67,9 @@ def canonical(data: Any) -> Any:
             return [walk(v) for v in value]
         if isinstance(value, str):
             if _UUID.match(value):
-                return seen.setdefault(value, f"uuid#{sum(1 for v in seen.values() if v.startswith('uuid'))+1}")
+                return seen.setdefault(value, numbered("uuid"))
             if _TIME.match(value):
-                return seen.setdefault(value, f"time#{sum(1 for v in seen.values() if v.startswith('time'))+1}")
+                return seen.setdefault(value, numbered("time"))
         return value
 
     return walk(data)
@@ -115,7 +120,9 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
             airtime=TestAirtimeService(env.random),
             llm=TestLLMService(),
         )
-        engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services)
+        engine = GoflowEngine(
+            assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services
+        )
         contact = _contact(spec["contact"], assets, env)
         outputs: list[dict[str, Any]] = []
         session, sprint = engine.start(contact, spec["trigger"], call=spec.get("call"))
@@ -124,11 +131,14 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
             # as goflow's harness: store the session, read it back, and resume what was read,
             # so every test also checks that a stored session restores
             stored = json.dumps(engine.session_to_json(session))
-            contact = _contact(json.loads(json.dumps(contact.to_json(), default=_json_default)), assets, env)
+            contact_json = json.loads(json.dumps(contact.to_json(), default=_json_default))
+            contact = _contact(contact_json, assets, env)
             session = engine.read_session(stored, contact)
             if session.status != "waiting":
                 left = len(spec["resumes"]) - index
-                return RunnerResult(name, False, f"session is {session.status}, not waiting; {left} resumes unused")
+                return RunnerResult(
+                    name, False, f"session is {session.status}, not waiting; {left} resumes unused"
+                )
             sprint = engine.resume(session, resume)
             outputs.append(_output(session, sprint))
     except Exception as exc:  # a crash is a failure of that test, reported as such
@@ -153,24 +163,30 @@ def _output(session: Any, sprint: Any) -> dict[str, Any]:
     from ..goflow.contact import json_default
     from ..goflow.session_json import session_to_dict
 
-    data = {"session": session_to_dict(session), "events": sprint.events, "segments": sprint.segments}
+    data = {
+        "session": session_to_dict(session), "events": sprint.events, "segments": sprint.segments
+    }
     return json.loads(json.dumps(data, default=json_default))
 
 
-def compare_outputs(expected: list[dict[str, Any]], actual: list[dict[str, Any]], exact: bool) -> str:
+def compare_outputs(
+    expected: list[dict[str, Any]], actual: list[dict[str, Any]], exact: bool
+) -> str:
     """'' if they match, else a readable diff of the first differing sprint."""
     if len(expected) != len(actual):
         return f"expected {len(expected)} sprints, got {len(actual)}"
     norm = (lambda x: x) if exact else canonical
-    whole_expected = norm([{k: o.get(k) for k in ("session", "events", "segments")} for o in expected])
-    whole_actual = norm([{k: o.get(k) for k in ("session", "events", "segments")} for o in actual])
+    parts = ("session", "events", "segments")
+    whole_expected = norm([{k: o.get(k) for k in parts} for o in expected])
+    whole_actual = norm([{k: o.get(k) for k in parts} for o in actual])
     for index, (want, got) in enumerate(zip(whole_expected, whole_actual, strict=True)):
         for part in ("events", "segments", "session"):
             if want[part] != got[part]:
                 diff = difflib.unified_diff(
                     json.dumps(want[part], indent=1, sort_keys=True).splitlines(),
                     json.dumps(got[part], indent=1, sort_keys=True).splitlines(),
-                    f"expected sprint {index + 1} {part}", f"actual sprint {index + 1} {part}", lineterm="", n=2,
+                    f"expected sprint {index + 1} {part}", f"actual sprint {index + 1} {part}",
+                    lineterm="", n=2,
                 )
                 return "\n".join(list(diff)[:60])
     return ""

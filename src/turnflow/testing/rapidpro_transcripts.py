@@ -295,7 +295,8 @@ def _check_final(env: Environment, assets: Any, session: Any, fields_initial: li
     contact = json.loads(json.dumps(session.contact.to_json(), default=json_default))
     final = spec.get("contact_final") or {}
     if (contact.get("name") or None) != (final.get("name") or None):
-        problems.append(f"contact name: expected {final.get('name')!r}, got {contact.get('name')!r}")
+        problems.append(f"contact name: expected {final.get('name')!r}, "
+                        f"got {contact.get('name')!r}")
     got_groups = sorted(g.get("name") for g in contact.get("groups") or [])
     if got_groups != sorted(final.get("groups") or []):
         problems.append(f"contact groups: expected {sorted(final.get('groups') or [])}, "
@@ -316,8 +317,12 @@ def _check_final(env: Environment, assets: Any, session: Any, fields_initial: li
     for key in contact.get("fields") or {}:
         if key not in initial_keys:
             asset = assets.field(key) or {}
-            created.add((key, asset.get("name", key), _FIELD_LETTERS.get(asset.get("type", "text"), "T")))
-    wanted = {(f.get("key"), f.get("label"), f.get("value_type")) for f in spec.get("fields_created") or []}
+            letter = _FIELD_LETTERS.get(asset.get("type", "text"), "T")
+            created.add((key, asset.get("name", key), letter))
+    wanted = {
+        (f.get("key"), f.get("label"), f.get("value_type"))
+        for f in spec.get("fields_created") or []
+    }
     if created != wanted:
         problems.append(f"created fields: expected {sorted(wanted)}, got {sorted(created)}")
     return problems

@@ -332,7 +332,8 @@ def _build_mappings() -> list[tuple[re.Pattern[str], str, bool]]:
         (r"step(\.value)?", "input", False),
         (r"step\.text", "input.text", False),
         (r"step\.time", "input.created_on", False),
-        (r"step\.attachments", 'foreach(foreach(input.attachments, attachment_parts), extract, "url")',
+        (r"step\.attachments",
+         'foreach(foreach(input.attachments, attachment_parts), extract, "url")',
          False),  # fmt: skip
         (r"step\.attachments\.(\d+)", r"attachment_parts(input.attachments[\g<1>]).url", False),
         (r"channel", "contact.channel.address", False),

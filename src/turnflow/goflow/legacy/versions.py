@@ -952,8 +952,10 @@ def _to_11_5(flow: Json, ctx: UpgradeContext) -> Json:
     slugs = sorted(webhooks - others)
     if not slugs:
         return flow
-    pattern = re.compile(r"flow\.(" + "|".join(re.escape(s) for s in slugs) + r")(\.value)?(?!\.\w)",
-                         re.IGNORECASE | re.MULTILINE)
+    pattern = re.compile(
+        r"flow\.(" + "|".join(re.escape(s) for s in slugs) + r")(\.value)?(?!\.\w)",
+        re.IGNORECASE | re.MULTILINE,
+    )
     _replace_templates(flow, lambda text: pattern.sub(r"extra.\1", text))
     return flow
 
