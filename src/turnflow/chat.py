@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import TurnflowError
+from .goflow.assets import Assets
+from .goflow.engine import GoflowEngine
+from .goflow.export import message_trigger
+from .testing.goflow_runner import _contact  # the same contact reading as the tests
 
 DEFAULT_CONTACT = {
     "uuid": "6f5c3d1e-0000-4000-8000-00000000c0de",
@@ -80,8 +84,6 @@ def print_steps(session: Any, out: TextIO) -> None:
 def _message_trigger(flow_file: Path, flows: list[dict[str, Any]], triggers: list[Any], text: str,
                      urn: str, contact: Any) -> dict[str, Any]:
     """The msg trigger an export's triggers make of an incoming message (see run_chat)."""
-    from .goflow.export import message_trigger
-
     groups = [g.get("name") for g in getattr(contact, "groups", [])]
     trigger = message_trigger(triggers, msg_resume(text, urn)["event"], contact_groups=groups)
     if trigger is None:
@@ -124,10 +126,6 @@ def run_chat(
     With ``first_message`` and ``triggers`` (an export's), the session starts as that incoming
     message starts one: the flow of the keyword (or catch-all) trigger it matches, with the
     message as the first input."""
-    from .goflow.assets import Assets
-    from .goflow.engine import GoflowEngine
-    from .testing.goflow_runner import _contact  # the same contact reading as the tests
-
     assets = Assets.from_file(flow_file)
     if hasattr(assets, "flow_refs"):
         flows = assets.flow_refs()

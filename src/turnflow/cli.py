@@ -50,6 +50,7 @@ def _load_context(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from .expressions import Environment, compile_template, from_python, to_json
@@ -77,6 +78,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _is_transcripts(path: Path) -> bool:
     """A RapidPro transcript file: by name (NAME.runs.json) or by content."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.export import file_kind
     from .testing.rapidpro_transcripts import is_transcript_file
 
@@ -90,6 +92,7 @@ def _is_transcripts(path: Path) -> bool:
 
 def cmd_test(args: argparse.Namespace) -> int:
     """Runner tests (NAME.json + NAME.test.json) and RapidPro transcripts (NAME.runs.json)."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .testing.goflow_runner import find_runner_tests, run_test
     from .testing.rapidpro_transcripts import find_transcripts, is_transcript_file, run_transcripts
 
@@ -134,6 +137,7 @@ def _chat_assets_file(args: argparse.Namespace, path: Path,
                       tmp_dir: str) -> tuple[Path, str | None, list[Any] | None]:
     """The goflow assets file to chat with (legacy flows and exports converted), the flow to
     start (``--flow``) and, with ``--keyword``, the export's triggers to start it by."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.export import assets_json_for, file_kind, read_json_file, read_triggers
 
     data = read_json_file(path)
@@ -153,12 +157,14 @@ def _chat_assets_file(args: argparse.Namespace, path: Path,
 
 def _semantics(args: argparse.Namespace) -> Any:
     """Migration with RapidPro's legacy engine behaviour (--legacy-engine), else goflow's."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.legacy.semantics import legacy_engine_semantics
 
     return legacy_engine_semantics(bool(getattr(args, "legacy_engine", False)))
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     import tempfile
 
     from .chat import run_chat
@@ -189,6 +195,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Print a flow file migrated to goflow's format (or to a legacy version with --to)."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.export import file_kind, read_json_file
 
     path = Path(args.file)
@@ -204,6 +211,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def _migrated(data: Any, kind: str, options: dict[str, Any]) -> Any:
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.export import ExportError, is_legacy_definition, migrate_export, migrate_flow
 
     if kind == "export":
@@ -220,6 +228,7 @@ def _migrated(data: Any, kind: str, options: dict[str, Any]) -> Any:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every flow in a file; print each problem with where it is, one per line."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.export import load_assets
 
     problems: list[str] = []

@@ -16,6 +16,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..core.runtime import Limits
+from ..errors import TurnflowError
+from ..expressions import Environment
+from ..generators import SeededRandom, SeededUUIDs, SequentialClock, format_rfc3339_nano
+from ..goflow.assets import Assets
+from ..goflow.contact import Contact, ContactAssets
+from ..goflow.engine import GoflowEngine
+from ..goflow.resumes import ResumeError, check_accepted, read_resume
+from ..testing.goflow_runner import canonical
 from . import DataSetResult, testdata_cases
 from .goflow_routers import run_events
 
@@ -29,16 +38,6 @@ def run_case(assets_json: dict[str, Any], case: dict[str, Any]) -> tuple[str, bo
 
 
 def _run_case(assets_json: dict[str, Any], case: dict[str, Any]) -> tuple[str, bool]:
-    from ..core.runtime import Limits
-    from ..errors import TurnflowError
-    from ..expressions import Environment
-    from ..generators import SeededRandom, SeededUUIDs, SequentialClock, format_rfc3339_nano
-    from ..goflow.assets import Assets
-    from ..goflow.contact import Contact, ContactAssets
-    from ..goflow.engine import GoflowEngine
-    from ..goflow.resumes import ResumeError, check_accepted, read_resume
-    from ..testing.goflow_runner import canonical
-
     data = copy.deepcopy(assets_json)
     flow = next(f for f in data["flows"] if f["uuid"] == case["flow_uuid"])
     flow["nodes"][0]["router"]["wait"] = copy.deepcopy(case["wait"])

@@ -12,14 +12,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..expressions import Environment, XObject, evaluate_template
+from ..goflow.assets import Assets
+from ..goflow.triggers import TriggerReadError, read_trigger
 from . import DataSetResult, testdata_cases
 
 TESTDATA = "flows/triggers/testdata"
 
 
 def _context_json(trigger: Any, assets: Any) -> Any:
-    from ..expressions import Environment, XObject, evaluate_template
-
     result = evaluate_template(
         "@(json(trigger))", XObject({"trigger": trigger.context(assets)}), Environment()
     )
@@ -30,8 +31,6 @@ def _context_json(trigger: Any, assets: Any) -> Any:
 
 
 def run_case(case: dict[str, Any], assets: Any) -> str:
-    from ..goflow.triggers import TriggerReadError, read_trigger
-
     expected_error = case.get("read_error")
     try:
         trigger = read_trigger(case["trigger"])
@@ -57,8 +56,6 @@ def run_case(case: dict[str, Any], assets: Any) -> str:
 
 
 def run_snapshot(path: Path) -> str:
-    from ..goflow.triggers import TriggerReadError, read_trigger
-
     data = json.loads(path.read_text())
     try:
         trigger = read_trigger(data)
@@ -70,8 +67,6 @@ def run_snapshot(path: Path) -> str:
 
 
 def run_triggers(goflow_dir: Path) -> DataSetResult:
-    from ..goflow.assets import Assets
-
     result = DataSetResult("triggers")
     folder = goflow_dir / TESTDATA
     assets = Assets.from_file(folder / "_assets.json")

@@ -191,6 +191,7 @@ def _parse_date_parts(env: Environment, text: str) -> tuple[tuple[int, int, int]
         return (parsed.year, parsed.month, parsed.day), text[10:]
     found = _date_from_formats(env, text)
     if found is None and getattr(env, "legacy_dates", False):
+        # (imported here: only RapidPro's legacy semantics read named dates)
         from .legacy_dates import find_named_date
 
         named = find_named_date(text, env.local_now().year)

@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from .dates import parse_date_text, parse_datetime_text, parse_time_text
 from .numbers import parse_decimal
 
 if TYPE_CHECKING:
@@ -495,8 +496,6 @@ def to_datetime(env: Environment, value: XValue) -> dt.datetime | XError:
     if t is dt.date:
         return dt.datetime(value.year, value.month, value.day, tzinfo=env.timezone)
     if t is str:
-        from .dates import parse_datetime_text
-
         parsed = parse_datetime_text(env, value)
         if parsed is not None:
             return parsed
@@ -516,8 +515,6 @@ def to_date(env: Environment, value: XValue) -> dt.date | XError:
     if t is XError:
         return value
     if t is str:
-        from .dates import parse_date_text
-
         parsed = parse_date_text(env, value)
         if parsed is not None:
             return parsed
@@ -541,8 +538,6 @@ def to_time(env: Environment, value: XValue) -> dt.time | XError:
             if 0 <= hour <= 24:
                 return dt.time(hour % 24)
     elif t is str:
-        from .dates import parse_time_text
-
         parsed = parse_time_text(env, value)
         if parsed is not None:
             return parsed

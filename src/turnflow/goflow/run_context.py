@@ -15,6 +15,8 @@ from ..core.runtime import Runtime
 from ..core.session import Run, Session
 from ..expressions import Lazy, XObject, from_python
 from ..expressions.values import XValue
+from .actions.contact import contact_assets_of
+from .contact import Contact
 from .context import (
     channel_context,
     contact_context,
@@ -479,9 +481,6 @@ def summary_context(
     contact: Any = None
     if contact_data:
         try:
-            from .actions.contact import contact_assets_of
-            from .contact import Contact
-
             contact = Contact.from_json(contact_data, contact_assets_of(rt.assets))
         except Exception:  # an unreadable summary contact still gives its JSON's context
             contact = contact_data

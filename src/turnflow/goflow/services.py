@@ -252,7 +252,7 @@ class HTTPWebhookService:
         self.transport = transport  # an httpx transport (e.g. httpx.MockTransport in tests)
 
     def call(self, method: str, url: str, headers: Mapping[str, str], body: str) -> HTTPCall:
-        import httpx
+        import httpx  # (imported here: heavy, and only real webhook calls need it)
 
         text = request_text(method, url, headers, body, self.user_agent)
         call = HTTPCall(method, url, text, len(text.encode()))

@@ -21,11 +21,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..expressions import Environment
 from ..generators import SeededRandom, SeededUUIDs, SequentialClock
 from ..goflow.actions.contact import contact_assets_of
-from ..goflow.contact import Contact
+from ..goflow.assets import Assets
+from ..goflow.contact import Contact, json_default
+from ..goflow.engine import GoflowEngine, Services
+from ..goflow.services import (
+    MockEmailService,
+    MockHTTPService,
+    TestAirtimeService,
+    TestLLMService,
+)
+from ..goflow.session_json import session_to_dict
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -76,8 +86,6 @@ def canonical(data: Any) -> Any:
 
 
 def _environment(data: dict[str, Any] | None) -> Environment:
-    from zoneinfo import ZoneInfo
-
     env = Environment(default_country="US", random=SeededRandom(123456))
     if data:
         if data.get("date_format"):
@@ -97,15 +105,6 @@ def _environment(data: dict[str, Any] | None) -> Environment:
 
 def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
     """Run one runner test; never raises for a failing or broken test."""
-    from ..goflow.assets import Assets
-    from ..goflow.engine import GoflowEngine, Services
-    from ..goflow.services import (
-        MockEmailService,
-        MockHTTPService,
-        TestAirtimeService,
-        TestLLMService,
-    )
-
     name = test_file.name.removesuffix(".json")
     try:
         spec = json.loads(test_file.read_text())
@@ -131,7 +130,7 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
             # as goflow's harness: store the session, read it back, and resume what was read,
             # so every test also checks that a stored session restores
             stored = json.dumps(engine.session_to_json(session))
-            contact_json = json.loads(json.dumps(contact.to_json(), default=_json_default))
+            contact_json = json.loads(json.dumps(contact.to_json(), default=json_default))
             contact = _contact(contact_json, assets, env)
             session = engine.read_session(stored, contact)
             if session.status != "waiting":
@@ -152,17 +151,8 @@ def _contact(data: dict[str, Any], assets: Any, env: Environment) -> Any:
     return Contact.from_json(data, contact_assets_of(assets))
 
 
-def _json_default(value: Any) -> Any:
-    from ..goflow.contact import json_default
-
-    return json_default(value)
-
-
 def _output(session: Any, sprint: Any) -> dict[str, Any]:
     # JSON round trip: what is compared is what would be stored
-    from ..goflow.contact import json_default
-    from ..goflow.session_json import session_to_dict
-
     data = {
         "session": session_to_dict(session), "events": sprint.events, "segments": sprint.segments
     }
