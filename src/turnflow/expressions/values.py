@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 XValue = Any  # one of the Python types in the table above, an XObject, XFunction, XError or None
 
 ZERO = Decimal(0)
-ONE = Decimal(1)
 
 
 class XError:
@@ -562,14 +561,6 @@ def to_object(env: Environment, value: XValue) -> XObject | XError:
     return XError(f"{describe(value)} isn't an object")
 
 
-def to_function(env: Environment, value: XValue) -> XFunction | XError:
-    if type(value) is XFunction:
-        return value
-    if type(value) is XError:
-        return value
-    return XError(f"{describe(value)} isn't a function")
-
-
 # -- JSON -------------------------------------------------------------------------------------
 
 
@@ -632,11 +623,6 @@ def from_json(data: Any) -> XValue:
     if isinstance(data, dict):
         return XObject({k: from_json(v) for k, v in data.items()})
     return str(data)
-
-
-def parse_json_text(text: str) -> XValue:
-    """Parse JSON text into Excellent values (numbers stay exact decimals)."""
-    return from_json(json.loads(text, parse_float=Decimal, parse_int=Decimal))
 
 
 def from_python(data: Any) -> XValue:

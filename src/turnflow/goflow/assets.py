@@ -145,9 +145,6 @@ class Assets:
             return sets[name]
         raise AttributeError(name)
 
-    def of_type(self, type_name: str) -> AssetSet:
-        return self._sets[type_name]
-
     def field(self, key: str) -> dict[str, Any] | None:
         return self._sets["fields"].by_key(key)
 

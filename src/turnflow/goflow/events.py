@@ -384,10 +384,6 @@ def required_fields(type_: str) -> list[str]:
     return [f.name for f in event_fields(type_) if f.required]
 
 
-def optional_fields(type_: str) -> list[str]:
-    return [f.name for f in event_fields(type_) if not f.required]
-
-
 # ---------------------------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------------------------

@@ -411,12 +411,6 @@ def read_triggers(export: Mapping[str, Any]) -> list[Trigger]:
     return result
 
 
-def message_keyword(text: str) -> str:
-    """The word a keyword trigger matches: the message's first word."""
-    words = tokenize(text or "")
-    return words[0] if words else ""
-
-
 def _in_groups(refs: Sequence[Json], contact_groups: Iterable[Any]) -> bool:
     uuids, names = set(), set()
     for group in contact_groups:

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from ..errors import TurnflowError
 from ..expressions import Lazy, XObject, from_python
-from ..generators import Clock, format_rfc3339_nano
+from ..generators import Clock
 
 MAX_REQUEST_BYTES = 256 * 1024
 MAX_RESPONSE_BYTES = 100_000
@@ -519,7 +519,3 @@ class SMTPEmailService:
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
             raise ServiceError(str(exc)) from exc
-
-
-def now_text(clock: Clock) -> str:
-    return format_rfc3339_nano(clock.now_time())

@@ -100,7 +100,7 @@ def _between(number: Decimal, low: Decimal, high: Decimal) -> bool:
 
 
 # the tests whose arguments after the text are only ever read with to_number (routers may
-# convert literal ones once, see goflow.routing._literal_numbers)
+# convert literal ones once, see goflow.routers.switch._literal_numbers)
 NUMBER_BOUND_TESTS = frozenset(
     ("has_number_between", "has_number_lt", "has_number_lte", "has_number_eq", "has_number_gte",
      "has_number_gt")
