@@ -17,7 +17,7 @@ from pathlib import Path
 from turnflow.chat import DEFAULT_CONTACT, msg_resume
 from turnflow.goflow.assets import Assets
 from turnflow.goflow.engine import GoflowEngine
-from turnflow.testing.goflow_runner import _contact
+from turnflow.testing.goflow_runner import read_contact
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "coffee.json"
 ANSWERS = ["latte please", "3"]
@@ -38,7 +38,7 @@ def main() -> None:
     steps = 0
     start = time.perf_counter()
     for _ in range(args.sessions):
-        contact = _contact(DEFAULT_CONTACT, assets, engine.env)
+        contact = read_contact(DEFAULT_CONTACT, assets)
         session, _ = engine.start(contact, trigger)
         for resume in resumes:
             engine.resume(session, resume)

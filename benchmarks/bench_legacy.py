@@ -26,7 +26,7 @@ from pathlib import Path
 from turnflow.chat import DEFAULT_CONTACT, msg_resume
 from turnflow.goflow.engine import GoflowEngine
 from turnflow.goflow.export import load_assets
-from turnflow.testing.goflow_runner import _contact
+from turnflow.testing.goflow_runner import read_contact
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared/fixtures/rapidpro/flows/common/test_flows"
 FLOW = FIXTURES / "greatwall.json"
@@ -52,7 +52,7 @@ def main() -> None:
 
     steps = 0
     for _ in range(args.sessions):
-        contact = _contact(DEFAULT_CONTACT, assets, engine.env)
+        contact = read_contact(DEFAULT_CONTACT, assets)
         session, _ = engine.start(contact, trigger)
         for resume in resumes:
             if args.stored:

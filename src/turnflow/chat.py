@@ -20,7 +20,7 @@ from .errors import TurnflowError
 from .goflow.assets import Assets
 from .goflow.engine import GoflowEngine
 from .goflow.export import message_trigger
-from .testing.goflow_runner import _contact  # the same contact reading as the tests
+from .testing.goflow_runner import read_contact  # the same contact reading as the tests
 
 DEFAULT_CONTACT = {
     "uuid": "6f5c3d1e-0000-4000-8000-00000000c0de",
@@ -146,7 +146,7 @@ def run_chat(
     engine.env.default_country = engine.env.default_country or "US"
     engine.env.legacy_dates = legacy_dates
     contact_data = contact or DEFAULT_CONTACT
-    contact_obj = _contact(contact_data, assets, engine.env)
+    contact_obj = read_contact(contact_data, assets)
     urn = (contact_data.get("urns") or ["tel:+12065551212"])[0]
     trigger: dict[str, Any] = {"type": "manual", "flow": {"uuid": ref["uuid"], "name": ref["name"]},
                                "triggered_on": "2025-01-01T00:00:00Z"}

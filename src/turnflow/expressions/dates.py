@@ -183,7 +183,7 @@ def _date_from_formats(env: Environment, text: str) -> tuple[tuple[int, int, int
     return None
 
 
-def _parse_date_parts(env: Environment, text: str) -> tuple[tuple[int, int, int], str] | None:
+def parse_date_parts(env: Environment, text: str) -> tuple[tuple[int, int, int], str] | None:
     """goflow's parseDate: an ISO date at the start, else the env format anywhere."""
     text = _trim(text)
     parsed = go_parse("2006-01-02", text[:10])
@@ -200,7 +200,7 @@ def _parse_date_parts(env: Environment, text: str) -> tuple[tuple[int, int, int]
     return found
 
 
-def _parse_time_of_day(text: str) -> TimeOfDay | None:
+def parse_time_of_day(text: str) -> TimeOfDay | None:
     """goflow's parseTime: the first plausible time of day anywhere in the text."""
     for match in _TIME.finditer(text):
         hour = int(match.group(1))
@@ -236,11 +236,11 @@ def parse_datetime_text(env: Environment, text: str, fill_time: bool = False) ->
         parsed = go_parse(layout, text, env.timezone)
         if isinstance(parsed, GoTime):
             return parsed.to_datetime(env.timezone)
-    found = _parse_date_parts(env, text)
+    found = parse_date_parts(env, text)
     if found is None:
         return None
     (year, month, day), remainder = found
-    tod = _parse_time_of_day(remainder)
+    tod = parse_time_of_day(remainder)
     if tod is None:
         if fill_time:
             now = env.local_now()
@@ -253,7 +253,7 @@ def parse_datetime_text(env: Environment, text: str, fill_time: bool = False) ->
 
 def parse_date_text(env: Environment, text: str) -> dt.date | None:
     """goflow's DateFromString: the date part only (no time zone conversion)."""
-    found = _parse_date_parts(env, text)
+    found = parse_date_parts(env, text)
     if found is None:
         return None
     return go_date_only(*found[0])
@@ -261,7 +261,7 @@ def parse_date_text(env: Environment, text: str) -> dt.date | None:
 
 def parse_time_text(env: Environment | None, text: str) -> dt.time | None:
     """goflow's TimeFromString: the first time of day in the text, e.g. "10 PM" -> 22:00."""
-    tod = _parse_time_of_day(text)
+    tod = parse_time_of_day(text)
     return tod.to_time() if tod is not None else None
 
 

@@ -122,7 +122,7 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
         engine = GoflowEngine(
             assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services
         )
-        contact = _contact(spec["contact"], assets, env)
+        contact = read_contact(spec["contact"], assets)
         outputs: list[dict[str, Any]] = []
         session, sprint = engine.start(contact, spec["trigger"], call=spec.get("call"))
         outputs.append(_output(session, sprint))
@@ -131,7 +131,7 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
             # so every test also checks that a stored session restores
             stored = json.dumps(engine.session_to_json(session))
             contact_json = json.loads(json.dumps(contact.to_json(), default=json_default))
-            contact = _contact(contact_json, assets, env)
+            contact = read_contact(contact_json, assets)
             session = engine.read_session(stored, contact)
             if session.status != "waiting":
                 left = len(spec["resumes"]) - index
@@ -147,7 +147,9 @@ def run_test(test_file: Path, exact: bool = False) -> RunnerResult:
     return RunnerResult(name, not message, message, outputs)
 
 
-def _contact(data: dict[str, Any], assets: Any, env: Environment) -> Any:
+def read_contact(data: dict[str, Any], assets: Any) -> Any:
+    """A test's contact JSON as a contact of the assets (also what ``turnflow chat`` and the
+    transcripts use)."""
     return Contact.from_json(data, contact_assets_of(assets))
 
 

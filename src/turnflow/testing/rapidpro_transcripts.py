@@ -37,7 +37,7 @@ from ..goflow.engine import GoflowEngine
 from ..goflow.export import assets_json_for, complete_assets, field_asset
 from ..goflow.legacy.semantics import legacy_engine_semantics
 from ..goflow.legacy.versions import iso639_3
-from .goflow_runner import _contact
+from .goflow_runner import read_contact
 
 NOW = "2015-10-15T07:48:30.123456Z"
 _DATE_FORMATS = {"day_first": "DD-MM-YYYY", "month_first": "MM-DD-YYYY"}
@@ -229,7 +229,7 @@ def _run(flow_data: Any, spec: dict[str, Any], index: int) -> ConversationResult
     env.now = clock.now
     env.locations = AnyPlaceLocations()
     engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(123456, clock))
-    contact = _contact(_contact_json(initial, assets, NOW), assets, env)
+    contact = read_contact(_contact_json(initial, assets, NOW), assets)
 
     expected = list(spec.get("messages") or [])
     replies: list[str] = []
