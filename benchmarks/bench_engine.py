@@ -18,7 +18,7 @@ from turnflow.chat import DEFAULT_CONTACT
 from turnflow.goflow import msg_resume
 from turnflow.goflow.assets import Assets
 from turnflow.goflow.engine import GoflowEngine
-from turnflow.testing.goflow_runner import _contact
+from turnflow.testing.goflow_runner import read_contact
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "coffee.json"
 ANSWERS = ["latte please", "3"]
@@ -39,17 +39,23 @@ def main() -> None:
     steps = 0
     start = time.perf_counter()
     for _ in range(args.sessions):
-        contact = _contact(DEFAULT_CONTACT, assets, engine.env)
+        contact = read_contact(DEFAULT_CONTACT, assets)
         session, _ = engine.start(contact, trigger)
         for resume in resumes:
             engine.resume(session, resume)
         assert session.status == "completed"
         steps += len(session.runs[0].path)
     elapsed = time.perf_counter() - start
-    print(f"{args.sessions} sessions, {steps} steps, {len(resumes) + 1} sprints each, in {elapsed:.2f}s")
+    print(
+        f"{args.sessions} sessions, {steps} steps, {len(resumes) + 1} sprints each,"
+        f" in {elapsed:.2f}s"
+    )
     print(f"sessions/s: {args.sessions / elapsed:,.0f}")
     print(f"steps/s:    {steps / elapsed:,.0f}")
-    print("(for scale: the legacy RapidPro engine ran ~940 sessions/s on greatwall.json; see bench_legacy.py)")
+    print(
+        "(for scale: the legacy RapidPro engine ran ~940 sessions/s on greatwall.json;"
+        " see bench_legacy.py)"
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from turnflow.chat import DEFAULT_CONTACT
 from turnflow.goflow import msg_resume
 from turnflow.goflow.engine import GoflowEngine
 from turnflow.goflow.export import load_assets
-from turnflow.testing.goflow_runner import _contact
+from turnflow.testing.goflow_runner import read_contact
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared/fixtures/rapidpro/flows/common/test_flows"
 FLOW = FIXTURES / "greatwall.json"
@@ -53,7 +53,7 @@ def main() -> None:
 
     steps = 0
     for _ in range(args.sessions):
-        contact = _contact(DEFAULT_CONTACT, assets, engine.env)
+        contact = read_contact(DEFAULT_CONTACT, assets)
         session, _ = engine.start(contact, trigger)
         for resume in resumes:
             if args.stored:
@@ -63,7 +63,8 @@ def main() -> None:
         steps += sum(len(run.path) for run in session.runs)
     elapsed = time.perf_counter() - start
     print(
-        f"{args.sessions} sessions, {steps} steps, {len(resumes) + 1} sprints each, in {elapsed:.2f}s"
+        f"{args.sessions} sessions, {steps} steps, {len(resumes) + 1} sprints each,"
+        f" in {elapsed:.2f}s"
         f" (migration and loading {1000 * (migrated - start):.1f} ms of it)"
     )
     print(f"sessions/s: {args.sessions / elapsed:,.0f}")

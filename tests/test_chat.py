@@ -14,7 +14,8 @@ EXAMPLE = REPO / "examples" / "coffee.json"
 
 def turnflow(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "turnflow.cli", *args], input=stdin, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "turnflow.cli", *args],
+        input=stdin, capture_output=True, text=True, timeout=120,
     )
 
 
@@ -45,7 +46,8 @@ def test_chat_events_option():
 
 def test_chat_rejects_a_broken_flow_clearly(tmp_path: Path):
     data = json.loads(EXAMPLE.read_text())
-    data["flows"][0]["nodes"][0]["exits"][0]["destination_uuid"] = "00000000-0000-4000-8000-000000000000"
+    exit_ = data["flows"][0]["nodes"][0]["exits"][0]
+    exit_["destination_uuid"] = "00000000-0000-4000-8000-000000000000"
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(data))
     run = turnflow("chat", str(broken))
@@ -62,6 +64,7 @@ def test_chat_missing_file():
 
 
 def test_runner_tests_report_a_summary_line():
-    run = turnflow("test", str(GOFLOW_FIXTURES / "test" / "testdata" / "runner" / "empty.test.json"))
+    empty = GOFLOW_FIXTURES / "test" / "testdata" / "runner" / "empty.test.json"
+    run = turnflow("test", str(empty))
     assert run.stdout.strip().splitlines()[-1] == "1 passed, 0 failed"
     assert run.returncode == 0

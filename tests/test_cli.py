@@ -13,7 +13,10 @@ def turnflow(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_eval_renders_a_template():
-    run = turnflow("eval", "Hi @(contact.name), you are @(contact.age + 1)", "--context", '{"contact": {"name": "Ryan", "age": 37}}')
+    run = turnflow(
+        "eval", "Hi @(contact.name), you are @(contact.age + 1)",
+        "--context", '{"contact": {"name": "Ryan", "age": 37}}',
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout == "Hi Ryan, you are 38\n"
 
@@ -53,7 +56,8 @@ def test_validate_reports_every_problem(tmp_path):
 
     data = _json.loads(example.read_text())
     broken = _json.loads(example.read_text())
-    broken["flows"][0]["nodes"][0]["exits"][0]["destination_uuid"] = "00000000-0000-4000-8000-000000000000"
+    exit_ = broken["flows"][0]["nodes"][0]["exits"][0]
+    exit_["destination_uuid"] = "00000000-0000-4000-8000-000000000000"
     second = _json.loads(_json.dumps(data["flows"][0]))
     second["uuid"] = "8f2b2d5e-6a59-4f43-9d7e-0c1b1a4e0a02"
     second["name"] = "Copy"

@@ -127,7 +127,8 @@ def test_test_reports_a_summary_for_a_directory(capsys):
 def test_migrate_with_legacy_engine_semantics(capsys):
     def texts(out: str) -> str:
         return " ".join(action.get("value", "") for node in json.loads(out)["nodes"]
-                        for action in node.get("actions", []) if action["type"] == "set_contact_field")
+                        for action in node.get("actions", [])
+                        if action["type"] == "set_contact_field")
 
     plain = run(capsys, "migrate", str(require_fixtures(FLOWS) / "mushrooms.json"))[1]
     legacy = run(capsys, "migrate", str(FLOWS / "mushrooms.json"), "--legacy-engine")[1]

@@ -39,7 +39,8 @@ def suite_lines() -> dict[str, dict[str, tuple[int, int]]]:
 
 
 @pytest.mark.parametrize(
-    ("suite", "name"), [(suite, name) for suite in sorted(EXPECTED) for name in sorted(EXPECTED[suite])]
+    ("suite", "name"),
+    [(suite, name) for suite in sorted(EXPECTED) for name in sorted(EXPECTED[suite])],
 )
 def test_counts_do_not_drop(suite_lines, suite, name):
     lines = suite_lines[suite]

@@ -197,7 +197,9 @@ def test_parse_layout_errors_are_messages() -> None:
     assert parse_layout_datetime("NOT DATE", "YYYY-MM-DD", GYE) == (
         'parsing time "NOT DATE" as "2006-01-02": cannot parse "NOT DATE" as "2006"'
     )
-    assert parse_layout_datetime("x", "MMM", GYE) == "'MMM' is not valid in a datetime parsing layout"
+    assert parse_layout_datetime("x", "MMM", GYE) == (
+        "'MMM' is not valid in a datetime parsing layout"
+    )
 
 
 @pytest.mark.parametrize(

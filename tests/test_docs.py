@@ -56,8 +56,9 @@ def test_expression_doc_examples(template, expected):
 
 
 @pytest.mark.parametrize(
-    ("name", "code"), [(name, code) for name in ("expressions.md", "goflow.md", "legacy.md", "architecture.md")
-     for code in blocks(name, "python")]
+    ("name", "code"),
+    [(name, code) for name in ("expressions.md", "goflow.md", "legacy.md", "architecture.md")
+     for code in blocks(name, "python")],
 )
 def test_python_doc_examples(name, code, monkeypatch):
     monkeypatch.chdir(DOCS.parent)  # examples use paths relative to the repository
@@ -75,7 +76,8 @@ def console_examples(name: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(
-    ("command", "output"), [ex for name in ("goflow.md", "expressions.md") for ex in console_examples(name)]
+    ("command", "output"),
+    [ex for name in ("goflow.md", "expressions.md") for ex in console_examples(name)],
 )
 def test_console_doc_examples(command, output):
     import os

@@ -38,8 +38,10 @@ def reply_flow(uuid: str, name: str, text: str) -> dict:
     return {"version": "11.12", "base_language": "eng", "flow_type": "F",
             "entry": "11111111-1111-4111-8111-111111111111", "rule_sets": [],
             "action_sets": [{"uuid": "11111111-1111-4111-8111-111111111111", "x": 0, "y": 0,
-                             "destination": None, "exit_uuid": "22222222-2222-4222-8222-222222222222",
-                             "actions": [{"type": "reply", "uuid": "33333333-3333-4333-8333-333333333333",
+                             "destination": None,
+                             "exit_uuid": "22222222-2222-4222-8222-222222222222",
+                             "actions": [{"type": "reply",
+                                          "uuid": "33333333-3333-4333-8333-333333333333",
                                           "msg": {"eng": text}}]}],
             "metadata": {"uuid": uuid, "name": name}}
 
@@ -49,7 +51,9 @@ def export_with_triggers() -> dict:
         "version": "11.12", "site": "https://app.rapidpro.io",
         "flows": [reply_flow(PARENT, "Join", "Welcome!"), reply_flow(CHILD, "Fallback", "Eh?")],
         "fields": [{"key": "age", "label": "Age", "value_type": "N"}],
-        "groups": [{"uuid": "c6d5d9c1-8c5f-4b5a-9f5e-0a8f2e7c1d01", "name": "Members", "query": None}],
+        "groups": [
+            {"uuid": "c6d5d9c1-8c5f-4b5a-9f5e-0a8f2e7c1d01", "name": "Members", "query": None}
+        ],
         "campaigns": [],
         "triggers": [
             {"trigger_type": "K", "keyword": "join", "flow": {"uuid": PARENT, "name": "Join"},
@@ -168,9 +172,11 @@ def test_group_and_channel_triggers_are_more_specific():
                        exclude_groups=[{"name": "Blocked"}])
     triggers = [general, members, excluded]
     assert match_message_trigger(triggers, "hi", channel="ch2")[0] is general
-    assert match_message_trigger(triggers, "hi", channel="ch2", contact_groups=["members"])[0] is members
+    found = match_message_trigger(triggers, "hi", channel="ch2", contact_groups=["members"])
+    assert found[0] is members
     assert match_message_trigger(triggers, "hi", channel={"uuid": "ch1"})[0] is excluded
-    assert match_message_trigger(triggers, "hi", channel="ch1", contact_groups=["Blocked"])[0] is general
+    found = match_message_trigger(triggers, "hi", channel="ch1", contact_groups=["Blocked"])
+    assert found[0] is general
 
 
 # -- transcripts ------------------------------------------------------------------------------

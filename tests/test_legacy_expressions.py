@@ -91,11 +91,13 @@ EXPRESSIONS = [
      '@(datetime_add(now(), format_time(time_from_parts(1, 2, 3), "tt") * 60 + '
      'format_time(time_from_parts(1, 2, 3), "m"), "m"))'),
     ("@(contact.joined + TIMEVALUE(\"10:30\"))", '@(replace_time(fields.joined, time("10:30")))'),
-    ("@(contact.joined - TIME(2, 30, 0))", "@(legacy_add(fields.joined, -time_from_parts(2, 30, 0)))"),
+    ("@(contact.joined - TIME(2, 30, 0))",
+     "@(legacy_add(fields.joined, -time_from_parts(2, 30, 0)))"),
     # functions
     ("@(PROPER(contact.name))", "@(title(contact.name))"),
     ("@(LEN(step.value))", "@(text_length(input))"),
-    ('@(CONCATENATE(contact.first_name, " ", flow.age))', '@(contact.first_name & " " & results.age)'),
+    ('@(CONCATENATE(contact.first_name, " ", flow.age))',
+     '@(contact.first_name & " " & results.age)'),
     ("@(SUM(1, flow.a, 3))", "@(1 + results.a + 3)"),
     ("@(AVERAGE(1, 2))", "@(mean(1, 2))"),
     ('@(DATEVALUE("2012-02-03"))', '@(date("2012-02-03"))'),

@@ -198,7 +198,8 @@ def test_v10_webhook_rulesets_route_success_and_failure():
     assert rule_set["config"] == {"webhook_action": "GET", "webhook": "http://x.com"}
     assert "webhook" not in rule_set
     success, failure = rule_set["rules"]
-    assert success["uuid"] == AS2 and success["test"] == {"status": "success", "type": "webhook_status"}
+    assert success["uuid"] == AS2
+    assert success["test"] == {"status": "success", "type": "webhook_status"}
     assert failure["category"] == {"eng": "Failure"} and failure["destination"] == AS1
 
 
@@ -252,7 +253,8 @@ def test_11_1_and_11_2_language_codes():
 
 
 def test_11_4_step_value_for_results_of_non_waiting_rulesets():
-    data = flow("11.3", [action_set(AS1, {"type": "reply", "msg": {"eng": "@flow.age.text / @flow.name.text"}})],
+    reply = {"type": "reply", "msg": {"eng": "@flow.age.text / @flow.name.text"}}
+    data = flow("11.3", [action_set(AS1, reply)],
                 [{"uuid": RS1, "x": 0, "y": 100, "label": "Age", "ruleset_type": "expression",
                   "operand": "@contact.age", "rules": []},
                  {"uuid": AS2, "x": 0, "y": 200, "label": "Name", "ruleset_type": "wait_message",
@@ -262,11 +264,13 @@ def test_11_4_step_value_for_results_of_non_waiting_rulesets():
 
 
 def test_11_5_webhook_results_become_extra():
-    data = flow("11.4", [action_set(AS1, {"type": "reply", "msg": {"eng": "@flow.lookup.value @flow.lookup.category"}})],
+    reply = {"type": "reply", "msg": {"eng": "@flow.lookup.value @flow.lookup.category"}}
+    data = flow("11.4", [action_set(AS1, reply)],
                 [{"uuid": RS1, "x": 0, "y": 100, "label": "Lookup", "ruleset_type": "webhook",
                   "operand": "@step.value", "config": {"webhook": "http://a.b"}, "rules": []}])
     upgraded = upgrade_legacy(data, to_version="11.5")
-    assert upgraded["action_sets"][0]["actions"][0]["msg"]["eng"] == "@extra.lookup @flow.lookup.category"
+    text = upgraded["action_sets"][0]["actions"][0]["msg"]["eng"]
+    assert text == "@extra.lookup @flow.lookup.category"
 
 
 def test_11_7_webhook_actions_split_their_action_set():
@@ -291,8 +295,9 @@ def test_11_7_webhook_actions_split_their_action_set():
 
 def test_11_8_duplicate_rule_uuids_are_replaced():
     rule = {"uuid": AS2, "category": {"eng": "A"}, "test": {"type": "true"}}
-    data = flow("11.7", [], [{"uuid": RS1, "x": 0, "y": 0, "label": "X", "ruleset_type": "wait_message",
-                              "operand": "@step.value", "rules": [dict(rule), dict(rule)]}])
+    data = flow("11.7", [], [{"uuid": RS1, "x": 0, "y": 0, "label": "X",
+                              "ruleset_type": "wait_message", "operand": "@step.value",
+                              "rules": [dict(rule), dict(rule)]}])
     rules = upgrade_legacy(data, to_version="11.8")["rule_sets"][0]["rules"]
     assert rules[0]["uuid"] == AS2 and rules[1]["uuid"] != AS2
 
@@ -310,7 +315,7 @@ def test_11_10_subflows_of_another_modality_become_trigger_flow():
     start = upgraded["action_sets"][0]["actions"][0]
     assert start["type"] == "trigger-flow" and start["variables"] == [{"id": "@contact.uuid"}]
     replaced = upgraded["action_sets"][1]
-    assert replaced["uuid"] == RS1 and replaced["exit_uuid"] == AS2 and replaced["destination"] == AS1
+    assert (replaced["uuid"], replaced["exit_uuid"], replaced["destination"]) == (RS1, AS2, AS1)
 
 
 # -- exports --------------------------------------------------------------------------------
@@ -327,8 +332,10 @@ def test_export_upgrade_uses_each_flows_version():
 
 
 def test_export_v8_triggers_and_campaigns_get_uuids():
-    export = {"version": 8, "flows": [flow(8, [action_set(AS1, {"type": "reply", "msg": {"eng": "x"}})])],
-              "triggers": [{"trigger_type": "K", "keyword": "join", "flow": {"id": 4, "name": "Test"},
+    export = {"version": 8,
+              "flows": [flow(8, [action_set(AS1, {"type": "reply", "msg": {"eng": "x"}})])],
+              "triggers": [{"trigger_type": "K", "keyword": "join",
+                            "flow": {"id": 4, "name": "Test"},
                             "groups": [{"id": 9, "name": "G"}]}],
               "campaigns": []}
     export["flows"][0]["metadata"]["id"] = 4

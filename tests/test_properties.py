@@ -26,6 +26,9 @@ TOKENS = [
     *sorted(FUNCTIONS),
 ]  # fmt: skip
 
+# the env fixture (function-scoped) is shared by all the examples of a test
+FIXTURE_OK = [HealthCheck.function_scoped_fixture]
+
 expression_text = st.lists(st.sampled_from(TOKENS), max_size=14).map("".join)
 call_text = st.tuples(
     st.sampled_from(sorted(FUNCTIONS)), st.lists(st.sampled_from(TOKENS[20:]), max_size=4)
@@ -34,7 +37,9 @@ template_text = st.one_of(
     st.text(max_size=60),
     expression_text.map(lambda e: f"@({e})"),
     call_text.map(lambda e: f"x @({e}) y"),
-    st.lists(st.sampled_from(["@", "@@", "@(", ")", "contact", ".", "name", "x", " "]), max_size=12).map("".join),
+    st.lists(
+        st.sampled_from(["@", "@@", "@(", ")", "contact", ".", "name", "x", " "]), max_size=12
+    ).map("".join),
 )
 
 
@@ -49,19 +54,19 @@ def check(template: str, env) -> None:
     compiled.value(CONTEXT, env)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=600, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(template_text)
 def test_any_template_compiles_and_evaluates_safely(env, template):
     check(template, env)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=600, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(call_text)
 def test_any_function_call_is_safe(env, call):
     check(f"@({call})", env)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(st.text(max_size=200))
 def test_strict_compile_raises_only_turnflow_errors(env, text):
     try:

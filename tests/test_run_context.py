@@ -48,9 +48,8 @@ def test_contact(session, redacted):
     assert session.evaluate("@contact.urn")[0] == "tel:+12024561111"
     assert session.evaluate("@(contact.urns[1])")[0] == "twitterid:54784326227#nyaruka"
     assert session.evaluate("@contact.channel")[0] == "My Android Phone"
-    assert (
-        redacted.evaluate("@contact.urns")[0]
-        == "[tel:********, twitterid:********, mailto:********]"
+    assert redacted.evaluate("@contact.urns")[0] == (
+        "[tel:********, twitterid:********, mailto:********]"
     )
     assert redacted.evaluate("@urns.tel")[0] == "tel:********"
 

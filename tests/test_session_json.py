@@ -14,9 +14,9 @@ from turnflow.goflow.flow import GoflowFlow as Flow
 from turnflow.goflow.session import GoflowRun
 from turnflow.goflow.session_json import SessionReadError, read_session, run_to_json
 
-from .test_engine_core import CONTACT, engine, msg, question_flow, send, texts
+from .test_engine_core import CONTACT, engine, manual, msg, question_flow, send, texts
 
-MANUAL = {"type": "manual", "flow": {"uuid": "flow-1", "name": "Question"}, "triggered_on": "2000-01-01T00:00:00.000000000-00:00"}
+MANUAL = {**manual("flow-1", "Question"), "triggered_on": "2000-01-01T00:00:00.000000000-00:00"}
 
 
 def test_stored_session_restores_and_resumes_like_the_original():
@@ -25,7 +25,8 @@ def test_stored_session_restores_and_resumes_like_the_original():
     live, _ = live_engine.start(CONTACT, MANUAL)
     stored, _ = stored_engine.start(CONTACT, MANUAL)
     for text in ("maybe", "yes"):
-        stored = stored_engine.read_session(json.dumps(stored_engine.session_to_json(stored)), CONTACT)
+        stored_json = json.dumps(stored_engine.session_to_json(stored))
+        stored = stored_engine.read_session(stored_json, CONTACT)
         assert stored.status == "waiting"
         a = live_engine.resume(live, msg(text))
         b = stored_engine.resume(stored, msg(text))
@@ -38,10 +39,12 @@ def test_stored_session_restores_and_resumes_like_the_original():
 
 def test_restored_session_has_runs_parents_and_stack():
     child = Flow("child", "Child", (question_flow().nodes[0],))
-    enter = ACTIONS["enter_flow"].from_json({"uuid": "e1", "type": "enter_flow", "flow": {"uuid": "child", "name": "Child"}})
+    enter = ACTIONS["enter_flow"].from_json(
+        {"uuid": "e1", "type": "enter_flow", "flow": {"uuid": "child", "name": "Child"}}
+    )
     parent = Flow("parent", "Parent", (Node("p1", (enter,), (Exit("px"),)),))
     eng = engine(parent, child)
-    session, _ = eng.start(CONTACT, {"type": "manual", "flow": {"uuid": "parent", "name": "Parent"}})
+    session, _ = eng.start(CONTACT, manual("parent", "Parent"))
     data = session_to_json(session)
     restored = session_from_json(eng, data, CONTACT)
     assert [r.uuid for r in restored.runs] == [r.uuid for r in session.runs]
@@ -65,7 +68,8 @@ def test_read_errors_name_the_path():
     session, _ = eng.start(CONTACT, MANUAL)
     data = session_to_json(session)
     with pytest.raises(SessionReadError, match=r"session.runs\[0\].flow"):
-        session_from_json(eng, {**data, "runs": [{**data["runs"][0], "flow": {"uuid": "nope", "name": "X"}}]}, CONTACT)
+        unknown_flow = {**data["runs"][0], "flow": {"uuid": "nope", "name": "X"}}
+        session_from_json(eng, {**data, "runs": [unknown_flow]}, CONTACT)
     with pytest.raises(SessionReadError, match="not valid JSON"):
         session_from_json(eng, "{", CONTACT)
     with pytest.raises(SessionReadError, match="not ba96"):
@@ -76,10 +80,14 @@ def test_read_errors_name_the_path():
 
 def test_actions_after_enter_flow_run_before_the_child():
     child = Flow("child", "Child", (Node("c1", (send("c-a", "in child"),), (Exit("cx"),)),))
-    enter = ACTIONS["enter_flow"].from_json({"uuid": "e1", "type": "enter_flow", "flow": {"uuid": "child", "name": "Child"}})
-    parent = Flow("parent", "Parent", (Node("p1", (enter, send("p-a", "after enter")), (Exit("px"),)),))
+    enter = ACTIONS["enter_flow"].from_json(
+        {"uuid": "e1", "type": "enter_flow", "flow": {"uuid": "child", "name": "Child"}}
+    )
+    parent = Flow(
+        "parent", "Parent", (Node("p1", (enter, send("p-a", "after enter")), (Exit("px"),)),)
+    )
     eng = engine(parent, child)
-    session, sprint = eng.start(CONTACT, {"type": "manual", "flow": {"uuid": "parent", "name": "Parent"}})
+    session, sprint = eng.start(CONTACT, manual("parent", "Parent"))
     assert texts(sprint.events) == ["after enter", "in child"]
     assert [e["type"] for e in sprint.events] == [
         "run_started", "msg_created", "run_started", "msg_created", "run_ended", "run_ended",
@@ -88,9 +96,10 @@ def test_actions_after_enter_flow_run_before_the_child():
 
 
 def test_long_output_is_cut_with_an_ellipsis():
-    flow = Flow("flow-9", "Long", (Node("n", (send("s", "@(repeat(\"ab\", 4000))@(repeat(\"cd\", 2000))"),), (Exit("x"),)),))
+    long_text = send("s", "@(repeat(\"ab\", 4000))@(repeat(\"cd\", 2000))")
+    flow = Flow("flow-9", "Long", (Node("n", (long_text,), (Exit("x"),)),))
     eng = engine(flow)
-    _, sprint = eng.start(CONTACT, {"type": "manual", "flow": {"uuid": "flow-9", "name": "Long"}})
+    _, sprint = eng.start(CONTACT, manual("flow-9", "Long"))
     [text] = texts(sprint.events)
     assert text == ("ab" * 4000 + "cd" * 2000)[:9997] + "..."
     assert not [e for e in sprint.events if e["type"] == "error"]
@@ -98,7 +107,9 @@ def test_long_output_is_cut_with_an_ellipsis():
 
 def test_stored_run_keeps_a_small_webhook_only():
     run = GoflowRun(uuid="r", flow=question_flow(), created_on=NanoTime(0), status="waiting")
-    run.webhook = {"method": "GET", "url": "http://x", "status": 200, "headers": {}, "json": {"a": 1}}
+    run.webhook = {
+        "method": "GET", "url": "http://x", "status": 200, "headers": {}, "json": {"a": 1}
+    }
     assert run_to_json(run)["webhook"]["json"] == {"a": 1}
     run.webhook = {**run.webhook, "json": {"big": "x" * 10_001}}
     assert "webhook" not in run_to_json(run)

@@ -22,7 +22,8 @@ def trigger_json(trigger, assets=None):
 
 def test_manual_trigger_context_has_user_from_assets():
     data = {"type": "manual", "flow": FLOW, "triggered_on": ON, "params": {"foo": "bar"},
-            "user": {"uuid": "0c78ef47-7d56-44d8-8f57-96e0f30e8f44", "name": "Bob"}, "origin": "api"}
+            "user": {"uuid": "0c78ef47-7d56-44d8-8f57-96e0f30e8f44", "name": "Bob"},
+            "origin": "api"}
     assets = SimpleNamespace(users=[{"uuid": "0c78ef47-7d56-44d8-8f57-96e0f30e8f44",
                                      "name": "Bob Smith", "email": "bob@example.com"}])
     trigger = read_trigger(data)
@@ -85,7 +86,9 @@ def test_dial_resume_context_and_acceptance():
 
 def test_wait_timeout_needs_a_timeout():
     resume = read_resume({"type": "wait_timeout", "resumed_on": ON, "event": {
-        "uuid": "0197b335-6ded-79a4-95a6-3af85b57f108", "type": "wait_timed_out", "created_on": ON}})
+        "uuid": "0197b335-6ded-79a4-95a6-3af85b57f108", "type": "wait_timed_out",
+        "created_on": ON,
+    }})
     check_accepted(resume, SimpleNamespace(type="msg", timeout=object()))
     with pytest.raises(ResumeError) as info:
         check_accepted(resume, SimpleNamespace(type="msg", timeout=None))

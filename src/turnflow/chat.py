@@ -16,6 +16,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import TurnflowError
+from .goflow.assets import Assets
+from .goflow.engine import GoflowEngine
+from .goflow.export import message_trigger
+from .goflow.resumes import msg_resume
+from .testing.goflow_runner import read_contact  # the same contact reading as the tests
 
 DEFAULT_CONTACT = {
     "uuid": "6f5c3d1e-0000-4000-8000-00000000c0de",
@@ -32,13 +37,16 @@ DEFAULT_CONTACT = {
 def _print_events(events: Iterable[dict[str, Any]], out: TextIO, show_events: bool) -> None:
     for event in events:
         if show_events:
-            print(f"  [{event['type']}] {json.dumps({k: v for k, v in event.items() if k not in ('uuid', 'type', 'created_on')}, ensure_ascii=False)}", file=out)
+            shown = {k: v for k, v in event.items() if k not in ("uuid", "type", "created_on")}
+            print(f"  [{event['type']}] {json.dumps(shown, ensure_ascii=False)}", file=out)
         if event["type"] in ("msg_created", "ivr_created"):
             msg = event["msg"]
             print(f"bot> {msg.get('text', '')}", file=out)
             for attachment in msg.get("attachments", []):
                 print(f"     [{attachment}]", file=out)
-            replies = [q["text"] if isinstance(q, dict) else q for q in msg.get("quick_replies", [])]
+            replies = [
+                q["text"] if isinstance(q, dict) else q for q in msg.get("quick_replies", [])
+            ]
             if replies:
                 print("     " + " | ".join(f"[{r}]" for r in replies), file=out)
         elif event["type"] == "error" and not show_events:
@@ -64,8 +72,8 @@ def print_steps(session: Any, out: TextIO) -> None:
         print(f"  run {number}: {run.flow.name} ({run.status})", file=out)
         for index, step in enumerate(run.path, start=1):
             record = step.record()
-            line = (f"    {index}. node {step.node_uuid[:8]} [{_node_label(run.flow, step.node_uuid)}]"
-                    f" at {record['arrived_on']}")
+            line = (f"    {index}. node {step.node_uuid[:8]}"
+                    f" [{_node_label(run.flow, step.node_uuid)}] at {record['arrived_on']}")
             if step.exit_uuid:
                 line += f" -> exit {step.exit_uuid[:8]}"
             if step.value is not None:
@@ -76,9 +84,6 @@ def print_steps(session: Any, out: TextIO) -> None:
 def _message_trigger(flow_file: Path, flows: list[dict[str, Any]], triggers: list[Any], text: str,
                      urn: str, contact: Any) -> dict[str, Any]:
     """The msg trigger an export's triggers make of an incoming message (see run_chat)."""
-    from .goflow.export import message_trigger
-    from .goflow.resumes import msg_resume
-
     groups = [g.get("name") for g in getattr(contact, "groups", [])]
     trigger = message_trigger(triggers, msg_resume(text, urn)["event"], contact_groups=groups)
     if trigger is None:
@@ -109,33 +114,40 @@ def run_chat(
     With ``first_message`` and ``triggers`` (an export's), the session starts as that incoming
     message starts one: the flow of the keyword (or catch-all) trigger it matches, with the
     message as the first input."""
-    from .goflow.assets import Assets
-    from .goflow.engine import GoflowEngine
-    from .goflow.resumes import msg_resume
-    from .testing.goflow_runner import _contact  # the same contact reading as the tests
-
     assets = Assets.from_file(flow_file)
-    flows = assets.flow_refs() if hasattr(assets, "flow_refs") else [{"uuid": f["uuid"], "name": f["name"]} for f in assets.data["flows"]]
+    if hasattr(assets, "flow_refs"):
+        flows = assets.flow_refs()
+    else:
+        flows = [{"uuid": f["uuid"], "name": f["name"]} for f in assets.data["flows"]]
     if not flows:
         raise TurnflowError(f"{flow_file}: no flows in this file")
     ref = flows[0]
     if flow_name:
-        matches = [f for f in flows if f["name"].lower() == flow_name.lower() or f["uuid"] == flow_name]
+        matches = [
+            f for f in flows if f["name"].lower() == flow_name.lower() or f["uuid"] == flow_name
+        ]
         if not matches:
-            raise TurnflowError(f"{flow_file}: no flow named {flow_name!r} (flows: {', '.join(f['name'] for f in flows)})")
+            names = ", ".join(f["name"] for f in flows)
+            raise TurnflowError(f"{flow_file}: no flow named {flow_name!r} (flows: {names})")
         ref = matches[0]
     engine = GoflowEngine(assets)
     engine.env.default_country = engine.env.default_country or "US"
     engine.env.legacy_dates = legacy_dates
     contact_data = contact or DEFAULT_CONTACT
-    contact_obj = _contact(contact_data, assets, engine.env)
+    contact_obj = read_contact(contact_data, assets)
     urn = (contact_data.get("urns") or ["tel:+12065551212"])[0]
     trigger: dict[str, Any] = {"type": "manual", "flow": {"uuid": ref["uuid"], "name": ref["name"]},
                                "triggered_on": "2025-01-01T00:00:00Z"}
     if first_message is not None:
-        trigger = _message_trigger(flow_file, flows, triggers or [], first_message, urn, contact_obj)
+        trigger = _message_trigger(
+            flow_file, flows, triggers or [], first_message, urn, contact_obj
+        )
         ref = trigger["flow"]
-    print(f"Chatting with flow '{ref['name']}' as {contact_data.get('name')} ({urn}). /quit to leave.", file=out)
+    print(
+        f"Chatting with flow '{ref['name']}' as {contact_data.get('name')} ({urn})."
+        " /quit to leave.",
+        file=out,
+    )
     if first_message is not None:
         print(f"you> {first_message}", file=out)
     session, sprint = engine.start(contact_obj, trigger)

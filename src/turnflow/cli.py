@@ -31,19 +31,26 @@ def _load_context(args: argparse.Namespace) -> dict[str, Any]:
         try:
             text = Path(args.context_file).read_text()
         except OSError as exc:
-            raise TurnflowError(f"cannot read context file {args.context_file}: {exc.strerror}") from None
+            raise TurnflowError(
+                f"cannot read context file {args.context_file}: {exc.strerror}"
+            ) from None
     if not text:
         return {}
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise TurnflowError(f"context is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        raise TurnflowError(
+            f"context is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
     if not isinstance(data, dict):
-        raise TurnflowError("context must be a JSON object, e.g. {\"contact\": {\"name\": \"Bob\"}}")
+        raise TurnflowError(
+            "context must be a JSON object, e.g. {\"contact\": {\"name\": \"Bob\"}}"
+        )
     return data
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from .expressions import Environment, compile_template, from_python, to_json
@@ -71,6 +78,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _is_transcripts(path: Path) -> bool:
     """A RapidPro transcript file: by name (NAME.runs.json) or by content."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.export import file_kind
     from .testing.rapidpro_transcripts import is_transcript_file
 
@@ -84,6 +92,7 @@ def _is_transcripts(path: Path) -> bool:
 
 def cmd_test(args: argparse.Namespace) -> int:
     """Runner tests (NAME.json + NAME.test.json) and RapidPro transcripts (NAME.runs.json)."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .testing.goflow_runner import find_runner_tests, run_test
     from .testing.rapidpro_transcripts import find_transcripts, is_transcript_file, run_transcripts
 
@@ -128,6 +137,7 @@ def _chat_assets_file(args: argparse.Namespace, path: Path,
                       tmp_dir: str) -> tuple[Path, str | None, list[Any] | None]:
     """The goflow assets file to chat with (legacy flows and exports converted), the flow to
     start (``--flow``) and, with ``--keyword``, the export's triggers to start it by."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.export import assets_json_for, file_kind, read_json_file, read_triggers
 
     data = read_json_file(path)
@@ -147,12 +157,14 @@ def _chat_assets_file(args: argparse.Namespace, path: Path,
 
 def _semantics(args: argparse.Namespace) -> Any:
     """Migration with RapidPro's legacy engine behaviour (--legacy-engine), else goflow's."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.legacy.semantics import legacy_engine_semantics
 
     return legacy_engine_semantics(bool(getattr(args, "legacy_engine", False)))
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     import tempfile
 
     from .chat import run_chat
@@ -183,6 +195,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Print a flow file migrated to goflow's format (or to a legacy version with --to)."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.export import file_kind, read_json_file
 
     path = Path(args.file)
@@ -198,6 +211,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def _migrated(data: Any, kind: str, options: dict[str, Any]) -> Any:
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.export import ExportError, is_legacy_definition, migrate_export, migrate_flow
 
     if kind == "export":
@@ -214,6 +228,7 @@ def _migrated(data: Any, kind: str, options: dict[str, Any]) -> Any:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every flow in a file; print each problem with where it is, one per line."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
     from .goflow.export import load_assets
 
     problems: list[str] = []
@@ -252,7 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="turnflow", description="Run conversational flows.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ev = sub.add_parser("eval", help="evaluate an Excellent template, e.g. 'Hi @(upper(contact.name))'")
+    ev = sub.add_parser(
+        "eval", help="evaluate an Excellent template, e.g. 'Hi @(upper(contact.name))'"
+    )
     ev.add_argument("template", help="the template text")
     ev.add_argument("--context", help="the context as a JSON object")
     ev.add_argument("--context-file", help="a file holding the context as a JSON object")

@@ -46,6 +46,8 @@ def testdata_cases(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def goflow_data_sets() -> list[DataSet]:
+    # (imported here: the data set modules import DataSetResult from this package, and a
+    # suite loads only its own data sets)
     from .goflow_actions import run_actions
     from .goflow_broken_flows import run_broken_flows
     from .goflow_events import run_events
@@ -81,7 +83,7 @@ def goflow_data_sets() -> list[DataSet]:
 
 
 def rapidpro_data_sets() -> list[DataSet]:
-    from .rapidpro_legacy import rapidpro_data_sets as data_sets
+    from .rapidpro_legacy import rapidpro_data_sets as data_sets  # (imported here: as above)
 
     return data_sets()
 

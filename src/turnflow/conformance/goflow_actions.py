@@ -12,10 +12,21 @@ the line says how many were exact). ``read_error`` cases must be rejected by the
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 from pathlib import Path
 from typing import Any
 
+from ..core.runtime import Limits
+from ..errors import TurnflowError
+from ..expressions import Environment
+from ..generators import SeededRandom, SeededUUIDs, SequentialClock, format_rfc3339_nano
+from ..goflow.assets import Assets
+from ..goflow.contact import Contact, ContactAssets, json_default, reevaluate_query_groups
+from ..goflow.engine import GoflowEngine, Services
+from ..goflow.reader import read_flow
+from ..goflow.services import MockEmailService, MockHTTPService, TestAirtimeService, TestLLMService
+from ..testing.goflow_runner import canonical
 from . import DataSetResult, testdata_cases
 
 TESTDATA = "flows/actions/testdata"
@@ -27,16 +38,11 @@ MSG_ATTACHMENTS = [
 
 
 def _plain_json(value: Any) -> Any:
-    from ..goflow.contact import json_default
-
     return json.loads(json.dumps(value, default=json_default))
 
 
 def _read_error(assets_json: dict[str, Any], action: dict[str, Any], expected: str) -> str:
     """'' if the flow reader rejects the flow holding the action, with the expected message."""
-    from ..errors import TurnflowError
-    from ..goflow.reader import read_flow
-
     flow = copy.deepcopy(assets_json["flows"][0])
     flow["nodes"][0]["actions"] = [copy.deepcopy(action)]
     try:
@@ -48,20 +54,6 @@ def _read_error(assets_json: dict[str, Any], action: dict[str, Any], expected: s
 
 def run_case(root: Path, assets_json: dict[str, Any], case: dict[str, Any]) -> tuple[str, bool]:
     """Run one case: ('' or a description of the difference, whether events matched exactly)."""
-    from ..core.runtime import Limits
-    from ..expressions import Environment
-    from ..generators import SeededRandom, SeededUUIDs, SequentialClock, format_rfc3339_nano
-    from ..goflow.assets import Assets
-    from ..goflow.contact import Contact, ContactAssets
-    from ..goflow.engine import GoflowEngine, Services
-    from ..goflow.services import (
-        MockEmailService,
-        MockHTTPService,
-        TestAirtimeService,
-        TestLLMService,
-    )
-    from ..testing.goflow_runner import canonical
-
     if "read_error" in case:
         return _read_error(assets_json, case["action"], case["read_error"]), True
 
@@ -86,12 +78,11 @@ def run_case(root: Path, assets_json: dict[str, Any], case: dict[str, Any]) -> t
     if case.get("localization"):
         contact_json["language"] = "spa"
     if case.get("has_ticket"):
-        topic = next(t for t in data["topics"] if t["uuid"] == "0d9a2c56-6fc2-4f27-93c5-a6322e26b740")
+        topic_uuid = "0d9a2c56-6fc2-4f27-93c5-a6322e26b740"
+        topic = next(t for t in data["topics"] if t["uuid"] == topic_uuid)
         contact_json["tickets"] = [{"uuid": uuids.new_v7(), "status": "open", "topic": topic}]
     contact = Contact.from_json(contact_json, ContactAssets.from_json(data))
     if case.get("has_ticket"):
-        from ..goflow.contact import reevaluate_query_groups
-
         # a stored contact with an open ticket is already in its query groups (e.g. tickets > 0)
         reevaluate_query_groups(env, contact, ContactAssets.from_json(data))
 
@@ -110,7 +101,11 @@ def run_case(root: Path, assets_json: dict[str, Any], case: dict[str, Any]) -> t
                 "uuid": msg_uuid,
                 "type": "msg_received",
                 "created_on": received,
-                "msg": {"urn": "tel:+12065551212", "text": "Hi everybody", "attachments": MSG_ATTACHMENTS},
+                "msg": {
+                    "urn": "tel:+12065551212",
+                    "text": "Hi everybody",
+                    "attachments": MSG_ATTACHMENTS,
+                },
             },
         }
     trigger["triggered_on"] = format_rfc3339_nano(clock.now_time())
@@ -147,7 +142,9 @@ def run_case(root: Path, assets_json: dict[str, Any], case: dict[str, Any]) -> t
     # canonical: UUIDs and times replaced by first appearance across all the parts together
     want, got = canonical(expected), canonical(actual)
     if not exact and want != got:
-        problems += [_diff(key, want[key], got.get(key)) for key in want if want[key] != got.get(key)]
+        problems += [
+            _diff(key, want[key], got.get(key)) for key in want if want[key] != got.get(key)
+        ]
     if case.get("http_mocks") and not http.all_used:
         problems.append(f"http mocks not all used (unmatched: {http.unmatched})")
     return "; ".join(problems), exact
@@ -169,8 +166,6 @@ def _default_contact(root: Path) -> dict[str, Any]:
 
 
 def _diff(what: str, expected: Any, actual: Any) -> str:
-    import difflib
-
     lines = difflib.unified_diff(
         json.dumps(expected, indent=1, sort_keys=True).splitlines(),
         json.dumps(actual, indent=1, sort_keys=True).splitlines(),

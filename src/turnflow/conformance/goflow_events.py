@@ -1,4 +1,4 @@
-"""Data set L: goflow's event marshalling snapshots (``core/events/testdata/*.snap``).
+"""Data set ``events``: goflow's event marshalling snapshots (``core/events/testdata/*.snap``).
 
 Each snapshot is one event as goflow marshals it. A case passes when the event validates and
 :func:`~turnflow.goflow.events.marshal_event` gives back the same JSON (key order aside).

@@ -1,4 +1,5 @@
-"""Data set C: the examples in goflow's function, test, operator and type documentation."""
+"""Data set ``excellent-examples``: the examples in goflow's function, test, operator and
+type documentation."""
 
 from __future__ import annotations
 
@@ -25,10 +26,12 @@ def run_excellent_examples(goflow_dir: Path) -> DataSetResult:
                 continue
             if example["error"]:
                 ok = bool(rendered.errors)
-                got = "no error" if ok is False else ""
-                result.record(ok, f"{template} -> expected an error, got {rendered.text!r}{got and ''}")
+                result.record(ok, f"{template} -> expected an error, got {rendered.text!r}")
             else:
                 ok = not rendered.errors and rendered.text == example["expected"]
-                detail = f"errors {[e.message for e in rendered.errors]}" if rendered.errors else repr(rendered.text)
+                if rendered.errors:
+                    detail = f"errors {[e.message for e in rendered.errors]}"
+                else:
+                    detail = repr(rendered.text)
                 result.record(ok, f"{template} -> expected {example['expected']!r}, got {detail}")
     return result

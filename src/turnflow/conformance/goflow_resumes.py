@@ -5,8 +5,8 @@ session for a new contact "Bob" with a manual trigger (it waits there), then rea
 ``resume`` and resumes the session with it, under goflow's mocked clock and UUIDs. It compares
 the run's and the session's status, and the events of the resume's sprint (without the run
 bookends run_started / run_ended): exactly, or failing that with UUIDs and times canonicalised
-(the case passes either way; ``result.exact`` counts the exact ones). A case with ``resume_error`` must be refused with that
-message and leave the session waiting.
+(the case passes either way; ``result.exact`` counts the exact ones). A case with
+``resume_error`` must be refused with that message and leave the session waiting.
 """
 
 from __future__ import annotations
@@ -16,6 +16,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..core.runtime import Limits
+from ..errors import TurnflowError
+from ..expressions import Environment
+from ..generators import SeededRandom, SeededUUIDs, SequentialClock, format_rfc3339_nano
+from ..goflow.assets import Assets
+from ..goflow.contact import Contact, ContactAssets
+from ..goflow.engine import GoflowEngine
+from ..goflow.resumes import ResumeError, check_accepted, read_resume
+from ..testing.goflow_runner import canonical
 from . import DataSetResult, testdata_cases
 from .goflow_routers import run_events
 
@@ -29,16 +38,6 @@ def run_case(assets_json: dict[str, Any], case: dict[str, Any]) -> tuple[str, bo
 
 
 def _run_case(assets_json: dict[str, Any], case: dict[str, Any]) -> tuple[str, bool]:
-    from ..core.runtime import Limits
-    from ..errors import TurnflowError
-    from ..expressions import Environment
-    from ..generators import SeededRandom, SeededUUIDs, SequentialClock, format_rfc3339_nano
-    from ..goflow.assets import Assets
-    from ..goflow.contact import Contact, ContactAssets
-    from ..goflow.engine import GoflowEngine
-    from ..goflow.resumes import ResumeError, check_accepted, read_resume
-    from ..testing.goflow_runner import canonical
-
     data = copy.deepcopy(assets_json)
     flow = next(f for f in data["flows"] if f["uuid"] == case["flow_uuid"])
     flow["nodes"][0]["router"]["wait"] = copy.deepcopy(case["wait"])
@@ -81,7 +80,8 @@ def _run_case(assets_json: dict[str, Any], case: dict[str, Any]) -> tuple[str, b
         node = session.top.flow.node(session.top.current_step.node_uuid)  # type: ignore[union-attr]
         check_accepted(resume, node.router.wait if node and node.router else None)
         sprint = engine.resume(session, resume.to_engine())
-        events = [e for e in run_events(sprint.events) if e.get("uuid") != (resume.event or {}).get("uuid")]
+        resume_uuid = (resume.event or {}).get("uuid")
+        events = [e for e in run_events(sprint.events) if e.get("uuid") != resume_uuid]
         if "resume_error" in case:
             problems.append(f"resumed; expected error {case['resume_error']!r}")
     except TurnflowError as exc:
@@ -96,7 +96,10 @@ def _run_case(assets_json: dict[str, Any], case: dict[str, Any]) -> tuple[str, b
     expected = case.get("events", [])
     exact = events == expected
     if "resume_error" not in case and not exact and canonical(events) != canonical(expected):
-        problems.append(f"events {json.dumps(events, sort_keys=True)}, expected {json.dumps(expected, sort_keys=True)}")
+        problems.append(
+            f"events {json.dumps(events, sort_keys=True)},"
+            f" expected {json.dumps(expected, sort_keys=True)}"
+        )
     return "; ".join(problems), exact
 
 

@@ -14,6 +14,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..core.runtime import Limits
+from ..errors import TurnflowError
+from ..expressions import Environment
+from ..generators import SeededRandom, SeededUUIDs, SequentialClock, format_rfc3339_nano
+from ..goflow.assets import Assets
+from ..goflow.contact import Contact, ContactAssets, json_default
+from ..goflow.engine import GoflowEngine
+from ..goflow.reader import read_flow
 from . import DataSetResult
 
 TESTDATA = "flows/routers/testdata"
@@ -32,8 +40,6 @@ CONTACT = {
 
 
 def plain_json(value: Any) -> Any:
-    from ..goflow.contact import json_default
-
     return json.loads(json.dumps(value, default=json_default))
 
 
@@ -43,9 +49,6 @@ def run_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _read_error(data: dict[str, Any], expected: str) -> str:
-    from ..errors import TurnflowError
-    from ..goflow.reader import read_flow
-
     try:
         read_flow(data["flows"][0], "flows[0]")
     except TurnflowError as exc:
@@ -58,13 +61,6 @@ def _read_error(data: dict[str, Any], expected: str) -> str:
 
 def run_case(assets_json: dict[str, Any], case: dict[str, Any]) -> str:
     """'' if the case passes, else what differed."""
-    from ..core.runtime import Limits
-    from ..expressions import Environment
-    from ..generators import SeededRandom, SeededUUIDs, SequentialClock, format_rfc3339_nano
-    from ..goflow.assets import Assets
-    from ..goflow.contact import Contact, ContactAssets
-    from ..goflow.engine import GoflowEngine
-
     data = copy.deepcopy(assets_json)
     flow = data["flows"][0]
     flow["nodes"][0]["router"] = copy.deepcopy(case["router"])
@@ -81,7 +77,9 @@ def run_case(assets_json: dict[str, Any], case: dict[str, Any]) -> str:
         "flow": {"uuid": flow["uuid"], "name": flow["name"]},
         "triggered_on": format_rfc3339_nano(clock.now_time()),  # the trigger builder's now()
     }
-    engine = GoflowEngine(Assets.from_json(data, "_assets.json"), env, clock=clock, uuids=uuids, limits=Limits())
+    engine = GoflowEngine(
+        Assets.from_json(data, "_assets.json"), env, clock=clock, uuids=uuids, limits=Limits()
+    )
     session, sprint = engine.start(contact, trigger)
     actual = {"results": plain_json(session.runs[0].results), "events": run_events(sprint.events)}
     problems = []

@@ -1,4 +1,5 @@
-"""Data set A: goflow's end-to-end runner tests (canonical comparison)."""
+"""Data sets ``runner-tests`` and ``runner-tests-exact``: goflow's end-to-end runner tests
+(``test/testdata/runner``), compared canonically and exactly."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from ..expressions.environment import Environment
 from ..expressions.locations import LocationHierarchy
 from ..expressions.values import XObject
 from ..generators import FixedClock, SeededRandom
+from .goflow_templates import standard_session as run_standard_session
 
 # the fixed "now" and environment of goflow's documentation examples
 DOCS_NOW = "2018-04-11T13:24:30.123456-05:00"
@@ -44,8 +45,6 @@ def docs_environment(assets: dict[str, Any]) -> Environment:
 def standard_session(goflow_dir: Path) -> tuple[XObject, Environment]:
     """The context of goflow's standard test session (its first run, after the resume) and
     the documentation examples' environment."""
-    from .goflow_templates import standard_session as run_standard_session
-
     base = goflow_dir / "_extracted" / "test_session"
     assets = json.loads((base / "sessionAssets.json").read_text())
     session = run_standard_session(goflow_dir)

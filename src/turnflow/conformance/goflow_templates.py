@@ -12,12 +12,19 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from ..core.runtime import Runtime
 from ..core.session import Session
 from ..expressions import Environment
 from ..generators import SeededRandom, SeededUUIDs, SequentialClock
+from ..goflow.actions.contact import contact_assets_of
+from ..goflow.assets import Assets
+from ..goflow.contact import Contact
+from ..goflow.engine import GoflowEngine, Services
+from ..goflow.run_context import session_runtime
+from ..goflow.services import MockEmailService, MockHTTPService, TestAirtimeService, TestLLMService
 from . import DataSetResult
 
 # goflow's test HTTP server: the flows' "http://localhost" becomes its address
@@ -32,15 +39,10 @@ class EchoHTTPService:
     """A double of goflow's test HTTP server: answers ``?content=X`` with X as plain text."""
 
     def __init__(self, clock: Any) -> None:
-        from ..goflow.services import MockHTTPService
-
         self.clock = clock
-        self._mock = MockHTTPService
         self.calls: list[str] = []
 
     def call(self, method: str, url: str, headers: Any, body: str) -> Any:
-        from urllib.parse import parse_qs, urlsplit
-
         self.calls.append(url)
         content = (parse_qs(urlsplit(url).query).get("content") or [""])[0]
         response = {
@@ -48,7 +50,7 @@ class EchoHTTPService:
             "headers": {"Content-Type": "text/plain; charset=utf-8", "Date": TEST_SERVER_DATE},
             "body": content,
         }
-        call = self._mock({url: [response]}, clock=self.clock).call(method, url, headers, body)
+        call = MockHTTPService({url: [response]}, clock=self.clock).call(method, url, headers, body)
         if call.headers is not None:  # a real server's response carries its length too
             call.headers["Content-Length"] = str(len(content.encode()))
         return call
@@ -65,8 +67,6 @@ class StandardSession:
 
     def runtime(self) -> Runtime:
         """A runtime positioned on the session's first run (the "Registration" run)."""
-        from ..goflow.run_context import session_runtime
-
         return session_runtime(self.engine, self.session, self.session.runs[0])
 
     def evaluate(self, template: str) -> tuple[str, list[dict[str, Any]]]:
@@ -93,12 +93,6 @@ def standard_environment(redact_urns: bool = False) -> Environment:
 def standard_session(goflow_dir: Path, redact_urns: bool = False) -> StandardSession:
     """Run goflow's standard test session with turnflow's engine (deterministic clock,
     UUIDs and random, as goflow's mock universe)."""
-    from ..goflow.actions.contact import contact_assets_of
-    from ..goflow.assets import Assets
-    from ..goflow.contact import Contact
-    from ..goflow.engine import GoflowEngine, Services
-    from ..goflow.services import MockEmailService, TestAirtimeService, TestLLMService
-
     base = goflow_dir / "_extracted" / "test_session"
     assets_text = (base / "sessionAssets.json").read_text().replace("http://localhost", TEST_SERVER)
     assets = Assets.from_json(json.loads(assets_text), "sessionAssets.json")
@@ -116,7 +110,9 @@ def standard_session(goflow_dir: Path, redact_urns: bool = False) -> StandardSes
         airtime=TestAirtimeService(env.random),
         llm=TestLLMService(),
     )
-    engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services)
+    engine = GoflowEngine(
+        assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services
+    )
     contact = Contact.from_json(contact_data, contact_assets_of(assets))
     session, _ = engine.start(contact, trigger)
     sprint = engine.resume(session, resume)

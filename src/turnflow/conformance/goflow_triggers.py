@@ -12,15 +12,18 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..expressions import Environment, XObject, evaluate_template
+from ..goflow.assets import Assets
+from ..goflow.triggers import TriggerReadError, read_trigger
 from . import DataSetResult, testdata_cases
 
 TESTDATA = "flows/triggers/testdata"
 
 
 def _context_json(trigger: Any, assets: Any) -> Any:
-    from ..expressions import Environment, XObject, evaluate_template
-
-    result = evaluate_template("@(json(trigger))", XObject({"trigger": trigger.context(assets)}), Environment())
+    result = evaluate_template(
+        "@(json(trigger))", XObject({"trigger": trigger.context(assets)}), Environment()
+    )
     failures = list(result.failures())
     if failures:
         return {"error": failures[0][1].message}
@@ -28,15 +31,15 @@ def _context_json(trigger: Any, assets: Any) -> Any:
 
 
 def run_case(case: dict[str, Any], assets: Any) -> str:
-    from ..goflow.triggers import TriggerReadError, read_trigger
-
     expected_error = case.get("read_error")
     try:
         trigger = read_trigger(case["trigger"])
     except TriggerReadError as exc:
         if expected_error is None:
             return f"refused: {exc.message}"
-        return "" if exc.message == expected_error else f"refused with {exc.message!r}, expected {expected_error!r}"
+        if exc.message == expected_error:
+            return ""
+        return f"refused with {exc.message!r}, expected {expected_error!r}"
     if expected_error is not None:
         return f"accepted; expected read error {expected_error!r}"
     problems = []
@@ -45,24 +48,25 @@ def run_case(case: dict[str, Any], assets: Any) -> str:
     if "context" in case:
         context = _context_json(trigger, assets)
         if context != case["context"]:
-            problems.append(f"context {json.dumps(context, sort_keys=True)}, expected {json.dumps(case['context'], sort_keys=True)}")
+            problems.append(
+                f"context {json.dumps(context, sort_keys=True)},"
+                f" expected {json.dumps(case['context'], sort_keys=True)}"
+            )
     return "; ".join(problems)
 
 
 def run_snapshot(path: Path) -> str:
-    from ..goflow.triggers import TriggerReadError, read_trigger
-
     data = json.loads(path.read_text())
     try:
         trigger = read_trigger(data)
     except TriggerReadError as exc:
         return f"refused: {exc.message}"
-    return "" if trigger.to_json() == data else f"written back as {json.dumps(trigger.to_json(), sort_keys=True)}"
+    if trigger.to_json() == data:
+        return ""
+    return f"written back as {json.dumps(trigger.to_json(), sort_keys=True)}"
 
 
 def run_triggers(goflow_dir: Path) -> DataSetResult:
-    from ..goflow.assets import Assets
-
     result = DataSetResult("triggers")
     folder = goflow_dir / TESTDATA
     assets = Assets.from_file(folder / "_assets.json")

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..goflow.contact import Contact
+from ..goflow.engine import GoflowEngine
+from ..goflow.export import load_assets
+from ..testing.rapidpro_transcripts import find_transcripts, run_transcripts
 from . import DataSet, DataSetResult
 
 # files the legacy suite expects to be rejected, and what the error must say
@@ -23,8 +27,6 @@ _REFUSED = {
 
 
 def run_rapidpro_legacy_flows(root: Path) -> DataSetResult:
-    from ..goflow.export import load_assets
-
     result = DataSetResult("rapidpro-legacy-flows")
     folder = root / "flows" / "common" / "test_flows"
     files = sorted(folder.glob("*.json"))
@@ -52,9 +54,6 @@ def run_rapidpro_legacy_flows(root: Path) -> DataSetResult:
 def _start_every_flow(assets: object) -> str | None:
     """Start each flow of a loaded file for a test contact: it must run until it waits or
     ends, without failing. Returns what went wrong, or None."""
-    from ..goflow.contact import Contact
-    from ..goflow.engine import GoflowEngine
-
     contact_json = {
         "uuid": "ba96bf7f-bc2a-4873-a7c7-254d1927c4e3", "name": "Ben Haggerty", "language": "eng",
         "created_on": "2018-01-01T00:00:00Z", "urns": ["tel:+250788123123"],
@@ -62,15 +61,15 @@ def _start_every_flow(assets: object) -> str | None:
     for ref in assets.flow_refs():  # type: ignore[attr-defined]
         engine = GoflowEngine(assets)
         contact = Contact.from_json(contact_json)
-        session, _ = engine.start(contact, {"type": "manual", "flow": ref, "triggered_on": "2018-01-01T00:00:00Z"})
+        session, _ = engine.start(
+            contact, {"type": "manual", "flow": ref, "triggered_on": "2018-01-01T00:00:00Z"}
+        )
         if session.status not in ("waiting", "completed"):
             return f"flow {ref['name']!r} ended {session.status}"
     return None
 
 
 def run_rapidpro_transcripts(root: Path) -> DataSetResult:
-    from ..testing.rapidpro_transcripts import find_transcripts, run_transcripts
-
     result = DataSetResult("rapidpro-transcripts")
     folder = root / "flows" / "common" / "test_runs"
     files = find_transcripts(folder) if folder.is_dir() else []

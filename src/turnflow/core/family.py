@@ -64,7 +64,10 @@ class BaseFamily:
 
     def new_session(self, engine: Engine, contact: Any, flow: Flow, start: Any) -> Session:
         uuid = engine.uuids.new_v7()
-        return Session(uuid=uuid, type=flow.type, created_on=engine.clock.now_time(), trigger={}, contact=contact)
+        return Session(
+            uuid=uuid, type=flow.type, created_on=engine.clock.now_time(), trigger={},
+            contact=contact,
+        )
 
     def new_run(self, runtime: Runtime, flow: Flow, parent: Run | None) -> Run:
         uuid = runtime.uuids.new_v7()

@@ -67,7 +67,9 @@ class Router(Protocol):
     categories: Sequence[Category]
     wait: Wait | None
 
-    def route(self, runtime: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiting | None:
+    def route(
+        self, runtime: Runtime, run: Run, node: Node, arriving: bool
+    ) -> Category | Waiting | None:
         ...
 
 

@@ -49,7 +49,8 @@ class FlowLoop:
     # -- entry points -------------------------------------------------------------------------
 
     def start_run(
-        self, rt: Runtime, flow: Flow, parent: Run | None = None, terminal: bool = False, parent_uuid: str | None = None
+        self, rt: Runtime, flow: Flow, parent: Run | None = None, terminal: bool = False,
+        parent_uuid: str | None = None,
     ) -> Run | None:
         """Start a run of a flow on top of the stack.
 
@@ -92,7 +93,8 @@ class FlowLoop:
         self._continue(rt, run, None, None, None, first_node=node, starting=True)
 
     def resume(
-        self, rt: Runtime, run: Run, *, expire: bool = False, after_route: Callable[[], None] | None = None
+        self, rt: Runtime, run: Run, *, expire: bool = False,
+        after_route: Callable[[], None] | None = None,
     ) -> None:
         """Continue a waiting run: it routes the node it waits at (or ends as expired), then
         the loop carries on. ``after_route`` runs between the two (goflow re-checks the
@@ -160,7 +162,9 @@ class FlowLoop:
                         if not run.ended:
                             self._end_run(rt, run, COMPLETED)
                 try:
-                    current = self._new_run(rt, pending.flow, pending.parent, pending.terminal, pending.parent_uuid)
+                    current = self._new_run(
+                        rt, pending.flow, pending.parent, pending.terminal, pending.parent_uuid
+                    )
                 except RunFailure as failure:
                     self._fail_run(rt, current, str(failure))
                     continue
@@ -191,7 +195,11 @@ class FlowLoop:
 
             steps += 1
             if steps > rt.limits.max_steps_per_sprint:
-                self._fail_run(rt, current, f"reached maximum number of steps per sprint ({rt.limits.max_steps_per_sprint})")
+                self._fail_run(
+                    rt, current,
+                    "reached maximum number of steps per sprint"
+                    f" ({rt.limits.max_steps_per_sprint})",
+                )
                 continue
             node = destination
             exit_, operand = self._visit(rt, current, node)
@@ -256,8 +264,11 @@ class FlowLoop:
         return self._leave(rt, run, node, category)
 
     @staticmethod
-    def _leave(rt: Runtime, run: Run, node: Node, category: Category | None) -> tuple[Exit | None, str | None]:
-        exit_ = node.exit(category.exit_uuid) if category is not None else (node.exits[0] if node.exits else None)
+    def _leave(
+        rt: Runtime, run: Run, node: Node, category: Category | None
+    ) -> tuple[Exit | None, str | None]:
+        exit_ = (node.exit(category.exit_uuid) if category is not None
+                 else (node.exits[0] if node.exits else None))
         operand, rt.operand = rt.operand, None
         path = run.path
         step = path[-1] if path else None  # (run.current_step)
@@ -267,7 +278,10 @@ class FlowLoop:
         return exit_, operand
 
     @staticmethod
-    def _segment(rt: Runtime, run: Run, node: Node | None, exit_: Exit, operand: str | None, destination: Node) -> None:
+    def _segment(
+        rt: Runtime, run: Run, node: Node | None, exit_: Exit, operand: str | None,
+        destination: Node,
+    ) -> None:
         # goflow's segments join consecutive steps of the sprint, so after a sub-flow the
         # "from" node is the child's last node; written as goflow writes them (no empty
         # operand, the time as text), since nothing reads them before the sprint returns
@@ -285,13 +299,16 @@ class FlowLoop:
     # -- runs ---------------------------------------------------------------------------------
 
     def _new_run(
-        self, rt: Runtime, flow: Flow, parent: Run | None, terminal: bool = False, parent_uuid: str | None = None
+        self, rt: Runtime, flow: Flow, parent: Run | None, terminal: bool = False,
+        parent_uuid: str | None = None,
     ) -> Run:
         """A run of ``flow`` starts (a pending flow's, or a session's first: given as its
         parts, so starting a session makes no PendingFlow)."""
         session = rt.session
         if len(session.runs) >= rt.limits.max_runs_per_session:
-            raise RunFailure(f"too many runs in this session (limit {rt.limits.max_runs_per_session})")
+            raise RunFailure(
+                f"too many runs in this session (limit {rt.limits.max_runs_per_session})"
+            )
         run = rt.family.new_run(rt, flow, parent)
         run.modified_on = run.created_on
         session.push(run)

@@ -103,11 +103,16 @@ class Runtime:
         What :meth:`EventFactory.stamp` makes (UUID first, then the time), made here: the
         engine stamps ten events a sprint and this saves a call on each."""
         events = self.events
-        event = {"uuid": events.uuids.new_v7(), "type": type_, "created_on": utc_text(events.clock.now_ns())}
+        event = {
+            "uuid": events.uuids.new_v7(), "type": type_,
+            "created_on": utc_text(events.clock.now_ns()),
+        }
         self.emitted.append(event)
         return event
 
-    def error(self, text: str, code: str | None = None, extra: dict[str, Any] | None = None) -> Event:
+    def error(
+        self, text: str, code: str | None = None, extra: dict[str, Any] | None = None
+    ) -> Event:
         return self.new_event(ERROR, text=text, code=code, extra=extra)
 
     def warning(self, text: str, code: str | None = None) -> Event:

@@ -82,7 +82,9 @@ def evaluate_template(
     template: str, context: XObject | None = None, env: Environment | None = None
 ) -> TemplateResult:
     """Compile (cached) and render a template against a context."""
-    return compile_template(template).render(context if context is not None else XObject(), _env(env))
+    return compile_template(template).render(
+        context if context is not None else XObject(), _env(env)
+    )
 
 
 def evaluate_expression(

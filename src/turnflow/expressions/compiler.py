@@ -307,7 +307,9 @@ def _no_argument(scope: Scope) -> XValue:
     return None
 
 
-def _binary(op: Callable[[Environment, XValue, XValue], XValue], left: Compiled, right: Compiled) -> Compiled:
+def _binary(
+    op: Callable[[Environment, XValue, XValue], XValue], left: Compiled, right: Compiled
+) -> Compiled:
     def binary(scope: Scope) -> XValue:
         return op(scope.env, left(scope), right(scope))
 

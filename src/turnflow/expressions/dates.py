@@ -120,10 +120,12 @@ def add_duration(value: dt.datetime, delta: dt.timedelta) -> dt.datetime | None:
 # -- fuzzy parsing (goflow's envs/dates.go) -------------------------------------------------
 
 _SEP = r"[-.\\/_ ]"
-_DAY_MONTH_YEAR = re.compile(rf"\b([0-9]{{1,2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{4}}|[0-9]{{2}})\b",
-                             re.ASCII)
-_YEAR_MONTH_DAY = re.compile(rf"\b([0-9]{{4}}|[0-9]{{2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{1,2}})\b",
-                             re.ASCII)
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b([0-9]{{1,2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{4}}|[0-9]{{2}})\b", re.ASCII
+)
+_YEAR_MONTH_DAY = re.compile(
+    rf"\b([0-9]{{4}}|[0-9]{{2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{1,2}})\b", re.ASCII
+)
 _TIME = re.compile(
     r"\b(\d{1,2})(?:(?::)?(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\W*([aApP][mM])?\b", re.ASCII
 )
@@ -181,7 +183,7 @@ def _date_from_formats(env: Environment, text: str) -> tuple[tuple[int, int, int
     return None
 
 
-def _parse_date_parts(env: Environment, text: str) -> tuple[tuple[int, int, int], str] | None:
+def parse_date_parts(env: Environment, text: str) -> tuple[tuple[int, int, int], str] | None:
     """goflow's parseDate: an ISO date at the start, else the env format anywhere."""
     text = _trim(text)
     parsed = go_parse("2006-01-02", text[:10])
@@ -189,6 +191,7 @@ def _parse_date_parts(env: Environment, text: str) -> tuple[tuple[int, int, int]
         return (parsed.year, parsed.month, parsed.day), text[10:]
     found = _date_from_formats(env, text)
     if found is None and getattr(env, "legacy_dates", False):
+        # (imported here: only RapidPro's legacy semantics read named dates)
         from .legacy_dates import find_named_date
 
         named = find_named_date(text, env.local_now().year)
@@ -197,7 +200,7 @@ def _parse_date_parts(env: Environment, text: str) -> tuple[tuple[int, int, int]
     return found
 
 
-def _parse_time_of_day(text: str) -> TimeOfDay | None:
+def parse_time_of_day(text: str) -> TimeOfDay | None:
     """goflow's parseTime: the first plausible time of day anywhere in the text."""
     for match in _TIME.finditer(text):
         hour = int(match.group(1))
@@ -233,11 +236,11 @@ def parse_datetime_text(env: Environment, text: str, fill_time: bool = False) ->
         parsed = go_parse(layout, text, env.timezone)
         if isinstance(parsed, GoTime):
             return parsed.to_datetime(env.timezone)
-    found = _parse_date_parts(env, text)
+    found = parse_date_parts(env, text)
     if found is None:
         return None
     (year, month, day), remainder = found
-    tod = _parse_time_of_day(remainder)
+    tod = parse_time_of_day(remainder)
     if tod is None:
         if fill_time:
             now = env.local_now()
@@ -250,7 +253,7 @@ def parse_datetime_text(env: Environment, text: str, fill_time: bool = False) ->
 
 def parse_date_text(env: Environment, text: str) -> dt.date | None:
     """goflow's DateFromString: the date part only (no time zone conversion)."""
-    found = _parse_date_parts(env, text)
+    found = parse_date_parts(env, text)
     if found is None:
         return None
     return go_date_only(*found[0])
@@ -258,7 +261,7 @@ def parse_date_text(env: Environment, text: str) -> dt.date | None:
 
 def parse_time_text(env: Environment | None, text: str) -> dt.time | None:
     """goflow's TimeFromString: the first time of day in the text, e.g. "10 PM" -> 22:00."""
-    tod = _parse_time_of_day(text)
+    tod = parse_time_of_day(text)
     return tod.to_time() if tod is not None else None
 
 

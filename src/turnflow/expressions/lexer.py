@@ -100,7 +100,8 @@ def unquote(raw: str) -> str | None:
             i += 2
         elif esc in _HEX_LENGTHS:
             digits = raw[i + 2 : i + 2 + _HEX_LENGTHS[esc]]
-            if len(digits) != _HEX_LENGTHS[esc] or any(c not in "0123456789abcdefABCDEF" for c in digits):
+            if (len(digits) != _HEX_LENGTHS[esc]
+                    or any(c not in "0123456789abcdefABCDEF" for c in digits)):
                 return None
             code = int(digits, 16)
             if esc != "x" and (code > 0x10FFFF or 0xD800 <= code <= 0xDFFF):
@@ -149,7 +150,9 @@ def tokenize(source: str, offset: int = 0) -> list[Token]:
             while i < n and source[i] != '"':
                 i += 2 if source[i] == "\\" and i + 1 < n and source[i + 1] == '"' else 1
             if i >= n:
-                raise ExpressionSyntaxError("text is missing its closing quote", source, offset + start)
+                raise ExpressionSyntaxError(
+                    "text is missing its closing quote", source, offset + start
+                )
             i += 1
             raw = source[start + 1 : i - 1]
             text = unquote(raw)

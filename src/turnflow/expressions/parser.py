@@ -186,7 +186,9 @@ class Parser:
                 elif name.kind in _LITERALS:  # a.true: keywords are fine as property names
                     node = DotLookup(node, name.text)
                 else:
-                    self.fail(f"expected a property name after '.' but found {_describe(name)}", name)
+                    self.fail(
+                        f"expected a property name after '.' but found {_describe(name)}", name
+                    )
             elif kind is Tok.LBRACK:
                 self.advance()
                 index = self.expression(0)

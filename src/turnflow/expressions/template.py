@@ -227,7 +227,9 @@ class Template:
 
 def _compile(template: str, strict: bool, max_length: int, max_depth: int) -> Template:
     if len(template) > max_length:
-        raise LimitExceeded(f"template is {len(template)} characters long, the limit is {max_length}")
+        raise LimitExceeded(
+            f"template is {len(template)} characters long, the limit is {max_length}"
+        )
     parts: list[str | _Expr | _Broken] = []
     for kind, text, pos in scan(template):
         if kind == "text":

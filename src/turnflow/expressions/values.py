@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from .dates import parse_date_text, parse_datetime_text, parse_time_text
 from .numbers import parse_decimal
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 XValue = Any  # one of the Python types in the table above, an XObject, XFunction, XError or None
 
 ZERO = Decimal(0)
-ONE = Decimal(1)
 
 
 class XError:
@@ -495,8 +495,6 @@ def to_datetime(env: Environment, value: XValue) -> dt.datetime | XError:
     if t is dt.date:
         return dt.datetime(value.year, value.month, value.day, tzinfo=env.timezone)
     if t is str:
-        from .dates import parse_datetime_text
-
         parsed = parse_datetime_text(env, value)
         if parsed is not None:
             return parsed
@@ -516,8 +514,6 @@ def to_date(env: Environment, value: XValue) -> dt.date | XError:
     if t is XError:
         return value
     if t is str:
-        from .dates import parse_date_text
-
         parsed = parse_date_text(env, value)
         if parsed is not None:
             return parsed
@@ -541,8 +537,6 @@ def to_time(env: Environment, value: XValue) -> dt.time | XError:
             if 0 <= hour <= 24:
                 return dt.time(hour % 24)
     elif t is str:
-        from .dates import parse_time_text
-
         parsed = parse_time_text(env, value)
         if parsed is not None:
             return parsed
@@ -565,14 +559,6 @@ def to_object(env: Environment, value: XValue) -> XObject | XError:
     if type(value) is XError:
         return value
     return XError(f"{describe(value)} isn't an object")
-
-
-def to_function(env: Environment, value: XValue) -> XFunction | XError:
-    if type(value) is XFunction:
-        return value
-    if type(value) is XError:
-        return value
-    return XError(f"{describe(value)} isn't a function")
 
 
 # -- JSON -------------------------------------------------------------------------------------
@@ -606,7 +592,9 @@ def _json(value: XValue) -> str:
     if t is XObject:
         if value.json_default:
             return _json(value.default)
-        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_json(v)}" for k, v in value.items()) + "}"
+        return "{" + ",".join(
+            f"{json.dumps(k, ensure_ascii=False)}:{_json(v)}" for k, v in value.items()
+        ) + "}"
     if t is dt.datetime:
         return '"' + datetime_text(value) + '"'
     if t is dt.date:
@@ -635,11 +623,6 @@ def from_json(data: Any) -> XValue:
     if isinstance(data, dict):
         return XObject({k: from_json(v) for k, v in data.items()})
     return str(data)
-
-
-def parse_json_text(text: str) -> XValue:
-    """Parse JSON text into Excellent values (numbers stay exact decimals)."""
-    return from_json(json.loads(text, parse_float=Decimal, parse_int=Decimal))
 
 
 def from_python(data: Any) -> XValue:

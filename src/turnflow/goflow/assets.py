@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.graph import Flow
 from ..errors import TurnflowError
+from ..expressions.locations import LocationHierarchy
 from ..generators import UUIDSource
 from .reader import read_flow
 from .validation import FlowReadError, is_uuid
@@ -144,9 +145,6 @@ class Assets:
             return sets[name]
         raise AttributeError(name)
 
-    def of_type(self, type_name: str) -> AssetSet:
-        return self._sets[type_name]
-
     def field(self, key: str) -> dict[str, Any] | None:
         return self._sets["fields"].by_key(key)
 
@@ -158,8 +156,6 @@ class Assets:
     def location_hierarchy(self) -> Any:
         """The first location hierarchy (expressions' LocationHierarchy), or None."""
         if self._locations is None and self._sets["locations"].items:
-            from ..expressions.locations import LocationHierarchy
-
             try:
                 self._locations = LocationHierarchy.from_json(self._sets["locations"].items)
             except (ValueError, TypeError, KeyError) as exc:

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 from ..errors import TurnflowError
-from ..expressions.dates import go_parse, parse_datetime_text
+from ..expressions.dates import go_parse, parse_date_parts, parse_datetime_text, parse_time_of_day
 from ..expressions.environment import Environment
 from ..expressions.functions.misc import format_urn_text
 from ..expressions.locations import DISTRICT, STATE, WARD, LocationHierarchy
@@ -241,10 +241,8 @@ def _is_iso(env: Environment, text: str) -> tuple[bool, bool]:
 
 
 def _has_time(env: Environment, text: str) -> bool:
-    from ..expressions.dates import _parse_date_parts, _parse_time_of_day
-
-    found = _parse_date_parts(env, text)
-    return found is not None and _parse_time_of_day(found[1]) is not None
+    found = parse_date_parts(env, text)
+    return found is not None and parse_time_of_day(found[1]) is not None
 
 
 _OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})$")

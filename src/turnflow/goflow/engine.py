@@ -46,10 +46,12 @@ class GoflowEngine:
         clock = clock or SystemClock()
         uuids = uuids or RandomUUIDs(clock)
         self.family = GoflowFamily(
-            assets, uuids, services or Services(), send_check=send_check, cache_contexts=cache_contexts
+            assets, uuids, services or Services(), send_check=send_check,
+            cache_contexts=cache_contexts,
         )
         self.core = Engine(
-            self.family, env=env or Environment(), assets=assets, clock=clock, uuids=uuids, limits=limits
+            self.family, env=env or Environment(), assets=assets, clock=clock, uuids=uuids,
+            limits=limits,
         )
 
     # -- what the engine runs with ------------------------------------------------------------
@@ -146,7 +148,9 @@ def session_to_json(session: Session) -> dict[str, Any]:
     return json.loads(json.dumps(session_to_dict(session), default=json_default))  # type: ignore[arg-type]
 
 
-def session_from_json(engine: GoflowEngine, data: dict[str, Any] | str, contact: Any) -> GoflowSession:
+def session_from_json(
+    engine: GoflowEngine, data: dict[str, Any] | str, contact: Any
+) -> GoflowSession:
     """Read a session stored by :func:`session_to_json` for ``engine``'s assets."""
     if isinstance(data, str | bytes):
         try:

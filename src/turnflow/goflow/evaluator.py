@@ -19,7 +19,9 @@ class ExcellentEvaluator:
     """goflow's :class:`~turnflow.core.runtime.Evaluator`: templates are Excellent text
     (``Hi @contact.name``), conditions Excellent expressions (``contact.age > 18``)."""
 
-    def render(self, rt: Runtime, template: str, context: XObject | None = None, truncate: bool = True) -> str:
+    def render(
+        self, rt: Runtime, template: str, context: XObject | None = None, truncate: bool = True
+    ) -> str:
         """Render a template for the current run; each failing expression becomes an
         ``error`` event (the rest of the text still renders, as in goflow).
 
@@ -46,15 +48,23 @@ class ExcellentEvaluator:
                 else:
                     text = _render_whole(rt, compiled, context)
                 continue
-            rt.error(f"Error evaluating expression: {error.message}", code="expression", extra={"expression": source})
+            rt.error(
+                f"Error evaluating expression: {error.message}", code="expression",
+                extra={"expression": source},
+            )
         return ellipsis(text, limit) if truncate else text
 
     def check(self, rt: Runtime, condition: str, context: XObject | None = None) -> bool:
         """Whether an Excellent expression is true for the current run (an error: false,
         with an ``error`` event)."""
-        value = compile_expression(condition).evaluate(context if context is not None else rt.context(), rt.env)
+        value = compile_expression(condition).evaluate(
+            context if context is not None else rt.context(), rt.env
+        )
         if isinstance(value, XError):
-            rt.error(f"Error evaluating expression: {value.message}", code="expression", extra={"expression": condition})
+            rt.error(
+                f"Error evaluating expression: {value.message}", code="expression",
+                extra={"expression": condition},
+            )
             return False
         truth = to_bool(rt.env, value)
         return truth is True

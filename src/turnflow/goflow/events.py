@@ -384,15 +384,13 @@ def required_fields(type_: str) -> list[str]:
     return [f.name for f in event_fields(type_) if f.required]
 
 
-def optional_fields(type_: str) -> list[str]:
-    return [f.name for f in event_fields(type_) if not f.required]
-
-
 # ---------------------------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------------------------
 
-_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 _URN_RE = re.compile(r"^[a-z][a-z0-9-]*:[^\s]+$")
 _TIME_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$"

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TurnflowError
+from ..expressions.words import tokenize
 from ..generators import UUIDSource
+from .legacy import migrate_legacy
 from .legacy.versions import (
     FIELD_TYPE_LETTERS,
     LATEST_LEGACY,
@@ -30,6 +32,7 @@ from .legacy.versions import (
     upgrade_export,
     upgrade_legacy,
 )
+from .migrations import MigrationError, migrate
 
 Json = dict[str, Any]
 
@@ -96,15 +99,6 @@ def read_json_file(path: str | Path) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
-def _legacy_migrator() -> Any:
-    """goflow's legacy (11.12) -> 13.0.0 migrator, when it is available."""
-    try:
-        from .legacy import migrate_legacy  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return migrate_legacy
-
-
 def _is_goflow_target(to_version: str | None) -> bool:
     if to_version is None:
         return True
@@ -114,17 +108,14 @@ def _is_goflow_target(to_version: str | None) -> bool:
 
 def legacy_to_goflow(definition: Mapping[str, Any], uuids: UUIDSource | None = None) -> Json:
     """An 11.12 legacy definition as a goflow 13.0.0 definition."""
-    migrate_legacy = _legacy_migrator()
-    if migrate_legacy is None:
-        raise ExportError(
-            "legacy flows can be upgraded to 11.12 but not yet run: goflow's legacy migrator "
-            "(turnflow.goflow.legacy.migrate_legacy) is not available")
     return migrate_legacy(dict(definition), uuids=uuids)
 
 
 def _valid_flow_uuid(definition: Json) -> Json:
     """RapidPro gave an imported flow with a malformed UUID a new one; so do we (derived from
     the old text, so it is the same every time)."""
+    # (imported here: validation loads the engine core, which migrating a goflow flow and
+    # telling file kinds apart don't need)
     from .validation import is_uuid
 
     metadata = definition.get("metadata")
@@ -144,8 +135,6 @@ def migrate_flow(definition: Mapping[str, Any], *, to_version: str | None = None
     The default is goflow's latest spec; a legacy version (e.g. "11.12") stops in the legacy
     format. A goflow definition can't go back to a legacy version.
     """
-    from .migrations import MigrationError, migrate
-
     if not isinstance(definition, Mapping):
         raise ExportError("a flow definition must be a JSON object")
     if uuids is None:  # reproducible: the same file always migrates to the same JSON
@@ -342,7 +331,7 @@ def assets_json_for(data: Any, *, country: str | None = None, fields: Any = None
 
 def load_assets(path: str | Path, *, country: str | None = None) -> Any:
     """An Assets bundle from any flow file (export, legacy or goflow flow, assets file)."""
-    from .assets import Assets
+    from .assets import Assets  # (imported here: the reader and every action, ~170 ms)
 
     data = read_json_file(path)
     return Assets.from_json(assets_json_for(data, country=country, source=str(path)),
@@ -352,7 +341,7 @@ def load_assets(path: str | Path, *, country: str | None = None) -> Any:
 def load_export(export: Mapping[str, Any], source: str = "<export>", *,
                 country: str | None = None, uuids: UUIDSource | None = None) -> Any:
     """A RapidPro export as an Assets bundle."""
-    from .assets import Assets
+    from .assets import Assets  # (imported here: the reader and every action, ~170 ms)
 
     if not is_export(export):
         raise ExportError(f"{source}: not a RapidPro export (no 'flows' with 'version')")
@@ -422,14 +411,6 @@ def read_triggers(export: Mapping[str, Any]) -> list[Trigger]:
     return result
 
 
-def message_keyword(text: str) -> str:
-    """The word a keyword trigger matches: the message's first word."""
-    from ..expressions.words import tokenize
-
-    words = tokenize(text or "")
-    return words[0] if words else ""
-
-
 def _in_groups(refs: Sequence[Json], contact_groups: Iterable[Any]) -> bool:
     uuids, names = set(), set()
     for group in contact_groups:
@@ -485,8 +466,6 @@ def match_message_trigger(triggers: Iterable[Trigger], text: str, *,
     groups or a channel match only contacts in those groups / messages on that channel, and
     the most specific match wins. With no keyword match a catch-all trigger ("C") is used.
     """
-    from ..expressions.words import tokenize
-
     triggers = list(triggers)
     words = tokenize(text or "")
     keyword = words[0].casefold() if words else ""

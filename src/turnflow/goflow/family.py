@@ -18,6 +18,7 @@ from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import WAITING, Run
 from ..generators import UUIDSource
+from .actions.contact import contact_assets
 from .assets import AssetsError, AssetSet
 from .contact import Contact, normalize_timestamp
 from .evaluator import ExcellentEvaluator
@@ -83,7 +84,9 @@ class GoflowFamily(BaseFamily):
         except AssetsError:
             return None
 
-    def new_session(self, engine: Engine, contact: Any, flow: Flow, start: GoflowStart) -> GoflowSession:
+    def new_session(
+        self, engine: Engine, contact: Any, flow: Flow, start: GoflowStart
+    ) -> GoflowSession:
         return GoflowSession(
             uuid=engine.uuids.new_v7(),
             type=flow.type,
@@ -151,8 +154,6 @@ class GoflowFamily(BaseFamily):
         if isinstance(contact, Contact):
             if contact.status == "active" and not self.has_query_groups(rt.assets):
                 return  # nothing to re-check: no query groups, and an active contact stays
-            from .actions.contact import contact_assets  # (actions import this module)
-
             ctx = ModifierContext(env=rt.env, assets=contact_assets(rt), events=rt.events)
             reevaluate_groups(ctx, contact)
             rt.emitted.extend(ctx.log)

@@ -24,7 +24,7 @@ def _iso639_3() -> frozenset[str]:
     codes = _iso639_3_from_file()
     if codes is not None:
         return codes
-    import pycountry
+    import pycountry  # (imported here: ~40 ms, and only needed when the file can't be read)
 
     return frozenset(language.alpha_3 for language in pycountry.languages)
 

@@ -11,7 +11,10 @@ def translation_languages(rt: Runtime, run: Run) -> tuple[str, ...]:
     environment allows it, then the environment's default language (the flow's own language
     needs no translation and ends the list implicitly)."""
     contact = rt.session.contact
-    language = contact.get("language") if isinstance(contact, dict) else getattr(contact, "language", None)
+    if isinstance(contact, dict):
+        language = contact.get("language")
+    else:
+        language = getattr(contact, "language", None)
     languages: list[str] = []
     if language and language in rt.env.allowed_languages:
         languages.append(language)
@@ -21,7 +24,9 @@ def translation_languages(rt: Runtime, run: Run) -> tuple[str, ...]:
     return tuple(lang for lang in languages if lang != run.flow.language)
 
 
-def translated(rt: Runtime, run: Run, item_uuid: str, key: str) -> tuple[str | None, list[str] | None]:
+def translated(
+    rt: Runtime, run: Run, item_uuid: str, key: str
+) -> tuple[str | None, list[str] | None]:
     """The first language in the fallback order that translates the item, and its text."""
     if not getattr(run.flow, "localization", None):  # most flows aren't translated
         return None, None
@@ -32,7 +37,9 @@ def translated(rt: Runtime, run: Run, item_uuid: str, key: str) -> tuple[str | N
     return None, None
 
 
-def localized_list(rt: Runtime, run: Run, item_uuid: str, key: str, default: list[str]) -> list[str]:
+def localized_list(
+    rt: Runtime, run: Run, item_uuid: str, key: str, default: list[str]
+) -> list[str]:
     """A localizable property in the first fallback language that translates it."""
     found = translated(rt, run, item_uuid, key)[1]
     return default if found is None else found

@@ -35,12 +35,6 @@ from .contact import (
     values_equal,
 )
 
-MODIFIER_TYPES = (
-    "affinity", "channel", "field", "groups", "language", "name", "routes", "seen", "status",
-    "ticket_assignee", "ticket_close", "ticket_note", "ticket_open", "ticket_reopen",
-    "ticket_topic", "timezone", "urns",
-)  # fmt: skip
-
 
 class ModifierError(TurnflowError):
     """Modifier JSON that can't be applied (unknown type, missing or bad property)."""

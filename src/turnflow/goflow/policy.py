@@ -72,4 +72,7 @@ class ResumeWaitingRun:
         if kind in ("wait_timeout", "dial"):
             rt.state.timeout_resume = resume
         expire = kind in ("wait_expiration", "run_expiration")
-        loop.resume(rt, run, expire=expire, after_route=lambda: family.reevaluate_groups(rt, session.contact))
+        loop.resume(
+            rt, run, expire=expire,
+            after_route=lambda: family.reevaluate_groups(rt, session.contact),
+        )

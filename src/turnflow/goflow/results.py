@@ -51,7 +51,9 @@ def save_router_result(
     if key is None:
         key = snakify(router.result_name)
     # made as goflow stores it (no null fields, no empty input), so it is stored as it is
-    result: dict[str, Any] = {"name": router.result_name, "value": value if value is not None else ""}
+    result: dict[str, Any] = {
+        "name": router.result_name, "value": value if value is not None else ""
+    }
     if category.name is not None:
         result["category"] = category.name
     if node.uuid is not None:
@@ -76,7 +78,9 @@ def save_router_result(
     save_result(rt, run, key, result, stored_form=True)
 
 
-def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any], stored_form: bool = False) -> None:
+def save_result(
+    rt: Runtime, run: Run, key: str, result: dict[str, Any], stored_form: bool = False
+) -> None:
     """Store a result on the run and emit run_result_changed (shared with set_run_result).
 
     ``stored_form``: the result has no null fields and no empty input already (and is the
@@ -87,7 +91,9 @@ def save_result(rt: Runtime, run: Run, key: str, result: dict[str, Any], stored_
     if stored_form:
         run.results[key] = result
     else:  # stored as goflow writes it: no null fields and no empty input
-        run.results[key] = {k: v for k, v in result.items() if v is not None and not (k == "input" and v == "")}
+        run.results[key] = {
+            k: v for k, v in result.items() if v is not None and not (k == "input" and v == "")
+        }
     # goflow's event always has the category (even empty) and never the localized one
     event = rt.stamp_event("run_result_changed")
     event["name"] = result["name"]

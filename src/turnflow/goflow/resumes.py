@@ -27,6 +27,7 @@ from typing import Any
 
 from ..errors import TurnflowError
 from ..expressions import XObject, from_python
+from .events import EVENT_TYPES, validate_event
 from .validation import F, FlowReadError, validate_fields
 
 
@@ -165,8 +166,6 @@ def check_accepted(resume: Resume | dict[str, Any], wait: Any) -> None:
 
 
 def _check_event(event: dict[str, Any], path: str) -> None:
-    from .events import EVENT_TYPES, validate_event
-
     if event.get("type") not in EVENT_TYPES:
         return
     try:

@@ -15,6 +15,8 @@ from ..core.runtime import Runtime
 from ..core.session import Run, Session
 from ..expressions import Lazy, XObject, from_python
 from ..expressions.values import XValue
+from .actions.contact import contact_assets_of
+from .contact import Contact
 from .context import (
     channel_context,
     contact_context,
@@ -96,7 +98,10 @@ def build_context(family: Any, rt: Runtime) -> XObject:
     state = rt.state
     root = state.root
     session = rt.session
-    if root is None or root.run is not rt.run or root.session is not session or root.contact is not session.contact:
+    if (
+        root is None or root.run is not rt.run or root.session is not session
+        or root.contact is not session.contact
+    ):  # fmt: skip
         root = family.roots.take(family, rt) if family.roots is not None else Root(family, rt)
         state.root = root
     return root.build()
@@ -119,7 +124,10 @@ class RootCache:
     def take(self, family: Any, rt: Runtime) -> Root:
         last = self.last
         session = rt.session
-        if last is not None and last.run is rt.run and last.session is session and last.contact is session.contact:
+        if (
+            last is not None and last.run is rt.run and last.session is session
+            and last.contact is session.contact
+        ):  # fmt: skip
             last.rt = rt
             return last
         root = self.last = Root(family, rt)
@@ -227,7 +235,8 @@ class Root:
                 obj = contact_object(rt, contact, self.warn)
                 cached = getattr(contact, "_context", None)
                 self._contact_memo = (
-                    (cached, rt.assets, env, redact, obfuscation, obj) if cached is not None else None
+                    (cached, rt.assets, env, redact, obfuscation, obj)
+                    if cached is not None else None
                 )
                 self._contact_obj = obj
         return self._contact_obj
@@ -472,9 +481,6 @@ def summary_context(
     contact: Any = None
     if contact_data:
         try:
-            from .actions.contact import contact_assets_of
-            from .contact import Contact
-
             contact = Contact.from_json(contact_data, contact_assets_of(rt.assets))
         except Exception:  # an unreadable summary contact still gives its JSON's context
             contact = contact_data
@@ -555,7 +561,9 @@ def input_context(data: dict[str, Any] | None, assets: Any = None) -> XValue:
             "external_id": get("external_id") or "",
             # (no payload: an empty object of its own, as from_python({}) makes)
             "payload": from_python(payload) if payload else XObject.of_lowercase({}),
-            "created_on": Lazy(lambda: parse_iso_datetime(data["created_on"])) if get("created_on") else None,
+            "created_on": (
+                Lazy(lambda: parse_iso_datetime(data["created_on"])) if get("created_on") else None
+            ),
         },
         default=default,
     )
@@ -588,7 +596,10 @@ def _node_context(run: Run | None) -> XValue:
     node_uuid = run.path[-1].node_uuid
     visits = sum(1 for step in run.path if step.node_uuid == node_uuid)
     node = run.flow.node(node_uuid)
-    categories = [c.name for c in node.router.categories] if node is not None and node.router else []
+    if node is not None and node.router:
+        categories = [c.name for c in node.router.categories]
+    else:
+        categories = []
     return XObject.of_lowercase(
         {"uuid": node_uuid, "visit_count": from_python(visits), "categories": categories}
     )

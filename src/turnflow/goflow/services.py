@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from ..errors import TurnflowError
 from ..expressions import Lazy, XObject, from_python
-from ..generators import Clock, format_rfc3339_nano
+from ..generators import Clock
 
 MAX_REQUEST_BYTES = 256 * 1024
 MAX_RESPONSE_BYTES = 100_000
@@ -252,7 +252,7 @@ class HTTPWebhookService:
         self.transport = transport  # an httpx transport (e.g. httpx.MockTransport in tests)
 
     def call(self, method: str, url: str, headers: Mapping[str, str], body: str) -> HTTPCall:
-        import httpx
+        import httpx  # (imported here: heavy, and only real webhook calls need it)
 
         text = request_text(method, url, headers, body, self.user_agent)
         call = HTTPCall(method, url, text, len(text.encode()))
@@ -261,7 +261,9 @@ class HTTPWebhookService:
         elapsed = _elapsed(self.clock)
         try:
             with httpx.Client(timeout=self.timeout, transport=self.transport) as client:
-                request = client.build_request(method, url, headers=send_headers, content=body.encode())
+                request = client.build_request(
+                    method, url, headers=send_headers, content=body.encode()
+                )
                 response = client.send(request, stream=True)
                 try:
                     chunks: list[bytes] = []
@@ -361,7 +363,9 @@ class LLMResponse:
 
 
 class LLMService(Protocol):
-    def respond(self, llm: Mapping[str, Any], instructions: str, input: str, max_tokens: int) -> LLMResponse: ...
+    def respond(
+        self, llm: Mapping[str, Any], instructions: str, input: str, max_tokens: int
+    ) -> LLMResponse: ...
 
 
 _LEET = str.maketrans({"a": "4", "A": "4", "e": "3", "E": "3", "i": "1", "I": "1", "o": "0",
@@ -373,7 +377,9 @@ class TestLLMService:
 
     __test__ = False  # not a pytest class
 
-    def respond(self, llm: Mapping[str, Any], instructions: str, input: str, max_tokens: int) -> LLMResponse:
+    def respond(
+        self, llm: Mapping[str, Any], instructions: str, input: str, max_tokens: int
+    ) -> LLMResponse:
         directive = _first_array_item(input)
         if directive.startswith("\\error "):
             raise ServiceError(directive[7:])
@@ -417,7 +423,9 @@ class AirtimeTransfer:
 
 
 class AirtimeService(Protocol):
-    def transfer(self, sender: str, recipient: str, amounts: Mapping[str, Decimal]) -> AirtimeTransfer: ...
+    def transfer(
+        self, sender: str, recipient: str, amounts: Mapping[str, Decimal]
+    ) -> AirtimeTransfer: ...
 
 
 _ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -432,7 +440,9 @@ class TestAirtimeService:
         self.random = random  # anything with int_n(n) (the environment's generator)
         self.currency = currency
 
-    def transfer(self, sender: str, recipient: str, amounts: Mapping[str, Decimal]) -> AirtimeTransfer:
+    def transfer(
+        self, sender: str, recipient: str, amounts: Mapping[str, Decimal]
+    ) -> AirtimeTransfer:
         result = AirtimeTransfer(sender, recipient)
         if "666" in recipient:
             result.error = "invalid recipient number"
@@ -441,8 +451,8 @@ class TestAirtimeService:
             {
                 "url": "http://send.airtime.com",
                 "status_code": 200,
-                "request": "GET / HTTP/1.1\r\nHost: send.airtime.com\r\nUser-Agent: Go-http-client/1.1"
-                "\r\nAccept-Encoding: gzip\r\n\r\n",
+                "request": "GET / HTTP/1.1\r\nHost: send.airtime.com"
+                "\r\nUser-Agent: Go-http-client/1.1\r\nAccept-Encoding: gzip\r\n\r\n",
                 "response": 'HTTP/1.0 200 OK\r\nContent-Length: 15\r\n\r\n{"status":"ok"}',
                 "elapsed_ms": 0,
                 "retries": 0,
@@ -454,7 +464,9 @@ class TestAirtimeService:
         if self.currency not in amounts:
             result.error = f"no amount configured for transfers in {self.currency}"
             return result
-        result.external_id = "".join(_ID_CHARS[self.random.int_n(len(_ID_CHARS))] for _ in range(10))
+        result.external_id = "".join(
+            _ID_CHARS[self.random.int_n(len(_ID_CHARS))] for _ in range(10)
+        )
         result.currency = self.currency
         result.amount = Decimal(amounts[self.currency])
         return result
@@ -507,7 +519,3 @@ class SMTPEmailService:
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
             raise ServiceError(str(exc)) from exc
-
-
-def now_text(clock: Clock) -> str:
-    return format_rfc3339_nano(clock.now_time())

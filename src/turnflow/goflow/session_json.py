@@ -75,7 +75,9 @@ def session_to_dict(session: GoflowSession) -> dict[str, Any]:
         "type": session.type,
         "created_on": time_text(session.created_on),
         "trigger": session.trigger,
-        "contact_uuid": contact.get("uuid") if isinstance(contact, dict) else getattr(contact, "uuid", None),
+        "contact_uuid": (
+            contact.get("uuid") if isinstance(contact, dict) else getattr(contact, "uuid", None)
+        ),
         "runs": [run_to_json(run) for run in session.runs],
         "status": session.status,
         "sprints": session.sprints,
@@ -95,7 +97,9 @@ def _persisted_webhook(webhook: Any) -> bool:
     if not isinstance(webhook, Mapping):
         return False
     body = webhook.get("json")
-    size = len(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()) if body is not None else 0
+    if body is None:  # no body: nothing to outgrow the limit
+        return True
+    size = len(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
     return size <= PERSISTED_WEBHOOK_BYTES
 
 
@@ -115,7 +119,9 @@ def read_run(data: Any, flows: FlowLookup, path: str = "run") -> GoflowRun:
     ref = _object(_required(data, "flow", path), f"{path}.flow")
     flow = flows(_required(ref, "uuid", f"{path}.flow"))
     if flow is None:
-        raise SessionReadError(f"flow {ref.get('uuid')} ({ref.get('name', '')}) is not in the assets", f"{path}.flow")
+        raise SessionReadError(
+            f"flow {ref.get('uuid')} ({ref.get('name', '')}) is not in the assets", f"{path}.flow"
+        )
     created_on = _time(data, "created_on", path, required=True)
     assert created_on is not None
     steps = data.get("path") or []
@@ -154,9 +160,14 @@ def read_session(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
     if not isinstance(trigger, Mapping):
         raise SessionReadError("field 'trigger' is required", "session.trigger")
     stored_uuid = data.get("contact_uuid")
-    contact_uuid = contact.get("uuid") if isinstance(contact, Mapping) else getattr(contact, "uuid", None)
+    if isinstance(contact, Mapping):
+        contact_uuid = contact.get("uuid")
+    else:
+        contact_uuid = getattr(contact, "uuid", None)
     if stored_uuid and contact_uuid and stored_uuid != contact_uuid:
-        raise SessionReadError(f"session is for contact {stored_uuid}, not {contact_uuid}", "session.contact_uuid")
+        raise SessionReadError(
+            f"session is for contact {stored_uuid}, not {contact_uuid}", "session.contact_uuid"
+        )
     runs_data = data.get("runs") or []
     if not isinstance(runs_data, list):
         raise SessionReadError("field 'runs' must be a list", "session.runs")
@@ -167,7 +178,10 @@ def read_session(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
         if parent_uuid:
             parent = by_uuid.get(parent_uuid)
             if parent is None:
-                raise SessionReadError(f"parent run {parent_uuid} is not in the session", f"session.runs[{index}].parent_uuid")
+                raise SessionReadError(
+                    f"parent run {parent_uuid} is not in the session",
+                    f"session.runs[{index}].parent_uuid",
+                )
             run.parent = parent
     in_play = [run for run in runs if not run.ended]
     waiting = [run for run in in_play if run.status == WAITING]
@@ -206,7 +220,9 @@ def _time(data: Mapping[str, Any], key: str, path: str, required: bool = False) 
     try:
         return NanoTime.parse(value)
     except ValueError:
-        raise SessionReadError(f"field '{key}' is not an RFC3339 time: {value!r}", f"{path}.{key}") from None
+        raise SessionReadError(
+            f"field '{key}' is not an RFC3339 time: {value!r}", f"{path}.{key}"
+        ) from None
 
 
 def _object(data: Any, path: str) -> Mapping[str, Any]:

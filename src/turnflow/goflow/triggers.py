@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import TurnflowError
 from ..expressions import XObject, from_python
+from .events import EVENT_TYPES, validate_event
 from .validation import FLOW_REF, USER_REF, F, FlowReadError, validate_fields
 
 
@@ -201,8 +202,6 @@ def _validate(specs: tuple[F, ...], data: Any, path: str, context: str = "") -> 
 
 
 def _check_event(event: dict[str, Any], path: str) -> None:
-    from .events import EVENT_TYPES, validate_event
-
     if event.get("type") not in EVENT_TYPES:
         return  # an event type the event module doesn't describe: taken as it is
     try:

@@ -21,11 +21,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..expressions import Environment
 from ..generators import SeededRandom, SeededUUIDs, SequentialClock
 from ..goflow.actions.contact import contact_assets_of
-from ..goflow.contact import Contact
+from ..goflow.assets import Assets
+from ..goflow.contact import Contact, json_default
+from ..goflow.engine import GoflowEngine, Services
+from ..goflow.services import (
+    MockEmailService,
+    MockHTTPService,
+    TestAirtimeService,
+    TestLLMService,
+)
+from ..goflow.session_json import session_to_dict
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -44,7 +54,9 @@ def find_runner_tests(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     # a test is NAME.VARIANT.json beside its assets NAME.json (NAME.test.json, NAME.busy.json ...)
-    return sorted(p for p in path.rglob("*.json") if p.name.count(".") >= 2 and _assets_for(p).exists())
+    return sorted(
+        p for p in path.rglob("*.json") if p.name.count(".") >= 2 and _assets_for(p).exists()
+    )
 
 
 def _assets_for(test_file: Path) -> Path:
@@ -55,6 +67,9 @@ def canonical(data: Any) -> Any:
     """Replace UUIDs and timestamps with ``uuid#N`` / ``time#N`` by first appearance."""
     seen: dict[str, str] = {}
 
+    def numbered(kind: str) -> str:  # the next of its kind: uuid#1, uuid#2 ...
+        return f"{kind}#{sum(1 for v in seen.values() if v.startswith(kind)) + 1}"
+
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: walk(v) for k, v in sorted(value.items())}
@@ -62,17 +77,15 @@ def canonical(data: Any) -> Any:
             return [walk(v) for v in value]
         if isinstance(value, str):
             if _UUID.match(value):
-                return seen.setdefault(value, f"uuid#{sum(1 for v in seen.values() if v.startswith('uuid'))+1}")
+                return seen.setdefault(value, numbered("uuid"))
             if _TIME.match(value):
-                return seen.setdefault(value, f"time#{sum(1 for v in seen.values() if v.startswith('time'))+1}")
+                return seen.setdefault(value, numbered("time"))
         return value
 
     return walk(data)
 
 
 def _environment(data: dict[str, Any] | None) -> Environment:
-    from zoneinfo import ZoneInfo
-
     env = Environment(default_country="US", random=SeededRandom(123456))
     if data:
         if data.get("date_format"):
@@ -98,15 +111,6 @@ def run_test(
     As goflow's harness, the session is stored and read back before each resume
     (``store_between=False`` resumes the live session); ``cache_contexts`` is the engine's
     option of the same name."""
-    from ..goflow.assets import Assets
-    from ..goflow.engine import GoflowEngine, Services
-    from ..goflow.services import (
-        MockEmailService,
-        MockHTTPService,
-        TestAirtimeService,
-        TestLLMService,
-    )
-
     name = test_file.name.removesuffix(".json")
     try:
         spec = json.loads(test_file.read_text())
@@ -125,7 +129,7 @@ def run_test(
             assets, env, clock=clock, uuids=SeededUUIDs(123456, clock), services=services,
             cache_contexts=cache_contexts,
         )
-        contact = _contact(spec["contact"], assets, env)
+        contact = read_contact(spec["contact"], assets)
         outputs: list[dict[str, Any]] = []
         session, sprint = engine.start(contact, spec["trigger"], call=spec.get("call"))
         outputs.append(_output(session, sprint))
@@ -134,11 +138,14 @@ def run_test(
             # so every test also checks that a stored session restores
             if store_between:
                 stored = json.dumps(engine.session_to_json(session))
-                contact = _contact(json.loads(json.dumps(contact.to_json(), default=_json_default)), assets, env)
+                contact_json = json.loads(json.dumps(contact.to_json(), default=json_default))
+                contact = read_contact(contact_json, assets)
                 session = engine.read_session(stored, contact)
             if session.status != "waiting":
                 left = len(spec["resumes"]) - index
-                return RunnerResult(name, False, f"session is {session.status}, not waiting; {left} resumes unused")
+                return RunnerResult(
+                    name, False, f"session is {session.status}, not waiting; {left} resumes unused"
+                )
             sprint = engine.resume(session, resume)
             outputs.append(_output(session, sprint))
     except Exception as exc:  # a crash is a failure of that test, reported as such
@@ -148,39 +155,38 @@ def run_test(
     return RunnerResult(name, not message, message, outputs)
 
 
-def _contact(data: dict[str, Any], assets: Any, env: Environment) -> Any:
+def read_contact(data: dict[str, Any], assets: Any) -> Any:
+    """A test's contact JSON as a contact of the assets (also what ``turnflow chat`` and the
+    transcripts use)."""
     return Contact.from_json(data, contact_assets_of(assets))
-
-
-def _json_default(value: Any) -> Any:
-    from ..goflow.contact import json_default
-
-    return json_default(value)
 
 
 def _output(session: Any, sprint: Any) -> dict[str, Any]:
     # JSON round trip: what is compared is what would be stored
-    from ..goflow.contact import json_default
-    from ..goflow.session_json import session_to_dict
-
-    data = {"session": session_to_dict(session), "events": sprint.events, "segments": sprint.segments}
+    data = {
+        "session": session_to_dict(session), "events": sprint.events, "segments": sprint.segments
+    }
     return json.loads(json.dumps(data, default=json_default))
 
 
-def compare_outputs(expected: list[dict[str, Any]], actual: list[dict[str, Any]], exact: bool) -> str:
+def compare_outputs(
+    expected: list[dict[str, Any]], actual: list[dict[str, Any]], exact: bool
+) -> str:
     """'' if they match, else a readable diff of the first differing sprint."""
     if len(expected) != len(actual):
         return f"expected {len(expected)} sprints, got {len(actual)}"
     norm = (lambda x: x) if exact else canonical
-    whole_expected = norm([{k: o.get(k) for k in ("session", "events", "segments")} for o in expected])
-    whole_actual = norm([{k: o.get(k) for k in ("session", "events", "segments")} for o in actual])
+    parts = ("session", "events", "segments")
+    whole_expected = norm([{k: o.get(k) for k in parts} for o in expected])
+    whole_actual = norm([{k: o.get(k) for k in parts} for o in actual])
     for index, (want, got) in enumerate(zip(whole_expected, whole_actual, strict=True)):
         for part in ("events", "segments", "session"):
             if want[part] != got[part]:
                 diff = difflib.unified_diff(
                     json.dumps(want[part], indent=1, sort_keys=True).splitlines(),
                     json.dumps(got[part], indent=1, sort_keys=True).splitlines(),
-                    f"expected sprint {index + 1} {part}", f"actual sprint {index + 1} {part}", lineterm="", n=2,
+                    f"expected sprint {index + 1} {part}", f"actual sprint {index + 1} {part}",
+                    lineterm="", n=2,
                 )
                 return "\n".join(list(diff)[:60])
     return ""

@@ -25,12 +25,19 @@ import uuid as _uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..errors import TurnflowError
 from ..expressions import Environment
 from ..expressions.locations import COUNTRY, STATE, Location, LocationHierarchy
 from ..generators import NanoTime, SeededRandom, SeededUUIDs, SequentialClock
+from ..goflow.assets import Assets
+from ..goflow.contact import json_default
+from ..goflow.engine import GoflowEngine
+from ..goflow.export import assets_json_for, complete_assets, field_asset
 from ..goflow.legacy.semantics import legacy_engine_semantics
+from ..goflow.legacy.versions import iso639_3
+from .goflow_runner import read_contact
 
 NOW = "2015-10-15T07:48:30.123456Z"
 _DATE_FORMATS = {"day_first": "DD-MM-YYYY", "month_first": "MM-DD-YYYY"}
@@ -134,10 +141,6 @@ class AnyPlaceLocations(LocationHierarchy):
 
 
 def _environment(org: dict[str, Any], languages: list[str]) -> Environment:
-    from zoneinfo import ZoneInfo
-
-    from ..goflow.legacy.versions import iso639_3
-
     country = (org.get("country") or "").upper()
     primary = iso639_3(org.get("primary_language") or "", country) if org.get(
         "primary_language") else ""
@@ -206,11 +209,6 @@ def run_conversation(flow_data: Any, spec: dict[str, Any], index: int = 0) -> Co
 
 
 def _run(flow_data: Any, spec: dict[str, Any], index: int) -> ConversationResult:
-    from ..goflow.assets import Assets
-    from ..goflow.engine import GoflowEngine
-    from ..goflow.export import assets_json_for, complete_assets
-    from ..testing.goflow_runner import _contact
-
     org = spec.get("org") or {}
     initial = spec.get("contact_initial") or {}
     final = spec.get("contact_final") or {}
@@ -218,8 +216,6 @@ def _run(flow_data: Any, spec: dict[str, Any], index: int) -> ConversationResult
     with legacy_engine_semantics():  # the transcripts were written for the legacy engine
         data = assets_json_for(flow_data, country=org.get("country"), fields=fields_initial)
     known = {f["key"] for f in data.get("fields") or []}
-    from ..goflow.export import field_asset
-
     data.setdefault("fields", []).extend(
         field_asset(f) for f in fields_initial if f.get("key") not in known)
     complete_assets(data, extra_groups=[*(initial.get("groups") or []),
@@ -233,7 +229,7 @@ def _run(flow_data: Any, spec: dict[str, Any], index: int) -> ConversationResult
     env.now = clock.now
     env.locations = AnyPlaceLocations()
     engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(123456, clock))
-    contact = _contact(_contact_json(initial, assets, NOW), assets, env)
+    contact = read_contact(_contact_json(initial, assets, NOW), assets)
 
     expected = list(spec.get("messages") or [])
     replies: list[str] = []
@@ -289,13 +285,12 @@ def _msg_resume(text: str, urn: str, clock: SequentialClock) -> dict[str, Any]:
 
 def _check_final(env: Environment, assets: Any, session: Any, fields_initial: list[Any],
                  spec: dict[str, Any]) -> list[str]:
-    from ..goflow.contact import json_default
-
     problems = []
     contact = json.loads(json.dumps(session.contact.to_json(), default=json_default))
     final = spec.get("contact_final") or {}
     if (contact.get("name") or None) != (final.get("name") or None):
-        problems.append(f"contact name: expected {final.get('name')!r}, got {contact.get('name')!r}")
+        problems.append(f"contact name: expected {final.get('name')!r}, "
+                        f"got {contact.get('name')!r}")
     got_groups = sorted(g.get("name") for g in contact.get("groups") or [])
     if got_groups != sorted(final.get("groups") or []):
         problems.append(f"contact groups: expected {sorted(final.get('groups') or [])}, "
@@ -316,8 +311,12 @@ def _check_final(env: Environment, assets: Any, session: Any, fields_initial: li
     for key in contact.get("fields") or {}:
         if key not in initial_keys:
             asset = assets.field(key) or {}
-            created.add((key, asset.get("name", key), _FIELD_LETTERS.get(asset.get("type", "text"), "T")))
-    wanted = {(f.get("key"), f.get("label"), f.get("value_type")) for f in spec.get("fields_created") or []}
+            letter = _FIELD_LETTERS.get(asset.get("type", "text"), "T")
+            created.add((key, asset.get("name", key), letter))
+    wanted = {
+        (f.get("key"), f.get("label"), f.get("value_type"))
+        for f in spec.get("fields_created") or []
+    }
     if created != wanted:
         problems.append(f"created fields: expected {sorted(wanted)}, got {sorted(created)}")
     return problems

@@ -71,7 +71,8 @@ def _find_number(
             if type(bounds) is XError:
                 return bounds
             break
-    if text.isascii() and text.isdigit() and not _numeric_symbols(env.number_grouping, env.number_decimal):
+    if (text.isascii() and text.isdigit()
+            and not _numeric_symbols(env.number_grouping, env.number_decimal)):
         # the usual answer, digits alone: the one number the search below would find
         number = Decimal(text)
         return true_result(number) if accept(number, *bounds) else false_result()
@@ -99,9 +100,10 @@ def _between(number: Decimal, low: Decimal, high: Decimal) -> bool:
 
 
 # the tests whose arguments after the text are only ever read with to_number (routers may
-# convert literal ones once, see goflow.routing._literal_numbers)
+# convert literal ones once, see goflow.routers.switch._literal_numbers)
 NUMBER_BOUND_TESTS = frozenset(
-    ("has_number_between", "has_number_lt", "has_number_lte", "has_number_eq", "has_number_gte", "has_number_gt")
+    ("has_number_between", "has_number_lt", "has_number_lte", "has_number_eq", "has_number_gte",
+     "has_number_gt")
 )
 
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ...errors import TurnflowError
+from ..contactql import URN_SCHEMES
 from .semantics import legacy_engine_on
 
 # the top levels of the legacy context: ``@foo.bar`` with another first name is plain text
@@ -287,12 +288,6 @@ def go_quote(text: str) -> str:
 # -- context references --------------------------------------------------------------------------
 
 
-def _urn_schemes() -> str:
-    from ..contactql import URN_SCHEMES
-
-    return "|".join(sorted(URN_SCHEMES))
-
-
 # an optional "flow." or "step." then optionally "parent." or "child.", then "contact"
 _CONTACT = r"(?:(?:flow|step)\.)?((?:parent|child)\.)?contact"
 # a result reference under a prefix: (pattern suffix, new path suffix)
@@ -308,7 +303,7 @@ _RESULT_PARTS = (
 
 def _build_mappings() -> list[tuple[re.Pattern[str], str, bool]]:
     """``(pattern, replacement, is a date)`` in the order they are tried: the first match wins."""
-    schemes = _urn_schemes()
+    schemes = "|".join(sorted(URN_SCHEMES))
     rules: list[tuple[str, str, bool]] = []
     for prop in ("uuid", "id", "name", "first_name", "created_on", "language"):
         rules.append((rf"{_CONTACT}\.{prop}", rf"\g<1>contact.{prop}", False))
@@ -332,7 +327,8 @@ def _build_mappings() -> list[tuple[re.Pattern[str], str, bool]]:
         (r"step(\.value)?", "input", False),
         (r"step\.text", "input.text", False),
         (r"step\.time", "input.created_on", False),
-        (r"step\.attachments", 'foreach(foreach(input.attachments, attachment_parts), extract, "url")',
+        (r"step\.attachments",
+         'foreach(foreach(input.attachments, attachment_parts), extract, "url")',
          False),  # fmt: skip
         (r"step\.attachments\.(\d+)", r"attachment_parts(input.attachments[\g<1>]).url", False),
         (r"channel", "contact.channel.address", False),

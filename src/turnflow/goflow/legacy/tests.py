@@ -44,9 +44,6 @@ TEST_TYPES = {
     "ward": "has_ward",
 }
 
-# tests that aren't cases: "true" becomes the default category, "timeout" the wait's timeout
-NON_CASE_TESTS = ("true", "timeout")
-
 _NO_ARGUMENTS = ("date", "has_email", "not_empty", "number", "phone", "state")
 _NUMERIC = ("eq", "gt", "gte", "lt", "lte")
 _LOCALIZED = ("contains", "contains_any", "contains_phrase", "contains_only_phrase", "regex",

@@ -866,7 +866,7 @@ def iso639_3(code: str, country: str | None = None) -> str:
         return override
     if len(key) == 3 and key == code:  # most legacy codes: no need to load pycountry's table
         return _BIBLIOGRAPHIC.get(key, key)
-    import pycountry
+    import pycountry  # (imported here: ~40 ms, and most codes never get this far)
 
     for attribute in ("alpha_2", "alpha_3", "bibliographic"):
         language = pycountry.languages.get(**{attribute: key})
@@ -952,8 +952,10 @@ def _to_11_5(flow: Json, ctx: UpgradeContext) -> Json:
     slugs = sorted(webhooks - others)
     if not slugs:
         return flow
-    pattern = re.compile(r"flow\.(" + "|".join(re.escape(s) for s in slugs) + r")(\.value)?(?!\.\w)",
-                         re.IGNORECASE | re.MULTILINE)
+    pattern = re.compile(
+        r"flow\.(" + "|".join(re.escape(s) for s in slugs) + r")(\.value)?(?!\.\w)",
+        re.IGNORECASE | re.MULTILINE,
+    )
     _replace_templates(flow, lambda text: pattern.sub(r"extra.\1", text))
     return flow
 

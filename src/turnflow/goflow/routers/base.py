@@ -35,7 +35,8 @@ class GoflowRouter:
         resume = state.timeout_resume
         if resume is not None:  # it answers the first routing of the sprint only
             state.timeout_resume = None
-            if wait is not None and resume.get("type") == "wait_timeout" and wait.timeout is not None:
+            if (wait is not None and resume.get("type") == "wait_timeout"
+                    and wait.timeout is not None):
                 category = self.category(wait.timeout.category_uuid)
                 save_router_result(rt, run, node, self, category, None, None, None)
                 return category

@@ -77,13 +77,15 @@ class SwitchRouter(GoflowRouter):
         for category in self.categories:  # the first of a UUID wins, as category() finds
             categories.setdefault(category.uuid, category)
         self._cases = tuple(
-            (case, CASE_TESTS.get(case.type), categories.get(case.category_uuid), _literal_numbers(case))
+            (case, CASE_TESTS.get(case.type), categories.get(case.category_uuid),
+             _literal_numbers(case))
             for case in self.cases
         )
         # the longest argument read as a number here: routing uses the numbers only while the
         # template length limit wouldn't cut it (evaluating leaves shorter texts as they are)
         self._literal_length = max(
-            (len(arg) for case, _, _, numbers in self._cases if numbers is not None for arg in case.arguments),
+            (len(arg) for case, _, _, numbers in self._cases if numbers is not None
+             for arg in case.arguments),
             default=0,
         )
         default = self.default_category_uuid
@@ -105,7 +107,10 @@ class SwitchRouter(GoflowRouter):
         if self._operand is not None:
             operand = self._operand.value(context, env)
             if isinstance(operand, XError):
-                rt.error(f"Error evaluating expression: {operand.message}", code="expression", extra={"expression": self.operand})
+                rt.error(
+                    f"Error evaluating expression: {operand.message}", code="expression",
+                    extra={"expression": self.operand},
+                )
                 operand = None
         operand_text = render_text(operand)
         rt.operand = operand_text
@@ -121,7 +126,9 @@ class SwitchRouter(GoflowRouter):
                 args = [operand, *numbers]
             else:
                 if localized:
-                    arguments = localized_list(rt, run, case.uuid, "arguments", list(case.arguments))
+                    arguments = localized_list(
+                        rt, run, case.uuid, "arguments", list(case.arguments)
+                    )
                 else:
                     arguments = case.arguments
                 args = [operand]
@@ -134,15 +141,22 @@ class SwitchRouter(GoflowRouter):
                 continue
             if kind is XObject and result.default is True:
                 match, extra = result.get("match"), result.get("extra")
-                save_router_result(rt, run, node, self, category, render_text(match), extra, operand_text, result_key)
+                save_router_result(
+                    rt, run, node, self, category, render_text(match), extra, operand_text,
+                    result_key,
+                )
                 return category
             if result is True:
-                save_router_result(rt, run, node, self, category, operand_text, None, operand_text, result_key)
+                save_router_result(
+                    rt, run, node, self, category, operand_text, None, operand_text, result_key
+                )
                 return category
         category = self._default
         if category is None:  # no case matched and there's no default: the session fails
             raise RunFailure("Router failed to pick a category")
-        save_router_result(rt, run, node, self, category, operand_text, None, operand_text, result_key)
+        save_router_result(
+            rt, run, node, self, category, operand_text, None, operand_text, result_key
+        )
         return category
 
 

@@ -44,12 +44,16 @@ class MsgWait:
         """Whether the run waits here: goflow skips a message wait that is the very first
         thing a message-triggered session does (the trigger's message answers it)."""
         session = rt.session
-        return not (session.trigger.get("type") == "msg" and len(session.runs) == 1 and len(run.path) == 1)
+        return not (
+            session.trigger.get("type") == "msg" and len(session.runs) == 1 and len(run.path) == 1
+        )
 
     def begin(self, rt: Runtime, run: Run, node: Node) -> None:
         minutes = expire_after_minutes(run.flow)
         # now plus the wait (one clock reading, as rt.now().add(...) without its extra NanoTime)
-        expires = NanoTime(rt.clock.now_ns() + minutes * 60 * 1_000_000_000) if minutes > 0 else None
+        expires = (
+            NanoTime(rt.clock.now_ns() + minutes * 60 * 1_000_000_000) if minutes > 0 else None
+        )
         run.expires_on = expires
         event = rt.stamp_event("msg_wait")
         timeout = self.timeout
