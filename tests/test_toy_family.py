@@ -26,7 +26,8 @@ FLOWS = {
     "pizza": {
         "keyword": "pizza",
         "steps": [
-            {"id": "size", "say": "Small or large?", "ask": "size", "next": [[valid_size, "name"], [None, "size"]]},
+            {"id": "size", "say": "Small or large?", "ask": "size",
+             "next": [[valid_size, "name"], [None, "size"]]},
             {"id": "name", "say": "Your name?", "ask": "name"},
             {"id": "done", "say": "One {size} pizza for {name}."},
         ],
@@ -150,8 +151,8 @@ def test_core_limits_and_neutral_events_serve_the_toy_family():
 
 
 def test_a_failing_predicate_is_an_error_event_not_a_crash():
-    flows = {"f": {"steps": [{"id": "a", "say": "hi", "next": [[lambda slots: slots["missing"], "b"], [None, None]]},
-                             {"id": "b", "say": "never"}]}}
+    fails = [[lambda slots: slots["missing"], "b"], [None, None]]
+    flows = {"f": {"steps": [{"id": "a", "say": "hi", "next": fails}, {"id": "b", "say": "never"}]}}
     session, sprint = toy_engine(flows).start({}, "f")
     assert types(sprint) == ["run_started", "bot_said", "error", "run_ended"]
     assert session.status == "completed"
@@ -167,11 +168,14 @@ def test_the_toy_family_runs_without_goflow_or_excellent():
         "for text in ('help', 'large', 'Ana'):\n"
         "    engine.resume(session, {'text': text})\n"
         "assert session.status == 'completed', session.status\n"
-        "loaded = sorted(m for m in sys.modules if m.startswith(('turnflow.goflow', 'turnflow.expressions')))\n"
+        "families = ('turnflow.goflow', 'turnflow.expressions')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(families))\n"
         "print(loaded)\n"
     )
     root = CORE.parent.parent.parent
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=60
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
 
@@ -188,12 +192,11 @@ def test_core_imports_nothing_from_goflow_or_expressions():
             else:
                 continue
             for name in names:
-                assert not name.lstrip(".").startswith(("goflow", "expressions")), f"{path.name}: {name}"
-                assert "turnflow.goflow" not in name and "turnflow.expressions" not in name, f"{path.name}: {name}"
-    run = subprocess.run(
-        [sys.executable, "-c", "import sys, turnflow.core; print(sorted(m for m in sys.modules if m.startswith('turnflow.')))"],
-        capture_output=True, text=True, timeout=60,
-    )
+                where = f"{path.name}: {name}"
+                assert not name.lstrip(".").startswith(("goflow", "expressions")), where
+                assert "turnflow.goflow" not in name and "turnflow.expressions" not in name, where
+    code = "import sys, turnflow.core; print([m for m in sys.modules if m.startswith('turnflow.')])"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     loaded = run.stdout
     assert run.returncode == 0 and "turnflow.core" in loaded, run.stderr
     assert "turnflow.goflow" not in loaded and "turnflow.expressions" not in loaded

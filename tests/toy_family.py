@@ -194,13 +194,20 @@ class ToyFamily(BaseFamily):
     def __init__(self, flows: dict[str, dict[str, Any]]) -> None:
         compiled = {flow_id: compile_flow(flow_id, data) for flow_id, data in flows.items()}
         super().__init__(compiled)
-        self.by_keyword = {data["keyword"]: compiled[flow_id] for flow_id, data in flows.items() if "keyword" in data}
+        self.by_keyword = {
+            data["keyword"]: compiled[flow_id]
+            for flow_id, data in flows.items()
+            if "keyword" in data
+        }
         self.evaluator = SlotEvaluator()
         self.policy = KeywordPolicy(self)
 
     def new_session(self, engine: Engine, contact: Any, flow: Flow, start: Any) -> ToySession:
         uuid = engine.uuids.new_v7()
-        return ToySession(uuid=uuid, type=flow.type, created_on=engine.clock.now_time(), trigger={}, contact=contact)
+        created_on = engine.clock.now_time()
+        return ToySession(
+            uuid=uuid, type=flow.type, created_on=created_on, trigger={}, contact=contact
+        )
 
 
 def toy_engine(flows: dict[str, dict[str, Any]], **options: Any) -> Engine:
