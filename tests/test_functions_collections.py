@@ -4,8 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from turnflow.expressions import evaluate_template
-from turnflow.expressions.environment import Environment, Limits
+from turnflow.expressions import Environment, ExpressionLimits, evaluate_template
 from turnflow.expressions.functions import FUNCTIONS
 from turnflow.expressions.values import XError, XObject, from_python
 
@@ -149,7 +148,7 @@ def test_higher_order_functions():
 
 
 def test_loop_limit():
-    env = Environment(limits=Limits(max_loop_items=2))
+    env = Environment(limits=ExpressionLimits(max_loop_items=2))
     assert type(call("foreach", ["a", "b", "c"], FUNCTIONS["upper"], env=env)) is XError
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from turnflow.expressions.environment import Environment, Limits
+from turnflow.expressions import Environment, ExpressionLimits
 from turnflow.expressions.functions import FUNCTIONS
 from turnflow.expressions.values import XError, from_python
 
@@ -170,7 +170,7 @@ def test_arity_is_enforced():
 
 
 def test_repeat_respects_output_limit():
-    env = Environment(limits=Limits(max_output_length=10))
+    env = Environment(limits=ExpressionLimits(max_output_length=10))
     assert call("repeat", "ab", 5, env=env) == "ababababab"
     assert type(call("repeat", "ab", 6, env=env)) is XError
     assert type(call("replace", "aaaa", "a", "xxxxx", env=env)) is XError

@@ -9,7 +9,7 @@ like ``@(if(x > 3, "big", "small"))``, compiled once and evaluated many times.
 from __future__ import annotations
 
 from .compiler import Scope, compile_node
-from .environment import Environment, Limits
+from .environment import Environment, ExpressionLimits
 from .parser import parse_expression
 from .template import Template, TemplateResult, compile_template
 from .values import (
@@ -28,7 +28,7 @@ from .values import (
 __all__ = [
     "Environment",
     "Lazy",
-    "Limits",
+    "ExpressionLimits",
     "Scope",
     "Template",
     "TemplateResult",

@@ -31,7 +31,7 @@ def _system_random() -> RandomSource:
 
 
 @dataclass
-class Limits:
+class ExpressionLimits:
     """Safety limits; exceeding one gives a clear error instead of runaway work."""
 
     max_template_length: int = 10_000  # characters of template source
@@ -61,7 +61,7 @@ class Environment:
     input_collation: str = "default"
     now: Callable[[], dt.datetime] = _system_now
     random: RandomSource = field(default_factory=_system_random)
-    limits: Limits = field(default_factory=Limits)
+    limits: ExpressionLimits = field(default_factory=ExpressionLimits)
     locations: Any = None  # a location hierarchy for has_state / has_district / has_ward
     llm_prompts: dict[str, str] = field(default_factory=dict)  # name -> template for prompt()
     # dates as RapidPro's legacy engine had them: month names are read ("28th May 1981") and

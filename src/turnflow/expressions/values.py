@@ -178,6 +178,14 @@ class XObject:
         view.on_deprecated = on_deprecated
         return view
 
+    def with_property(self, name: str, value: XValue) -> XObject:
+        """A copy of this object (same hook) with one property set to ``value``; the other
+        properties are shared as they are, computed or not."""
+        copy = self.with_deprecation_hook(self.on_deprecated)
+        copy._values = dict(self._values)
+        copy._values[name.lower()] = value
+        return copy
+
     def deprecate(self, name: str, message: str) -> None:
         """Mark an existing property deprecated (see :func:`deprecated`)."""
         key = name.lower()

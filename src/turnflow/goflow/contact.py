@@ -678,10 +678,7 @@ def _same_objects(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
 
 def _with_last_seen(obj: XObject, contact: Contact) -> XObject:
     """A copy of a built ``@contact`` showing the contact's new ``last_seen_on``."""
-    copy = obj.with_deprecation_hook(obj.on_deprecated)
-    copy._values = dict(obj._values)
-    copy._values["last_seen_on"] = _last_seen_value(contact)
-    return copy
+    return obj.with_property("last_seen_on", _last_seen_value(contact))
 
 
 def _channel_for_urn(urn: ContactURN, channels: Sequence[Mapping[str, Any]]) -> Any:
