@@ -38,6 +38,11 @@ class Sprint:
 class Engine:
     """Runs the flows of one family."""
 
+    __slots__ = (
+        "family", "env", "assets", "clock", "uuids", "events", "limits", "loop", "now", "now_ns",
+        "new_uuid",
+    )  # fmt: skip
+
     def __init__(
         self,
         family: Family,
@@ -54,6 +59,10 @@ class Engine:
         self.clock = clock or SystemClock()
         self.uuids = uuids or RandomUUIDs(self.clock)
         self.events = EventFactory(self.uuids, self.clock)
+        # bound once, for every runtime (see Runtime.now)
+        self.now = self.clock.now_time
+        self.now_ns = self.clock.now_ns
+        self.new_uuid = self.uuids.new_v7
         self.limits = limits or Limits()
         self.loop = FlowLoop()
 
@@ -76,9 +85,11 @@ class Engine:
         policy = self.family.policy
         policy.check(session, input)
         rt = self.sprint(session, input)
-        top = session.top
-        if top is not None and top.path:
-            rt.last_node_uuid = top.path[-1].node_uuid
+        stack = session.stack
+        if stack:
+            path = stack[-1].path
+            if path:
+                rt.last_node_uuid = path[-1].node_uuid
         session.status = ACTIVE
         limit = self.limits.max_sprints_per_session
         if session.sprints > limit:
@@ -90,14 +101,14 @@ class Engine:
     def sprint(self, session: Session, input: Any = None) -> Runtime:
         """A fresh runtime for the session's next sprint (counted against its limit)."""
         session.sprints += 1
-        rt = Runtime(self, session, input)
+        rt = self.family.runtime_type(self, session, input)
         rt.state = self.family.begin_sprint(rt)
         return rt
 
     def runtime(self, session: Session, run: Any = None) -> Runtime:
         """A runtime positioned on ``run`` (default: the top or last run) for evaluating
         templates against a session outside a sprint (nothing is counted)."""
-        rt = Runtime(self, session)
+        rt = self.family.runtime_type(self, session)
         rt.state = self.family.sprint_state(rt)
         rt.run = run or session.top or (session.runs[-1] if session.runs else None)
         return rt

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .runtime import Runtime
 from .session import Run, Session
 
 if TYPE_CHECKING:
     from .engine import Engine
     from .graph import Flow
     from .policy import Policy
-    from .runtime import Evaluator, Runtime
+    from .runtime import Evaluator
 
 
 class Family(Protocol):
     name: str
     policy: Policy
     evaluator: Evaluator
+    runtime_type: type[Runtime]  # Runtime, or a subclass with the family's typed state
 
     def flow(self, uuid: str) -> Flow | None:
         """The flow with this UUID (sub-flows, stored sessions), or None."""
@@ -55,6 +57,7 @@ class BaseFamily:
     name = "base"
     policy: Policy
     evaluator: Evaluator
+    runtime_type: type[Runtime] = Runtime
 
     def __init__(self, flows: dict[str, Flow] | None = None) -> None:
         self.flows = dict(flows or {})

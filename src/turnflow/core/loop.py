@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ..errors import TurnflowError
 from ..generators import utc_text
 from .events import FAILURE, RUN_ENDED, RUN_STARTED
-from .graph import Category, Exit, Flow, Node, Waiting
+from .graph import WAIT, Category, Exit, Flow, Node
 from .runtime import Runtime
 from .session import ACTIVE, COMPLETED, ENDED, EXPIRED, FAILED, WAITING, Run, Step
 
@@ -239,7 +239,7 @@ class FlowLoop:
         except RunFailure as failure:
             self._fail_run(rt, run, str(failure))
             return None, None
-        if isinstance(category, Waiting):
+        if category is WAIT:
             wait = router.wait
             if wait is not None:
                 wait.begin(rt, run, node)
@@ -259,7 +259,7 @@ class FlowLoop:
         except RunFailure as failure:
             self._fail_run(rt, run, str(failure))
             return None, None
-        if isinstance(category, Waiting):  # routing only waits on arrival; treat as no exit
+        if category is WAIT:  # routing only waits on arrival; treat as no exit
             return None, None
         return self._leave(rt, run, node, category)
 
@@ -293,7 +293,7 @@ class FlowLoop:
         if operand:
             segment["operand"] = operand
         segment["destination_uuid"] = destination.uuid
-        segment["time"] = utc_text(rt.clock.now_ns())
+        segment["time"] = utc_text(rt.now_ns())
         rt.segments.append(segment)
 
     # -- runs ---------------------------------------------------------------------------------

@@ -58,7 +58,8 @@ class Runtime:
     __slots__ = (
         "engine", "family", "session", "env", "clock", "uuids", "events", "limits", "assets",
         "evaluator", "state", "input", "emitted", "segments", "run", "pending_flow",
-        "in_actions", "input_unclaimed", "operand", "last_node_uuid", "now",
+        "in_actions", "input_unclaimed", "operand", "last_node_uuid", "now", "new_uuid",
+        "now_ns",
     )  # fmt: skip
 
     def __init__(self, engine: Engine, session: Session, input: Any = None) -> None:
@@ -83,8 +84,11 @@ class Runtime:
         self.input_unclaimed = False  # the next node visit marks its run as having had input
         self.operand: str | None = None  # what the last router tested (kept on the step)
         self.last_node_uuid: str | None = None  # the node the sprint arrived at last
-        # the clock's own method: the loop asks it a dozen times a sprint
-        self.now: Callable[[], NanoTime] = engine.clock.now_time
+        # the clock's and UUID source's own methods (bound once per engine): the loop and
+        # stamp_event ask them dozens of times a sprint
+        self.now: Callable[[], NanoTime] = engine.now
+        self.now_ns: Callable[[], int] = engine.now_ns
+        self.new_uuid: Callable[[], str] = engine.new_uuid
 
     # -- events -------------------------------------------------------------------------------
 
@@ -102,11 +106,7 @@ class Runtime:
 
         What :meth:`EventFactory.stamp` makes (UUID first, then the time), made here: the
         engine stamps ten events a sprint and this saves a call on each."""
-        events = self.events
-        event = {
-            "uuid": events.uuids.new_v7(), "type": type_,
-            "created_on": utc_text(events.clock.now_ns()),
-        }
+        event = {"uuid": self.new_uuid(), "type": type_, "created_on": utc_text(self.now_ns())}
         self.emitted.append(event)
         return event
 

@@ -22,37 +22,8 @@ class ExcellentEvaluator:
     def render(
         self, rt: Runtime, template: str, context: XObject | None = None, truncate: bool = True
     ) -> str:
-        """Render a template for the current run; each failing expression becomes an
-        ``error`` event (the rest of the text still renders, as in goflow).
-
-        Like goflow, a long result is cut to the template limit with an ellipsis, not
-        refused (``truncate=False`` keeps it whole, e.g. for webhook bodies)."""
-        limit = rt.limits.max_template_length
-        if "@" not in template:
-            if truncate and len(template) > limit:
-                return ellipsis(template, limit)
-            return template
-        compiled = template_for(template, limit)
-        result = compiled.render(context if context is not None else rt.context(), rt.env)
-        text = result.text
-        if not result.errors:
-            if truncate and len(text) > limit:
-                return ellipsis(text, limit)
-            return text
-        output_limit = rt.env.limits.max_output_length
-        for source, error in result.failures():
-            if source == template and error.message.startswith("template output is longer than"):
-                # the whole output hit the evaluator's limit: goflow truncates instead
-                if truncate:
-                    text = text[: output_limit - 3] + "..."
-                else:
-                    text = _render_whole(rt, compiled, context)
-                continue
-            rt.error(
-                f"Error evaluating expression: {error.message}", code="expression",
-                extra={"expression": source},
-            )
-        return ellipsis(text, limit) if truncate else text
+        """See :func:`render`."""
+        return render(rt, template, context, truncate)
 
     def check(self, rt: Runtime, condition: str, context: XObject | None = None) -> bool:
         """Whether an Excellent expression is true for the current run (an error: false,
@@ -68,6 +39,42 @@ class ExcellentEvaluator:
             return False
         truth = to_bool(rt.env, value)
         return truth is True
+
+
+def render(
+    rt: Runtime, template: str, context: XObject | None = None, truncate: bool = True
+) -> str:
+    """Render a template for the current run; each failing expression becomes an ``error``
+    event (the rest of the text still renders, as in goflow).
+
+    Like goflow, a long result is cut to the template limit with an ellipsis, not refused
+    (``truncate=False`` keeps it whole, e.g. for webhook bodies)."""
+    limit = rt.limits.max_template_length
+    if "@" not in template:
+        if truncate and len(template) > limit:
+            return ellipsis(template, limit)
+        return template
+    compiled = template_for(template, limit)
+    result = compiled.render(context if context is not None else rt.context(), rt.env)
+    text = result.text
+    if not result.errors:
+        if truncate and len(text) > limit:
+            return ellipsis(text, limit)
+        return text
+    output_limit = rt.env.limits.max_output_length
+    for source, error in result.failures():
+        if source == template and error.message.startswith("template output is longer than"):
+            # the whole output hit the evaluator's limit: goflow truncates instead
+            if truncate:
+                text = text[: output_limit - 3] + "..."
+            else:
+                text = _render_whole(rt, compiled, context)
+            continue
+        rt.error(
+            f"Error evaluating expression: {error.message}", code="expression",
+            extra={"expression": source},
+        )
+    return ellipsis(text, limit) if truncate else text
 
 
 def _render_whole(rt: Runtime, compiled: Template, context: XObject | None) -> str:
@@ -100,4 +107,4 @@ def ellipsis(text: str, limit: int) -> str:
     return text[: max(limit - 3, 0)] + "..."
 
 
-__all__ = ["ExcellentEvaluator", "ellipsis", "template_for"]
+__all__ = ["ExcellentEvaluator", "ellipsis", "render", "template_for"]

@@ -25,6 +25,7 @@ from .evaluator import ExcellentEvaluator
 from .modifiers import ModifierContext, reevaluate_groups
 from .policy import GoflowStart, ResumeWaitingRun
 from .run_context import RootCache, build_context
+from .runtime import GoflowRuntime
 from .services import HTTPWebhookService
 from .session import GoflowRun, GoflowSession
 from .sprint import GoflowSprint
@@ -44,6 +45,7 @@ class Services:
 
 class GoflowFamily(BaseFamily):
     name = "goflow"
+    runtime_type = GoflowRuntime
 
     def __init__(
         self,
@@ -98,7 +100,7 @@ class GoflowFamily(BaseFamily):
 
     def new_run(self, rt: Runtime, flow: Flow, parent: Run | None) -> GoflowRun:
         created_on = rt.now()  # goflow reads the clock before drawing the run's UUID
-        return GoflowRun(uuid=rt.uuids.new_v7(), flow=flow, created_on=created_on, parent=parent)
+        return GoflowRun(uuid=rt.new_uuid(), flow=flow, created_on=created_on, parent=parent)
 
     def sprint_state(self, rt: Runtime) -> GoflowSprint:
         return GoflowSprint()

@@ -48,4 +48,4 @@ def expire_after_minutes(flow: Any) -> int:
     definition = getattr(flow, "definition", None) or {}
     if definition and definition.get("expire_after_minutes") is None:
         return DEFAULT_EXPIRE_MINUTES.get(flow.type, 0)
-    return int(getattr(flow, "expire_after_minutes", 0) or 0)
+    return int(flow.expire_after_minutes or 0)

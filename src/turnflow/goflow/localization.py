@@ -28,7 +28,7 @@ def translated(
     rt: Runtime, run: Run, item_uuid: str, key: str
 ) -> tuple[str | None, list[str] | None]:
     """The first language in the fallback order that translates the item, and its text."""
-    if not getattr(run.flow, "localization", None):  # most flows aren't translated
+    if not run.flow.localization:  # most flows aren't translated: nothing to look up
         return None, None
     for language in translation_languages(rt, run):
         found = run.flow.localized(language, item_uuid, key)

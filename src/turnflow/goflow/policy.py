@@ -33,7 +33,9 @@ class ResumeWaitingRun:
         self.family = family
 
     def check(self, session: Session, resume: dict[str, Any]) -> None:
-        if session.status != WAITING or session.waiting_run() is None:
+        stack = session.stack
+        waiting = stack and stack[-1].status == WAITING  # (the waiting run is on top)
+        if session.status != WAITING or not (waiting or session.waiting_run() is not None):
             raise EngineError(f"session {session.uuid} is not waiting (status {session.status})")
         kind = resume.get("type")
         if kind not in RESUME_TYPES:
@@ -56,7 +58,8 @@ class ResumeWaitingRun:
 
     def apply(self, rt: Runtime, resume: dict[str, Any]) -> None:
         family, session, loop = self.family, rt.session, rt.engine.loop
-        run = session.top  # the waiting run is on top (else look for it)
+        stack = session.stack
+        run = stack[-1] if stack else None  # the waiting run is on top (else look for it)
         if run is None or run.status != WAITING:
             run = session.waiting_run()
             assert run is not None  # (check() made sure)

@@ -86,7 +86,7 @@ def save_result(
     ``stored_form``: the result has no null fields and no empty input already (and is the
     caller's to give away), so it is stored as it is rather than copied without them."""
     previous = run.results.get(key)
-    result["created_on"] = utc_text(rt.clock.now_ns())
+    result["created_on"] = utc_text(rt.now_ns())
     run.modified_on = rt.now()  # goflow stamps the run as modified when a result is saved
     if stored_form:
         run.results[key] = result

@@ -39,6 +39,7 @@ from ...expressions.cases import CASE_TESTS
 from ...expressions.cases.number_tests import NUMBER_BOUND_TESTS
 from ...expressions.numbers import parse_decimal
 from ...expressions.template import Template
+from ...expressions.values import MISSING
 from ..evaluator import template_for
 from ..localization import localized_list
 from ..results import save_router_result, snakify
@@ -140,7 +141,11 @@ class SwitchRouter(GoflowRouter):
                 rt.error(f"Error evaluating expression: {result.message}", code="expression")
                 continue
             if kind is XObject and result.default is True:
-                match, extra = result.get("match"), result.get("extra")
+                match, extra = result.lookup("match"), result.lookup("extra")
+                if match is MISSING:
+                    match = None
+                if extra is MISSING:
+                    extra = None
                 save_router_result(
                     rt, run, node, self, category, render_text(match), extra, operand_text,
                     result_key,

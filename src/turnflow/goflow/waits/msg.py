@@ -52,7 +52,7 @@ class MsgWait:
         minutes = expire_after_minutes(run.flow)
         # now plus the wait (one clock reading, as rt.now().add(...) without its extra NanoTime)
         expires = (
-            NanoTime(rt.clock.now_ns() + minutes * 60 * 1_000_000_000) if minutes > 0 else None
+            NanoTime(rt.now_ns() + minutes * 60 * 1_000_000_000) if minutes > 0 else None
         )
         run.expires_on = expires
         event = rt.stamp_event("msg_wait")
