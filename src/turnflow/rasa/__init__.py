@@ -1,0 +1,1 @@
+"""Rasa CALM projects (flows, domain, patterns, commands) as a family of the engine core."""
