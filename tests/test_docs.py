@@ -55,10 +55,12 @@ def test_expression_doc_examples(template, expected):
         assert result.text == expected
 
 
+PYTHON_DOCS = ("expressions.md", "goflow.md", "legacy.md", "architecture.md", "rasa.md")
+
+
 @pytest.mark.parametrize(
     ("name", "code"),
-    [(name, code) for name in ("expressions.md", "goflow.md", "legacy.md", "architecture.md")
-     for code in blocks(name, "python")],
+    [(name, code) for name in PYTHON_DOCS for code in blocks(name, "python")],
 )
 def test_python_doc_examples(name, code, monkeypatch):
     monkeypatch.chdir(DOCS.parent)  # examples use paths relative to the repository
