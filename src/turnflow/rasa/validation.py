@@ -371,6 +371,9 @@ class _Validator:
 
     def button(self, button: dict[str, object], location: Location | None, where: str,
                slots: dict[str, str], domain: Domain) -> None:
+        line = getattr(button, "line", 0)  # (buttons keep their line as read)
+        if location is not None and line:
+            location = Location(location.file, line)
         title = button.get("title")
         payload = button.get("payload")
         label = f"{where}, button {title!r}"

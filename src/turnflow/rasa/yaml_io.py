@@ -66,6 +66,16 @@ class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
 
     yaml_implicit_resolvers: dict[str, Any] = {}
 
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        # (called for every untagged node: the shortest way to the default tags)
+        return _DEFAULT_TAGS[kind]
+
+
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}  # fmt: skip
+
 
 # the YAML 1.2 core schema, with the underscores and the `.5`/`1e3` forms ruamel (Rasa's
 # reader) also takes

@@ -86,10 +86,18 @@ class _FlowReader(FileReader):
         kind = kinds[0] if kinds else "noop"
         index = self.index
         self.index += 1
+        value = data.get(kind)
+        if kind in ("action", "collect", "link", "call") and kinds:
+            if not self.check_type(data, kind, (str,), where):
+                value = str(value)
+        name = value if isinstance(value, str) else ""
+        postfix = {"action": name, "collect": f"collect_{name}", "link": f"link_{name}",
+                   "call": f"call_{name}", "set_slots": "set_slots", "noop": "noop"}[kind]
         custom_id = self.optional(data, "id", (str,), where)
-        if custom_id is not None:
-            where = f"flow '{self.flow_id}', step '{custom_id}'"
+        step_id = custom_id if custom_id is not None else f"{self.flow_id}_{index}_{postfix}"
+        where = f"flow '{self.flow_id}', step '{step_id}'"
         common: dict[str, Any] = {
+            "id": step_id,
             "custom_id": custom_id,
             "metadata": data.get("metadata") or {},
             "description": self.optional(data, "description", (str,), where),
@@ -99,15 +107,6 @@ class _FlowReader(FileReader):
             self.error(line, f"{where}: a noop step needs `next`")
         # (the steps inline in `next` are numbered after this one, as Rasa numbers them)
         common["next"] = self.next(data, where)
-        value = data.get(kind)
-        if kind in ("action", "collect", "link", "call") and kinds:
-            if not self.check_type(data, kind, (str,), where):
-                value = str(value)
-        name = value if isinstance(value, str) else ""
-        postfix = {"action": name, "collect": f"collect_{name}", "link": f"link_{name}",
-                   "call": f"call_{name}", "set_slots": "set_slots", "noop": "noop"}[kind]
-        common["id"] = custom_id if custom_id is not None else (
-            f"{self.flow_id}_{index}_{postfix}")
         if kind == "action":
             self.check_keys(data, ACTION_KEYS, f"{where} (action)")
             return ActionStep(action=name, **common)
@@ -303,10 +302,10 @@ def read_flow(flow_id: str, data: Any, container: Any, file: str,
         reader.warning(line, f"{where}: Rasa checks a flow whose id is not letters, digits "
                        f"and _ against no schema (turnflow does)")
     reader.check_keys(data, FLOW_KEYS, where)
-    reader.check_required(data, "description", where)
+    reader.check_required(data, "description", where, line)
     description = reader.optional(data, "description", (str,), where, "")
     steps: tuple[Step, ...] = ()
-    if reader.check_required(data, "steps", where):
+    if reader.check_required(data, "steps", where, line):
         steps = reader.steps(data["steps"], data, "steps", where)
     guard = reader.optional(data, "if", (str, bool), where)
     persisted = reader.optional(data, "persisted_slots", (list,), where, [])

@@ -76,10 +76,11 @@ class FileReader:
                 self.error(line_in(mapping, key), f"{what}: unknown key `{key}`"
                            f" (allowed: {', '.join(sorted(allowed))})")
 
-    def check_required(self, mapping: dict[str, Any], key: str, what: str) -> bool:
+    def check_required(self, mapping: dict[str, Any], key: str, what: str,
+                       line: int = 0) -> bool:
         if key in mapping:
             return True
-        self.error(line_of_node(mapping), f"{what}: `{key}` is required")
+        self.error(line or line_of_node(mapping), f"{what}: `{key}` is required")
         return False
 
     def optional(self, mapping: dict[str, Any], key: str, types: tuple[type, ...],
