@@ -226,13 +226,52 @@ def _migrated(data: Any, kind: str, options: dict[str, Any]) -> Any:
     raise ExportError("not a flow definition, assets file or RapidPro export")
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    """Check every flow in a file; print each problem with where it is, one per line."""
+def _validate_rasa(name: str, quiet: bool) -> int:
+    """Check a Rasa project directory: each problem on one line (``file:line: what``), then
+    a summary; 1 when there are errors, 2 when a file cannot be read as YAML."""
     # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .rasa.reading import load_project
+    from .rasa.validation import validate_project
+
+    project = load_project(name)
+    problems = validate_project(project)
+    for problem in problems:
+        print(problem)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    flows = len(project.flows)
+    counts = [f"{flows} flow{'s' if flows != 1 else ''}"]
+    if errors:
+        counts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        counts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    if errors or warnings or not quiet:
+        print(f"{name}: Rasa project, {', '.join(counts)}{'' if errors else ', valid'}")
+    if project.unreadable:
+        return EXIT_BAD_INPUT
+    return EXIT_EVAL_ERRORS if errors else EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every flow in a file, or a Rasa project directory; print each problem with where
+    it is, one per line."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .rasa.reading import is_rasa_project
+
+    rasa_dirs = [name for name in args.files if is_rasa_project(name)]
+    others = [name for name in args.files if name not in rasa_dirs]
+    code = EXIT_OK
+    for name in rasa_dirs:
+        code = max(code, _validate_rasa(name, args.quiet))
+    if others:
+        code = max(code, _validate_goflow(others, args.quiet))
+    return code
+
+
+def _validate_goflow(files: list[str], quiet: bool) -> int:
     from .goflow.export import load_assets
 
     problems: list[str] = []
-    for name in args.files:
+    for name in files:
         path = Path(name)
         if not path.is_file():
             problems.append(f"{name}: no such file")
@@ -248,7 +287,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for index, ref in enumerate(refs):
             for problem in assets.check_flow(ref["uuid"], recursive=False):
                 problems.append(f"{name}: flows[{index}] {ref['name']!r}: {problem}")
-        if not args.quiet and not any(p.startswith(f"{name}:") for p in problems):
+        if not quiet and not any(p.startswith(f"{name}:") for p in problems):
             print(f"{name}: {len(refs)} flow{'s' if len(refs) != 1 else ''}, valid")
     for problem in problems:
         print(problem)
@@ -310,8 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
     mi.add_argument("--legacy-engine", action="store_true", help=LEGACY_ENGINE_HELP)
     mi.set_defaults(handler=cmd_migrate)
 
-    va = sub.add_parser("validate", help="check flow files and report every problem found")
-    va.add_argument("files", nargs="+", help="flow definitions, assets files or exports")
+    va = sub.add_parser("validate", help="check flow files or Rasa projects and report every "
+                        "problem found")
+    va.add_argument("files", nargs="+", help="flow definitions, assets files or exports, or "
+                    "Rasa project directories")
     va.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     va.set_defaults(handler=cmd_validate)
     return parser

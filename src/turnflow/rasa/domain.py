@@ -47,6 +47,7 @@ class SlotMapping:
 
     type: str
     options: dict[str, Any] = field(default_factory=dict)  # intent, entity, conditions...
+    location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,8 @@ class Slot:
     validation: SlotValidation | None = None
     influence_conversation: bool = True
     location: Location | None = None
+    # keys Rasa reads that turnflow does not model (allow_llm_set, shared_for_coexistence...)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,7 @@ class Response:
 class SessionConfig:
     session_expiration_time: float = 60  # minutes
     carry_over_slots_to_new_session: bool = True
+    start_session_after_expiry: bool = True
 
 
 @dataclass(slots=True)
@@ -109,6 +113,14 @@ class Domain:
     entities: tuple[str, ...] = ()
     session_config: SessionConfig = field(default_factory=SessionConfig)
     files: tuple[str, ...] = ()  # what it was read from
+    # the keys of the long forms: `- intent: {use_entities: [...]}`, `- entity: {roles: [...]}`,
+    # `- action_x: {send_domain: true}`
+    intent_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entity_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    action_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    forms: dict[str, Any] = field(default_factory=dict)  # NLU-era forms, kept as read
+    config: dict[str, Any] = field(default_factory=dict)  # `config:` (store_entities_as_slots)
+    version: str | None = None
 
     def has_action(self, name: str) -> bool:
         """Whether ``name`` can run: a response (``utter_...``) or a declared action."""

@@ -47,6 +47,10 @@ class Step:
     metadata: dict[str, Any] = field(default_factory=dict)
     description: str | None = None
     location: Location | None = None
+    # keys the schema lets through on link/set_slots/noop steps, kept as read
+    extra: dict[str, Any] = field(default_factory=dict)
+    # the ``id`` as written (None: the default id was made)
+    custom_id: str | None = None
 
     kind = ""
 
@@ -65,6 +69,9 @@ class CollectStep(Step):
     reset_after_flow_ends: bool = True
     force_slot_filling: bool = False
     rejections: tuple[Rejection, ...] = ()
+    silence_timeout: Any = None  # voice: seconds, or per channel
+    dtmf: dict[str, Any] | None = None  # voice: keypad input
+    tool_binding: Any = None  # `collect-tool-binding`
     kind = "collect"
 
     @property
@@ -84,7 +91,10 @@ class LinkStep(Step):
 
 @dataclass(frozen=True, slots=True)
 class CallStep(Step):
-    call: str = ""  # the flow run as a subroutine
+    call: str = ""  # the flow run as a subroutine (or an MCP tool / sub-agent)
+    mcp_server: str | None = None
+    mapping: dict[str, Any] | None = None  # MCP tool input/output
+    exit_if: tuple[str, ...] = ()  # sub-agent exit conditions
     kind = "call"
 
 
@@ -120,6 +130,7 @@ class RasaFlow:
     on_activate: Any = None
     metadata: dict[str, Any] = field(default_factory=dict)
     location: Location | None = None
+    guard_location: Location | None = None  # where ``if:`` is
 
     @property
     def readable_name(self) -> str:
