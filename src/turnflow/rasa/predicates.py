@@ -541,4 +541,9 @@ def compile_condition(text: str | bool, variables: Mapping[str, Any]) -> Predica
     A bool skips Jinja, which Rasa cannot render (it fails on ``next: - if: false``)."""
     if isinstance(text, bool):
         return compile_predicate(text)
+    if not has_jinja(text):
+        # plain text that compiled is its own rendering (a \r could not have compiled)
+        found = _cache.get(text)
+        if found.__class__ is Predicate:
+            return found  # type: ignore[return-value]
     return compile_predicate(render_condition(text, variables))
