@@ -57,7 +57,8 @@ def test_expression_doc_examples(template, expected):
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [(name, code) for name in ("expressions.md", "goflow.md", "legacy.md", "architecture.md")
+    [(name, code)
+     for name in ("expressions.md", "goflow.md", "legacy.md", "architecture.md", "rasa.md")
      for code in blocks(name, "python")],
 )
 def test_python_doc_examples(name, code, monkeypatch):
