@@ -230,7 +230,7 @@ class _Parser:
         kind, value, pos = self.tokens[self.index]
         if kind == "op" and value in _COMPARISONS:
             self.index += 1
-            op = {"==": "=", "is": "="}.get(value, value)
+            op = "=" if value == "==" else value
             return _Node("cmp", op, pos, (left, self.factor()))
         if kind != "kw" or value not in ("is", "contains", "matches"):
             if kind == _END or (kind, value) in (("kw", "and"), ("kw", "or"), ("op", ")")):
@@ -514,7 +514,7 @@ def compile_predicate(text: str | bool) -> Predicate:
         except PredicateError as e:
             found = e
         if len(_cache) >= _CACHE_SIZE:
-            del _cache[next(iter(_cache))]  # drop the oldest entry
+            _cache.pop(next(iter(_cache), ""), None)  # drop the oldest entry
         _cache[text] = found
     if isinstance(found, PredicateError):
         raise PredicateError(found.message, found.text, found.position)

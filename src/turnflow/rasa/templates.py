@@ -54,7 +54,7 @@ def compile_template(text: str) -> Callable[[Mapping[str, Any]], str]:
         except jinja2.TemplateSyntaxError as e:
             raise TemplateError(f"Jinja syntax error: {e.message}", text, syntax=True) from e
         if len(_compiled) >= _CACHE_SIZE:
-            del _compiled[next(iter(_compiled))]  # drop the oldest entry
+            _compiled.pop(next(iter(_compiled), ""), None)  # drop the oldest entry
         _compiled[text] = template
     return template.render
 
