@@ -58,7 +58,8 @@ def test_yaml_errors_name_file_and_line(monkeypatch):
     monkeypatch.setenv("TF_TEST_URL", "http://x")
     assert parse_yaml("u: ${TF_TEST_URL}/a\nq: '${TF_TEST_URL}'\n") == {
         "u": "http://x/a", "q": "${TF_TEST_URL}"}  # (quoted: as written, as Rasa)
-    with pytest.raises(YamlError, match=r"^f.yml:1: environment variable \$\{TF_UNSET_X\}"):
+    unset = r"^f.yml:1: environment variable not set: \$\{TF_UNSET_X\}"
+    with pytest.raises(YamlError, match=unset):
         parse_yaml("u: ${TF_UNSET_X}\n", "f.yml")
 
 

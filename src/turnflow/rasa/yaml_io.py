@@ -22,6 +22,17 @@ from ..errors import TurnflowError
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# Rasa keeps the values under these keys unexpanded (secrets are resolved later, at run time)
+_SENSITIVE_KEYS = frozenset({
+    "api_key", "aws_access_key_id", "aws_secret_access_key", "aws_session_token",
+    "public_key", "private_key", "client_id", "client_secret", "token_url", "secret",
+})  # fmt: skip
+# ...and for these an unset variable is not an error when the file is read
+_DEFERRED_KEYS = frozenset(
+    {"client_id", "client_secret", "token_url", "public_key", "private_key", "secret"}
+)
+
+
 class YamlError(TurnflowError):
     """A file that is not valid YAML (or names an unset environment variable)."""
 
@@ -130,9 +141,12 @@ class _Builder:
         self.expand_env = expand_env
         self.done: dict[int, Any] = {}  # anchors: a node used twice is built once
 
-    def build(self, node: yaml.Node) -> Any:
+    def build(self, node: yaml.Node, key: Any = None) -> Any:
+        if node.tag and node.tag.startswith("!"):  # a tag of no schema Rasa reads with
+            raise YamlError(f"could not determine a constructor for the tag '{node.tag}'",
+                            self.file, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+            return self.scalar(node, key)
         known = self.done.get(id(node))
         if known is not None:
             return known
@@ -140,11 +154,11 @@ class _Builder:
             return self.mapping(node)
         return self.sequence(node)
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
+    def scalar(self, node: yaml.ScalarNode, key: Any = None) -> Any:
         text = node.value
         if not node.style and node.tag == _STR_TAG:  # plain ("" from libyaml, None from Python)
             if self.expand_env and "${" in text:
-                return self.expand(text, node)
+                return self.expand(text, node, key)
             return _plain_scalar(text)
         if node.tag != _STR_TAG and node.tag.startswith("tag:yaml.org,2002:"):
             # an explicit !!int, !!bool... as the core schema reads it
@@ -152,38 +166,44 @@ class _Builder:
             return text if node.tag.endswith(":str") else value
         return text
 
-    def expand(self, text: str, node: yaml.Node) -> Any:
+    def expand(self, text: str, node: yaml.Node, key: Any = None) -> Any:
         expanded = os.path.expandvars(text)
+        # Rasa's test for "not set": a whitespace-separated word still starting with `$`
         unset = [word for word in expanded.split() if word.startswith("$") and word in text]
-        if unset or _ENV_VAR.search(expanded):
-            names = ", ".join(m.group(0) for m in _ENV_VAR.finditer(text))
-            raise YamlError(f"environment variable {names} is not set", self.file,
+        if unset:
+            if key in _DEFERRED_KEYS:  # resolved later, at run time
+                return text
+            raise YamlError(f"environment variable not set: {', '.join(unset)}", self.file,
                             node.start_mark.line + 1)
-        return expanded
+        return text if key in _SENSITIVE_KEYS else expanded
 
     def mapping(self, node: yaml.MappingNode) -> YamlMap:
         result = YamlMap(node.start_mark.line + 1)
         self.done[id(node)] = result
+        merged: set[Any] = set()  # keys that came in through `<<`
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge" or (
                 key_node.value == "<<" and not key_node.style
             ):
-                self.merge(result, value_node)
+                merged.update(self.merge(result, value_node))
                 continue
             key = self.build(key_node)
             if isinstance(key, (dict, list)):
                 raise YamlError("a mapping key must be a scalar", self.file,
                                 key_node.start_mark.line + 1)
             line = key_node.start_mark.line + 1
-            if key in result.key_lines:
+            if key in result.key_lines and key not in merged:
                 raise YamlError(
                     f"duplicate key {key!r} (first at line {result.key_lines[key]})",
                     self.file, line)
+            merged.discard(key)  # a key written here overrides one merged in
             result.key_lines[key] = line
-            result[key] = self.build(value_node)
+            result[key] = self.build(value_node, key)
         return result
 
-    def merge(self, result: YamlMap, node: yaml.Node) -> None:
+    def merge(self, result: YamlMap, node: yaml.Node) -> list[Any]:
+        """Merge ``<<`` mappings into ``result`` (keys already there win); the keys added."""
+        added = []
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         for source in sources:
             merged = self.build(source)
@@ -193,6 +213,8 @@ class _Builder:
                 if key not in result:
                     result[key] = value
                     result.key_lines[key] = merged.line_of(key)
+                    added.append(key)
+        return added
 
     def sequence(self, node: yaml.SequenceNode) -> YamlSeq:
         result = YamlSeq(node.start_mark.line + 1)
@@ -205,17 +227,22 @@ class _Builder:
 
 
 def parse_yaml(text: str, file: str = "<text>", expand_env: bool = True) -> Any:
-    """The value of a YAML document (None when empty); raises :class:`YamlError`."""
+    """The value of a YAML document (``{}`` when empty); raises :class:`YamlError`."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        raise YamlError(f"invalid YAML: {exc.problem or exc.context}", file, line) from None
+        message = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context:
+            where = exc.context_mark
+            start = f" that starts at line {where.line + 1}" if where and where != mark else ""
+            message = f"{exc.problem}, {exc.context}{start}"
+        raise YamlError(f"invalid YAML: {message}", file, line) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"invalid YAML: {exc}", file) from None
+        raise YamlError(str(exc), file) from None
     if node is None:
-        return None
+        return {}  # an empty document, as Rasa reads it
     return _Builder(file, expand_env).build(node)
 
 
@@ -271,3 +298,24 @@ def line_of(path_or_text: str | Path, json_path: str | Sequence[str | int]) -> i
         else:
             break
     return line
+
+
+class Lines:
+    """The lines of what :func:`load_yaml` read (its mappings and sequences keep them)."""
+
+    __slots__ = ()
+
+    def of(self, container: Any) -> int:
+        """The line a mapping or sequence starts at (0: not known)."""
+        return getattr(container, "line", 0)
+
+    def of_key(self, mapping: Any, key: Any) -> int:
+        """The line of a mapping's key (or of a sequence's item)."""
+        if isinstance(mapping, YamlMap | YamlSeq):
+            return mapping.line_of(key)
+        return 0
+
+
+def load_yaml_located(path: str | Path, *, expand_env: bool = True) -> tuple[Any, Lines]:
+    """:func:`load_yaml`, with a :class:`Lines` to ask for the line of anything read."""
+    return load_yaml(path, expand_env), Lines()
