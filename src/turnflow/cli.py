@@ -93,16 +93,22 @@ def _is_transcripts(path: Path) -> bool:
 def cmd_test(args: argparse.Namespace) -> int:
     """Runner tests (NAME.json + NAME.test.json) and RapidPro transcripts (NAME.runs.json)."""
     # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .rasa.reading import is_rasa_project
     from .testing.goflow_runner import find_runner_tests, run_test
     from .testing.rapidpro_transcripts import find_transcripts, is_transcript_file, run_transcripts
 
     runner_files: list[Path] = []
     transcript_files: list[Path] = []
+    rasa_runs: list[tuple[Path, list[Path]]] = []  # (project, its test paths)
     for name in args.paths:
         path = Path(name)
         if not path.exists():
             raise TurnflowError(f"no such file or directory: {name}")
-        if path.is_file():
+        if path.is_dir() and is_rasa_project(path):
+            rasa_runs.append((path, []))
+        elif rasa_runs and (path.suffix in (".yml", ".yaml") or path.is_dir()):
+            rasa_runs[-1][1].append(path)  # e2e tests of the project before them
+        elif path.is_file():
             (transcript_files if _is_transcripts(path) else runner_files).append(path)
         else:
             runner_files.extend(p for p in find_runner_tests(path) if not is_transcript_file(p))
@@ -129,8 +135,34 @@ def cmd_test(args: argparse.Namespace) -> int:
         for conversation in transcripts.conversations:
             report(f"{transcripts.name}[{conversation.index}]", conversation.passed,
                    conversation.message)
+    for project_dir, test_paths in rasa_runs:
+        for name, ok, message in _rasa_e2e(project_dir, test_paths):
+            report(name, ok, message)
     print(f"{passed} passed, {failed} failed")
     return EXIT_OK if failed == 0 else EXIT_EVAL_ERRORS
+
+
+def _rasa_e2e(project_dir: Path, test_paths: list[Path]) -> list[tuple[str, bool, str]]:
+    """Run a Rasa project's e2e tests (those under ``test_paths``, else all in the project):
+    (test case, passed, what differed)."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .rasa.e2e import read_tests
+    from .rasa.e2e.model import TestSuite
+    from .rasa.e2e.runner import run_suite
+    from .rasa.reading import load_project
+
+    project = load_project(project_dir)
+    errors = project.problems.errors
+    if errors:
+        shown = "\n".join(str(problem) for problem in errors[:10])
+        raise TurnflowError(f"{project_dir}: the project has errors:\n{shown}")
+    suites = [read_tests(path) for path in (test_paths or [project_dir])]
+    suite = TestSuite(tuple(f for s in suites for f in s.files))
+    results = []
+    for result in run_suite(project, suite):
+        message = "\n".join(result.problems + result.notes)
+        results.append((result.name, result.passed, message))
+    return results
 
 
 def _chat_assets_file(args: argparse.Namespace, path: Path,
@@ -332,7 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
     ch.set_defaults(handler=cmd_chat)
 
     te = sub.add_parser("test", help="run conversation tests: goflow runner tests (NAME.json + "
-                        "NAME.test.json) and RapidPro transcripts (NAME.runs.json)")
+                        "NAME.test.json), RapidPro transcripts (NAME.runs.json) and a Rasa "
+                        "project's e2e tests (PROJECT_DIR [TEST_FILES_OR_DIRS])")
     te.add_argument("paths", nargs="+", help="test files or directories to search")
     te.add_argument("--exact", action="store_true", help="compare UUIDs and times exactly (seeded)")
     te.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")

@@ -66,9 +66,12 @@ class Engine:
         self.limits = limits or Limits()
         self.loop = FlowLoop()
 
-    def start(self, contact: Any, flow: Flow | str, start: Any = None) -> tuple[Session, Sprint]:
+    def start(
+        self, contact: Any, flow: Flow | str | None, start: Any = None
+    ) -> tuple[Session, Sprint]:
         """Start a session for ``contact`` with ``flow`` (or its UUID); ``start`` is the
-        family's start details (goflow: the trigger)."""
+        family's start details (goflow: the trigger). With no flow the session starts with no
+        run, for families whose conversations begin with the user's first message."""
         if isinstance(flow, str):
             found = self.family.flow(flow)
             if found is None:

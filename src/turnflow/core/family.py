@@ -29,8 +29,8 @@ class Family(Protocol):
     def flow(self, uuid: str) -> Flow | None:
         """The flow with this UUID (sub-flows, stored sessions), or None."""
 
-    def new_session(self, engine: Engine, contact: Any, flow: Flow, start: Any) -> Session:
-        """A new session for ``contact`` that will start with ``flow``."""
+    def new_session(self, engine: Engine, contact: Any, flow: Flow | None, start: Any) -> Session:
+        """A new session for ``contact`` that will start with ``flow`` (if any)."""
 
     def new_run(self, runtime: Runtime, flow: Flow, parent: Run | None) -> Run:
         """A new run of ``flow`` (not yet on the stack): its UUID and creation time."""
@@ -65,12 +65,11 @@ class BaseFamily:
     def flow(self, uuid: str) -> Flow | None:
         return self.flows.get(uuid)
 
-    def new_session(self, engine: Engine, contact: Any, flow: Flow, start: Any) -> Session:
+    def new_session(self, engine: Engine, contact: Any, flow: Flow | None, start: Any) -> Session:
         uuid = engine.uuids.new_v7()
-        return Session(
-            uuid=uuid, type=flow.type, created_on=engine.clock.now_time(), trigger={},
-            contact=contact,
-        )
+        kind = flow.type if flow is not None else "messaging"
+        created_on = engine.clock.now_time()
+        return Session(uuid=uuid, type=kind, created_on=created_on, trigger={}, contact=contact)
 
     def new_run(self, runtime: Runtime, flow: Flow, parent: Run | None) -> Run:
         uuid = runtime.uuids.new_v7()

@@ -23,9 +23,10 @@ class Policy(Protocol):
         """Refuse an input this session can't take (raise :class:`EngineError`), before
         anything about the session changes."""
 
-    def start(self, runtime: Runtime, flow: Flow, start: Any) -> None:
+    def start(self, runtime: Runtime, flow: Flow | None, start: Any) -> None:
         """A new session starts with ``flow`` (``start``: the family's start details, such
-        as goflow's trigger): start its run and advance it."""
+        as goflow's trigger): start its run and advance it. ``flow`` is None for a session
+        that begins with no run."""
 
     def apply(self, runtime: Runtime, input: Any) -> None:
         """Apply one input to the session, advancing it through the engine's flow loop."""

@@ -1,0 +1,315 @@
+"""Running Rasa e2e test cases on turnflow, as ``rasa test e2e`` runs them on Rasa.
+
+Each test case is a new conversation (its fixtures' slots set first). A user step with
+``assertions`` is checked against what that turn did: flows started, completed or cancelled,
+actions run, slots set or not, what the bot said or did not say (in order with
+``assertion_order_enabled``). Steps without assertions use the older form: the ``bot`` /
+``utter`` steps after a user step are the bot's messages of that turn, in order, and
+``slot_was_set`` steps name slots that turn set. Assertions that need an LLM judge are
+skipped with a note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine import RasaEngine, Turn
+from ..project import RasaProject
+from .model import (
+    ANY_VALUE,
+    ActionExecuted,
+    AssertedButton,
+    AssertedSlot,
+    Assertion,
+    BotDidNotUtter,
+    BotStep,
+    BotUttered,
+    FlowCancelled,
+    FlowCompleted,
+    FlowStarted,
+    SlotStep,
+    SlotWasNotSet,
+    SlotWasSet,
+    TestCase,
+    TestSuite,
+    UserStep,
+    UtterStep,
+)
+
+
+@dataclass
+class CaseResult:
+    name: str
+    passed: bool
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # skipped assertions and the like
+
+
+def run_suite(project: RasaProject, suite: TestSuite) -> list[CaseResult]:
+    """Every test case of the suite, each in a new conversation."""
+    stubs = suite.stub_custom_actions
+    metadata = suite.metadata
+    results = []
+    for case in suite.test_cases:
+        actions = _stubs_for(case, stubs)
+        engine = RasaEngine(project, custom_actions=actions)
+        slots: dict[str, Any] = {}
+        for fixture in suite.fixtures_of(case):
+            slots.update(fixture.slots)
+        results.append(run_case(engine, case, slots, metadata))
+    return results
+
+
+def run_case(
+    engine: RasaEngine, case: TestCase, slots: Mapping[str, Any], metadata: Mapping[str, Any]
+) -> CaseResult:
+    result = CaseResult(case.name, True)
+    session = engine.new_session(slots=slots)
+    case_meta = _metadata(metadata, case.metadata)
+    turn: Turn | None = None
+    said: Iterator[dict[str, Any]] = iter(())
+    turn_number = 0
+    for step in case.steps:
+        if isinstance(step, UserStep):
+            _left_unsaid(result, said, turn_number)
+            turn_number += 1
+            meta = {**case_meta, **_metadata(metadata, step.metadata)}
+            turn = engine.handle(session, step.text, metadata=meta or None)
+            said = iter(turn.bot)
+            if step.assertions is not None:
+                said = iter(())  # (legacy steps in an asserted turn are ignored, as in Rasa)
+                where = f"turn {turn_number} ({step.text!r})"
+                _check_assertions(result, step.assertions, turn, step.assertion_order_enabled,
+                                  where)
+            continue
+        if turn is None:
+            continue
+        where = f"turn {turn_number}"
+        if isinstance(step, BotStep | UtterStep):
+            expected = step.text if isinstance(step, BotStep) else step.utter_name
+            actual = next(said, None)
+            if actual is None:
+                _fail(result, f"{where}: expected bot {expected!r}, the bot said nothing more")
+            elif isinstance(step, BotStep) and actual.get("text") != step.text:
+                _fail(result, f"{where}: - bot: {step.text!r}\n+ bot: {actual.get('text')!r}")
+            elif isinstance(step, UtterStep) and actual.get("utter_action") != step.utter_name:
+                _fail(result, f"{where}: - utter: {step.utter_name}\n"
+                              f"+ utter: {actual.get('utter_action')}")
+        elif isinstance(step, SlotStep):
+            for slot in step.slots:
+                found = _slot_set(turn, slot)
+                if found == step.negated:
+                    verb = "was set" if step.negated else "was not set"
+                    _fail(result, f"{where}: slot {_slot_text(slot)} {verb}")
+    _left_unsaid(result, said, turn_number)
+    return result
+
+
+def _left_unsaid(result: CaseResult, said: Iterator[dict[str, Any]], turn: int) -> None:
+    """Bot messages of a turn the test's steps didn't expect (older form only)."""
+    for message in said:
+        _fail(result, f"turn {turn}: + bot said {message.get('utter_action')}: "
+                      f"{message.get('text')!r}, which the test doesn't expect")
+
+
+def _fail(result: CaseResult, problem: str) -> None:
+    result.passed = False
+    result.problems.append(problem)
+
+
+# -- assertions -------------------------------------------------------------------------------
+
+
+def _check_assertions(
+    result: CaseResult, assertions: tuple[Assertion, ...], turn: Turn, ordered: bool, where: str
+) -> None:
+    position = 0  # with ordering: where in the turn's events the next assertion may match
+    for assertion in assertions:
+        if assertion.needs_llm:
+            result.notes.append(f"{where}: {assertion.kind} needs an LLM judge: skipped")
+            continue
+        check = _CHECKS.get(type(assertion))
+        if check is None:
+            _fail(result, f"{where}: {assertion.kind} is not supported yet")
+            continue
+        found = check(assertion, turn, position if ordered else 0)
+        if found is None:
+            _fail(result, f"{where}: {_describe(assertion)}\n    this turn: {_summary(turn)}")
+        elif ordered:
+            position = found + 1
+
+
+def _index_of(turn: Turn, start: int, matches: Callable[[dict[str, Any]], bool]) -> int | None:
+    for index in range(start, len(turn.events)):
+        if matches(turn.events[index]):
+            return index
+    return None
+
+
+def _flow_started(assertion: FlowStarted, turn: Turn, start: int) -> int | None:
+    indexes = [
+        _index_of(turn, start, lambda e, f=flow_id: e["type"] == "run_started"
+                  and e["flow"]["uuid"] == f)
+        for flow_id in assertion.flow_ids
+    ]
+    if assertion.operator == "all":
+        return None if None in indexes else max(i for i in indexes if i is not None)
+    found = [i for i in indexes if i is not None]
+    return min(found) if found else None
+
+
+def _flow_ended(status: str) -> Callable[[Any, Turn, int], int | None]:
+    def check(assertion: FlowCompleted | FlowCancelled, turn: Turn, start: int) -> int | None:
+        def matches(event: dict[str, Any]) -> bool:
+            if event["type"] != "run_ended" or event["flow"]["uuid"] != assertion.flow_id:
+                return False
+            if event["status"] != status:
+                return False
+            if assertion.flow_step_id is not None:
+                return turn.ended_steps.get(event["run_uuid"]) == assertion.flow_step_id
+            return True
+
+        return _index_of(turn, start, matches)
+
+    return check
+
+
+def _action_executed(assertion: ActionExecuted, turn: Turn, start: int) -> int | None:
+    name = assertion.action_name
+    return _index_of(turn, start, lambda e: (e["type"] == "action_executed" and e["name"] == name)
+                     or (e["type"] == "bot_uttered" and e.get("utter_action") == name))
+
+
+def _slot_was_set(assertion: SlotWasSet, turn: Turn, start: int) -> int | None:
+    last = start
+    for slot in assertion.slots:
+        index = _index_of(turn, start, lambda e, s=slot: _is_slot_event(e, s))
+        if index is None:
+            return None
+        last = max(last, index)
+    return last
+
+
+def _slot_was_not_set(assertion: SlotWasNotSet, turn: Turn, start: int) -> int | None:
+    for slot in assertion.slots:
+        if _index_of(turn, start, lambda e, s=slot: _is_slot_event(e, s)) is not None:
+            return None
+    return start
+
+
+def _is_slot_event(event: dict[str, Any], slot: AssertedSlot) -> bool:
+    if event["type"] != "slot_set" or event["name"] != slot.name:
+        return False
+    return slot.value is ANY_VALUE or event["value"] == slot.value
+
+
+def _slot_set(turn: Turn, slot: AssertedSlot) -> bool:
+    return any(_is_slot_event(event, slot) for event in turn.events)
+
+
+def _bot_matches(assertion: BotUttered | BotDidNotUtter, event: dict[str, Any]) -> bool:
+    if event["type"] != "bot_uttered":
+        return False
+    if assertion.utter_name is not None and event.get("utter_action") != assertion.utter_name:
+        return False
+    if assertion.text_matches is not None:
+        if not re.search(assertion.text_matches, event.get("text") or ""):
+            return False
+    if assertion.buttons:
+        buttons = (event.get("data") or {}).get("buttons") or []
+        if len(buttons) != len(assertion.buttons):
+            return False
+        for wanted, button in zip(assertion.buttons, buttons, strict=True):
+            if not _button_matches(wanted, button):
+                return False
+    return True
+
+
+def _button_matches(wanted: AssertedButton, button: dict[str, Any]) -> bool:
+    if wanted.title is not None and button.get("title") != wanted.title:
+        return False
+    return wanted.payload is None or button.get("payload") == wanted.payload
+
+
+def _bot_uttered(assertion: BotUttered, turn: Turn, start: int) -> int | None:
+    return _index_of(turn, start, lambda e: _bot_matches(assertion, e))
+
+
+def _bot_did_not_utter(assertion: BotDidNotUtter, turn: Turn, start: int) -> int | None:
+    found = _index_of(turn, 0, lambda e: _bot_matches(assertion, e))
+    return None if found is not None else start
+
+
+_CHECKS: dict[type, Callable[[Any, Turn, int], int | None]] = {
+    FlowStarted: _flow_started,
+    FlowCompleted: _flow_ended("completed"),
+    FlowCancelled: _flow_ended("cancelled"),
+    ActionExecuted: _action_executed,
+    SlotWasSet: _slot_was_set,
+    SlotWasNotSet: _slot_was_not_set,
+    BotUttered: _bot_uttered,
+    BotDidNotUtter: _bot_did_not_utter,
+}
+
+
+def _describe(assertion: Assertion) -> str:
+    fields = {
+        key: getattr(assertion, key) for key in getattr(assertion, "__dataclass_fields__", {})
+        if key != "location" and getattr(assertion, key) not in (None, ())
+    }
+    shown = ", ".join(f"{key}={_shown(value)}" for key, value in fields.items())
+    return f"expected {assertion.kind}: {shown}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_shown(item) for item in value) + "]"
+    if isinstance(value, AssertedSlot):
+        return _slot_text(value)
+    if isinstance(value, AssertedButton):
+        return f"{value.title!r} -> {value.payload!r}"
+    return repr(value)
+
+
+def _slot_text(slot: AssertedSlot) -> str:
+    return slot.name if slot.value is ANY_VALUE else f"{slot.name}={slot.value!r}"
+
+
+def _summary(turn: Turn) -> str:
+    said = ", ".join(str(b.get("utter_action")) for b in turn.bot) or "nothing"
+    slots = ", ".join(f"{name}={value!r}" for name, value in turn.slots) or "none"
+    flows = ", ".join(f"{kind} {flow}" for kind, flow in turn.flows) or "none"
+    return f"bot said {said}; slots set {slots}; flows {flows}"
+
+
+def _metadata(metadata: Mapping[str, Any], name: str | None) -> dict[str, Any]:
+    if not name:
+        return {}
+    found = metadata.get(name)
+    return dict(found.values) if found is not None else {}
+
+
+def _stubs_for(case: TestCase, stubs: Mapping[str, Any]) -> dict[str, Any]:
+    """The stubbed custom actions a test case sees: its own file's (``file::name``), then
+    the plain names."""
+    found: dict[str, Any] = {}
+    file_name = case.file.rsplit("/", 1)[-1]
+    for key, stub in stubs.items():
+        if "::" in key:
+            stub_file, _, name = key.partition("::")
+            if stub_file != file_name:
+                continue
+        else:
+            name = key
+        found.setdefault(name, _stub_action(stub))
+    return found
+
+
+def _stub_action(stub: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def run(view: dict[str, Any]) -> dict[str, Any]:
+        return {"events": list(stub.events), "responses": list(stub.responses)}
+
+    return run

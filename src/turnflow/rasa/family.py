@@ -1,0 +1,398 @@
+"""Rasa CALM as a family of the engine core: a project's flows (and the default patterns)
+compiled into the core graph, the dialogue stack on the session's run stack, slots on the
+session, responses and actions run as Rasa runs them, and the policy that turns each user
+message into commands (:mod:`turnflow.rasa.policy`).
+
+:class:`~turnflow.rasa.engine.RasaEngine` is the public way in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..core.engine import Engine
+from ..core.family import BaseFamily
+from ..core.graph import WAIT, Category, Flow, Node, Waiting
+from ..core.runtime import Runtime
+from ..core.session import Run
+from .actions import CallAction, CollectAction, LinkAction, RunAction, SetSlotsAction
+from .builtin_names import DEFAULT_ACTIONS
+from .compiler import NextRouter, compile_flow
+from .domain import Domain
+from .evaluator import RasaEvaluator
+from .events import ACTION_EXECUTED, BOT_UTTERED, SLOT_SET
+from .flows import ActionStep, CallStep, CollectStep, LinkStep, RasaFlow, SetSlotsStep, Step
+from .patterns import default_patterns
+from .predicates import PredicateError, compile_condition
+from .project import RasaProject
+from .responses import bot_message, generate
+from .session import PATTERN, RasaRun, RasaSession
+from .slots import Rejected, check_value, coerce_value, reset_value, stored_value
+
+# a custom action: given the runtime view of the conversation, returns events (dicts such as
+# {"event": "slot", "name": "x", "value": 1}) and responses ({"response": "utter_x"} or
+# {"text": "..."})
+CustomAction = Callable[[dict[str, Any]], dict[str, Any]]
+
+LISTEN = "action_listen"
+
+
+@dataclass(slots=True)
+class RasaSprint:
+    """What a Rasa sprint keeps while it runs (fresh each sprint)."""
+
+    pending_frame: tuple[str, dict[str, Any]] | None = None  # the next run's frame
+    links: list[tuple[RasaRun, str]] = field(default_factory=list)  # (ending run, flow id)
+
+
+class ListenWait:
+    """``action_listen``: the frame waits for the user's next message."""
+
+    def begin(self, rt: Runtime, run: Run, node: Node) -> None:
+        rt.family.action_executed(rt, LISTEN)
+
+
+@dataclass(eq=False, slots=True)
+class ListenRouter:
+    """A listen step: it waits when reached, and routes by its ``next`` once resumed."""
+
+    inner: NextRouter
+    wait: ListenWait = field(default_factory=ListenWait)
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        return self.inner.categories
+
+    def route(self, rt: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiting | None:
+        if arriving:
+            return WAIT
+        return self.inner.route(rt, run, node, arriving)
+
+
+class RasaFamily(BaseFamily):
+    name = "rasa"
+
+    def __init__(
+        self,
+        project: RasaProject,
+        *,
+        custom_actions: Mapping[str, CustomAction] | None = None,
+        random: Any = None,
+        channel: str | None = None,
+    ) -> None:
+        pattern_domain, pattern_flows = default_patterns()
+        self.project = project
+        self.domain = merged_domain(pattern_domain, project.domain)
+        self.rasa_flows: dict[str, RasaFlow] = {**pattern_flows, **project.flows}
+        super().__init__({fid: self._compile(flow) for fid, flow in self.rasa_flows.items()})
+        self.custom_actions = dict(custom_actions or {})
+        self.random = random
+        self.channel = channel
+        self.evaluator = RasaEvaluator()
+        from .policy import RasaPolicy  # (the policy uses this module's family)
+
+        self.policy = RasaPolicy(self)
+        # intent -> the flow its nlu_trigger starts (the first flow that names it)
+        self.intent_flows: dict[str, str] = {}
+        for flow in self.rasa_flows.values():
+            for trigger in flow.nlu_trigger:
+                self.intent_flows.setdefault(trigger.intent, flow.id)
+        self._reset_slots: dict[str, frozenset[str]] = {}
+
+    # -- compiling ------------------------------------------------------------------------------
+
+    def _compile(self, flow: RasaFlow) -> Flow:
+        compiled = compile_flow(flow, actions_for)
+        nodes = []
+        for node in compiled.nodes:
+            step = _step_of(flow, node.uuid)
+            if isinstance(step, ActionStep) and step.action == LISTEN:
+                node = replace(node, actions=(), router=ListenRouter(node.router))
+            nodes.append(node)
+        return Flow(compiled.uuid, compiled.name, tuple(nodes), definition=compiled.definition)
+
+    # -- the core's hooks -----------------------------------------------------------------------
+
+    def new_session(
+        self, engine: Engine, contact: Any, flow: Flow | None, start: Any
+    ) -> RasaSession:
+        slots = {name: slot.initial_value for name, slot in self.domain.slots.items()}
+        return RasaSession(
+            uuid=engine.uuids.new_v7(), type="messaging", created_on=engine.clock.now_time(),
+            trigger={}, contact=contact, slots=slots,
+        )  # fmt: skip
+
+    def new_run(self, rt: Runtime, flow: Flow, parent: Run | None) -> RasaRun:
+        frame_type, context = rt.state.pending_frame or ("regular", {})
+        rt.state.pending_frame = None
+        return RasaRun(
+            uuid=rt.new_uuid(), flow=flow, created_on=rt.now(), parent=parent,
+            frame_type=frame_type, context=context,
+        )  # fmt: skip
+
+    def begin_sprint(self, rt: Runtime) -> RasaSprint:
+        return RasaSprint()
+
+    def sprint_state(self, rt: Runtime) -> RasaSprint:
+        return RasaSprint()
+
+    # -- frames ---------------------------------------------------------------------------------
+
+    def rasa_flow(self, flow_id: str) -> RasaFlow | None:
+        return self.rasa_flows.get(flow_id)
+
+    def start_frame(
+        self, rt: Runtime, flow_id: str, frame_type: str, context: dict[str, Any],
+        parent: Run | None = None,
+    ) -> RasaRun | None:
+        """Start a frame of ``flow_id`` on top of the stack (inside a step's actions it starts
+        once the step's actions are done, as a child of ``parent``)."""
+        flow = self.flow(flow_id)
+        if flow is None:
+            rt.error(f"flow '{flow_id}' is not in the project", code="flow")
+            return None
+        rt.state.pending_frame = (frame_type, context)
+        run = rt.engine.loop.start_run(rt, flow, parent=parent)
+        return run  # type: ignore[return-value]
+
+    def frame_context(self, run: Run) -> dict[str, Any]:
+        """``context`` as Rasa shows it for a frame: its flow, step and type, its own fields;
+        a collect pattern also sees the frame below it."""
+        context: dict[str, Any] = {}
+        if isinstance(run, RasaRun) and run.flow.uuid == "pattern_collect_information":
+            below = run.parent
+            if below is not None:
+                context.update(self.frame_context(below))
+        step = run.path[-1].node_uuid if run.path else "START"
+        context.update(flow_id=run.flow.uuid, step_id=step, frame_id=run.uuid)
+        if isinstance(run, RasaRun):
+            context["frame_type"] = run.frame_type
+            context.update(run.context)
+        return context
+
+    def written_slots(self, run: Run) -> set[str]:
+        """The slots a frame's steps collected or set (reset when its flow ends)."""
+        assert isinstance(run, RasaRun)
+        written = run.context.get("_written")
+        if written is None:
+            written = run.context["_written"] = set()
+        return written
+
+    # -- slots ----------------------------------------------------------------------------------
+
+    def set_slot(self, rt: Runtime, name: str, value: Any) -> None:
+        slot = self.domain.slots.get(name)
+        if slot is not None:
+            value = stored_value(slot, value)
+        rt.session.slots[name] = value
+        event = rt.stamp_event(SLOT_SET)
+        event["name"] = name
+        event["value"] = value
+
+    def coerce(self, name: str, value: Any) -> Any:
+        slot = self.domain.slots.get(name)
+        return coerce_value(slot, value) if slot is not None else value
+
+    def reset_slots_of(self, rt: Runtime, run: Run) -> None:
+        """A user flow ended: the slots its steps (and the flows it called) collected or set go
+        back to their initial values, but for persisted ones."""
+        flow = self.rasa_flows.get(run.flow.uuid)
+        if flow is None or flow.is_pattern:
+            return
+        for name in sorted(self._slots_to_reset(flow)):
+            slot = self.domain.slots.get(name)
+            value = reset_value(slot) if slot is not None else None
+            if rt.session.slots.get(name) != value:
+                self.set_slot(rt, name, value)
+
+    def _slots_to_reset(self, flow: RasaFlow) -> frozenset[str]:
+        known = self._reset_slots.get(flow.id)
+        if known is None:
+            names: set[str] = set()
+            kept: set[str] = set(flow.persisted_slots)
+            seen: set[str] = set()
+            self._collect_slot_names(flow, names, kept, seen)
+            known = self._reset_slots[flow.id] = frozenset(names - kept)
+        return known
+
+    def _collect_slot_names(
+        self, flow: RasaFlow, names: set[str], kept: set[str], seen: set[str]
+    ) -> None:
+        if flow.id in seen:
+            return
+        seen.add(flow.id)
+        for step in _all_steps(flow.steps):
+            if isinstance(step, CollectStep):
+                (names if step.reset_after_flow_ends else kept).add(step.collect)
+            elif isinstance(step, SetSlotsStep):
+                names.update(name for name, _ in step.slots)
+            elif isinstance(step, CallStep):
+                called = self.rasa_flows.get(step.call)
+                if called is not None:
+                    kept.update(called.persisted_slots)
+                    self._collect_slot_names(called, names, kept, seen)
+
+    # -- actions and responses ------------------------------------------------------------------
+
+    def action_executed(self, rt: Runtime, name: str) -> None:
+        rt.stamp_event(ACTION_EXECUTED)["name"] = name
+
+    def run_action(self, rt: Runtime, name: str) -> None:
+        """Run an action by name, as Rasa would."""
+        if name in self.domain.responses:
+            self.utter(rt, name)
+            return
+        default = DEFAULT_ACTION_RUNNERS.get(name)
+        if default is not None:
+            self.action_executed(rt, name)
+            default(self, rt)
+            return
+        custom = self.custom_actions.get(name)
+        if custom is not None:
+            self.action_executed(rt, name)
+            self._run_custom(rt, name, custom)
+            return
+        if name in DEFAULT_ACTIONS:
+            self.action_executed(rt, name)  # a default action with nothing to do here
+            return
+        if name.startswith("validate_") or name.startswith("action_ask_"):
+            return  # optional: Rasa skips these silently when they don't exist
+        rt.warning(f"action '{name}' is not in the domain: skipped", code="action")
+
+    def utter(self, rt: Runtime, name: str, extra: Mapping[str, Any] | None = None) -> None:
+        run = rt.run
+        context = self.frame_context(run) if run is not None else {}
+        message = generate(
+            name, self.domain.responses, rt.session.slots, condition_holds,
+            channel=self.channel, context=context, extra=extra, random=self.random,
+        )  # fmt: skip
+        if message is None:
+            rt.warning(f"response '{name}' is not in the domain", code="response")
+            return
+        bot = bot_message(
+            message, name, active_flow=context.get("flow_id"), step_id=context.get("step_id")
+        )
+        event = rt.stamp_event(BOT_UTTERED)
+        event["utter_action"] = name
+        event.update(bot)
+        rt.session.last_bot.append(event)
+
+    def _run_custom(self, rt: Runtime, name: str, action: CustomAction) -> None:
+        result = action({"slots": dict(rt.session.slots), "latest_message": rt.input}) or {}
+        for item in result.get("events") or []:
+            if item.get("event") == "slot":
+                self.set_slot(rt, item["name"], item.get("value"))
+        for item in result.get("responses") or []:
+            if item.get("response"):
+                self.utter(rt, item["response"])
+            elif item.get("text") is not None:
+                event = rt.stamp_event(BOT_UTTERED)
+                event["utter_action"] = name
+                event.update({"text": item["text"], "data": {}, "metadata": {}})
+                rt.session.last_bot.append(event)
+
+
+def condition_holds(condition: str, slots: Mapping[str, Any]) -> bool:
+    """A response variant's condition (Rasa renders it with the slots, and an error in it
+    counts as false)."""
+    try:
+        variables = {"slots": dict(slots)}
+        return compile_condition(condition, variables).evaluate(variables)
+    except PredicateError:
+        return False
+
+
+def actions_for(step: Step) -> tuple[Any, ...]:
+    """The core actions of a step (see :mod:`turnflow.rasa.actions`)."""
+    if isinstance(step, ActionStep):
+        return (RunAction(step.id, step.action),)
+    if isinstance(step, CollectStep):
+        return (CollectAction(step.id, step),)
+    if isinstance(step, SetSlotsStep):
+        return (SetSlotsAction(step.id, step),)
+    if isinstance(step, CallStep):
+        return (CallAction(step.id, step),)
+    if isinstance(step, LinkStep):
+        return (LinkAction(step.id, step),)
+    return ()
+
+
+def merged_domain(patterns: Domain, project: Domain) -> Domain:
+    """The project's domain with the patterns' slots and responses it doesn't define."""
+    return replace(
+        project,
+        slots={**patterns.slots, **project.slots},
+        responses={**patterns.responses, **project.responses},
+    )
+
+
+def _all_steps(steps: tuple[Step, ...]) -> list[Step]:
+    found: list[Step] = []
+    for step in steps:
+        found.append(step)
+        if step.next is not None:
+            for branch in step.next.branches:
+                if isinstance(branch.target, tuple):
+                    found.extend(_all_steps(branch.target))
+    return found
+
+
+def _step_of(flow: RasaFlow, step_id: str) -> Step | None:
+    for step in _all_steps(flow.steps):
+        if step.id == step_id:
+            return step
+    return None
+
+
+# -- Rasa's default actions -------------------------------------------------------------------
+
+
+def _run_slot_rejections(family: RasaFamily, rt: Runtime) -> None:
+    """The collect pattern's first step: the slot's type check, then the step's rejections
+    (each sees only the collected slot); a violation utters its response and empties the
+    slot."""
+    run = rt.run
+    assert isinstance(run, RasaRun)
+    context = family.frame_context(run)
+    name = context.get("collect")
+    if not name:
+        return
+    value = rt.session.slots.get(name)
+    if value is None:
+        return
+    slot = family.domain.slots.get(name)
+    if slot is not None:
+        checked = check_value(slot, value)
+        if isinstance(checked, Rejected):
+            family.utter(rt, checked.utter, {"value": value})
+            family.set_slot(rt, name, None)
+            return
+        if checked.changed:
+            family.set_slot(rt, name, checked.value)
+            value = checked.value
+    for rejection in context.get("rejections") or []:
+        variables = {"slots": {name: value}}
+        try:
+            violated = compile_condition(rejection["if"], variables).evaluate(variables)
+            utter = rejection["utter"]
+        except PredicateError:
+            violated, utter = True, "utter_internal_error_rasa"
+        if violated:
+            family.utter(rt, utter)
+            family.set_slot(rt, name, None)
+            return
+
+
+def _session_start(family: RasaFamily, rt: Runtime) -> None:
+    return None
+
+
+DEFAULT_ACTION_RUNNERS: dict[str, Callable[[RasaFamily, Runtime], None]] = {
+    "action_run_slot_rejections": _run_slot_rejections,
+    "action_session_start": _session_start,
+}
+
+
+__all__ = ["CustomAction", "RasaFamily", "RasaSprint", "PATTERN"]

@@ -1,0 +1,192 @@
+"""Rasa's conversation policy: a user message becomes commands (from a ``/SetSlots(...)`` or
+``/intent`` payload, or given with the message as Rasa's ``parse_data.commands``), the
+commands move the dialogue stack and the slots, and the flows on the stack then advance
+until one listens — the core flow loop does the steps; this module decides what runs next
+when a frame ends (the caller, a linked flow, ``pattern_completed``...).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..core.engine import EngineError
+from ..core.events import RUN_ENDED
+from ..core.graph import Flow
+from ..core.runtime import Runtime
+from ..core.session import ACTIVE, COMPLETED, INTERRUPTED, WAITING, Session
+from .events import USER_UTTERED
+from .payloads import IntentPayload, SetSlotsPayload, read_user_text
+from .session import CALL, INTERRUPT, LINK, PATTERN, REGULAR, RasaRun
+
+if TYPE_CHECKING:
+    from .family import RasaFamily
+
+COMPLETED_PATTERN = "pattern_completed"
+# how many times a turn may hand over between frames before it stops (a flow loop)
+MAX_HANDOVERS = 100
+
+
+class RasaPolicy:
+    def __init__(self, family: RasaFamily) -> None:
+        self.family = family
+
+    def check(self, session: Session, message: Any) -> None:
+        if not isinstance(message, dict) or not isinstance(message.get("text", ""), str):
+            raise EngineError(f"a Rasa message is {{'text': ...}}, not {message!r}")
+
+    def start(self, rt: Runtime, flow: Flow | None, start: Any) -> None:
+        if flow is not None:
+            self.family.start_frame(rt, flow.uuid, REGULAR, {})
+            self.advance(rt, consume_input=False)
+
+    def apply(self, rt: Runtime, message: dict[str, Any]) -> None:
+        session = rt.session
+        session.last_bot = []
+        session.turns += 1
+        if session.turns == 1:  # the first message: the session starts (nothing to see)
+            self.family.action_executed(rt, "action_session_start")
+        commands = self.commands_for(rt, message)
+        event = rt.stamp_event(USER_UTTERED)
+        event["text"] = message.get("text", "")
+        event["commands"] = commands
+        for command in commands:
+            self.execute(rt, command)
+        self.advance(rt, consume_input=True)
+
+    # -- understanding --------------------------------------------------------------------------
+
+    def commands_for(self, rt: Runtime, message: dict[str, Any]) -> list[dict[str, Any]]:
+        """The commands of a message: given with it, or read from its payload."""
+        given = message.get("commands")
+        if given is not None:
+            return [dict(command) for command in given]
+        family = self.family
+        understood = read_user_text(message.get("text", ""), family.domain)
+        if isinstance(understood, SetSlotsPayload):
+            return [
+                {"command": "set slot", "name": name, "value": value}
+                for name, value in understood.slots
+            ]
+        if isinstance(understood, IntentPayload):
+            flow_id = family.intent_flows.get(understood.intent)
+            if flow_id is not None:
+                return [{"command": "start flow", "flow": flow_id}]
+        return []
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def execute(self, rt: Runtime, command: dict[str, Any]) -> None:
+        kind = command.get("command")
+        if kind == "set slot":
+            self.set_slot(rt, command.get("name", ""), command.get("value"))
+        elif kind == "start flow":
+            self.start_flow(rt, command.get("flow", ""))
+        else:
+            rt.warning(f"command {kind!r} is not supported yet: skipped", code="command")
+
+    def set_slot(self, rt: Runtime, name: str, value: Any) -> None:
+        family = self.family
+        if name not in family.domain.slots:
+            rt.warning(f"slot '{name}' is not in the domain: not set", code="slot")
+            return
+        value = family.coerce(name, value)
+        if rt.session.slots.get(name) == value and value is not None:
+            return  # the same value again: Rasa drops the command
+        family.set_slot(rt, name, value)
+
+    def start_flow(self, rt: Runtime, flow_id: str) -> None:
+        family, session = self.family, rt.session
+        flow = family.rasa_flow(flow_id)
+        if flow is None:
+            rt.warning(f"flow '{flow_id}' is not in the project: not started", code="flow")
+            return
+        user_frames = [run for run in session.stack if _is_user_frame(run)]
+        if user_frames and user_frames[-1].flow.uuid == flow_id:
+            return  # already the flow in progress
+        for run in list(session.stack):  # "anything else?" is moot once a flow starts
+            if run.flow.uuid == COMPLETED_PATTERN or _below(run, COMPLETED_PATTERN):
+                rt.engine.loop.end_run(rt, run, INTERRUPTED)
+        for run in session.stack:  # what waited is on hold under the new flow
+            if run.status == WAITING:
+                run.status = ACTIVE
+        frame = INTERRUPT if any(_is_user_frame(run) for run in session.stack) else REGULAR
+        family.start_frame(rt, flow_id, frame, {})
+
+    # -- advancing the stack --------------------------------------------------------------------
+
+    def advance(self, rt: Runtime, consume_input: bool) -> None:
+        """Run the stack until a frame listens or none is left: the top frame goes on (the
+        waiting one takes this turn's input), and when frames end the next one takes over."""
+        session, loop, family = rt.session, rt.engine.loop, self.family
+        seen = len(rt.emitted)
+        last_user_flow: RasaRun | None = None
+        for _ in range(MAX_HANDOVERS):
+            top = session.top
+            if top is None:
+                if last_user_flow is not None and self._completes(last_user_flow):
+                    last_user_flow = None
+                    family.start_frame(rt, COMPLETED_PATTERN, PATTERN, {})
+                    continue
+                session.status = COMPLETED
+                return
+            session.status = ACTIVE
+            if top.status == WAITING:
+                if not consume_input:
+                    session.status = WAITING
+                    return
+                consume_input = False
+                loop.resume(rt, top)
+            elif not top.path:
+                loop.run_until_wait(rt)
+            else:
+                loop.run_until_wait(rt, resume_top=True)
+            seen, ended_user = self._after_ended(rt, seen)
+            if ended_user is not None:
+                last_user_flow = ended_user
+            if session.status == WAITING:
+                return
+        rt.error("the turn handed over between flows too often: stopped", code="loop")
+
+    def _after_ended(self, rt: Runtime, seen: int) -> tuple[int, RasaRun | None]:
+        """Handle the frames that ended since ``seen`` (an index into the sprint's events):
+        a user flow's slots are reset and its link, if any, starts."""
+        family, session = self.family, rt.session
+        emitted = rt.emitted
+        last_user: RasaRun | None = None
+        index = seen
+        while index < len(emitted):
+            event = emitted[index]
+            index += 1
+            if event["type"] != RUN_ENDED:
+                continue
+            run = session.find_run(event["run_uuid"])
+            if not isinstance(run, RasaRun):
+                continue
+            if _is_user_frame(run) and run.frame_type != CALL:
+                family.reset_slots_of(rt, run)
+                last_user = run
+            for source, flow_id in list(rt.state.links):
+                if source is run:
+                    rt.state.links.remove((source, flow_id))
+                    family.start_frame(rt, flow_id, LINK, {})
+                    last_user = None  # the linked flow takes over
+        return index, last_user
+
+    def _completes(self, run: RasaRun) -> bool:
+        """Whether ``pattern_completed`` follows this flow's end."""
+        flow = self.family.rasa_flow(run.flow.uuid)
+        return flow is not None and not flow.is_pattern and flow.run_pattern_completed
+
+
+def _is_user_frame(run: Any) -> bool:
+    return isinstance(run, RasaRun) and run.frame_type != PATTERN
+
+
+def _below(run: Any, flow_id: str) -> bool:
+    """Whether ``run`` was started by a frame of ``flow_id`` (its parent chain)."""
+    parent = run.parent
+    while parent is not None:
+        if parent.flow.uuid == flow_id:
+            return True
+        parent = parent.parent
+    return False

@@ -1,0 +1,27 @@
+"""A Rasa conversation on the engine core: the session keeps the slots; each run is a frame
+of Rasa's dialogue stack (a user flow started as ``regular``, ``interrupt``, ``call`` or
+``link``, or a pattern) with the frame's own context (``collect``, ``utter``...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.session import Run, Session
+
+REGULAR, INTERRUPT, CALL, LINK, PATTERN = "regular", "interrupt", "call", "link", "pattern"
+
+
+@dataclass(slots=True)
+class RasaRun(Run):
+    frame_type: str = REGULAR
+    context: dict[str, Any] = field(default_factory=dict)  # the frame's own fields
+    started: bool = False  # a flow_started was recorded (link frames start later)
+
+
+@dataclass(slots=True)
+class RasaSession(Session):
+    slots: dict[str, Any] = field(default_factory=dict)
+    turns: int = 0  # user messages taken
+    # the bot messages of the last turn (action_repeat_bot_messages says them again)
+    last_bot: list[dict[str, Any]] = field(default_factory=list)
