@@ -128,16 +128,17 @@ def test_example_project_shapes():
     assert above.condition == "slots.sum > slots.funds"
     assert isinstance(above.target, tuple)
     assert above.target[0].id == "send_money_4_utter_sum_above_funds"
-    assert above.target[0].next.target == "ask_sum"
+    assert above.target[1].id == "send_money_5_set_slots"
+    assert above.target[1].next.target == "ask_sum"
     assert otherwise.condition is None and otherwise.target == "pick_speed"
     assert speed.id == "pick_speed"
-    assert go_ahead.id == "send_money_6_collect_go_ahead" and go_ahead.ask_before_filling
+    assert go_ahead.id == "send_money_7_collect_go_ahead" and go_ahead.ask_before_filling
     yes, no = go_ahead.next.branches
     set_sent, sent = yes.target
-    assert isinstance(set_sent, SetSlotsStep) and set_sent.id == "send_money_7_set_slots"
+    assert isinstance(set_sent, SetSlotsStep) and set_sent.id == "send_money_8_set_slots"
     assert set_sent.slots == (("sent", True),)
-    assert isinstance(sent, ActionStep) and sent.id == "send_money_8_utter_sent"
-    assert no.target[0].id == "send_money_9_utter_not_sent"
+    assert isinstance(sent, ActionStep) and sent.id == "send_money_9_utter_sent"
+    assert no.target[0].id == "send_money_10_utter_not_sent"
     assert no.target[0].next.target == END
     assert isinstance(rate, LinkStep) and rate.id == "rate" and rate.link == "rate_us"
 

@@ -196,10 +196,10 @@ class RasaFamily(BaseFamily):
         return coerce_value(slot, value) if slot is not None else value
 
     def reset_slots_of(self, rt: Runtime, run: Run) -> None:
-        """A user flow ended: the slots its steps (and the flows it called) collected or set go
-        back to their initial values, but for persisted ones."""
+        """A flow ended (not a called one): the slots its steps (and the flows it called)
+        collected or set go back to their initial values, but for persisted ones."""
         flow = self.rasa_flows.get(run.flow.uuid)
-        if flow is None or flow.is_pattern:
+        if flow is None:
             return
         for name in sorted(self._slots_to_reset(flow)):
             slot = self.domain.slots.get(name)

@@ -162,8 +162,9 @@ class RasaPolicy:
             run = session.find_run(event["run_uuid"])
             if not isinstance(run, RasaRun):
                 continue
-            if _is_user_frame(run) and run.frame_type != CALL:
+            if run.frame_type != CALL:
                 family.reset_slots_of(rt, run)
+            if _is_user_frame(run) and run.frame_type != CALL:
                 last_user = run
             for source, flow_id in list(rt.state.links):
                 if source is run:

@@ -1,0 +1,113 @@
+"""turnflow against the real Rasa, turn by turn: each recorded transcript (what Rasa 3.21
+uttered, which slots it set, which flows started and ended, the stack, the actions it ran,
+per turn of each e2e test case) must equal what turnflow does with the same project.
+
+The transcripts in tests/data/rasa_oracle/ were recorded with ../shared/tools/rasa-oracle;
+``test_recordings_are_current`` records them again where the oracle's venv exists (it is
+skipped, saying so, where it does not).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from turnflow.rasa.e2e import UserStep, read_tests
+from turnflow.rasa.engine import RasaEngine, Turn
+
+from .conftest import REPO, SHARED
+
+DATA = Path(__file__).resolve().parent / "data" / "rasa_oracle"
+ORACLE = SHARED / "tools" / "rasa-oracle"
+ORACLE_PYTHON = Path(
+    os.environ.get("RASA_ORACLE_VENV", Path.home() / ".cache/turnflow/rasa-oracle")
+) / "bin" / "python"
+
+# recording -> the project it was recorded on
+PROJECTS = {
+    "example_project": ORACLE / "example-project",
+    "transfer": REPO / "examples" / "rasa" / "transfer",
+}
+
+
+def oracle_turn(turn: Turn, user: str) -> dict[str, Any]:
+    """A turnflow turn in the oracle's transcript shape."""
+    slots: dict[str, Any] = {}
+    for name, value in turn.slots:
+        slots[name] = value
+    return {
+        "user": user,
+        "bot": [
+            {"utter": b["utter_action"], "text": b.get("text"),
+             "buttons": (b.get("data") or {}).get("buttons") or []}
+            for b in turn.bot
+        ],
+        "slots": slots,
+        "flows": [[kind, flow] for kind, flow in turn.flows],
+        "actions": [name for name in turn.actions if name != "action_listen"],
+        "stack": turn.stack,
+    }
+
+
+def comparable(turn: dict[str, Any]) -> dict[str, Any]:
+    """What is compared of a recorded turn (the stack by flow ids; Rasa adds frame types)."""
+    return {**turn, "stack": [entry.split(":")[0] for entry in turn["stack"]]}
+
+
+def cases(name: str) -> list[tuple[str, dict[str, Any]]]:
+    lines = (DATA / f"{name}.jsonl").read_text().splitlines()
+    return [(name, json.loads(line)) for line in lines if line.strip()]
+
+
+@pytest.mark.parametrize(
+    ("name", "recorded"), [case for name in PROJECTS for case in cases(name)],
+    ids=lambda value: value["test_case"] if isinstance(value, dict) else value,
+)
+def test_turnflow_matches_rasa_turn_by_turn(name: str, recorded: dict[str, Any]) -> None:
+    project = PROJECTS[name]
+    suite = read_tests(project / "e2e_tests")
+    case = next(c for c in suite.test_cases if c.name == recorded["test_case"])
+    engine = RasaEngine.load(project)
+    session = engine.new_session()
+    users = [step.text for step in case.steps if isinstance(step, UserStep)]
+    assert len(users) == len(recorded["turns"])
+    for number, (text, expected) in enumerate(zip(users, recorded["turns"], strict=True), 1):
+        actual = oracle_turn(engine.handle(session, text), text)
+        assert actual == comparable(expected), f"turn {number} ({text!r}) differs from Rasa"
+
+
+def test_recordings_are_current(tmp_path: Path) -> None:
+    if not ORACLE_PYTHON.exists():
+        pytest.skip(f"the Rasa oracle is not installed ({ORACLE_PYTHON}): run "
+                    f"{ORACLE}/setup.sh to record the transcripts again")
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    for name, project in PROJECTS.items():
+        copy = tmp_path / name
+        shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".oracle"))
+        script = str(ORACLE / "oracle.py")
+        for command in (["train", str(copy)], ["transcript", str(copy), str(copy / "e2e_tests")]):
+            run = subprocess.run([str(ORACLE_PYTHON), script, *command], capture_output=True,
+                                 text=True, env=env, timeout=600)
+            assert run.returncode == 0, run.stderr[-2000:]
+        recorded = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
+        committed = [case for _, case in cases(name)]
+        assert recorded == committed, f"{name}: Rasa's transcript changed; record it again"
+
+
+def test_cli_runs_a_projects_e2e_tests_with_a_readable_difference() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "turnflow.cli", "test", str(ORACLE / "example-project")],
+        capture_output=True, text=True, timeout=120,
+    )
+    lines = run.stdout.strip().splitlines()
+    assert lines[-1] == "2 passed, 1 failed" and run.returncode == 1
+    assert "FAIL deliberately_failing" in run.stdout
+    assert "- utter: utter_transfer_complete" in run.stdout
+    assert "+ utter: utter_balance" in run.stdout
