@@ -42,6 +42,9 @@ class RasaPolicy:
     def apply(self, rt: Runtime, message: dict[str, Any]) -> None:
         session = rt.session
         session.last_bot = []
+        # the conversation's state is the stack and the slots: frames that ended in earlier
+        # turns are let go, so a turn costs the same however long the conversation is
+        session.runs = [run for run in session.runs if not run.ended]
         session.turns += 1
         if session.turns == 1:  # the first message: the session starts (nothing to see)
             self.family.action_executed(rt, "action_session_start")
