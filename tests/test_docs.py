@@ -79,7 +79,7 @@ def console_examples(name: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     ("command", "output"),
-    [ex for name in ("goflow.md", "expressions.md") for ex in console_examples(name)],
+    [ex for name in ("goflow.md", "expressions.md", "rasa.md") for ex in console_examples(name)],
 )
 def test_console_doc_examples(command, output):
     import os
