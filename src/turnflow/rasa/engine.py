@@ -14,12 +14,24 @@ from ..core.events import RUN_ENDED, RUN_STARTED, Event
 from ..core.runtime import Limits
 from ..errors import TurnflowError
 from ..generators import Clock, SeededUUIDs, SequentialClock, UUIDSource
-from .events import ACTION_EXECUTED, BOT_UTTERED, SLOT_SET
+from .events import (
+    ACTION_EXECUTED,
+    BOT_UTTERED,
+    FLOW_CANCELLED,
+    FLOW_INTERRUPTED,
+    FLOW_RESUMED,
+    SLOT_SET,
+)
 from .family import CustomAction, RasaFamily
 from .numpy_random import NumpyLegacyRandom
 from .project import RasaProject
 from .reading import load_project
 from .session import RasaRun, RasaSession
+
+# the flow changes a turn lists besides flows starting and ending, as Rasa names them
+_FLOW_CHANGES = {
+    FLOW_INTERRUPTED: "interrupted", FLOW_RESUMED: "resumed", FLOW_CANCELLED: "cancelled",
+}
 
 # Rasa's circuit breaker: at most this many steps in one turn
 MAX_STEPS_PER_TURN = 250
@@ -59,6 +71,8 @@ class Turn:
                     turn.ended_steps[run.uuid] = run.path[-1].node_uuid
             elif kind == ACTION_EXECUTED:
                 turn.actions.append(event["name"])
+            elif kind in _FLOW_CHANGES:
+                turn.flows.append((_FLOW_CHANGES[kind], event["flow_id"]))
         turn.stack = [run.flow.uuid for run in session.stack]
         return turn
 

@@ -22,7 +22,7 @@ from .builtin_names import DEFAULT_ACTIONS
 from .compiler import NextRouter, compile_flow
 from .domain import Domain
 from .evaluator import RasaEvaluator
-from .events import ACTION_EXECUTED, BOT_UTTERED, SLOT_SET
+from .events import ACTION_EXECUTED, BOT_UTTERED, FLOW_CANCELLED, FLOW_RESUMED, SLOT_SET
 from .flows import ActionStep, CallStep, CollectStep, LinkStep, RasaFlow, SetSlotsStep, Step
 from .patterns import default_patterns
 from .predicates import PredicateError, compile_condition
@@ -203,9 +203,8 @@ class RasaFamily(BaseFamily):
             return
         for name in sorted(self._slots_to_reset(flow)):
             slot = self.domain.slots.get(name)
-            value = reset_value(slot) if slot is not None else None
-            if rt.session.slots.get(name) != value:
-                self.set_slot(rt, name, value)
+            # (set even when it holds that value already: Rasa records every reset)
+            self.set_slot(rt, name, reset_value(slot) if slot is not None else None)
 
     def _slots_to_reset(self, flow: RasaFlow) -> frozenset[str]:
         known = self._reset_slots.get(flow.id)
@@ -223,7 +222,7 @@ class RasaFamily(BaseFamily):
         if flow.id in seen:
             return
         seen.add(flow.id)
-        for step in _all_steps(flow.steps):
+        for step in all_steps(flow.steps):
             if isinstance(step, CollectStep):
                 (names if step.reset_after_flow_ends else kept).add(step.collect)
             elif isinstance(step, SetSlotsStep):
@@ -328,19 +327,19 @@ def merged_domain(patterns: Domain, project: Domain) -> Domain:
     )
 
 
-def _all_steps(steps: tuple[Step, ...]) -> list[Step]:
+def all_steps(steps: tuple[Step, ...]) -> list[Step]:
     found: list[Step] = []
     for step in steps:
         found.append(step)
         if step.next is not None:
             for branch in step.next.branches:
                 if isinstance(branch.target, tuple):
-                    found.extend(_all_steps(branch.target))
+                    found.extend(all_steps(branch.target))
     return found
 
 
 def _step_of(flow: RasaFlow, step_id: str) -> Step | None:
-    for step in _all_steps(flow.steps):
+    for step in all_steps(flow.steps):
         if step.id == step_id:
             return step
     return None
@@ -389,9 +388,73 @@ def _session_start(family: RasaFamily, rt: Runtime) -> None:
     return None
 
 
+def _user_frames_below(rt: Runtime) -> list[RasaRun]:
+    """The user flows on the stack under the current frame, the most recent first."""
+    current = rt.run
+    frames = []
+    for run in reversed(rt.session.stack):
+        if run is current:
+            continue
+        if isinstance(run, RasaRun) and run.frame_type != PATTERN:
+            frames.append(run)
+    return frames
+
+
+def _continue_interrupted_flow(family: RasaFamily, rt: Runtime) -> None:
+    """The user wants to go back to the interrupted flow: it resumes once this pattern ends
+    (its question is asked again)."""
+    for run in _user_frames_below(rt)[:1]:
+        event = rt.stamp_event(FLOW_RESUMED)
+        event["flow_id"] = run.flow.uuid
+        event["step_id"] = run.path[-1].node_uuid if run.path else "START"
+
+
+def _cancel_interrupted_flows(family: RasaFamily, rt: Runtime) -> None:
+    """The user doesn't want to go back: the interrupted flows are cancelled
+    (``pattern_cancel_flow``)."""
+    frames = _user_frames_below(rt)
+    if frames:
+        _cancel(family, rt, frames)
+
+
+def _cancel(family: RasaFamily, rt: Runtime, frames: list[RasaRun]) -> None:
+    for run in frames:
+        run.context["_cancelled"] = True
+        event = rt.stamp_event(FLOW_CANCELLED)
+        event["flow_id"] = run.flow.uuid
+        event["step_id"] = run.path[-1].node_uuid if run.path else "START"
+    first = family.rasa_flows.get(frames[0].flow.uuid)
+    name = first.name or first.id if first is not None else frames[0].flow.uuid
+    context = {"canceled_name": name, "canceled_frames": [run.uuid for run in frames]}
+    family.start_frame(rt, "pattern_cancel_flow", PATTERN, context, parent=rt.run)
+
+
+def _correct_flow_slot(family: RasaFamily, rt: Runtime) -> None:
+    """Set the corrected slots and send their flow back to the earliest step that collected
+    one of them (the frames above it go)."""
+    run = rt.run
+    assert isinstance(run, RasaRun)
+    context = run.context
+    for name, corrected in (context.get("corrected_slots") or {}).items():
+        family.set_slot(rt, name, family.coerce(name, corrected.get("value")))
+    flow_id, step_id = context.get("reset_flow_id"), context.get("reset_step_id")
+    for frame in reversed(rt.session.stack):
+        if not isinstance(frame, RasaRun) or frame is run:
+            continue
+        if frame.flow.uuid == flow_id and frame.frame_type != PATTERN:
+            rt.session.rewind(frame, step_id)
+            frame.path.pop()  # visited again afresh
+            frame.context["_rewind"] = step_id
+            break
+        frame.context["_cancelled"] = True  # a frame above the corrected flow: it goes
+
+
 DEFAULT_ACTION_RUNNERS: dict[str, Callable[[RasaFamily, Runtime], None]] = {
     "action_run_slot_rejections": _run_slot_rejections,
     "action_session_start": _session_start,
+    "action_continue_interrupted_flow": _continue_interrupted_flow,
+    "action_cancel_interrupted_flows": _cancel_interrupted_flows,
+    "action_correct_flow_slot": _correct_flow_slot,
 }
 
 

@@ -14,7 +14,7 @@ from ..core.events import RUN_ENDED
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import ACTIVE, COMPLETED, INTERRUPTED, WAITING, Session
-from .events import USER_UTTERED
+from .events import FLOW_INTERRUPTED, USER_UTTERED
 from .payloads import IntentPayload, SetSlotsPayload, read_user_text
 from .session import CALL, INTERRUPT, LINK, PATTERN, REGULAR, RasaRun
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from .family import RasaFamily
 
 COMPLETED_PATTERN = "pattern_completed"
+CONTINUE_PATTERN = "pattern_continue_interrupted"
+CORRECTION_PATTERN = "pattern_correction"
 # how many times a turn may hand over between frames before it stops (a flow loop)
 MAX_HANDOVERS = 100
 
@@ -52,8 +54,11 @@ class RasaPolicy:
         event = rt.stamp_event(USER_UTTERED)
         event["text"] = message.get("text", "")
         event["commands"] = commands
+        corrections: dict[str, Any] = {}
         for command in commands:
-            self.execute(rt, command)
+            self.execute(rt, command, corrections)
+        if corrections:
+            self.correct(rt, corrections)
         self.advance(rt, consume_input=True)
 
     # -- understanding --------------------------------------------------------------------------
@@ -78,10 +83,16 @@ class RasaPolicy:
 
     # -- commands -------------------------------------------------------------------------------
 
-    def execute(self, rt: Runtime, command: dict[str, Any]) -> None:
+    def execute(
+        self, rt: Runtime, command: dict[str, Any], corrections: dict[str, Any] | None = None
+    ) -> None:
         kind = command.get("command")
         if kind == "set slot":
-            self.set_slot(rt, command.get("name", ""), command.get("value"))
+            name, value = command.get("name", ""), command.get("value")
+            if corrections is not None and self.is_correction(rt, name, value):
+                corrections[name] = value
+            else:
+                self.set_slot(rt, name, value)
         elif kind == "start flow":
             self.start_flow(rt, command.get("flow", ""))
         else:
@@ -96,6 +107,34 @@ class RasaPolicy:
         if rt.session.slots.get(name) == value and value is not None:
             return  # the same value again: Rasa drops the command
         family.set_slot(rt, name, value)
+
+    def is_correction(self, rt: Runtime, name: str, value: Any) -> bool:
+        """A new value for a slot the active flow has already collected, while it asks for
+        another one, corrects it (Rasa's CorrectSlots)."""
+        session, family = rt.session, self.family
+        current = session.slots.get(name)
+        if current is None or current == family.coerce(name, value):
+            return False
+        asking = [run for run in session.stack if run.flow.uuid == COLLECT_FRAME]
+        if asking and asking[-1].context.get("collect") == name:
+            return False
+        user = _top_user_frame(session)
+        return user is not None and _collect_step_visited(user, name) is not None
+
+    def correct(self, rt: Runtime, corrections: dict[str, Any]) -> None:
+        """Start ``pattern_correction`` for the corrected slots: it sets them and takes the
+        flow back to the earliest step that collected one of them."""
+        user = _top_user_frame(rt.session)
+        assert user is not None
+        steps = [_collect_step_visited(user, name) for name in corrections]
+        first = min((index, step) for index, step in (s for s in steps if s is not None))
+        context = {
+            "corrected_slots": {name: {"value": value} for name, value in corrections.items()},
+            "reset_flow_id": user.flow.uuid,
+            "reset_step_id": first[1],
+            "is_reset_only": False,
+        }
+        self.family.start_frame(rt, CORRECTION_PATTERN, PATTERN, context)
 
     def start_flow(self, rt: Runtime, flow_id: str) -> None:
         family, session = self.family, rt.session
@@ -112,7 +151,12 @@ class RasaPolicy:
         for run in session.stack:  # what waited is on hold under the new flow
             if run.status == WAITING:
                 run.status = ACTIVE
-        frame = INTERRUPT if any(_is_user_frame(run) for run in session.stack) else REGULAR
+        held = _top_user_frame(session)
+        if held is not None:
+            event = rt.stamp_event(FLOW_INTERRUPTED)
+            event["flow_id"] = held.flow.uuid
+            event["step_id"] = held.path[-1].node_uuid if held.path else "START"
+        frame = INTERRUPT if held is not None else REGULAR
         family.start_frame(rt, flow_id, frame, {})
 
     # -- advancing the stack --------------------------------------------------------------------
@@ -133,7 +177,13 @@ class RasaPolicy:
                 session.status = COMPLETED
                 return
             session.status = ACTIVE
-            if top.status == WAITING:
+            if top.context.get("_cancelled") or _below_cancelled(top):
+                loop.end_run(rt, top, COMPLETED)  # a cancelled flow's frames go
+            elif top.context.get("_rewind"):
+                node = top.flow.node(top.context.pop("_rewind"))
+                assert node is not None
+                loop.visit(rt, top, node)  # the corrected flow goes back to that step
+            elif top.status == WAITING:
                 if not consume_input:
                     session.status = WAITING
                     return
@@ -143,19 +193,36 @@ class RasaPolicy:
                 loop.run_until_wait(rt)
             else:
                 loop.run_until_wait(rt, resume_top=True)
-            seen, ended_user = self._after_ended(rt, seen)
+            seen, ended_user, interrupt_ended = self._after_ended(rt, seen)
             if ended_user is not None:
                 last_user_flow = ended_user
+            if interrupt_ended and session.status != WAITING:
+                self._offer_to_continue(rt)
             if session.status == WAITING:
                 return
         rt.error("the turn handed over between flows too often: stopped", code="loop")
 
-    def _after_ended(self, rt: Runtime, seen: int) -> tuple[int, RasaRun | None]:
+    def _offer_to_continue(self, rt: Runtime) -> None:
+        """An interrupting flow ended: if flows it interrupted are left, ask whether to go
+        back to them (``pattern_continue_interrupted``)."""
+        held = [run for run in rt.session.stack if _is_user_frame(run)]
+        if not held:
+            return
+        names = [_readable(self.family, run.flow.uuid) for run in reversed(held)]
+        context = {
+            "interrupted_flow_options": ", ".join(names),
+            "multiple_flows_interrupted": len(held) > 1,
+            "interrupted_flows": [run.flow.uuid for run in reversed(held)],
+        }
+        self.family.start_frame(rt, CONTINUE_PATTERN, PATTERN, context)
+
+    def _after_ended(self, rt: Runtime, seen: int) -> tuple[int, RasaRun | None, bool]:
         """Handle the frames that ended since ``seen`` (an index into the sprint's events):
         a user flow's slots are reset and its link, if any, starts."""
         family, session = self.family, rt.session
         emitted = rt.emitted
         last_user: RasaRun | None = None
+        interrupt_ended = False
         index = seen
         while index < len(emitted):
             event = emitted[index]
@@ -169,17 +236,62 @@ class RasaPolicy:
                 family.reset_slots_of(rt, run)
             if _is_user_frame(run) and run.frame_type != CALL:
                 last_user = run
+                if run.frame_type == INTERRUPT and not run.context.get("_cancelled"):
+                    interrupt_ended = True
             for source, flow_id in list(rt.state.links):
                 if source is run:
                     rt.state.links.remove((source, flow_id))
                     family.start_frame(rt, flow_id, LINK, {})
                     last_user = None  # the linked flow takes over
-        return index, last_user
+        return index, last_user, interrupt_ended
 
     def _completes(self, run: RasaRun) -> bool:
         """Whether ``pattern_completed`` follows this flow's end."""
         flow = self.family.rasa_flow(run.flow.uuid)
         return flow is not None and not flow.is_pattern and flow.run_pattern_completed
+
+
+COLLECT_FRAME = "pattern_collect_information"
+
+
+def _top_user_frame(session: Session) -> RasaRun | None:
+    for run in reversed(session.stack):
+        if _is_user_frame(run):
+            return run  # type: ignore[no-any-return]
+    return None
+
+
+def _collect_step_visited(run: RasaRun, slot: str) -> tuple[int, str] | None:
+    """Where in the run's path a step collecting ``slot`` was first visited (its index and
+    step id), or None."""
+    family_flow = run.flow.definition.get("flow")
+    collects = {
+        step.id for step in _steps(family_flow) if getattr(step, "collect", None) == slot
+    } if family_flow is not None else set()
+    for index, step in enumerate(run.path):
+        if step.node_uuid in collects:
+            return index, step.node_uuid
+    return None
+
+
+def _steps(flow: Any) -> list[Any]:
+    from .family import all_steps  # (family imports this module)
+
+    return all_steps(flow.steps)
+
+
+def _readable(family: RasaFamily, flow_id: str) -> str:
+    flow = family.rasa_flow(flow_id)
+    return flow.readable_name if flow is not None else flow_id
+
+
+def _below_cancelled(run: Any) -> bool:
+    parent = run.parent
+    while parent is not None:
+        if parent.context.get("_cancelled"):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _is_user_frame(run: Any) -> bool:

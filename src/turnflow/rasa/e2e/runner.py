@@ -165,20 +165,27 @@ def _flow_started(assertion: FlowStarted, turn: Turn, start: int) -> int | None:
     return min(found) if found else None
 
 
-def _flow_ended(status: str) -> Callable[[Any, Turn, int], int | None]:
-    def check(assertion: FlowCompleted | FlowCancelled, turn: Turn, start: int) -> int | None:
-        def matches(event: dict[str, Any]) -> bool:
-            if event["type"] != "run_ended" or event["flow"]["uuid"] != assertion.flow_id:
-                return False
-            if event["status"] != status:
-                return False
-            if assertion.flow_step_id is not None:
-                return turn.ended_steps.get(event["run_uuid"]) == assertion.flow_step_id
-            return True
+def _flow_completed(assertion: FlowCompleted, turn: Turn, start: int) -> int | None:
+    def matches(event: dict[str, Any]) -> bool:
+        if event["type"] != "run_ended" or event["flow"]["uuid"] != assertion.flow_id:
+            return False
+        if event["status"] != "completed":
+            return False
+        if assertion.flow_step_id is not None:
+            return turn.ended_steps.get(event["run_uuid"]) == assertion.flow_step_id
+        return True
 
-        return _index_of(turn, start, matches)
+    return _index_of(turn, start, matches)
 
-    return check
+
+def _flow_cancelled(assertion: FlowCancelled, turn: Turn, start: int) -> int | None:
+    def matches(event: dict[str, Any]) -> bool:
+        if event["type"] != "flow_cancelled" or event["flow_id"] != assertion.flow_id:
+            return False
+        step = assertion.flow_step_id
+        return step is None or event.get("step_id") == step
+
+    return _index_of(turn, start, matches)
 
 
 def _action_executed(assertion: ActionExecuted, turn: Turn, start: int) -> int | None:
@@ -249,8 +256,8 @@ def _bot_did_not_utter(assertion: BotDidNotUtter, turn: Turn, start: int) -> int
 
 _CHECKS: dict[type, Callable[[Any, Turn, int], int | None]] = {
     FlowStarted: _flow_started,
-    FlowCompleted: _flow_ended("completed"),
-    FlowCancelled: _flow_ended("cancelled"),
+    FlowCompleted: _flow_completed,
+    FlowCancelled: _flow_cancelled,
     ActionExecuted: _action_executed,
     SlotWasSet: _slot_was_set,
     SlotWasNotSet: _slot_was_not_set,
