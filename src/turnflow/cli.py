@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -195,13 +195,46 @@ def _semantics(args: argparse.Namespace) -> Any:
     return legacy_engine_semantics(bool(getattr(args, "legacy_engine", False)))
 
 
+def _line_reader(prompt: str) -> Callable[[], str | None]:
+    """Reads the user's lines: with a prompt at a terminal, else one line at a time."""
+    interactive = sys.stdin.isatty()
+
+    def read_line() -> str | None:
+        try:
+            return input(prompt) if interactive else (sys.stdin.readline() or None)
+        except EOFError:
+            return None
+
+    return read_line
+
+
+def _chat_rasa(args: argparse.Namespace, path: Path) -> int:
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .rasa.chat import run_rasa_chat
+
+    goflow_only = [f"--{name.replace('_', '-')}" for name in
+                   ("flow", "keyword", "contact", "steps", "legacy_engine")
+                   if getattr(args, name)]
+    if goflow_only:
+        raise TurnflowError(f"{', '.join(goflow_only)}: for goflow flows, not Rasa projects")
+    # a terminal shows what was typed; a pipe doesn't, so the chat echoes it
+    return run_rasa_chat(path, _line_reader("you: "), sys.stdout, args.events,
+                         echo=not sys.stdin.isatty())
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     # (imported here: each command loads only what it uses, so the CLI starts fast)
     import tempfile
 
     from .chat import run_chat
+    from .rasa.reading import is_rasa_project
 
     path = Path(args.flow_file)
+    if path.is_dir() and is_rasa_project(path):
+        return _chat_rasa(args, path)
+    if path.is_dir():
+        raise TurnflowError(f"{args.flow_file}: a directory, but not a Rasa project (no "
+                            "config.yml, domain or data/)")
     if not path.is_file():
         raise TurnflowError(f"no such flow file: {args.flow_file}")
     contact = None
@@ -210,14 +243,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             contact = json.loads(Path(args.contact).read_text())
         except (OSError, json.JSONDecodeError) as exc:
             raise TurnflowError(f"cannot read contact file {args.contact}: {exc}") from None
-    interactive = sys.stdin.isatty()
-
-    def read_line() -> str | None:
-        try:
-            return input("you> ") if interactive else (sys.stdin.readline() or None)
-        except EOFError:
-            return None
-
+    read_line = _line_reader("you> ")
     with tempfile.TemporaryDirectory(prefix="turnflow-chat-") as tmp_dir:
         assets_file, flow, triggers = _chat_assets_file(args, path, tmp_dir)
         return run_chat(assets_file, read_line, sys.stdout, flow, contact, args.events,
@@ -350,14 +376,15 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the typed value as JSON")
     ev.set_defaults(handler=cmd_eval)
 
-    ch = sub.add_parser("chat", help="talk to a flow in the terminal")
-    ch.add_argument("flow_file", help="a goflow assets file, a flow (goflow or legacy) or a "
-                    "RapidPro export")
+    ch = sub.add_parser("chat", help="talk to a flow or a Rasa project in the terminal")
+    ch.add_argument("flow_file", help="a goflow assets file, a flow (goflow or legacy), a "
+                    "RapidPro export or a Rasa project directory")
     ch.add_argument("--flow", help="which flow to start (name or UUID; default: the first)")
     ch.add_argument("--keyword", help="start as the export's triggers start a flow for this "
                     "incoming message, e.g. 'join' (the message is the session's first input)")
     ch.add_argument("--contact", help="a JSON file with the contact (goflow's contact format)")
-    ch.add_argument("--events", action="store_true", help="print every event")
+    ch.add_argument("--events", action="store_true", help="print every event (Rasa: the "
+                    "flows started and ended and the slots set, also /events)")
     ch.add_argument("--steps", action="store_true", help="print every run's steps (node, "
                     "arrival, exit, value) when the conversation ends (also: /steps)")
     ch.add_argument("--legacy-engine", action="store_true", help=LEGACY_ENGINE_HELP)
