@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 
 from turnflow.rasa.e2e import UserStep, read_tests
+from turnflow.rasa.e2e.runner import run_suite, stubs_for
 from turnflow.rasa.engine import RasaEngine, Turn
+from turnflow.rasa.reading import load_project
 
 from .conftest import REPO, SHARED
 
@@ -34,6 +36,7 @@ ORACLE_PYTHON = Path(
 PROJECTS = {
     "example_project": ORACLE / "example-project",
     "transfer": REPO / "examples" / "rasa" / "transfer",
+    "pizza": REPO / "examples" / "rasa" / "pizza",
 }
 
 
@@ -74,13 +77,21 @@ def test_turnflow_matches_rasa_turn_by_turn(name: str, recorded: dict[str, Any])
     project = PROJECTS[name]
     suite = read_tests(project / "e2e_tests")
     case = next(c for c in suite.test_cases if c.name == recorded["test_case"])
-    engine = RasaEngine.load(project)
+    engine = RasaEngine.load(project, custom_actions=stubs_for(case, suite.stub_custom_actions))
     session = engine.new_session()
     users = [step.text for step in case.steps if isinstance(step, UserStep)]
     assert len(users) == len(recorded["turns"])
     for number, (text, expected) in enumerate(zip(users, recorded["turns"], strict=True), 1):
         actual = oracle_turn(engine.handle(session, text), text)
         assert actual == comparable(expected), f"turn {number} ({text!r}) differs from Rasa"
+
+
+@pytest.mark.parametrize("name", ["transfer", "pizza"])
+def test_the_examples_e2e_tests_pass_on_turnflow(name: str) -> None:
+    """They pass on real Rasa (``oracle.py e2e``) too."""
+    project = PROJECTS[name]
+    results = run_suite(load_project(project), read_tests(project / "e2e_tests"))
+    assert results and [(r.name, r.problems) for r in results if not r.passed] == []
 
 
 def test_recordings_are_current(tmp_path: Path) -> None:

@@ -129,6 +129,9 @@ class RasaEngine:
         if metadata:
             message["metadata"] = metadata
         sprint = self.core.resume(session, message)
+        if session.restarting:  # Rasa shows nothing of a turn that restarted
+            self.family.restart(session)
+            return Turn.of([], session)
         return Turn.of(sprint.events, session)
 
     def stack(self, session: RasaSession) -> list[RasaRun]:

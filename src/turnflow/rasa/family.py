@@ -124,6 +124,14 @@ class RasaFamily(BaseFamily):
             trigger={}, contact=contact, slots=slots,
         )  # fmt: skip
 
+    def restart(self, session: RasaSession) -> None:
+        """After ``action_restart``: no frames, every slot at its initial value, and nothing
+        of the turn kept (Rasa's tracker forgets what came before its restart)."""
+        session.restarting = False
+        session.runs, session.stack = [], []
+        session.slots = {name: slot.initial_value for name, slot in self.domain.slots.items()}
+        session.last_bot = []
+
     def new_run(self, rt: Runtime, flow: Flow, parent: Run | None) -> RasaRun:
         frame_type, context = rt.state.pending_frame or ("regular", {})
         rt.state.pending_frame = None
@@ -288,7 +296,7 @@ class RasaFamily(BaseFamily):
                 self.utter(rt, item["response"])
             elif item.get("text") is not None:
                 event = rt.stamp_event(BOT_UTTERED)
-                event["utter_action"] = name
+                event["utter_action"] = None  # Rasa names no response for a bare text
                 event.update({"text": item["text"], "data": {}, "metadata": {}})
                 rt.session.last_bot.append(event)
 
@@ -388,6 +396,16 @@ def _session_start(family: RasaFamily, rt: Runtime) -> None:
     return None
 
 
+def _restart(family: RasaFamily, rt: Runtime) -> None:
+    """``action_restart``: the conversation starts afresh once the turn is over (see
+    ``RasaFamily.restart``)."""
+    session = rt.session
+    assert isinstance(session, RasaSession)
+    session.restarting = True
+
+
+
+
 def _user_frames_below(rt: Runtime) -> list[RasaRun]:
     """The user flows on the stack under the current frame, the most recent first."""
     current = rt.run
@@ -438,6 +456,8 @@ def _correct_flow_slot(family: RasaFamily, rt: Runtime) -> None:
     for name, corrected in (context.get("corrected_slots") or {}).items():
         family.set_slot(rt, name, family.coerce(name, corrected.get("value")))
     flow_id, step_id = context.get("reset_flow_id"), context.get("reset_step_id")
+    if step_id is None:
+        return
     for frame in reversed(rt.session.stack):
         if not isinstance(frame, RasaRun) or frame is run:
             continue
@@ -452,6 +472,7 @@ def _correct_flow_slot(family: RasaFamily, rt: Runtime) -> None:
 DEFAULT_ACTION_RUNNERS: dict[str, Callable[[RasaFamily, Runtime], None]] = {
     "action_run_slot_rejections": _run_slot_rejections,
     "action_session_start": _session_start,
+    "action_restart": _restart,
     "action_continue_interrupted_flow": _continue_interrupted_flow,
     "action_cancel_interrupted_flows": _cancel_interrupted_flows,
     "action_correct_flow_slot": _correct_flow_slot,

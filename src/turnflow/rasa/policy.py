@@ -13,7 +13,7 @@ from ..core.engine import EngineError
 from ..core.events import RUN_ENDED
 from ..core.graph import Flow
 from ..core.runtime import Runtime
-from ..core.session import ACTIVE, COMPLETED, INTERRUPTED, WAITING, Session
+from ..core.session import ACTIVE, COMPLETED, WAITING, Session
 from .events import FLOW_INTERRUPTED, USER_UTTERED
 from .payloads import IntentPayload, SetSlotsPayload, read_user_text
 from .session import CALL, INTERRUPT, LINK, PATTERN, REGULAR, RasaRun
@@ -55,8 +55,9 @@ class RasaPolicy:
         event["text"] = message.get("text", "")
         event["commands"] = commands
         corrections: dict[str, Any] = {}
+        starting = {c.get("flow", "") for c in commands if c.get("command") == "start flow"}
         for command in commands:
-            self.execute(rt, command, corrections)
+            self.execute(rt, command, corrections, starting)
         if corrections:
             self.correct(rt, corrections)
         self.advance(rt, consume_input=True)
@@ -84,14 +85,15 @@ class RasaPolicy:
     # -- commands -------------------------------------------------------------------------------
 
     def execute(
-        self, rt: Runtime, command: dict[str, Any], corrections: dict[str, Any] | None = None
+        self, rt: Runtime, command: dict[str, Any], corrections: dict[str, Any] | None = None,
+        starting: set[str] | None = None,
     ) -> None:
         kind = command.get("command")
         if kind == "set slot":
             name, value = command.get("name", ""), command.get("value")
             if corrections is not None and self.is_correction(rt, name, value):
                 corrections[name] = value
-            else:
+            elif self.may_set(rt, name, starting or set()):
                 self.set_slot(rt, name, value)
         elif kind == "start flow":
             self.start_flow(rt, command.get("flow", ""))
@@ -108,9 +110,26 @@ class RasaPolicy:
             return  # the same value again: Rasa drops the command
         family.set_slot(rt, name, value)
 
+    def may_set(self, rt: Runtime, name: str, starting: set[str]) -> bool:
+        """Whether Rasa sets a slot from a set-slot command: the slot being asked for, or
+        one the active flow collects (not asking before filling), or else one a flow this
+        message starts collects, or else one a pattern collects."""
+        session, family = rt.session, self.family
+        top = session.stack[-1] if session.stack else None
+        if top is not None and top.flow.uuid == COLLECT_FRAME:
+            if top.context.get("collect") == name:
+                return True
+        frames = [run for run in session.stack if _is_user_frame(run)]
+        primary = [run for run in frames if run.frame_type not in (CALL, LINK)]
+        active = {run.flow.uuid for run in (frames[-1:] + primary[-1:])}
+        if any(_fills(family.rasa_flow(flow_id), name) for flow_id in active):
+            return True
+        flows = starting or {flow.id for flow in family.rasa_flows.values() if flow.is_pattern}
+        return any(_fills(family.rasa_flow(flow_id), name) for flow_id in flows)
+
     def is_correction(self, rt: Runtime, name: str, value: Any) -> bool:
-        """A new value for a slot the active flow has already collected, while it asks for
-        another one, corrects it (Rasa's CorrectSlots)."""
+        """A new value for a slot that has one, unless the slot is the one being asked for,
+        corrects it (Rasa's CorrectSlots), in a flow: whether or not the flow collected it."""
         session, family = rt.session, self.family
         current = session.slots.get(name)
         if current is None or current == family.coerce(name, value):
@@ -118,20 +137,32 @@ class RasaPolicy:
         asking = [run for run in session.stack if run.flow.uuid == COLLECT_FRAME]
         if asking and asking[-1].context.get("collect") == name:
             return False
-        user = _top_user_frame(session)
-        return user is not None and _collect_step_visited(user, name) is not None
+        return _top_user_frame(session) is not None
 
     def correct(self, rt: Runtime, corrections: dict[str, Any]) -> None:
         """Start ``pattern_correction`` for the corrected slots: it sets them and takes the
         flow back to the earliest step that collected one of them."""
-        user = _top_user_frame(rt.session)
+        session = rt.session
+        user = _top_user_frame(session)
         assert user is not None
+        collected = {
+            getattr(step, "collect", None)
+            for run in session.stack if _is_user_frame(run)
+            for step in _steps(run.flow.definition.get("flow"))
+        }
+        if any(name not in collected for name in corrections):
+            return  # Rasa drops a correction of a slot no flow on the stack collects
         steps = [_collect_step_visited(user, name) for name in corrections]
-        first = min((index, step) for index, step in (s for s in steps if s is not None))
+        top = session.stack[-1]
+        if top.flow.uuid == COLLECT_FRAME and top.parent is user:
+            # the question being asked is asked again after the correction, at the latest
+            steps.append(_collect_step_visited(user, top.context.get("collect", "")))
+        visited = [step for step in steps if step is not None]
         context = {
             "corrected_slots": {name: {"value": value} for name, value in corrections.items()},
             "reset_flow_id": user.flow.uuid,
-            "reset_step_id": first[1],
+            # none collected yet: the slots are set, the flow is not sent back
+            "reset_step_id": min(visited)[1] if visited else None,
             "is_reset_only": False,
         }
         self.family.start_frame(rt, CORRECTION_PATTERN, PATTERN, context)
@@ -145,9 +176,11 @@ class RasaPolicy:
         user_frames = [run for run in session.stack if _is_user_frame(run)]
         if user_frames and user_frames[-1].flow.uuid == flow_id:
             return  # already the flow in progress
-        for run in list(session.stack):  # "anything else?" is moot once a flow starts
+        # "anything else?" is moot once a flow starts: Rasa records those frames as
+        # completed, the top one first
+        for run in reversed(list(session.stack)):
             if run.flow.uuid == COMPLETED_PATTERN or _below(run, COMPLETED_PATTERN):
-                rt.engine.loop.end_run(rt, run, INTERRUPTED)
+                rt.engine.loop.end_run(rt, run, COMPLETED)
         for run in session.stack:  # what waited is on hold under the new flow
             if run.status == WAITING:
                 run.status = ACTIVE
@@ -272,6 +305,14 @@ def _collect_step_visited(run: RasaRun, slot: str) -> tuple[int, str] | None:
         if step.node_uuid in collects:
             return index, step.node_uuid
     return None
+
+
+def _fills(flow: Any, slot: str) -> bool:
+    """Whether a flow has a step collecting ``slot`` without asking before filling."""
+    return flow is not None and any(
+        getattr(step, "collect", None) == slot and not step.ask_before_filling
+        for step in _steps(flow)
+    )
 
 
 def _steps(flow: Any) -> list[Any]:

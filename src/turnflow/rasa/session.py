@@ -25,3 +25,4 @@ class RasaSession(Session):
     turns: int = 0  # user messages taken
     # the bot messages of the last turn (action_repeat_bot_messages says them again)
     last_bot: list[dict[str, Any]] = field(default_factory=list)
+    restarting: bool = False  # action_restart ran: the conversation starts afresh

@@ -54,7 +54,7 @@ def run_suite(project: RasaProject, suite: TestSuite) -> list[CaseResult]:
     metadata = suite.metadata
     results = []
     for case in suite.test_cases:
-        actions = _stubs_for(case, stubs)
+        actions = stubs_for(case, stubs)
         engine = RasaEngine(project, custom_actions=actions)
         slots: dict[str, Any] = {}
         for fixture in suite.fixtures_of(case):
@@ -205,8 +205,16 @@ def _slot_was_set(assertion: SlotWasSet, turn: Turn, start: int) -> int | None:
 
 
 def _slot_was_not_set(assertion: SlotWasNotSet, turn: Turn, start: int) -> int | None:
+    """Rasa looks at the slot's last value in the turn only: a value that was set and then
+    turned down (a rejection resets it) was not set."""
     for slot in assertion.slots:
-        if _index_of(turn, start, lambda e, s=slot: _is_slot_event(e, s)) is not None:
+        values = [
+            event["value"] for event in turn.events[start:]
+            if event["type"] == "slot_set" and event["name"] == slot.name
+        ]
+        if not values:
+            continue
+        if (values[-1] is not None) if slot.value is ANY_VALUE else values[-1] == slot.value:
             return None
     return start
 
@@ -303,7 +311,7 @@ def _metadata(metadata: Mapping[str, Any], name: str | None) -> dict[str, Any]:
     return dict(found.values) if found is not None else {}
 
 
-def _stubs_for(case: TestCase, stubs: Mapping[str, Any]) -> dict[str, Any]:
+def stubs_for(case: TestCase, stubs: Mapping[str, Any]) -> dict[str, Any]:
     """The stubbed custom actions a test case sees: its own file's (``file::name``), then
     the plain names."""
     found: dict[str, Any] = {}
