@@ -104,8 +104,9 @@ def test_recordings_are_current(tmp_path: Path) -> None:
         shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".oracle"))
         script = str(ORACLE / "oracle.py")
         for command in (["train", str(copy)], ["transcript", str(copy), str(copy / "e2e_tests")]):
+            # (run from the copy: Rasa writes its .rasa/ cache where it runs)
             run = subprocess.run([str(ORACLE_PYTHON), script, *command], capture_output=True,
-                                 text=True, env=env, timeout=600)
+                                 text=True, env=env, timeout=600, cwd=copy)
             assert run.returncode == 0, run.stderr[-2000:]
         recorded = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
         committed = [case for _, case in cases(name)]
