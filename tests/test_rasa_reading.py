@@ -325,6 +325,20 @@ def test_collect_that_can_never_ask_and_duplicate_ids(tmp_path):
     assert any(p.startswith(f"{flows_file}:2: ") and "'other'" in p for p in found)
 
 
+def test_invalid_conditions_are_reported_with_their_column(tmp_path):
+    root = write(tmp_path, {
+        "domain.yml": "slots:\n  a:\n    type: float\nresponses:\n  utter_ask_a:\n"
+                      "    - text: A?\n  utter_x:\n    - text: X\n",
+        "data/f.yml": "flows:\n  f:\n    description: d\n    steps:\n      - collect: a\n"
+                      "        next:\n          - if: slots.a >>> 3\n            then: END\n"
+                      "          - else: END\n",
+    })
+    found = [str(p) for p in validate_project(load_project(root)).errors]
+    flows_file = root / "data" / "f.yml"
+    assert any(p.startswith(f"{flows_file}:7: ") and "condition 'slots.a >>> 3' is not valid"
+               in p and "column" in p for p in found), found
+
+
 # -- the command line --
 
 def test_cli_validates_a_good_project():

@@ -3,8 +3,8 @@
 guards and response conditions, rejection responses missing, button payloads setting
 unknown slots, calls to flows that do not exist). Every problem is reported, not the first.
 
-Predicate syntax is not checked here yet (the predicate compiler is another module's);
-the names a predicate reads are checked (``slots.x`` must be a slot).
+Conditions are parsed as Rasa parses them (a syntax error is reported with its column), and
+the names they read are checked (``slots.x`` must be a slot).
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ from .flows import (
     SetSlotsStep,
     Step,
 )
+from .predicates import PredicateError, compile_predicate
 from .problems import ERROR, WARNING, Problems
 from .project import RasaProject
+from .templates import has_jinja
 
 SLOT_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*\Z")
 FLOW_ID = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9_-]*\Z")
@@ -321,6 +323,12 @@ class _Validator:
 
     def condition(self, text: str, location: Location | None, where: str,
                   slots: dict[str, str], namespaces: bool = True) -> None:
+        if not has_jinja(text):  # (a Jinja condition is only known once rendered)
+            try:
+                compile_predicate(text)
+            except PredicateError as exc:
+                self.report(location, f"{where}: condition '{text}' is not valid: {exc}")
+                return
         names = _SLOT_REF.findall(text)
         for name in dict.fromkeys(names):
             if name not in slots:
