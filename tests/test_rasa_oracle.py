@@ -37,6 +37,7 @@ PROJECTS = {
     "example_project": ORACLE / "example-project",
     "transfer": REPO / "examples" / "rasa" / "transfer",
     "pizza": REPO / "examples" / "rasa" / "pizza",
+    "booking": REPO / "examples" / "rasa" / "booking",
 }
 
 
@@ -86,7 +87,7 @@ def test_turnflow_matches_rasa_turn_by_turn(name: str, recorded: dict[str, Any])
         assert actual == comparable(expected), f"turn {number} ({text!r}) differs from Rasa"
 
 
-@pytest.mark.parametrize("name", ["transfer", "pizza"])
+@pytest.mark.parametrize("name", ["transfer", "pizza", "booking"])
 def test_the_examples_e2e_tests_pass_on_turnflow(name: str) -> None:
     """They pass on real Rasa (``oracle.py e2e``) too."""
     project = PROJECTS[name]

@@ -363,7 +363,7 @@ def _run_slot_rejections(family: RasaFamily, rt: Runtime) -> None:
     run = rt.run
     assert isinstance(run, RasaRun)
     context = family.frame_context(run)
-    name = context.get("collect")
+    name = context.get("collect") or context.get("validate")  # (collect or validate pattern)
     if not name:
         return
     value = rt.session.slots.get(name)

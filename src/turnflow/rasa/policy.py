@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 COMPLETED_PATTERN = "pattern_completed"
 CONTINUE_PATTERN = "pattern_continue_interrupted"
 CORRECTION_PATTERN = "pattern_correction"
+VALIDATE_PATTERN = "pattern_validate_slot"
 # how many times a turn may hand over between frames before it stops (a flow loop)
 MAX_HANDOVERS = 100
 
@@ -109,6 +110,18 @@ class RasaPolicy:
         if rt.session.slots.get(name) == value and value is not None:
             return  # the same value again: Rasa drops the command
         family.set_slot(rt, name, value)
+        validation = family.domain.slots[name].validation
+        if validation is not None:  # the slot's own checks run at once, on top
+            context = {
+                "validate": name,
+                "refill_utter": validation.refill_utter or f"utter_ask_{name}",
+                "refill_action": f"action_ask_{name}",
+                "rejections": [
+                    {"if": rejection.condition, "utter": rejection.utter}
+                    for rejection in validation.rejections
+                ],
+            }
+            family.start_frame(rt, VALIDATE_PATTERN, PATTERN, context)
 
     def may_set(self, rt: Runtime, name: str, starting: set[str]) -> bool:
         """Whether Rasa sets a slot from a set-slot command: the slot being asked for, or
@@ -220,7 +233,8 @@ class RasaPolicy:
                 if not consume_input:
                     session.status = WAITING
                     return
-                consume_input = False
+                # (every frame that listened before this message goes on past its listen
+                # step; one that starts listening during the turn ends it, below)
                 loop.resume(rt, top)
             elif not top.path:
                 loop.run_until_wait(rt)
