@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.runtime import Runtime
-from ..core.session import Run
 from .flows import CallStep, CollectStep, LinkStep, SetSlotsStep
-from .session import CALL, LINK, PATTERN, RasaRun
+from .session import CALL, PATTERN, RasaRun
 
 COLLECT_PATTERN = "pattern_collect_information"
 
@@ -51,7 +50,6 @@ class CollectAction:
             family.set_slot(rt, step.collect, None)
         run = rt.run
         assert run is not None
-        family.written_slots(run).add(step.collect)
         context = {
             "collect": step.collect,
             "utter": step.ask_utter,
@@ -74,12 +72,8 @@ class SetSlotsAction:
     type: str = "set_slots"
 
     def execute(self, rt: Runtime) -> None:
-        run = rt.run
-        assert run is not None
-        written = rt.family.written_slots(run)
         for name, value in self.step.slots:
             rt.family.set_slot(rt, name, value)
-            written.add(name)
 
     def to_json(self) -> dict[str, Any]:
         return {"set_slots": [{name: value} for name, value in self.step.slots]}
@@ -113,8 +107,4 @@ class LinkAction:
         return {"link": self.step.link}
 
 
-def frame_type_of(run: Run) -> str:
-    return getattr(run, "frame_type", "")
-
-
-__all__ = ["CallAction", "CollectAction", "LinkAction", "RunAction", "SetSlotsAction", "LINK"]
+__all__ = ["CallAction", "CollectAction", "LinkAction", "RunAction", "SetSlotsAction"]

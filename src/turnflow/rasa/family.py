@@ -23,8 +23,18 @@ from .compiler import NextRouter, compile_flow
 from .domain import Domain
 from .evaluator import RasaEvaluator
 from .events import ACTION_EXECUTED, BOT_UTTERED, FLOW_CANCELLED, FLOW_RESUMED, SLOT_SET
-from .flows import ActionStep, CallStep, CollectStep, LinkStep, RasaFlow, SetSlotsStep, Step
+from .flows import (
+    ActionStep,
+    CallStep,
+    CollectStep,
+    LinkStep,
+    RasaFlow,
+    SetSlotsStep,
+    Step,
+    all_steps,
+)
 from .patterns import default_patterns
+from .policy import RasaPolicy
 from .predicates import PredicateError, compile_condition
 from .project import RasaProject
 from .responses import bot_message, generate
@@ -86,13 +96,16 @@ class RasaFamily(BaseFamily):
         self.project = project
         self.domain = merged_domain(pattern_domain, project.domain)
         self.rasa_flows: dict[str, RasaFlow] = {**pattern_flows, **project.flows}
+        # each flow's steps (inline ones too) by id, walked once
+        self.steps: dict[str, dict[str, Step]] = {
+            fid: {step.id: step for step in all_steps(flow.steps)}
+            for fid, flow in self.rasa_flows.items()
+        }
         super().__init__({fid: self._compile(flow) for fid, flow in self.rasa_flows.items()})
         self.custom_actions = dict(custom_actions or {})
         self.random = random
         self.channel = channel
         self.evaluator = RasaEvaluator()
-        from .policy import RasaPolicy  # (the policy uses this module's family)
-
         self.policy = RasaPolicy(self)
         # intent -> the flow its nlu_trigger starts (the first flow that names it)
         self.intent_flows: dict[str, str] = {}
@@ -107,7 +120,7 @@ class RasaFamily(BaseFamily):
         compiled = compile_flow(flow, actions_for)
         nodes = []
         for node in compiled.nodes:
-            step = _step_of(flow, node.uuid)
+            step = self.steps[flow.id].get(node.uuid)
             if isinstance(step, ActionStep) and step.action == LISTEN:
                 node = replace(node, actions=(), router=ListenRouter(node.router))
             nodes.append(node)
@@ -130,7 +143,6 @@ class RasaFamily(BaseFamily):
         session.restarting = False
         session.runs, session.stack = [], []
         session.slots = {name: slot.initial_value for name, slot in self.domain.slots.items()}
-        session.last_bot = []
 
     def new_run(self, rt: Runtime, flow: Flow, parent: Run | None) -> RasaRun:
         frame_type, context = rt.state.pending_frame or ("regular", {})
@@ -180,14 +192,6 @@ class RasaFamily(BaseFamily):
             context.update(run.context)
         return context
 
-    def written_slots(self, run: Run) -> set[str]:
-        """The slots a frame's steps collected or set (reset when its flow ends)."""
-        assert isinstance(run, RasaRun)
-        written = run.context.get("_written")
-        if written is None:
-            written = run.context["_written"] = set()
-        return written
-
     # -- slots ----------------------------------------------------------------------------------
 
     def set_slot(self, rt: Runtime, name: str, value: Any) -> None:
@@ -230,7 +234,7 @@ class RasaFamily(BaseFamily):
         if flow.id in seen:
             return
         seen.add(flow.id)
-        for step in all_steps(flow.steps):
+        for step in self.steps[flow.id].values():
             if isinstance(step, CollectStep):
                 (names if step.reset_after_flow_ends else kept).add(step.collect)
             elif isinstance(step, SetSlotsStep):
@@ -284,7 +288,6 @@ class RasaFamily(BaseFamily):
         event = rt.stamp_event(BOT_UTTERED)
         event["utter_action"] = name
         event.update(bot)
-        rt.session.last_bot.append(event)
 
     def _run_custom(self, rt: Runtime, name: str, action: CustomAction) -> None:
         result = action({"slots": dict(rt.session.slots), "latest_message": rt.input}) or {}
@@ -298,7 +301,6 @@ class RasaFamily(BaseFamily):
                 event = rt.stamp_event(BOT_UTTERED)
                 event["utter_action"] = None  # Rasa names no response for a bare text
                 event.update({"text": item["text"], "data": {}, "metadata": {}})
-                rt.session.last_bot.append(event)
 
 
 def condition_holds(condition: str, slots: Mapping[str, Any]) -> bool:
@@ -333,24 +335,6 @@ def merged_domain(patterns: Domain, project: Domain) -> Domain:
         slots={**patterns.slots, **project.slots},
         responses={**patterns.responses, **project.responses},
     )
-
-
-def all_steps(steps: tuple[Step, ...]) -> list[Step]:
-    found: list[Step] = []
-    for step in steps:
-        found.append(step)
-        if step.next is not None:
-            for branch in step.next.branches:
-                if isinstance(branch.target, tuple):
-                    found.extend(all_steps(branch.target))
-    return found
-
-
-def _step_of(flow: RasaFlow, step_id: str) -> Step | None:
-    for step in all_steps(flow.steps):
-        if step.id == step_id:
-            return step
-    return None
 
 
 # -- Rasa's default actions -------------------------------------------------------------------
@@ -479,4 +463,4 @@ DEFAULT_ACTION_RUNNERS: dict[str, Callable[[RasaFamily, Runtime], None]] = {
 }
 
 
-__all__ = ["CustomAction", "RasaFamily", "RasaSprint", "PATTERN"]
+__all__ = ["CustomAction", "RasaFamily", "RasaSprint"]

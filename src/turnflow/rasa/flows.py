@@ -109,6 +109,19 @@ class NoopStep(Step):
     kind = "noop"
 
 
+def all_steps(steps: tuple[Step, ...]) -> list[Step]:
+    """Every step of a step list, depth first: a step, then the steps written inline in its
+    ``next`` branches, then the following step (the order of Rasa's default ids)."""
+    found: list[Step] = []
+    for step in steps:
+        found.append(step)
+        if step.next is not None:
+            for branch in step.next.branches:
+                if isinstance(branch.target, tuple):
+                    found.extend(all_steps(branch.target))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class NluTrigger:
     intent: str

@@ -7,6 +7,7 @@ when a frame ends (the caller, a linked flow, ``pattern_completed``...).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..core.engine import EngineError
@@ -15,6 +16,7 @@ from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import ACTIVE, COMPLETED, WAITING, Session
 from .events import FLOW_INTERRUPTED, USER_UTTERED
+from .flows import CollectStep
 from .payloads import IntentPayload, SetSlotsPayload, read_user_text
 from .session import CALL, INTERRUPT, LINK, PATTERN, REGULAR, RasaRun
 
@@ -44,7 +46,6 @@ class RasaPolicy:
 
     def apply(self, rt: Runtime, message: dict[str, Any]) -> None:
         session = rt.session
-        session.last_bot = []
         # the conversation's state is the stack and the slots: frames that ended in earlier
         # turns are let go, so a turn costs the same however long the conversation is
         session.runs = [run for run in session.runs if not run.ended]
@@ -135,10 +136,10 @@ class RasaPolicy:
         frames = [run for run in session.stack if _is_user_frame(run)]
         primary = [run for run in frames if run.frame_type not in (CALL, LINK)]
         active = {run.flow.uuid for run in (frames[-1:] + primary[-1:])}
-        if any(_fills(family.rasa_flow(flow_id), name) for flow_id in active):
+        if any(_fills(family, flow_id, name) for flow_id in active):
             return True
         flows = starting or {flow.id for flow in family.rasa_flows.values() if flow.is_pattern}
-        return any(_fills(family.rasa_flow(flow_id), name) for flow_id in flows)
+        return any(_fills(family, flow_id, name) for flow_id in flows)
 
     def is_correction(self, rt: Runtime, name: str, value: Any) -> bool:
         """A new value for a slot that has one, unless the slot is the one being asked for,
@@ -155,21 +156,22 @@ class RasaPolicy:
     def correct(self, rt: Runtime, corrections: dict[str, Any]) -> None:
         """Start ``pattern_correction`` for the corrected slots: it sets them and takes the
         flow back to the earliest step that collected one of them."""
-        session = rt.session
+        session, family = rt.session, self.family
         user = _top_user_frame(session)
         assert user is not None
         collected = {
-            getattr(step, "collect", None)
+            step.collect
             for run in session.stack if _is_user_frame(run)
-            for step in _steps(run.flow.definition.get("flow"))
+            for step in family.steps.get(run.flow.uuid, {}).values()
+            if isinstance(step, CollectStep)
         }
         if any(name not in collected for name in corrections):
             return  # Rasa drops a correction of a slot no flow on the stack collects
-        steps = [_collect_step_visited(user, name) for name in corrections]
+        steps = [_collect_step_visited(family, user, name) for name in corrections]
         top = session.stack[-1]
         if top.flow.uuid == COLLECT_FRAME and top.parent is user:
             # the question being asked is asked again after the correction, at the latest
-            steps.append(_collect_step_visited(user, top.context.get("collect", "")))
+            steps.append(_collect_step_visited(family, user, top.context.get("collect", "")))
         visited = [step for step in steps if step is not None]
         context = {
             "corrected_slots": {name: {"value": value} for name, value in corrections.items()},
@@ -308,31 +310,25 @@ def _top_user_frame(session: Session) -> RasaRun | None:
     return None
 
 
-def _collect_step_visited(run: RasaRun, slot: str) -> tuple[int, str] | None:
+def _collect_step_visited(
+    family: RasaFamily, run: RasaRun, slot: str
+) -> tuple[int, str] | None:
     """Where in the run's path a step collecting ``slot`` was first visited (its index and
     step id), or None."""
-    family_flow = run.flow.definition.get("flow")
-    collects = {
-        step.id for step in _steps(family_flow) if getattr(step, "collect", None) == slot
-    } if family_flow is not None else set()
-    for index, step in enumerate(run.path):
-        if step.node_uuid in collects:
-            return index, step.node_uuid
+    steps = family.steps.get(run.flow.uuid, {})
+    for index, visit in enumerate(run.path):
+        step = steps.get(visit.node_uuid)
+        if isinstance(step, CollectStep) and step.collect == slot:
+            return index, visit.node_uuid
     return None
 
 
-def _fills(flow: Any, slot: str) -> bool:
+def _fills(family: RasaFamily, flow_id: str, slot: str) -> bool:
     """Whether a flow has a step collecting ``slot`` without asking before filling."""
-    return flow is not None and any(
-        getattr(step, "collect", None) == slot and not step.ask_before_filling
-        for step in _steps(flow)
+    return any(
+        isinstance(step, CollectStep) and step.collect == slot and not step.ask_before_filling
+        for step in family.steps.get(flow_id, {}).values()
     )
-
-
-def _steps(flow: Any) -> list[Any]:
-    from .family import all_steps  # (family imports this module)
-
-    return all_steps(flow.steps)
 
 
 def _readable(family: RasaFamily, flow_id: str) -> str:
@@ -340,13 +336,16 @@ def _readable(family: RasaFamily, flow_id: str) -> str:
     return flow.readable_name if flow is not None else flow_id
 
 
-def _below_cancelled(run: Any) -> bool:
+def _ancestors(run: Any) -> Iterator[Any]:
+    """The frames that started ``run``, nearest first."""
     parent = run.parent
     while parent is not None:
-        if parent.context.get("_cancelled"):
-            return True
+        yield parent
         parent = parent.parent
-    return False
+
+
+def _below_cancelled(run: Any) -> bool:
+    return any(parent.context.get("_cancelled") for parent in _ancestors(run))
 
 
 def _is_user_frame(run: Any) -> bool:
@@ -355,9 +354,4 @@ def _is_user_frame(run: Any) -> bool:
 
 def _below(run: Any, flow_id: str) -> bool:
     """Whether ``run`` was started by a frame of ``flow_id`` (its parent chain)."""
-    parent = run.parent
-    while parent is not None:
-        if parent.flow.uuid == flow_id:
-            return True
-        parent = parent.parent
-    return False
+    return any(parent.flow.uuid == flow_id for parent in _ancestors(run))

@@ -16,13 +16,10 @@ REGULAR, INTERRUPT, CALL, LINK, PATTERN = "regular", "interrupt", "call", "link"
 class RasaRun(Run):
     frame_type: str = REGULAR
     context: dict[str, Any] = field(default_factory=dict)  # the frame's own fields
-    started: bool = False  # a flow_started was recorded (link frames start later)
 
 
 @dataclass(slots=True)
 class RasaSession(Session):
     slots: dict[str, Any] = field(default_factory=dict)
     turns: int = 0  # user messages taken
-    # the bot messages of the last turn (action_repeat_bot_messages says them again)
-    last_bot: list[dict[str, Any]] = field(default_factory=list)
     restarting: bool = False  # action_restart ran: the conversation starts afresh

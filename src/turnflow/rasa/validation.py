@@ -31,6 +31,7 @@ from .flows import (
     RasaFlow,
     SetSlotsStep,
     Step,
+    all_steps,
 )
 from .predicates import PredicateError, compile_predicate
 from .problems import ERROR, WARNING, Problems
@@ -59,17 +60,13 @@ def _walk(steps: tuple[Step, ...], root: bool = True
                     yield from _walk(branch.target, False)
 
 
-def all_steps(flow: RasaFlow) -> list[Step]:
-    return [step for step, _, _, _ in _walk(flow.steps)]
-
-
 class _Validator:
     def __init__(self, flows: dict[str, RasaFlow], domain: Domain | None,
                  problems: Problems) -> None:
         self.flows = flows
         self.domain = domain
         self.problems = problems
-        self.steps = {flow_id: all_steps(flow) for flow_id, flow in flows.items()}
+        self.steps = {flow_id: all_steps(flow.steps) for flow_id, flow in flows.items()}
 
     def report(self, location: Location | None, message: str, severity: str = ERROR
                ) -> None:
