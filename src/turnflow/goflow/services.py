@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 from ..errors import TurnflowError
 from ..expressions import Lazy, XObject, from_python
 from ..generators import Clock
+from ..http import HTTPError, SafeHTTPClient
 
 MAX_REQUEST_BYTES = 256 * 1024
 MAX_RESPONSE_BYTES = 100_000
@@ -234,7 +235,10 @@ def _finish(
 
 
 class HTTPWebhookService:
-    """Calls webhooks over real HTTP with httpx."""
+    """Calls webhooks over real HTTP through turnflow's one outbound client
+    (:class:`turnflow.http.SafeHTTPClient`: public addresses only unless ``allow`` or the
+    ``TURNFLOW_HTTP_ALLOW`` setting names them, a total time limit per call, the response
+    limit applied while the body streams)."""
 
     def __init__(
         self,
@@ -244,46 +248,34 @@ class HTTPWebhookService:
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         clock: Clock | None = None,
         transport: Any = None,
+        allow: Iterable[str] | str | None = None,
     ) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
         self.clock = clock
-        self.transport = transport  # an httpx transport (e.g. httpx.MockTransport in tests)
+        self.client = SafeHTTPClient(
+            allow=allow, timeout=timeout, max_body_bytes=max_response_bytes, transport=transport
+        )  # transport: an httpx transport replacing the network (httpx.MockTransport in tests)
 
     def call(self, method: str, url: str, headers: Mapping[str, str], body: str) -> HTTPCall:
-        import httpx  # (imported here: heavy, and only real webhook calls need it)
-
         text = request_text(method, url, headers, body, self.user_agent)
         call = HTTPCall(method, url, text, len(text.encode()))
         send_headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip"}
         send_headers.update({canonical_header(k): v for k, v in headers.items()})
         elapsed = _elapsed(self.clock)
         try:
-            with httpx.Client(timeout=self.timeout, transport=self.transport) as client:
-                request = client.build_request(
-                    method, url, headers=send_headers, content=body.encode()
-                )
-                response = client.send(request, stream=True)
-                try:
-                    chunks: list[bytes] = []
-                    size = 0
-                    for chunk in response.iter_bytes():
-                        chunks.append(chunk)
-                        size += len(chunk)
-                        if size > self.max_response_bytes:
-                            break
-                    data = b"".join(chunks)
-                finally:
-                    response.close()
-        except (httpx.HTTPError, ValueError) as exc:
+            response = self.client.request(method, url, headers=send_headers, content=body)
+        except HTTPError as exc:
             call.elapsed_ms = elapsed()
             call.error = str(exc) or type(exc).__name__
             return call
         call.elapsed_ms = elapsed()
-        version = response.http_version or "HTTP/1.1"
-        return _finish(call, version, response.status_code, dict(response.headers), data,
-                       self.max_response_bytes)
+        headers_in = dict(response.headers)
+        if response.headers.get("content-encoding", "").strip().lower() in ("gzip", "x-gzip"):
+            headers_in.pop("content-encoding", None)  # Go's client hides what it decoded
+        return _finish(call, response.http_version, response.status_code, headers_in,
+                       response.body, self.max_response_bytes)
 
 
 class MockHTTPService:
