@@ -42,6 +42,94 @@ class UnsupportedSyntax(Exception):
     """A pattern RE2 would not compile (lookarounds, backreferences, possessive repeats)."""
 
 
+MAX_REPEAT = 1000  # RE2 refuses a{1001} ("invalid repeat count")
+MAX_NESTING = 200  # RE2 refuses nesting over 1000; Python's regex compiler overflows near 350
+MAX_PROGRAM_SIZE = 250_000  # RE2 refuses ~3.3M instructions; 1M takes ~0.5 s to compile here
+
+_REPEAT = regex.compile(r"\{([0-9]+)(,([0-9]*))?\}")
+
+
+def check_limits(pattern: str) -> None:
+    """Refuse, before compiling, what would make the compiler slow or deep: repeat counts
+    over 1000 (as RE2 does), groups nested too deeply, and patterns whose repeats multiply
+    into a huge program (``((a{1000}){1000}){1000}``). Sizes follow RE2's idea: a literal or
+    class is 1, ``x{n,m}`` is x times max(n, m)."""
+    stack: list[list[int]] = [[]]  # per open group: sizes of its items so far
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        items = stack[-1]
+        if ch == "\\":
+            end = i + 2
+            if pattern.startswith("\\Q", i):
+                close = pattern.find("\\E", i + 2)
+                end = n if close < 0 else close + 2
+            elif i + 2 < n and pattern[i + 1] in "pPx" and pattern[i + 2] == "{":
+                close = pattern.find("}", i + 3)
+                end = n if close < 0 else close + 1
+            items.append(1)
+            i = end
+        elif ch == "[":
+            i = _class_end(pattern, i)
+            items.append(1)
+        elif ch == "(":
+            stack.append([])
+            if len(stack) > MAX_NESTING:
+                raise UnsupportedSyntax("expression nests too deeply")
+            i += 1
+        elif ch == ")":
+            if len(stack) > 1:
+                group = stack.pop()
+                stack[-1].append(max(1, sum(group)))
+            i += 1
+        elif ch == "{":
+            match = _REPEAT.match(pattern, i)
+            if match is None:
+                items.append(1)  # a literal brace
+                i += 1
+                continue
+            low = int(match.group(1))
+            high = low if match.group(2) is None else int(match.group(3) or low + 1)
+            if low > MAX_REPEAT or high > MAX_REPEAT or high < low:
+                raise UnsupportedSyntax("invalid repeat count")
+            if items:
+                items[-1] *= max(high, 1)
+                if items[-1] > MAX_PROGRAM_SIZE:
+                    raise UnsupportedSyntax("expression too large")
+            i = match.end()
+        else:
+            if ch not in "*+?|":
+                items.append(1)
+            i += 1
+    while len(stack) > 1:
+        group = stack.pop()
+        stack[-1].append(max(1, sum(group)))
+    if sum(stack[0]) > MAX_PROGRAM_SIZE:
+        raise UnsupportedSyntax("expression too large")
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index after the character class opening at ``start``."""
+    i = start + 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1  # a leading ] is a literal
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+            continue
+        if pattern.startswith("[:", i):
+            close = pattern.find(":]", i + 2)
+            if close > 0:
+                i = close + 2
+                continue
+        if pattern[i] == "]":
+            return i + 1
+        i += 1
+    return i
+
+
 def translate(pattern: str) -> str:
     """Rewrite a Go RE2 pattern so Python's regex module matches the same text."""
     out: list[str] = []
@@ -115,8 +203,9 @@ def _class_just_opened(out: list[str]) -> bool:
 def compile_go_regex(pattern: str) -> regex.Pattern | None:
     """A Go-syntax pattern compiled with goflow's ``(?mi)`` flags, or None if it is invalid."""
     try:
+        check_limits(pattern)
         return regex.compile("(?mi)" + translate(pattern))
-    except (regex.error, UnsupportedSyntax, ValueError, OverflowError):
+    except (regex.error, UnsupportedSyntax, ValueError, OverflowError, RecursionError):
         return None
 
 

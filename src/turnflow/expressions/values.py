@@ -488,6 +488,8 @@ def to_integer(env: Environment, value: XValue) -> int | XError:
         return number
     if not number.is_finite():
         return XError(f"number value {describe(value)} is out of range for an integer")
+    if number.adjusted() > 18:  # (int() of 1e1000000 would take seconds)
+        return XError(f"number value {number_text(number)} is out of range for an integer")
     whole = int(number)
     if not -(2**31) <= whole < 2**31:
         return XError(f"number value {number_text(number)} is out of range for an integer")

@@ -252,11 +252,44 @@ def unique(env: Environment, items: XValue) -> XValue:
     values = to_array(env, items)
     if type(values) is XError:
         return values
+    if len(values) > MAX_UNIQUE_ITEMS:
+        return XError(f"cannot build an array with more than {MAX_UNIQUE_ITEMS} items")
     result: list[XValue] = []
-    for value in values:
-        if not any(values_equal(value, seen) for seen in result):
-            result.append(value)
-    return result
+    seen: set[object] = set()
+    try:  # one pass with hashed keys (equal keys <=> values_equal): linear, not quadratic
+        for value in values:
+            key = _equality_key(value)
+            if key not in seen:
+                seen.add(key)
+                result.append(value)
+        return result
+    except (RecursionError, TypeError):  # too deep to key, or unhashable: compare pairwise
+        result = []
+        for value in values:
+            if not any(values_equal(value, kept) for kept in result):
+                result.append(value)
+        return result
+
+
+MAX_UNIQUE_ITEMS = 10_000  # goflow's cap on arrays built by functions
+
+
+def _equality_key(value: XValue) -> object:
+    """A hashable key such that two values have equal keys exactly when values_equal says
+    they are equal (same type; arrays item by item; objects by lower-cased names in order)."""
+    kind = type(value)
+    if kind is list:
+        return (list, tuple(_equality_key(item) for item in value))
+    if kind is XObject:
+        names = value.names()
+        default = _equality_key(value.default) if value.has_default else None
+        return (
+            XObject, value.has_default, default,
+            tuple((name.lower(), _equality_key(value.get(name))) for name in names),
+        )  # fmt: skip
+    if kind is XFunction:
+        return (XFunction, value.name, id(value.impl))
+    return (kind, value)
 
 
 @register("concat", 2)

@@ -1,0 +1,69 @@
+"""Resources an expression or a message can drive are bounded before the work starts
+(time bounds are measured in benchmarks/hostile_inputs.py, not here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from turnflow.expressions import XError, evaluate_expression, from_python
+from turnflow.expressions.goregex import check_limits, compile_go_regex
+
+HUGE = 'parse_json("1e1000000")'
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["a{1001}", "a{10000000}", "a{2,1}", "a{1,1001}", "(" * 300 + "a" + ")" * 300,
+     "((a{1000}){1000}){3}", "(a{1000}){1000}b{1000}"],
+)  # fmt: skip
+def test_regex_limits_refuse_before_compiling(pattern: str) -> None:
+    assert compile_go_regex(pattern) is None
+
+
+@pytest.mark.parametrize(
+    "pattern", ["a{1000}", "a{0,1000}", "a{3,}", "x{", "a{,5}", "[a{]{3}", r"\{1001}",
+                r"\p{Greek}{5}", "[[:alpha:]]{3}", "(a{10}){10}", "(" * 100 + "a" + ")" * 100],
+)  # fmt: skip
+def test_regex_limits_let_ordinary_patterns_through(pattern: str) -> None:
+    check_limits(pattern)
+    assert compile_go_regex(pattern) is not None
+
+
+def test_a_pattern_from_the_contact_is_bounded() -> None:
+    context = from_python({"input": {"text": "a{10000000}"}})
+    result = evaluate_expression("has_pattern(input.text, input.text)", context)
+    assert isinstance(result, XError) and "valid regular expression" in result.message
+    result = evaluate_expression('regex_match("aaa", input.text)', context)
+    assert isinstance(result, XError) and "invalid regular expression" in result.message
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [f'repeat("a", {HUGE})', f'word("a b", {HUGE})', f"char({HUGE})",
+     f'datetime_add("2020-01-01", {HUGE}, "D")', f"array(1, 2)[{HUGE}]",
+     f'word_slice("a b c", 1, {HUGE})', f'text_slice("abc", {HUGE})', f"slice(array(1), {HUGE})",
+     f'field("a,b", {HUGE}, ",")', f"round(1.5, {HUGE})"],
+)  # fmt: skip
+def test_huge_numbers_are_out_of_range_for_counts(expression: str) -> None:
+    result = evaluate_expression(expression)
+    assert isinstance(result, XError) and "out of range for an integer" in result.message
+
+
+def test_unique_is_linear_and_keeps_goflow_equality() -> None:
+    words = " ".join(f"w{i}" for i in range(5000))
+    context = from_python({"input": {"text": words + " " + words}})
+    result = evaluate_expression('count(unique(split(input.text, " ")))', context)
+    assert result == 5000
+    mixed = evaluate_expression(
+        'unique(array(1, 1.0, "1", true, null, null, array(1), array(1.0), '
+        'object("a", 1), object("A", 1), object("a", 2)))'
+    )
+    assert mixed == evaluate_expression(
+        'array(1, "1", true, null, array(1), object("a", 1), object("a", 2))'
+    )
+
+
+def test_unique_refuses_more_than_goflows_array_cap() -> None:
+    context = from_python({"items": list(range(10_001))})
+    result = evaluate_expression("unique(items)", context)
+    assert isinstance(result, XError) and "more than 10000 items" in result.message
