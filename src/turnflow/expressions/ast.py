@@ -57,7 +57,8 @@ class BinaryOp(Node):
 
 
 def to_source(node: Node) -> str:
-    """The expression a node came from, normalised (used in error messages)."""
+    """The expression a node came from, normalised (used in error messages). Chains of
+    operators and of lookups or calls are walked in a loop, however long they are."""
     if isinstance(node, Literal):
         if isinstance(node.value, str):
             return '"' + node.value.replace('"', '\\"') + '"'
@@ -68,16 +69,26 @@ def to_source(node: Node) -> str:
         return str(node.value)
     if isinstance(node, ContextRef):
         return node.name.lower()
-    if isinstance(node, DotLookup):
-        return f"{to_source(node.container)}.{node.name}"
-    if isinstance(node, IndexLookup):
-        return f"{to_source(node.container)}[{to_source(node.index)}]"
-    if isinstance(node, Call):
-        return f"{to_source(node.function)}({', '.join(to_source(a) for a in node.args)})"
     if isinstance(node, AnonFunction):
         return f"({', '.join(node.params)}) => {to_source(node.body)}"
     if isinstance(node, Negation):
         return f"-{to_source(node.operand)}"
-    if isinstance(node, BinaryOp):
-        return f"{to_source(node.left)} {node.op} {to_source(node.right)}"
-    raise TypeError(node)
+    suffixes: list[str] = []
+    while True:
+        if isinstance(node, BinaryOp):
+            suffixes.append(f" {node.op} {to_source(node.right)}")
+            node = node.left
+        elif isinstance(node, DotLookup):
+            suffixes.append(f".{node.name}")
+            node = node.container
+        elif isinstance(node, IndexLookup):
+            suffixes.append(f"[{to_source(node.index)}]")
+            node = node.container
+        elif isinstance(node, Call):
+            suffixes.append(f"({', '.join(to_source(a) for a in node.args)})")
+            node = node.function
+        else:
+            break
+    if not suffixes:
+        raise TypeError(node)
+    return to_source(node) + "".join(reversed(suffixes))

@@ -96,8 +96,18 @@ def resolve_lookup(env: Environment, container: XValue, key: XValue, dot: bool) 
     return XError(f"{describe(container)} doesn't support lookups")
 
 
+# Chains longer than this (1 + 1 + ..., a[0][0]..., f()()...) compile to one closure with a
+# loop instead of one nested closure per link: a thousand links must not need a thousand
+# Python frames to compile or to evaluate. Shorter chains keep their plain closures.
+FLAT_CHAIN = 16
+
+
 def compile_node(node: Node) -> Compiled:
     """Compile a syntax tree node into a closure."""
+    if isinstance(node, BinaryOp | DotLookup | IndexLookup | Call):
+        flat = _flat_chain(node)
+        if flat is not None:
+            return flat
     if isinstance(node, Literal):
         return _literal(node.value)
     if isinstance(node, ContextRef):
@@ -321,6 +331,109 @@ def _negation(operand: Compiled) -> Compiled:
         return negate(scope.env, operand(scope))
 
     return negation
+
+
+def _chain_length(node: Node, limit: int) -> int:
+    """How many links the chain at ``node`` has, counting no further than ``limit``."""
+    length = 0
+    while length <= limit:
+        if isinstance(node, BinaryOp):
+            node = node.left
+        elif isinstance(node, IndexLookup) or (
+            isinstance(node, DotLookup) and path_names(node) is None
+        ):
+            node = node.container
+        elif isinstance(node, Call) and type(node.function) is not ContextRef:
+            node = node.function
+        else:
+            break
+        length += 1
+    return length
+
+
+def _flat_chain(node: Node) -> Compiled | None:
+    """A long chain compiled as one loop (see FLAT_CHAIN), or None for a short one."""
+    if _chain_length(node, FLAT_CHAIN) <= FLAT_CHAIN:
+        return None
+    if isinstance(node, BinaryOp):
+        return _binary_chain(node)
+    return _postfix_chain(node)
+
+
+def _binary_chain(node: Node) -> Compiled:
+    """``a op1 b op2 c ...`` (left associative): the left operand first, then each right
+    operand and its operator in turn, as the nested closures would."""
+    links: list[tuple[Callable[[Environment, XValue, XValue], XValue], Node]] = []
+    while isinstance(node, BinaryOp):
+        links.append((BINARY[node.op], node.right))
+        node = node.left
+    base = compile_node(node)
+    steps = tuple((op, compile_node(right)) for op, right in reversed(links))
+
+    def binary_chain(scope: Scope) -> XValue:
+        value = base(scope)
+        for op, right in steps:
+            value = op(scope.env, value, right(scope))
+        return value
+
+    return binary_chain
+
+
+_DOT, _INDEX, _CALL = 0, 1, 2
+
+
+def _postfix_chain(node: Node) -> Compiled:
+    """``x.a[0](1)...``: the lookups and calls applied in turn, stopping at the first error
+    (each nested closure would pass that error on unchanged)."""
+    links: list[tuple[int, Node]] = []
+    while True:
+        if isinstance(node, IndexLookup):
+            links.append((_INDEX, node))
+            node = node.container
+        elif isinstance(node, DotLookup) and path_names(node) is None:
+            links.append((_DOT, node))
+            node = node.container
+        elif isinstance(node, Call) and type(node.function) is not ContextRef:
+            links.append((_CALL, node))
+            node = node.function
+        else:
+            break
+    base = compile_node(node)
+    steps: list[tuple[int, object, object]] = []
+    for kind, link in reversed(links):
+        if kind == _DOT:
+            assert isinstance(link, DotLookup)
+            steps.append((_DOT, link.name, f"object has no property '{link.name}'"))
+        elif kind == _INDEX:
+            assert isinstance(link, IndexLookup)
+            steps.append((_INDEX, compile_node(link.index), None))
+        else:
+            assert isinstance(link, Call)
+            steps.append((_CALL, tuple(compile_node(arg) for arg in link.args), link))
+
+    def postfix_chain(scope: Scope) -> XValue:
+        value = base(scope)
+        for kind, first, second in steps:
+            if type(value) is XError:
+                return value
+            if kind == _DOT:
+                if type(value) is XObject:
+                    found = value.lookup(first.lower())  # type: ignore[attr-defined]
+                    value = XError(second) if found is MISSING else found  # type: ignore[arg-type]
+                else:
+                    value = resolve_lookup(scope.env, value, first, True)
+            elif kind == _INDEX:
+                key = first(scope)  # type: ignore[operator]
+                if type(key) is XError:
+                    return key
+                value = resolve_lookup(scope.env, value, key, False)
+            else:
+                if type(value) is not XFunction:
+                    return XError(f"{to_source(second.function)} is not a function")  # type: ignore[attr-defined]
+                value = value.call(scope.env, [arg(scope) for arg in first])  # type: ignore[attr-defined]
+        return value
+
+    return postfix_chain
 
 
 def _anon_function(params: tuple[str, ...], body: Compiled) -> Compiled:

@@ -52,11 +52,22 @@ _ACTIONS_13_2: dict[str, tuple[str, ...]] = {
     "play_audio": (".audio_url",),
     "remove_contact_groups": (_GROUP_NAMES,),
     "say_msg": (".text",),
-    "send_broadcast": (".attachments[*]", ".contact_query", _GROUP_NAMES, ".legacy_vars[*]",
-                       ".quick_replies[*]", ".text"),
+    "send_broadcast": (
+        ".attachments[*]",
+        ".contact_query",
+        _GROUP_NAMES,
+        ".legacy_vars[*]",
+        ".quick_replies[*]",
+        ".text",
+    ),
     "send_email": (".addresses[*]", ".body", ".subject"),
-    "send_msg": (".attachments[*]", ".quick_replies[*]", ".templating.components[*].params[*]",
-                 ".templating.variables[*]", ".text"),
+    "send_msg": (
+        ".attachments[*]",
+        ".quick_replies[*]",
+        ".templating.components[*].params[*]",
+        ".templating.variables[*]",
+        ".text",
+    ),
     "set_contact_field": (".value",),
     "set_contact_language": (".language",),
     "set_contact_name": (".name",),
@@ -77,8 +88,10 @@ class Catalog:
 CATALOG_13_2 = Catalog(_ACTIONS_13_2, {"random": _ROUTER_TEMPLATES, "switch": _ROUTER_TEMPLATES})
 # 13.5.0 merged send_msg's templating variables into template_variables
 CATALOG_13_6 = Catalog(
-    {**_ACTIONS_13_2,
-     "send_msg": (".attachments[*]", ".quick_replies[*]", ".template_variables[*]", ".text")},
+    {
+        **_ACTIONS_13_2,
+        "send_msg": (".attachments[*]", ".quick_replies[*]", ".template_variables[*]", ".text"),
+    },
     CATALOG_13_2.routers,
 )
 
@@ -236,13 +249,14 @@ def refactor_template(template: str, top_levels: tuple[str, ...], fn: Transform)
             continue
         try:
             parsed = parse(source)
-        except ExpressionSyntaxError:
-            continue  # kept as written
-        changed = transform(parsed, fn)
-        if changed == parsed:
-            continue
+            changed = transform(parsed, fn)
+            if changed == parsed:
+                continue
+            printed = print_expression(changed)
+        except (ExpressionSyntaxError, RecursionError):
+            continue  # kept as written (a chain thousands of operators long is left alone)
         out.append(template[copied_to:start])
-        out.append(wrap.format(print_expression(changed)))
+        out.append(wrap.format(printed))
         copied_to = end
     if not out:
         return template
