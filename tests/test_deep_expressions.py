@@ -13,9 +13,9 @@ from turnflow.expressions import (
     XObject,
     compile_expression,
     compile_template,
+    compiler,
     from_python,
 )
-from turnflow.expressions import compiler
 from turnflow.expressions.ast import to_source
 from turnflow.expressions.parser import parse_expression
 
@@ -23,7 +23,7 @@ LOOP: list = []
 LOOP.append(LOOP)  # LOOP[0] is LOOP: index it as deep as you like
 ENV = Environment()
 CONTEXT = XObject(
-    {"loop": LOOP, "n": from_python({"a": 1, "b": [1, 2], "c": {"d": "x"}}), "xs": [1, 2, 3]}
+    {"loop": LOOP, "n": from_python({"a": 1, "b": [1, 2], "c": {"d": "x"}}), "xs": from_python([1, 2, 3])}
 )
 
 
