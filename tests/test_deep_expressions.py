@@ -23,7 +23,11 @@ LOOP: list = []
 LOOP.append(LOOP)  # LOOP[0] is LOOP: index it as deep as you like
 ENV = Environment()
 CONTEXT = XObject(
-    {"loop": LOOP, "n": from_python({"a": 1, "b": [1, 2], "c": {"d": "x"}}), "xs": from_python([1, 2, 3])}
+    {
+        "loop": LOOP,
+        "n": from_python({"a": 1, "b": [1, 2], "c": {"d": "x"}}),
+        "xs": from_python([1, 2, 3]),
+    }
 )
 
 
