@@ -36,12 +36,12 @@ def _load_context(args: argparse.Namespace) -> dict[str, Any]:
             ) from None
     if not text:
         return {}
+    from .json_input import JSONInputError, loads
+
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TurnflowError(
-            f"context is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from None
+        data = loads(text)
+    except JSONInputError as exc:
+        raise TurnflowError(f"context is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise TurnflowError(
             "context must be a JSON object, e.g. {\"contact\": {\"name\": \"Bob\"}}"
@@ -79,14 +79,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _is_transcripts(path: Path) -> bool:
     """A RapidPro transcript file: by name (NAME.runs.json) or by content."""
     # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from . import json_input
     from .goflow.export import file_kind
     from .testing.rapidpro_transcripts import is_transcript_file
 
     if is_transcript_file(path):
         return True
     try:
-        return file_kind(json.loads(path.read_text(encoding="utf-8"))) == "rapidpro_runs"
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return file_kind(json_input.loads(path.read_bytes())) == "rapidpro_runs"
+    except (OSError, json_input.JSONInputError):
         return False
 
 
@@ -239,9 +240,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
         raise TurnflowError(f"no such flow file: {args.flow_file}")
     contact = None
     if args.contact:
+        from .json_input import JSONInputError, loads
+
         try:
-            contact = json.loads(Path(args.contact).read_text())
-        except (OSError, json.JSONDecodeError) as exc:
+            contact = loads(Path(args.contact).read_bytes())
+        except (OSError, JSONInputError) as exc:
             raise TurnflowError(f"cannot read contact file {args.contact}: {exc}") from None
     read_line = _line_reader("you> ")
     with tempfile.TemporaryDirectory(prefix="turnflow-chat-") as tmp_dir:
@@ -337,7 +340,8 @@ def _validate_goflow(files: list[str], quiet: bool) -> int:
         try:
             assets = load_assets(path)
         except TurnflowError as exc:
-            problems.append(f"{name}: {exc}")
+            text = str(exc)
+            problems.append(text if text.startswith(f"{name}:") else f"{name}: {text}")
             continue
         refs = assets.flow_refs()
         if not refs:

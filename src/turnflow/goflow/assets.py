@@ -7,11 +7,11 @@ up that way. Flows are read (and validated) only when first asked for, then cach
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from .. import json_input
 from ..core.graph import Flow
 from ..errors import TurnflowError
 from ..expressions.locations import LocationHierarchy
@@ -126,11 +126,9 @@ class Assets:
         except (OSError, UnicodeDecodeError) as exc:
             raise AssetsError(f"can't read file: {exc}", str(path)) from None
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise AssetsError(
-                f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", str(path)
-            ) from None
+            data = json_input.loads(text)
+        except json_input.JSONInputError as exc:
+            raise AssetsError(str(exc), str(path)) from None
         return cls(data, str(path))
 
     @classmethod

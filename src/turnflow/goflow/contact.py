@@ -154,6 +154,55 @@ class ContactURN:
         return join_urn(self.scheme, self.path, query, self.display)
 
 
+def _check_shape(data: Mapping[str, Any]) -> None:
+    """Refuse contact JSON whose parts have the wrong type (a ``urns`` string would be read
+    letter by letter), naming the part."""
+    for key in ("uuid", "created_on", "name", "language", "status", "timezone", "last_seen_on"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ContactError(f"contact.{key}: expected a string")
+    number = data.get("id")
+    if number is not None and (
+        isinstance(number, bool) or not isinstance(number, int) or not 0 <= number < 2**63
+    ):
+        raise ContactError("contact.id: expected a positive integer")
+    for key, what in (("urns", "a URN"), ("groups", "an object"), ("tickets", "an object")):
+        items = data.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise ContactError(f"contact.{key}: expected an array")
+        kind = str if key == "urns" else Mapping
+        for index, item in enumerate(items):
+            if not isinstance(item, kind):
+                raise ContactError(f"contact.{key}[{index}]: expected {what}")
+    fields = data.get("fields")
+    if fields is None:
+        return
+    if not isinstance(fields, Mapping):
+        raise ContactError("contact.fields: expected an object")
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if not isinstance(value, Mapping):
+            raise ContactError(f"contact.fields.{key}: expected an object")
+        for part, item in value.items():
+            if item is None:
+                continue
+            if part == "number":
+                if isinstance(item, bool) or not isinstance(item, int | float | Decimal | str):
+                    raise ContactError(f"contact.fields.{key}.number: expected a number")
+                try:
+                    if not Decimal(str(item)).is_finite():
+                        raise ValueError
+                except (ArithmeticError, ValueError):
+                    raise ContactError(f"contact.fields.{key}.number: expected a number") from None
+            elif part in _FIELD_TEXT_PARTS and not isinstance(item, str):
+                raise ContactError(f"contact.fields.{key}.{part}: expected a string")
+
+
+_FIELD_TEXT_PARTS = ("text", "datetime", "state", "district", "ward")
+
+
 # -- assets -----------------------------------------------------------------------------------
 
 
@@ -440,6 +489,7 @@ class Contact:
         for key in ("uuid", "created_on"):
             if not data.get(key):
                 raise ContactError(f"contact.{key}: is required")
+        _check_shape(data)
         status = data.get("status") or "active"
         if status not in STATUSES:
             raise ContactError(f"contact.status: '{status}' is not a valid contact status")

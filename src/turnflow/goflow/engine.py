@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from .. import json_input
 from ..core.engine import Engine, EngineError, Sprint
 from ..core.loop import FlowLoop
 from ..core.runtime import Limits, Runtime
@@ -154,7 +155,7 @@ def session_from_json(
     """Read a session stored by :func:`session_to_json` for ``engine``'s assets."""
     if isinstance(data, str | bytes):
         try:
-            data = json.loads(data)
-        except ValueError as exc:
+            data = json_input.loads(data)
+        except json_input.JSONInputError as exc:
             raise SessionReadError(f"session is not valid JSON: {exc}") from None
     return read_session(data, engine.flow, contact)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import json_input
 from ..errors import TurnflowError
 from ..expressions.words import tokenize
 from ..generators import UUIDSource
@@ -88,10 +89,9 @@ def read_json_file(path: str | Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise ExportError(f"{path}: can't read file: {exc}") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ExportError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: "
-                          f"{exc.msg}") from None
+        return json_input.loads(text)
+    except json_input.JSONInputError as exc:
+        raise ExportError(f"{path}: {exc}") from None
 
 
 # --------------------------------------------------------------------------------------------

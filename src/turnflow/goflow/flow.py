@@ -48,4 +48,8 @@ def expire_after_minutes(flow: Any) -> int:
     definition = getattr(flow, "definition", None) or {}
     if definition and definition.get("expire_after_minutes") is None:
         return DEFAULT_EXPIRE_MINUTES.get(flow.type, 0)
-    return int(flow.expire_after_minutes or 0)
+    # at most what Go's time.Duration holds (~292 years): goflow's multiplication would wrap
+    return min(int(flow.expire_after_minutes or 0), MAX_EXPIRE_MINUTES)
+
+
+MAX_EXPIRE_MINUTES = (2**63 - 1) // (60 * 10**9)

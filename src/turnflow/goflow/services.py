@@ -31,6 +31,7 @@ from email.message import EmailMessage
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from .. import json_input
 from ..errors import TurnflowError
 from ..expressions import Lazy, XObject, from_python
 from ..generators import Clock
@@ -89,9 +90,9 @@ class HTTPCall:
         text = self.body.decode("utf-8", errors="ignore").replace("\x00", "")
         text = re.sub(r"(?<!\\)\\u0000", "", text)
         try:
-            json.loads(text)
-        except ValueError:
-            return None
+            json_input.loads(text)
+        except json_input.JSONInputError:
+            return None  # not JSON, or JSON nested too deeply to use (shown as text)
         return text
 
     def json(self) -> Any:

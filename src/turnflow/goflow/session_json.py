@@ -110,7 +110,10 @@ def read_step(data: Any, path: str) -> Step:
     data = _object(data, path)
     arrived_on = _time(data, "arrived_on", path, required=True)
     assert arrived_on is not None
-    return Step(node_uuid=_required(data, "node_uuid", path), arrived_on=arrived_on)
+    node_uuid = _required(data, "node_uuid", path)
+    if not isinstance(node_uuid, str):
+        raise SessionReadError("field 'node_uuid' must be a string", f"{path}.node_uuid")
+    return Step(node_uuid=node_uuid, arrived_on=arrived_on)
 
 
 def read_run(data: Any, flows: FlowLookup, path: str = "run") -> GoflowRun:
@@ -131,11 +134,13 @@ def read_run(data: Any, flows: FlowLookup, path: str = "run") -> GoflowRun:
     locals_ = data.get("locals") or {}
     for key, value in (("results", results), ("locals", locals_)):
         _object(value, f"{path}.{key}")
+    for key, value in results.items():
+        _object(value, f"{path}.results.{key}")
     return GoflowRun(
         uuid=_required(data, "uuid", path),
         flow=flow,
         created_on=created_on,
-        status=data.get("status") or ACTIVE,
+        status=_status(data, path),
         path=[read_step(step, f"{path}.path[{i}]") for i, step in enumerate(steps)],
         results={key: dict(value) for key, value in results.items()},
         locals=dict(locals_),
@@ -184,6 +189,15 @@ def read_session(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
                 )
             run.parent = parent
     in_play = [run for run in runs if not run.ended]
+    for index, run in enumerate(runs):
+        # a run in play goes on from its last node: that node must still be in its flow
+        step = run.current_step
+        if run in in_play and step is not None and run.flow.node(step.node_uuid) is None:
+            raise SessionReadError(
+                f"run is at node {step.node_uuid}, which flow {run.flow.uuid} "
+                f"({getattr(run.flow, 'name', '')}) doesn't have",
+                f"session.runs[{index}].path[{len(run.path) - 1}].node_uuid",
+            )
     waiting = [run for run in in_play if run.status == WAITING]
     stack: list[Run] = [run for run in in_play if run not in waiting]
     stack += waiting
@@ -198,7 +212,7 @@ def read_session(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
         stack=stack,
         wait=data.get("wait"),
         input=dict(data["input"]) if isinstance(data.get("input"), Mapping) else None,
-        sprints=int(data.get("sprints") or 0),
+        sprints=_count(data, "sprints", "session"),
         call_uuid=data.get("call_uuid"),
     )
     if session.status == WAITING and not waiting:
@@ -223,6 +237,23 @@ def _time(data: Mapping[str, Any], key: str, path: str, required: bool = False) 
         raise SessionReadError(
             f"field '{key}' is not an RFC3339 time: {value!r}", f"{path}.{key}"
         ) from None
+
+
+_RUN_STATUSES = ("active", "waiting", "completed", "interrupted", "expired", "failed")
+
+
+def _status(data: Mapping[str, Any], path: str) -> str:
+    status = data.get("status") or ACTIVE
+    if status not in _RUN_STATUSES:
+        raise SessionReadError(f"field 'status' is not a run status: {status!r}", f"{path}.status")
+    return status
+
+
+def _count(data: Mapping[str, Any], key: str, path: str) -> int:
+    value = data.get(key) or 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SessionReadError(f"field '{key}' must be a positive integer", f"{path}.{key}")
+    return value
 
 
 def _object(data: Any, path: str) -> Mapping[str, Any]:

@@ -121,6 +121,9 @@ class F:
     fields: tuple[F, ...] | None = None
 
 
+_INT64 = -(2**63)
+
+
 def _type_ok(kind: str, value: Any) -> bool:
     if kind == "any":
         return True
@@ -128,11 +131,11 @@ def _type_ok(kind: str, value: Any) -> bool:
         return isinstance(value, str)
     if kind == "bool":
         return isinstance(value, bool)
-    if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool) or (
-            isinstance(value, float) and value.is_integer()
-        )
-    if kind == "num":
+    if kind == "int":  # Go's int: 64 bits (10**30 doesn't decode)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return isinstance(value, int) and not isinstance(value, bool) and _INT64 <= value < -_INT64
+    if kind == "num":  # (1e999 reads as inf: the action's own check refuses it)
         return isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "list":
         return isinstance(value, list)

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ... import json_input
 from ..values import (
     ZERO,
     XError,
@@ -399,6 +400,10 @@ def parse_json(env: Environment, value: XValue) -> XValue:
             text, parse_float=Decimal, parse_int=Decimal, parse_constant=_reject_constant
         )
     except (ValueError, RecursionError) as exc:
+        return XError(f"unable to parse JSON: {exc}")
+    try:  # (deeper values would overflow Python's recursion wherever they are used)
+        json_input.check(data)
+    except json_input.JSONInputError as exc:
         return XError(f"unable to parse JSON: {exc}")
     return from_json(data)
 
