@@ -257,7 +257,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Print a flow file migrated to goflow's format (or to a legacy version with --to)."""
     # (imported here: each command loads only what it uses, so the CLI starts fast)
-    from .goflow.export import file_kind, read_json_file
+    from .goflow.export import MALFORMED, file_kind, malformed, read_json_file
 
     path = Path(args.file)
     data = read_json_file(path)
@@ -267,6 +267,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             out = _migrated(data, file_kind(data), options)
     except TurnflowError as exc:
         raise TurnflowError(f"{path}: {exc}") from None
+    except MALFORMED as exc:
+        raise malformed(str(path), exc) from None
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return EXIT_OK
 

@@ -17,7 +17,7 @@ from ..errors import TurnflowError
 from ..expressions.locations import LocationHierarchy
 from ..generators import UUIDSource
 from .reader import read_flow
-from .validation import FlowReadError, is_uuid
+from .validation import F, FlowReadError, is_uuid, validate_fields
 
 # every asset type goflow's static source reads, with the property that identifies an item
 ASSET_TYPES: dict[str, str | None] = {
@@ -281,8 +281,34 @@ def _check_item(type_name: str, identity: str | None, item: Any, source: str, pa
     if type_name == "fields":
         if item.get("type") not in FIELD_TYPES:
             raise AssetsError("field 'type' is not a valid field type", source, f"{path}.type")
-    if type_name in ("fields", "groups", "labels") and not isinstance(item.get("name"), str):
+    if type_name in _NAMED and not isinstance(item.get("name"), str):
         raise AssetsError("field 'name' is required", source, f"{path}.name")
+    specs = _ASSET_FIELDS.get(type_name)
+    if specs is not None:
+        try:
+            validate_fields(specs, item, path)
+        except FlowReadError as exc:
+            raise AssetsError(exc.message, source, exc.path) from None
+
+
+# the types of the properties the engine reads from each kind of asset (null is fine: it
+# reads as missing); a name is required where events and contexts show it
+_NAMED = ("channels", "classifiers", "fields", "globals", "groups", "labels", "llms", "optins",
+          "templates", "topics")  # fmt: skip
+_STRINGS = F("", "str")
+_ASSET_FIELDS: dict[str, tuple[F, ...]] = {
+    "channels": (F("address"), F("schemes", "list", item=_STRINGS),
+                 F("roles", "list", item=_STRINGS), F("country"),
+                 F("match_prefixes", "list", item=_STRINGS), F("allow_international", "bool"),
+                 F("parent", "obj", fields=(F("uuid"), F("name")))),
+    "classifiers": (F("type"), F("intents", "list", item=_STRINGS)),
+    "globals": (F("value"),),
+    "groups": (F("query"),),
+    "llms": (F("type"),),
+    "resthooks": (F("subscribers", "list", item=_STRINGS),),
+    "templates": (F("translations", "list", fields=()),),
+    "users": (F("email"), F("name"), F("first_name"), F("last_name")),
+}  # fmt: skip
 
 
 # action property -> asset kind of the reference(s) it holds

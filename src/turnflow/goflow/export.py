@@ -243,6 +243,11 @@ def complete_assets(data: Json, extra_groups: Iterable[str] = ()) -> Json:
     goflow instead needs them as assets. New fields are text fields named as the flow named
     them; group references by name only get a UUID derived from the name.
     """
+    for kind, identity in (("groups", "uuid"), ("fields", "key"), ("labels", "uuid")):
+        items = data.get(kind)
+        if items is not None and not (isinstance(items, list) and all(
+                isinstance(i, dict) and isinstance(i.get(identity), str | None) for i in items)):
+            return data  # malformed: reading the assets reports where
     groups: list[Json] = data.setdefault("groups", [])
     fields: list[Json] = data.setdefault("fields", [])
     labels: list[Json] = data.setdefault("labels", [])
@@ -326,7 +331,20 @@ def assets_json_for(data: Any, *, country: str | None = None, fields: Any = None
             return assets
     except TurnflowError as exc:
         raise ExportError(f"{source}: {exc}") from None
+    except MALFORMED as exc:
+        raise malformed(source, exc) from None
     raise ExportError(f"{source}: not a flow, assets or RapidPro export file")
+
+
+# what the legacy migrators (lenient, as goflow's are, about what they meet) raise when a
+# part of a legacy flow or export has a type no RapidPro ever wrote
+MALFORMED = (TypeError, AttributeError, KeyError, ValueError, IndexError)
+
+
+def malformed(source: str, exc: BaseException) -> ExportError:
+    """turnflow's error for a legacy definition or export of the wrong shape."""
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return ExportError(f"{source}: a legacy flow or export of the wrong shape ({detail})")
 
 
 def load_assets(path: str | Path, *, country: str | None = None) -> Any:

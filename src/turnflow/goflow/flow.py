@@ -40,7 +40,12 @@ class GoflowFlow(Flow):
         """A localized property of an item (action, case, category) if there is one."""
         if not language or language == self.language:
             return None
-        return self.localization.get(language, {}).get(item_uuid, {}).get(key)
+        translation = self.localization.get(language)
+        item = translation.get(item_uuid) if type(translation) is dict else None
+        value = item.get(key) if type(item) is dict else None
+        if type(value) is list and all(type(text) is str for text in value):
+            return value
+        return None  # none, or not a text array (editor data, or the wrong type): unread
 
 
 def expire_after_minutes(flow: Any) -> int:

@@ -68,12 +68,46 @@ def read_action(data: Any, path: str) -> Any:
     if cls is None:
         raise FlowReadError(f"unknown type: '{kind}'", join_path(path, "type"))
     validate_fields((F("uuid", required=True, tag="uuid"), *(specs or ())), data, path)
+    data = _without_nulls(specs or (), data)
     try:
         return cls.from_json(data, path)
     except FlowReadError:
         raise
     except TurnflowError as exc:
         raise FlowReadError(str(exc), path) from exc
+
+
+def _without_nulls(specs: tuple[F, ...], data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the fields (and sub-fields of references) that are null: Go reads a
+    null as the zero value, as if the field weren't there, and the actions read it so."""
+    out = data
+    for spec in specs:
+        if spec.name not in data:
+            continue
+        value = data[spec.name]
+        if value is None:
+            new: Any = _DROP
+        elif spec.fields and spec.kind == "obj" and isinstance(value, dict):
+            new = _without_nulls(spec.fields, value)
+        elif spec.fields and spec.kind == "list" and isinstance(value, list):
+            new = [_without_nulls(spec.fields, item) if isinstance(item, dict) else item
+                   for item in value]  # fmt: skip
+            if all(a is b for a, b in zip(new, value, strict=True)):
+                new = value
+        else:
+            continue
+        if new is value:
+            continue
+        if out is data:
+            out = dict(data)
+        if new is _DROP:
+            del out[spec.name]
+        else:
+            out[spec.name] = new
+    return out
+
+
+_DROP = object()
 
 
 # -- nodes, routers, waits ----------------------------------------------------------------------
@@ -306,6 +340,11 @@ def _migrate_legacy(data: Mapping[str, Any], path_prefix: str,
         raise FlowReadError(
             f"error migrating what appears to be a legacy definition: {message}",
             join_path(path_prefix, getattr(exc, "path", ""))) from None
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+        # the migrator is lenient, as goflow's is, but not about parts of the wrong type
+        raise FlowReadError(
+            "error migrating what appears to be a legacy definition: a part has the wrong "
+            f"type ({type(exc).__name__}: {exc})", path_prefix) from None
 
 
 def _needs_legacy_upgrade(data: Mapping[str, Any]) -> bool:

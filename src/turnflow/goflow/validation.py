@@ -194,9 +194,12 @@ def _check(spec: F, value: Any, label: str, out: list[tuple[str, str]]) -> None:
     if spec.kind == "list":
         for index, item in enumerate(value):
             item_label = f"{label}[{index}]"
+            if item is None and (spec.fields is not None or spec.item is not None):
+                # goflow would read a null item as an empty one (or crash on a nil pointer);
+                # turnflow refuses it, so that nothing downstream meets a None
+                out.append((item_label, "must not be null"))
+                continue
             if spec.fields is not None:
-                if item is None:
-                    continue
                 if not isinstance(item, dict):
                     raise _TypeMismatch(item_label, "obj")
                 _check_fields(spec.fields, item, item_label + ".", out)
@@ -207,7 +210,9 @@ def _check(spec: F, value: Any, label: str, out: list[tuple[str, str]]) -> None:
             item_label = f"{label}[{key}]"
             if spec.key_max is not None and len(key) > spec.key_max:
                 out.append((item_label, _size_problem("str", spec.key_max, True)))
-            if spec.item is not None:
+            if spec.item is not None and item is None:
+                out.append((item_label, "must not be null"))
+            elif spec.item is not None:
                 _check(spec.item, item, item_label, out)
     elif spec.kind == "obj" and spec.fields is not None:
         _check_fields(spec.fields, value, label + ".", out)

@@ -34,7 +34,8 @@ def _channel_for(rt: Runtime, urn: str) -> dict[str, Any] | None:
             if channel.get("uuid") == wanted:
                 return channel
     for channel in channels:
-        if scheme in channel.get("schemes", []) and "send" in channel.get("roles", ["send"]):
+        roles = channel.get("roles", ["send"]) or []  # (no roles given: it sends; null: not)
+        if scheme in (channel.get("schemes") or []) and "send" in roles:
             return channel
     return None
 

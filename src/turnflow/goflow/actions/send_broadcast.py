@@ -68,7 +68,8 @@ class SendBroadcast(BaseAction):
             found = flow.localized(language, self.uuid, key)
             return found if found is not None else default
 
-        text = rt.evaluate(local("text", [self.data.get("text", "")])[0])
+        texts = local("text", [self.data.get("text", "")])
+        text = rt.evaluate(texts[0] if texts else self.data.get("text", ""))
         content: dict[str, Any] = {"text": text}
         attachments = [
             a
