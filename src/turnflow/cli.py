@@ -122,6 +122,9 @@ def cmd_test(args: argparse.Namespace) -> int:
             passed += 1
             if args.verbose:
                 print(f"PASS {name}")
+        elif message.startswith("broken test file:") and "\n" not in message:
+            failed += 1  # one line: the test can't run at all
+            print(f"FAIL {name}: {message}")
         else:
             failed += 1
             print(f"FAIL {name}")
@@ -269,7 +272,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         raise TurnflowError(f"{path}: {exc}") from None
     except MALFORMED as exc:
         raise malformed(str(path), exc) from None
-    print(json.dumps(out, indent=2, ensure_ascii=False))
+    try:  # (NaN and Infinity are not JSON: refused rather than printed)
+        text = json.dumps(out, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:
+        raise TurnflowError(f"{path}: the migrated flow is not valid JSON: {exc}") from None
+    print(text)
     return EXIT_OK
 
 

@@ -6,6 +6,7 @@ later on.
   flow or a service legitimately sends comes near 100 levels, and everything downstream of
   the reader walks values recursively);
 * integers longer than Python's int-from-text limit (4300 digits) are refused;
+* NaN, Infinity and floats beyond float range are refused (not JSON, or not readable);
 * lone UTF-16 surrogates (``"\\udc80"``) become U+FFFD, as Go's decoder makes them, so the
   text can always be written out again as UTF-8.
 """
@@ -13,6 +14,7 @@ later on.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -35,15 +37,29 @@ def _parse_int(text: str) -> int:
     return int(text)
 
 
+def _parse_float(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise JSONInputError(f"the number {text} is too large")
+    return number
+
+
+def _parse_constant(name: str) -> Any:
+    raise JSONInputError(f"{name} is not a JSON value")
+
+
 def loads(
     text: str | bytes,
     *,
     max_depth: int = MAX_DEPTH,
     parse_float: Callable[[str], Any] | None = None,
 ) -> Any:
-    """``json.loads`` with the limits above; every failure is a JSONInputError saying where."""
+    """``json.loads`` with the limits above; every failure is a JSONInputError saying where.
+    NaN and Infinity (which Python's json accepts) are refused, and so are numbers too large
+    for a float unless ``parse_float`` reads them (e.g. ``Decimal``)."""
     try:
-        data = json.loads(text, parse_int=_parse_int, parse_float=parse_float)
+        data = json.loads(text, parse_int=_parse_int, parse_float=parse_float or _parse_float,
+                          parse_constant=_parse_constant)  # fmt: skip
     except json.JSONDecodeError as exc:
         raise JSONInputError(
             f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .. import json_input
+from ..errors import TurnflowError
 from ..expressions import Environment
 from ..generators import SeededRandom, SeededUUIDs, SequentialClock
 from ..goflow.actions.contact import contact_assets_of
@@ -113,8 +115,11 @@ def run_test(
     option of the same name."""
     name = test_file.name.removesuffix(".json")
     try:
-        spec = json.loads(test_file.read_text())
+        spec = read_test_file(test_file)
         assets = Assets.from_file(_assets_for(test_file))
+    except TurnflowError as exc:
+        return RunnerResult(name, False, f"broken test file: {exc}")
+    try:
         clock = SequentialClock()
         env = _environment(spec.get("environment"))
         env.now = clock.now
@@ -148,11 +153,44 @@ def run_test(
                 )
             sprint = engine.resume(session, resume)
             outputs.append(_output(session, sprint))
+    except TurnflowError as exc:  # the test's contact, trigger or resumes can't be used
+        return RunnerResult(name, False, f"broken test file: {exc}")
     except Exception as exc:  # a crash is a failure of that test, reported as such
         return RunnerResult(name, False, f"crashed: {type(exc).__name__}: {exc}")
     expected = spec.get("outputs", [])
     message = compare_outputs(expected, outputs, exact)
     return RunnerResult(name, not message, message, outputs)
+
+
+_SPEC_PARTS = (("contact", dict, True), ("trigger", dict, True), ("resumes", list, False),
+               ("http_mocks", dict, False), ("environment", dict, False),
+               ("outputs", list, False))  # fmt: skip
+
+
+def read_test_file(test_file: Path) -> dict[str, Any]:
+    """A runner test's JSON, its parts checked: TurnflowError saying what is wrong."""
+    try:
+        spec = json_input.loads(test_file.read_bytes())
+    except OSError as exc:
+        raise TurnflowError(f"can't read {test_file}: {exc.strerror}") from None
+    if not isinstance(spec, dict):
+        raise TurnflowError("must be a JSON object with a contact, a trigger and resumes")
+    for key, kind, required in _SPEC_PARTS:
+        value = spec.get(key)
+        if value is None:
+            if required:
+                raise TurnflowError(f"field '{key}' is required")
+            continue
+        if not isinstance(value, kind):
+            what = "an object" if kind is dict else "an array"
+            raise TurnflowError(f"field '{key}' must be {what}")
+    for index, resume in enumerate(spec.get("resumes") or []):
+        if not isinstance(resume, dict):
+            raise TurnflowError(f"field 'resumes[{index}]' must be an object")
+    for url, responses in (spec.get("http_mocks") or {}).items():
+        if not isinstance(responses, list) or not all(isinstance(r, dict) for r in responses):
+            raise TurnflowError(f"field 'http_mocks[{url}]' must be an array of objects")
+    return spec
 
 
 def read_contact(data: dict[str, Any], assets: Any) -> Any:

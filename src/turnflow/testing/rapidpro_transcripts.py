@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .. import json_input
 from ..errors import TurnflowError
 from ..expressions import Environment
 from ..expressions.locations import COUNTRY, STATE, Location, LocationHierarchy
@@ -326,10 +327,10 @@ def run_transcripts(runs_file: Path, flow_file: Path | None = None) -> Transcrip
     """Every conversation of a ``.runs.json`` file."""
     name = runs_file.name.removesuffix(".json")
     try:
-        conversations = json.loads(runs_file.read_text(encoding="utf-8"))
+        conversations = json_input.loads(runs_file.read_bytes())
         flow_path = flow_file or flow_file_for(runs_file)
-        flow_data = json.loads(flow_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, TranscriptError) as exc:
+        flow_data = json_input.loads(flow_path.read_bytes())
+    except (OSError, json_input.JSONInputError, TranscriptError) as exc:
         return TranscriptResult(name, [ConversationResult(0, False, f"can't run: {exc}")])
     if not isinstance(conversations, list):
         return TranscriptResult(name, [ConversationResult(0, False, "not a list of conversations")])

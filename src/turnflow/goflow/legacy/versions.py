@@ -208,6 +208,9 @@ def upgrade_legacy(definition: Mapping[str, Any], *, country: str | None = None,
     """
     version = legacy_version(definition)
     target = normalize_version(to_version, "target")
+    if ALL_VERSIONS.index(target) < ALL_VERSIONS.index(version):
+        raise LegacyVersionError(
+            f"can't migrate back to {target}: the definition is already at {version}")
     ctx = _context(definition, country, fields, flow_types, uuids)
     flow = copy.deepcopy(dict(definition))
     metadata = flow.get("metadata") if isinstance(flow.get("metadata"), dict) else {}

@@ -76,6 +76,17 @@ def migrate(definition: dict[str, Any], to: str | None = None,
         parsed = parse_version(to)
         if parsed is None:
             raise MigrationError(f"invalid version to migrate to: {to!r}")
+        known = [(13, 0, 0), *(m.version for m in MIGRATIONS)]
+        if parsed not in known:
+            raise MigrationError(
+                f"unknown version to migrate to: {to} (known: "
+                f"{', '.join(version_text(v) for v in known)})"
+            )
+        if parsed < version:
+            raise MigrationError(
+                f"can't migrate back to {to}: the definition is already at "
+                f"{version_text(version)}"
+            )
         upto = parsed
     pending = [m for m in MIGRATIONS if version < m.version <= upto]
     migrated = copy.deepcopy(definition)
