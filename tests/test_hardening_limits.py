@@ -67,3 +67,32 @@ def test_unique_refuses_more_than_goflows_array_cap() -> None:
     context = from_python({"items": list(range(10_001))})
     result = evaluate_expression("unique(items)", context)
     assert isinstance(result, XError) and "more than 10000 items" in result.message
+
+
+WORDS = 'split(repeat("a ", 4999), " ")'
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [f"foreach({WORDS}, (x) => split(repeat(\"a \", 4999), \" \"))",
+     f"foreach({WORDS}, (x) => foreach({WORDS}, (y) => y))",
+     f"filter({WORDS}, (x) => count(foreach({WORDS}, (y) => y)) > 0)",
+     f"foreach_value(object(\"a\", {WORDS}), (x) => foreach(x, (y) => {WORDS}))"],
+)  # fmt: skip
+def test_loops_inside_loops_share_one_allowance(expression: str) -> None:
+    result = evaluate_expression(expression)
+    assert isinstance(result, XError) and "100000 calls and items" in result.message
+
+
+def test_one_loop_of_goflows_size_still_runs() -> None:
+    assert evaluate_expression(f"count(foreach({WORDS}, (x) => upper(x)))") == 4999
+    assert evaluate_expression(f"count(foreach({WORDS}, (x) => array(x, x)))") == 4999
+    # and the allowance is per outermost loop: two loops one after the other both run
+    two = f"count(foreach({WORDS}, (x) => x)) + count(foreach({WORDS}, (x) => x))"
+    assert evaluate_expression(two) == 9998
+
+
+def test_json_of_word_arrays_is_written_as_before() -> None:
+    assert evaluate_expression('json(array("a", "b\\"c", "é", "\u2028"))') == (
+        '["a","b\\"c","é","\u2028"]'
+    )

@@ -598,6 +598,8 @@ def _json(value: XValue) -> str:
     if t is bool:
         return "true" if value else "false"
     if t is list:
+        if all(type(item) is str for item in value):  # (one C call: arrays of words are big)
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         return "[" + ",".join(_json(item) for item in value) + "]"
     if t is XObject:
         if value.json_default:
