@@ -277,8 +277,10 @@ class SafeHTTPClient:
                     response.close()
         except HTTPError:
             raise
-        except httpx.TimeoutException as exc:
-            raise CallTimeout(str(exc) or "the call timed out") from None
+        except httpx.TimeoutException:
+            raise CallTimeout(
+                f"the call took longer than its limit of {self.timeout:g} seconds"
+            ) from None
         except (httpx.HTTPError, httpcore.ProtocolError, ValueError, UnicodeError) as exc:
             raise HTTPError(str(exc) or type(exc).__name__) from None
         return HTTPResponse(
