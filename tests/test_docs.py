@@ -55,7 +55,8 @@ def test_expression_doc_examples(template, expected):
         assert result.text == expected
 
 
-PYTHON_DOCS = ("expressions.md", "goflow.md", "legacy.md", "architecture.md", "rasa.md")
+PYTHON_DOCS = ("expressions.md", "goflow.md", "legacy.md", "architecture.md", "rasa.md",
+               "security.md")
 
 
 @pytest.mark.parametrize(
