@@ -96,3 +96,24 @@ def test_json_of_word_arrays_is_written_as_before() -> None:
     assert evaluate_expression('json(array("a", "b\\"c", "é", "\u2028"))') == (
         '["a","b\\"c","é","\u2028"]'
     )
+
+
+def test_regex_matching_draws_on_one_budget_per_evaluation() -> None:
+    from turnflow.expressions import Environment, ExpressionLimits
+    from turnflow.expressions.goregex import RegexBudget, budget_scope
+
+    env = Environment(limits=ExpressionLimits(regex_timeout=0.05, regex_budget=0.1))
+    slow = 'is_error(regex_match(repeat("a", 5000), "(.*a){20}x"))'
+    # every match after the budget is spent fails at once, the cheap ones too
+    result = evaluate_expression(
+        f'count(foreach(split(repeat("a ", 30), " "), (x) => {slow})) & regex_match("a", "a")',
+        env=env,
+    )
+    assert isinstance(result, XError) and "took too long" in result.message
+    # a fresh evaluation has a fresh budget
+    assert evaluate_expression('regex_match("ab", "b")', env=env) == "b"
+    # an outer budget (a sprint's) is shared by every evaluation inside it
+    spent = RegexBudget(0.0)
+    with budget_scope(spent):
+        inside = evaluate_expression('regex_match("ab", "b")', env=env)
+    assert isinstance(inside, XError) and "took too long" in inside.message

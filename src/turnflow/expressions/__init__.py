@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .compiler import Scope, compile_node
 from .environment import Environment, ExpressionLimits
+from .goregex import budget_scope
 from .parser import parse_expression
 from .template import Template, TemplateResult, compile_template
 from .values import (
@@ -70,7 +71,9 @@ class Expression:
         self._fn = compile_node(parse_expression(source))
 
     def evaluate(self, context: XObject, env: Environment | None = None) -> XValue:
-        return self._fn(Scope(_env(env), context))
+        env = _env(env)
+        with budget_scope(None, env.limits.regex_budget):
+            return self._fn(Scope(env, context))
 
 
 def compile_expression(source: str) -> Expression:

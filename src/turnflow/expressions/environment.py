@@ -39,6 +39,7 @@ class ExpressionLimits:
     max_depth: int = 50  # nesting of parentheses / calls in one expression
     max_loop_items: int = 10_000  # items foreach / filter / repeat may produce
     regex_timeout: float = 0.5  # seconds per regular expression match
+    regex_budget: float = 2.0  # seconds of matching in all per evaluation (goflow: per sprint)
 
 
 @dataclass

@@ -7,6 +7,8 @@ the other and :func:`compile_go_regex` refuses what RE2 would refuse.
 
 from __future__ import annotations
 
+import time
+from contextvars import ContextVar, Token
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -209,11 +211,59 @@ def compile_go_regex(pattern: str) -> regex.Pattern | None:
         return None
 
 
+class RegexBudget:
+    """Seconds of regex matching left to a sprint or an evaluation in all: a timeout per
+    match is not enough when a loop or a router's hundred cases run a slow pattern again and
+    again (RE2, goflow's engine, never backtracks; Python's regex module can)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+
+
+_BUDGET: ContextVar[RegexBudget | None] = ContextVar("turnflow_regex_budget", default=None)
+
+
+class budget_scope:  # noqa: N801 (used as ``with budget_scope(b):``, like a function)
+    """Within it, regex matching draws on ``budget`` (None: a new budget of ``seconds`` if
+    none is in force yet, else the one in force)."""
+
+    __slots__ = ("budget", "token")
+
+    def __init__(self, budget: RegexBudget | None, seconds: float = 0.0) -> None:
+        if budget is None and _BUDGET.get() is None:
+            budget = RegexBudget(seconds)
+        self.budget = budget
+        self.token: Token[RegexBudget | None] | None = None
+
+    def __enter__(self) -> None:
+        if self.budget is not None:
+            self.token = _BUDGET.set(self.budget)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.token is not None:
+            _BUDGET.reset(self.token)
+
+
 def search(
     env: Environment, compiled: regex.Pattern, text: str, timeout_message: str
 ) -> regex.Match | None | XError:
-    """``compiled.search(text)`` bounded by the environment's regex timeout."""
+    """``compiled.search(text)`` bounded by the environment's regex timeout, and by the
+    regex budget in force (see RegexBudget)."""
+    timeout = env.limits.regex_timeout
+    budget = _BUDGET.get()
+    if budget is None:
+        try:
+            return compiled.search(text, timeout=timeout)
+        except TimeoutError:
+            return XError(timeout_message)
+    if budget.left <= 0:
+        return XError(timeout_message)
+    start = time.monotonic()
     try:
-        return compiled.search(text, timeout=env.limits.regex_timeout)
+        return compiled.search(text, timeout=min(timeout, budget.left))
     except TimeoutError:
         return XError(timeout_message)
+    finally:
+        budget.left -= time.monotonic() - start

@@ -20,6 +20,7 @@ from functools import lru_cache
 from ..errors import ExpressionSyntaxError, LimitExceeded
 from .compiler import Compiled, RootLookup, Scope, compile_node, root_path_lookup
 from .environment import Environment
+from .goregex import budget_scope
 from .parser import DEFAULT_MAX_DEPTH, parse_expression
 from .values import XError, XObject, XValue, to_text
 
@@ -155,20 +156,28 @@ def _expression_end(template: str, start: int) -> int:
 class Template:
     """A compiled template. Build with :func:`compile_template` (cached) and render many times."""
 
-    __slots__ = ("source", "_parts", "_single")
+    __slots__ = ("source", "_parts", "_single", "_computes")
 
     def __init__(self, source: str, parts: list[str | _Expr | _Broken]) -> None:
         self.source = source
         self._parts = tuple(parts)
         # a template that is exactly one expression can also give its typed value
         self._single = parts[0] if len(parts) == 1 and not isinstance(parts[0], str) else None
+        # whether any part is more than a context path (only those can run a regex)
+        self._computes = any(type(p) is _Expr and p.root_fn is None for p in parts)
+
+    def render(self, context: XObject, env: Environment) -> TemplateResult:
+        """Evaluate against a context; text of failed parts is empty and their errors listed."""
+        if not self._computes:
+            return self._render(context, env)
+        with budget_scope(None, env.limits.regex_budget):  # (unless a sprint's is in force)
+            return self._render(context, env)
 
     @property
     def syntax_errors(self) -> list[XError]:
         return [p.error for p in self._parts if isinstance(p, _Broken)]
 
-    def render(self, context: XObject, env: Environment) -> TemplateResult:
-        """Evaluate against a context; text of failed parts is empty and their errors listed."""
+    def _render(self, context: XObject, env: Environment) -> TemplateResult:
         scope = Scope(env, context)
         out: list[str] = []
         errors: list[XError] = []
@@ -215,7 +224,8 @@ class Template:
             root_fn = part.root_fn
             if root_fn is not None:  # a context path, e.g. @input
                 return root_fn(context, env)
-            return part.fn(Scope(env, context))
+            with budget_scope(None, env.limits.regex_budget):
+                return part.fn(Scope(env, context))
         if type(part) is _Broken and (part.top_level is None or part.top_level in names):
             return part.error
         result = self.render(context, env)

@@ -11,8 +11,10 @@ import dataclasses
 
 from ..core.runtime import Runtime
 from ..expressions import XObject, compile_expression, compile_template
+from ..expressions.goregex import budget_scope
 from ..expressions.template import Template
 from ..expressions.values import XError, to_bool
+from .sprint import sprint_regex_budget
 
 
 class ExcellentEvaluator:
@@ -28,9 +30,10 @@ class ExcellentEvaluator:
     def check(self, rt: Runtime, condition: str, context: XObject | None = None) -> bool:
         """Whether an Excellent expression is true for the current run (an error: false,
         with an ``error`` event)."""
-        value = compile_expression(condition).evaluate(
-            context if context is not None else rt.context(), rt.env
-        )
+        with budget_scope(sprint_regex_budget(rt)):
+            value = compile_expression(condition).evaluate(
+                context if context is not None else rt.context(), rt.env
+            )
         if isinstance(value, XError):
             rt.error(
                 f"Error evaluating expression: {value.message}", code="expression",
@@ -55,7 +58,8 @@ def render(
             return ellipsis(template, limit)
         return template
     compiled = template_for(template, limit)
-    result = compiled.render(context if context is not None else rt.context(), rt.env)
+    with budget_scope(sprint_regex_budget(rt)):
+        result = compiled.render(context if context is not None else rt.context(), rt.env)
     text = result.text
     if not result.errors:
         if truncate and len(text) > limit:

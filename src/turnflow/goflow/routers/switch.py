@@ -37,12 +37,14 @@ from ...errors import TurnflowError
 from ...expressions import XError, XObject, render_text
 from ...expressions.cases import CASE_TESTS
 from ...expressions.cases.number_tests import NUMBER_BOUND_TESTS
+from ...expressions.goregex import budget_scope
 from ...expressions.numbers import parse_decimal
 from ...expressions.template import Template
 from ...expressions.values import MISSING
 from ..evaluator import template_for
 from ..localization import localized_list
 from ..results import save_router_result, snakify
+from ..sprint import sprint_regex_budget
 from .base import GoflowRouter
 
 
@@ -99,6 +101,10 @@ class SwitchRouter(GoflowRouter):
             self._operand_ready = False
 
     def pick(self, rt: Runtime, run: Run, node: Node) -> Category | None:
+        with budget_scope(sprint_regex_budget(rt)):  # (case tests may match patterns)
+            return self._pick(rt, run, node)
+
+    def _pick(self, rt: Runtime, run: Run, node: Node) -> Category | None:
         if not self._operand_ready:
             self._operand = template_for(self.operand) if self.operand else None
             self._operand_ready = True
