@@ -23,6 +23,7 @@ from turnflow.http import SafeHTTPClient
 GOAL = 3.0  # seconds per case
 HUGE = 'parse_json("1e1000000")'
 WORDS = 'split(repeat("a ", 4999), " ")'
+SLOW = 'regex_match(repeat("a", 5000), "(.*a){20}x")'
 MESSAGE = " ".join(f"w{i}" for i in range(9000))  # ~49 KB of distinct words
 
 EXPRESSIONS = {
@@ -38,6 +39,7 @@ EXPRESSIONS = {
     "1,000 chained + operators": "1" + " + 1" * 1000,
     "1,000 chained [0] lookups": "items" + "[0]" * 1000,
     "nested foreach 5,000 x 5,000": f"foreach({WORDS}, (x) => {WORDS})",
+    "a slow regex 5,000 times in a loop": f"count(foreach({WORDS}, (x) => is_error(" + SLOW + ")))",
     "json() of 1.5M words": "json(array(" + ",".join([WORDS] * 300) + "))",
 }
 
