@@ -180,6 +180,12 @@ def test_redirects_are_not_followed(server: str) -> None:
     assert response.status_code == 302 and response.headers["location"].endswith("/elsewhere")
 
 
+@pytest.mark.parametrize("host", ["0177.0.0.1", "127.000.000.001", "①②⑦.0.0.1", "[::1"])
+def test_urls_httpx_cannot_read_are_errors(host: str) -> None:
+    with pytest.raises(HTTPError):
+        SafeHTTPClient(allow=[]).request("GET", f"http://{host}:8080/")
+
+
 def test_other_schemes_are_refused() -> None:
     with pytest.raises(HTTPError, match="scheme"):
         SafeHTTPClient().request("GET", "file:///etc/passwd")

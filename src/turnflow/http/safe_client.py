@@ -281,7 +281,8 @@ class SafeHTTPClient:
             raise CallTimeout(
                 f"the call took longer than its limit of {self.timeout:g} seconds"
             ) from None
-        except (httpx.HTTPError, httpcore.ProtocolError, ValueError, UnicodeError) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, httpcore.ProtocolError,
+                ValueError, UnicodeError) as exc:  # fmt: skip
             raise HTTPError(str(exc) or type(exc).__name__) from None
         return HTTPResponse(
             status_code=response.status_code,
