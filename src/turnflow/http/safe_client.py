@@ -254,7 +254,10 @@ class SafeHTTPClient:
         content: bytes | str = b"",
     ) -> HTTPResponse:
         """Make one call; raises HTTPError when there is no response."""
-        scheme = urlsplit(url).scheme.lower()
+        try:
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError as exc:
+            raise HTTPError(f"invalid URL: {exc}") from None
         if scheme not in ("http", "https"):
             raise HTTPError(f"unsupported URL scheme '{scheme}'")
         deadline = _Deadline(self.timeout)
