@@ -117,3 +117,10 @@ def test_regex_matching_draws_on_one_budget_per_evaluation() -> None:
     with budget_scope(spent):
         inside = evaluate_expression('regex_match("ab", "b")', env=env)
     assert isinstance(inside, XError) and "took too long" in inside.message
+
+
+def test_parse_json_never_makes_lone_surrogates() -> None:
+    assert evaluate_expression('parse_json("\\"\\\\ud800\\"")') == "\ufffd"
+    assert evaluate_expression('parse_json("[\\"\\\\udc80x\\"]")') == ["\ufffdx"]
+    deep = evaluate_expression('parse_json(repeat("[", 500) & repeat("]", 500))')
+    assert isinstance(deep, XError) and "nested more than 100 levels" in deep.message

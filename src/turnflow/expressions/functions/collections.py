@@ -452,7 +452,7 @@ def parse_json(env: Environment, value: XValue) -> XValue:
     except (ValueError, RecursionError) as exc:
         return XError(f"unable to parse JSON: {exc}")
     try:  # (deeper values would overflow Python's recursion wherever they are used)
-        json_input.check(data)
+        data = json_input.check(data)
     except json_input.JSONInputError as exc:
         return XError(f"unable to parse JSON: {exc}")
     return from_json(data)
