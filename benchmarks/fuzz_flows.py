@@ -1,6 +1,7 @@
 """The long run of the flow mutation fuzzer (tests/test_flow_mutations.py runs a few hundred
 mutants): every valid fixture file, ``--per-file`` one-field mutants each, and the invariant
-"validate accepts => the engine runs it without a Python error". Prints the figures, the
+"validate accepts => the engine runs it without a Python error"; then one-change mutants of
+the sessions those flows store, which must be refused or resume. Prints the figures, the
 slowest mutant, and every crash as ``file: change: error``; exits 1 if there was any.
 
     .venv/bin/python benchmarks/fuzz_flows.py [--per-file 300] [--seed 1] [--root DIR]
@@ -49,7 +50,14 @@ def main() -> int:
           f"{slowest[1]})")  # fmt: skip
     for crash in crashes:
         print(crash)
-    return 1 if crashes else 0
+    began = time.perf_counter()
+    sessions = fm.fuzz_sessions(files, args.per_file // 3 or 1, args.seed)
+    print(f"stored sessions: {sessions.tried} mutants: {sessions.refused} refused, "
+          f"{sessions.ran} resumed, {len(sessions.crashes or [])} crashed "
+          f"({time.perf_counter() - began:.1f} s)")  # fmt: skip
+    for crash in sessions.crashes or []:
+        print(crash)
+    return 1 if crashes or sessions.crashes else 0
 
 
 if __name__ == "__main__":

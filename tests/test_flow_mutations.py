@@ -97,3 +97,10 @@ def test_refusals_say_what_and_where() -> None:
     assert problems and "cases[0]" in problems[0] and "must not be null" in problems[0]
     mutant = _set(_load("resthook.json"), ("resthooks", 0, "subscribers", 0), 5)
     assert "resthooks[0].subscribers[0]" in fm.validate(mutant)[0]
+
+
+def test_mutants_of_stored_sessions_are_refused_or_resume() -> None:
+    files = fm.valid_flow_files(GOFLOW)
+    report = fm.fuzz_sessions(files, per_session=12, seed=20261205)
+    assert report.crashes == []
+    assert report.tried > 200 and report.ran > 20 and report.refused > 20

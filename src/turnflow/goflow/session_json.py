@@ -120,7 +120,7 @@ def read_run(data: Any, flows: FlowLookup, path: str = "run") -> GoflowRun:
     """Read a run written by :func:`run_to_json` (its parent is linked by the session)."""
     data = _object(data, path)
     ref = _object(_required(data, "flow", path), f"{path}.flow")
-    flow = flows(_required(ref, "uuid", f"{path}.flow"))
+    flow = flows(_text(ref, "uuid", f"{path}.flow"))
     if flow is None:
         raise SessionReadError(
             f"flow {ref.get('uuid')} ({ref.get('name', '')}) is not in the assets", f"{path}.flow"
@@ -137,7 +137,7 @@ def read_run(data: Any, flows: FlowLookup, path: str = "run") -> GoflowRun:
     for key, value in results.items():
         _object(value, f"{path}.results.{key}")
     return GoflowRun(
-        uuid=_required(data, "uuid", path),
+        uuid=_text(data, "uuid", path),
         flow=flow,
         created_on=created_on,
         status=_status(data, path),
@@ -147,7 +147,7 @@ def read_run(data: Any, flows: FlowLookup, path: str = "run") -> GoflowRun:
         modified_on=_time(data, "modified_on", path),
         exited_on=_time(data, "exited_on", path),
         had_input=bool(data.get("had_input")),
-        webhook=data.get("webhook"),
+        webhook=_webhook(data, path),
     )
 
 
@@ -180,6 +180,9 @@ def read_session(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
     by_uuid = {run.uuid: run for run in runs}
     for index, (run, item) in enumerate(zip(runs, runs_data, strict=True)):
         parent_uuid = item.get("parent_uuid")
+        if parent_uuid is not None and not isinstance(parent_uuid, str):
+            raise SessionReadError("field 'parent_uuid' must be a string",
+                                   f"session.runs[{index}].parent_uuid")
         if parent_uuid:
             parent = by_uuid.get(parent_uuid)
             if parent is None:
@@ -202,12 +205,12 @@ def read_session(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
     stack: list[Run] = [run for run in in_play if run not in waiting]
     stack += waiting
     session = GoflowSession(
-        uuid=_required(data, "uuid", "session"),
+        uuid=_text(data, "uuid", "session"),
         type=data.get("type") or "messaging",
         created_on=created_on,
         trigger=dict(trigger),
         contact=contact,
-        status=_required(data, "status", "session"),
+        status=_text(data, "status", "session"),
         runs=list(runs),
         stack=stack,
         wait=data.get("wait"),
@@ -260,6 +263,36 @@ def _object(data: Any, path: str) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         raise SessionReadError("must be a JSON object", path)
     return data
+
+
+def _text(data: Mapping[str, Any], key: str, path: str) -> str:
+    value = _required(data, key, path)
+    if not isinstance(value, str):
+        raise SessionReadError(f"field '{key}' must be a string", f"{path}.{key}")
+    return value
+
+
+def _optional_object(data: Mapping[str, Any], key: str, path: str) -> Any:
+    value = data.get(key)
+    if value is not None and not isinstance(value, Mapping):
+        raise SessionReadError(f"field '{key}' must be an object", f"{path}.{key}")
+    return value
+
+
+def _webhook(data: Mapping[str, Any], path: str) -> Any:
+    """The run's last webhook call (what @webhook shows), its parts type-checked."""
+    webhook = _optional_object(data, "webhook", path)
+    if webhook is None:
+        return None
+    where = f"{path}.webhook"
+    status = webhook.get("status")
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
+        raise SessionReadError("field 'status' must be an integer", f"{where}.status")
+    for key in ("method", "url"):
+        if webhook.get(key) is not None and not isinstance(webhook[key], str):
+            raise SessionReadError(f"field '{key}' must be a string", f"{where}.{key}")
+    _optional_object(webhook, "headers", where)
+    return webhook
 
 
 def _required(data: Mapping[str, Any], key: str, path: str) -> Any:

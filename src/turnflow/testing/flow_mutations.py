@@ -102,14 +102,7 @@ def run(data: Any, inputs: tuple[str, ...] = INPUTS) -> None:
 
     assets = Assets.from_json(assets_json_for(copy.deepcopy(data), source="<mutant>"))
     for ref in assets.flow_refs():
-        clock = SequentialClock()
-        env = Environment(default_country="US", random=SeededRandom(1), now=clock.now)
-        services = Services(
-            http=MockHTTPService({}, clock=clock), email=MockEmailService(),
-            airtime=TestAirtimeService(env.random), llm=TestLLMService(),
-        )  # fmt: skip
-        engine = GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(1, clock),
-                              services=services)  # fmt: skip
+        engine = _engine(assets)
         contact = read_contact(CONTACT, assets)
         trigger = {"type": "manual", "flow": ref, "triggered_on": "2025-01-01T00:00:00Z"}
         session, _ = engine.start(contact, trigger)
@@ -126,6 +119,75 @@ def run(data: Any, inputs: tuple[str, ...] = INPUTS) -> None:
             else:
                 resume = msg_resume(text, CONTACT["urns"][0])
             engine.resume(session, resume)
+
+
+def _engine(assets: Any) -> GoflowEngine:
+    """An engine as chat's, with goflow's test services and a seeded clock and UUIDs."""
+    clock = SequentialClock()
+    env = Environment(default_country="US", random=SeededRandom(1), now=clock.now)
+    services = Services(
+        http=MockHTTPService({}, clock=clock), email=MockEmailService(),
+        airtime=TestAirtimeService(env.random), llm=TestLLMService(),
+    )  # fmt: skip
+    return GoflowEngine(assets, env, clock=clock, uuids=SeededUUIDs(1, clock), services=services)
+
+
+def stored_sessions(files: list[Path]) -> Iterator[tuple[str, Any, GoflowEngine]]:
+    """(file name, stored session JSON, its engine) for every flow of the files that waits
+    after it starts."""
+    from ..goflow.assets import Assets
+    from ..goflow.export import assets_json_for
+
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assets = Assets.from_json(assets_json_for(data, source=str(path)))
+        for ref in assets.flow_refs():
+            engine = _engine(assets)
+            trigger = {"type": "manual", "flow": ref, "triggered_on": "2025-01-01T00:00:00Z"}
+            try:
+                session, _ = engine.start(read_contact(CONTACT, assets), trigger)
+            except TurnflowError:
+                continue
+            if session.status == "waiting":
+                stored = json.loads(json.dumps(engine.session_to_json(session)))
+                yield path.name, stored, engine
+
+
+def check_session(engine: GoflowEngine, stored: Any) -> Outcome:
+    """Read a stored session back and resume it with a few messages."""
+    from ..goflow.resumes import msg_resume
+
+    try:
+        session = engine.read_session(
+            json.dumps(stored), read_contact(CONTACT, engine.family.assets)
+        )
+        for text in INPUTS[:3]:
+            if session.status != "waiting":
+                break
+            engine.resume(session, msg_resume(text, CONTACT["urns"][0]))
+            json.dumps(engine.session_to_json(session))
+    except TurnflowError as exc:
+        return Outcome("refused", str(exc))
+    except Exception as exc:
+        return Outcome("crashed", _describe(exc))
+    return Outcome("ran")
+
+
+def fuzz_sessions(files: list[Path], per_session: int, seed: int = 1) -> FuzzReport:
+    """``per_session`` one-change mutants of each stored session: each must be refused with
+    turnflow's error or resume without a Python error."""
+    rng = random.Random(seed)
+    report = FuzzReport(crashes=[])
+    for name, stored, engine in stored_sessions(files):
+        for where, replacement, mutant in mutants(stored, rng, per_session):
+            outcome = check_session(engine, mutant)
+            report.tried += 1
+            report.refused += outcome.kind == "refused"
+            report.ran += outcome.kind == "ran"
+            if outcome.kind == "crashed":
+                assert report.crashes is not None
+                report.crashes.append(f"{name}: {show(where, replacement)}: {outcome.detail}")
+    return report
 
 
 def check(data: Any) -> Outcome:
