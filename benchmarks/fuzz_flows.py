@@ -57,7 +57,15 @@ def main() -> int:
           f"({time.perf_counter() - began:.1f} s)")  # fmt: skip
     for crash in sessions.crashes or []:
         print(crash)
-    return 1 if crashes or sessions.crashes else 0
+    began = time.perf_counter()
+    runner = fm.fuzz_runner_tests(Path(args.root) / "test/testdata/runner", args.per_file // 5 or 1,
+                                  args.seed)  # fmt: skip
+    print(f"runner tests: {runner.tried} mutants: {runner.refused} refused as broken, "
+          f"{runner.ran} ran, {len(runner.crashes or [])} crashed "
+          f"({time.perf_counter() - began:.1f} s)")  # fmt: skip
+    for crash in runner.crashes or []:
+        print(crash)
+    return 1 if crashes or sessions.crashes or runner.crashes else 0
 
 
 if __name__ == "__main__":

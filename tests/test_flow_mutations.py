@@ -104,3 +104,11 @@ def test_mutants_of_stored_sessions_are_refused_or_resume() -> None:
     report = fm.fuzz_sessions(files, per_session=12, seed=20261205)
     assert report.crashes == []
     assert report.tried > 200 and report.ran > 20 and report.refused > 20
+
+
+def test_mutants_of_runner_tests_fail_as_broken_or_run() -> None:
+    """Triggers, resumes, contacts and mocks of the wrong shape: what callers hand the
+    engine is checked too."""
+    report = fm.fuzz_runner_tests(RUNNER, per_test=6, seed=20261205)
+    assert report.crashes == []
+    assert report.tried > 200 and report.refused > 20

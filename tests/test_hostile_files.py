@@ -196,3 +196,37 @@ def test_a_webhook_answering_json_nested_20000_deep_is_text() -> None:
 def test_turnflow_errors_are_what_readers_raise() -> None:
     assert issubclass(json_input.JSONInputError, TurnflowError)
     assert issubclass(SessionReadError, TurnflowError) and issubclass(ContactError, TurnflowError)
+
+
+# -- what callers hand the engine ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "trigger",
+    [{"type": "manual", "flow": [None]}, {"type": "manual", "flow": {"uuid": ["x"]}},
+     {"type": "msg", "flow": {"uuid": "flow-1"}, "event": 5},
+     {"type": "msg", "flow": {"uuid": "flow-1"}, "event": {"msg": {"urn": 7}}},
+     {"type": "flow_action", "flow": {"uuid": "flow-1"}, "run_summary": {"results": {"a": "x"}}},
+     "manual"],
+)  # fmt: skip
+def test_triggers_of_the_wrong_shape_are_refused(trigger: object) -> None:
+    from turnflow.goflow.inputs import InputShapeError
+
+    with pytest.raises(InputShapeError, match="trigger"):
+        engine(question_flow()).start(CONTACT, trigger)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "resume",
+    [{"type": "msg", "event": True}, {"type": "msg", "event": {"created_on": []}},
+     {"type": "msg", "event": {"type": "msg_received", "msg": {"text": ["hi"]}}},
+     {"type": "dial", "dial": {"duration": "long"}}, [1]],
+)  # fmt: skip
+def test_resumes_of_the_wrong_shape_are_refused(resume: object) -> None:
+    from turnflow.goflow.inputs import InputShapeError
+
+    eng = engine(question_flow())
+    session, _ = eng.start(CONTACT, manual("flow-1", "Question"))
+    with pytest.raises(InputShapeError, match="resume"):
+        eng.resume(session, resume)  # type: ignore[arg-type]
+    assert session.status == "waiting"

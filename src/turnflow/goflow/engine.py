@@ -20,6 +20,7 @@ from ..expressions import Environment, XObject
 from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource
 from .contact import json_default
 from .family import GoflowFamily, Services
+from .inputs import CALL, RESUME, TRIGGER, check_shape
 from .policy import GoflowStart
 from .session import GoflowSession
 from .session_json import SessionReadError, read_session, session_to_dict
@@ -98,7 +99,11 @@ class GoflowEngine:
     def start(
         self, contact: Any, trigger: dict[str, Any], call: dict[str, Any] | None = None
     ) -> tuple[Session, Sprint]:
-        """Start a session for a contact (``call``: the voice call of an IVR session)."""
+        """Start a session for a contact (``call``: the voice call of an IVR session). A
+        trigger whose parts have the wrong type raises InputShapeError."""
+        check_shape(TRIGGER, trigger, "trigger")
+        if call is not None:
+            check_shape(CALL, call, "call")
         flow_ref = trigger.get("flow") or {}
         flow = self.family.flow(flow_ref.get("uuid", ""))
         if flow is None:
@@ -109,7 +114,9 @@ class GoflowEngine:
         """Resume a waiting session with a resume (``msg``, ``wait_timeout``,
         ``wait_expiration`` / ``run_expiration`` or ``dial``), in goflow's order: the input is
         set, the waiting run routes its node (or expires), the contact's query groups are
-        re-checked, and the flow carries on."""
+        re-checked, and the flow carries on. A resume whose parts have the wrong type raises
+        InputShapeError."""
+        check_shape(RESUME, resume, "resume")
         return self.core.resume(session, resume)
 
     def session_to_json(self, session: Session) -> dict[str, Any]:

@@ -293,3 +293,37 @@ def fuzz(files: list[Path], per_file: int, seed: int = 1) -> FuzzReport:
                 assert report.crashes is not None
                 report.crashes.append(f"{path.name}: {show(where, replacement)}: {outcome.detail}")
     return report
+
+
+def fuzz_runner_tests(root: Path, per_test: int, seed: int = 1) -> FuzzReport:
+    """``per_test`` one-change mutants of each goflow runner test under ``root`` (contact,
+    trigger, resumes, mocks: what callers hand the engine): each must fail as a broken test
+    or run, never crash."""
+    import shutil
+    import tempfile
+
+    from .goflow_runner import find_runner_tests, run_test
+
+    rng = random.Random(seed)
+    report = FuzzReport(crashes=[])
+    with tempfile.TemporaryDirectory(prefix="turnflow-fuzz-") as tmp:
+        for test in find_runner_tests(root):
+            assets = test.with_name(test.name.split(".", 1)[0] + ".json")
+            shutil.copy(assets, Path(tmp) / assets.name)
+            spec = json.loads(test.read_text(encoding="utf-8"))
+            spec.pop("outputs", None)  # (not compared: only crashes matter here)
+            for where, replacement, mutant in mutants(spec, rng, per_test):
+                target = Path(tmp) / test.name
+                target.write_text(json.dumps(mutant), encoding="utf-8")
+                result = run_test(target)
+                report.tried += 1
+                if result.message.startswith("crashed"):
+                    assert report.crashes is not None
+                    report.crashes.append(
+                        f"{test.name}: {show(where, replacement)}: {result.message[:300]}"
+                    )
+                elif result.message.startswith("broken test file"):
+                    report.refused += 1
+                else:
+                    report.ran += 1
+    return report

@@ -190,6 +190,13 @@ def read_test_file(test_file: Path) -> dict[str, Any]:
     for url, responses in (spec.get("http_mocks") or {}).items():
         if not isinstance(responses, list) or not all(isinstance(r, dict) for r in responses):
             raise TurnflowError(f"field 'http_mocks[{url}]' must be an array of objects")
+        for index, mock in enumerate(responses):
+            where = f"http_mocks[{url}][{index}]"
+            for key, kind in (("status", int), ("body_repeat", int), ("body", str),
+                              ("headers", dict)):  # fmt: skip
+                value = mock.get(key)
+                if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+                    raise TurnflowError(f"field '{where}.{key}' has the wrong type")
     return spec
 
 
