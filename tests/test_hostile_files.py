@@ -230,3 +230,20 @@ def test_resumes_of_the_wrong_shape_are_refused(resume: object) -> None:
     with pytest.raises(InputShapeError, match="resume"):
         eng.resume(session, resume)  # type: ignore[arg-type]
     assert session.status == "waiting"
+
+
+def test_a_session_at_a_node_that_no_longer_waits_fails_as_in_goflow() -> None:
+    from turnflow.core import Node
+
+    eng, data = _stored()
+    ask = question_flow().nodes[0]
+    changed = question_flow().__class__(
+        "flow-1", "Question", (Node("ask", ask.actions, ask.exits[:1], None), *question_flow()
+                               .nodes[1:]))  # fmt: skip
+    later = engine(changed)
+    session = session_from_json(later, data, CONTACT)
+    sprint = later.resume(session, {"type": "msg", "event": {"type": "msg_received",
+                                    "msg": {"text": "yes", "urn": "tel:+12065551212"}}})  # fmt: skip
+    assert session.status == "failed"
+    assert sprint.events[0]["type"] == "failure"
+    assert sprint.events[0]["text"] == "Can't resume from node without a router or wait"

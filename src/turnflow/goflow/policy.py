@@ -63,6 +63,11 @@ class ResumeWaitingRun:
         if run is None or run.status != WAITING:
             run = session.waiting_run()
             assert run is not None  # (check() made sure)
+        node = loop.current_node(run)
+        if node is None or getattr(node.router, "wait", None) is None:
+            # the flow changed under a stored session: goflow fails it rather than route
+            loop.fail(rt, "Can't resume from node without a router or wait")
+            return
         rt.state.resume = resume  # what @resume shows during this sprint
         kind = resume.get("type")
         if kind == "msg":  # a message is the session's new input; other resumes clear it
