@@ -242,8 +242,9 @@ def test_a_session_at_a_node_that_no_longer_waits_fails_as_in_goflow() -> None:
                                .nodes[1:]))  # fmt: skip
     later = engine(changed)
     session = session_from_json(later, data, CONTACT)
+    message = {"text": "yes", "urn": "tel:+12065551212"}
     sprint = later.resume(session, {"type": "msg", "event": {"type": "msg_received",
-                                    "msg": {"text": "yes", "urn": "tel:+12065551212"}}})  # fmt: skip
+                                                             "msg": message}})  # fmt: skip
     assert session.status == "failed"
     assert sprint.events[0]["type"] == "failure"
     assert sprint.events[0]["text"] == "Can't resume from node without a router or wait"
