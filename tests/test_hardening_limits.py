@@ -81,13 +81,21 @@ WORDS = 'split(repeat("a ", 4999), " ")'
 )  # fmt: skip
 def test_loops_inside_loops_share_one_allowance(expression: str) -> None:
     result = evaluate_expression(expression)
-    assert isinstance(result, XError) and "100000 calls and items" in result.message
+    assert isinstance(result, XError) and "loops can't do more than 100000" in result.message
+
+
+def test_one_evaluation_can_not_build_gigabytes_of_text() -> None:
+    one = 'foreach(split(repeat("a ", 4999), " "), (x) => repeat("a", 10000))'
+    result = evaluate_expression(f"count(array({', '.join([one] * 100)}))")
+    assert isinstance(result, XError) and "loops can't do more than 100000" in result.message
+    small = 'foreach(split(repeat("a ", 4999), " "), (x) => repeat("a", 100))'
+    assert evaluate_expression(f"count(array({small}, {small}))") == 2
 
 
 def test_one_loop_of_goflows_size_still_runs() -> None:
     assert evaluate_expression(f"count(foreach({WORDS}, (x) => upper(x)))") == 4999
     assert evaluate_expression(f"count(foreach({WORDS}, (x) => array(x, x)))") == 4999
-    # and the allowance is per outermost loop: two loops one after the other both run
+    # two loops of goflow's size one after the other both run
     two = f"count(foreach({WORDS}, (x) => x)) + count(foreach({WORDS}, (x) => x))"
     assert evaluate_expression(two) == 9998
 

@@ -25,6 +25,7 @@ from .values import (
     to_text,
     type_name,
 )
+from .work import needs_budgets, work_scope
 
 __all__ = [
     "Environment",
@@ -64,15 +65,18 @@ def _env(env: Environment | None) -> Environment:
 class Expression:
     """A compiled expression (the inside of ``@( ... )``)."""
 
-    __slots__ = ("source", "_fn")
+    __slots__ = ("source", "_fn", "_budgets")
 
     def __init__(self, source: str) -> None:
         self.source = source
         self._fn = compile_node(parse_expression(source))
+        self._budgets = needs_budgets(source)
 
     def evaluate(self, context: XObject, env: Environment | None = None) -> XValue:
         env = _env(env)
-        with budget_scope(None, env.limits.regex_budget):
+        if not self._budgets:
+            return self._fn(Scope(env, context))
+        with budget_scope(None, env.limits.regex_budget), work_scope(env):
             return self._fn(Scope(env, context))
 
 

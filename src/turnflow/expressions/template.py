@@ -23,6 +23,7 @@ from .environment import Environment
 from .goregex import budget_scope
 from .parser import DEFAULT_MAX_DEPTH, parse_expression
 from .values import XError, XObject, XValue, to_text
+from .work import needs_budgets, work_scope
 
 
 def _is_name_char(ch: str) -> bool:
@@ -163,14 +164,17 @@ class Template:
         self._parts = tuple(parts)
         # a template that is exactly one expression can also give its typed value
         self._single = parts[0] if len(parts) == 1 and not isinstance(parts[0], str) else None
-        # whether any part is more than a context path (only those can run a regex)
-        self._computes = any(type(p) is _Expr and p.root_fn is None for p in parts)
+        # whether evaluating may loop or match a regex: then it runs under its own budgets
+        self._computes = needs_budgets(source) and any(
+            type(p) is _Expr and p.root_fn is None for p in parts
+        )
 
     def render(self, context: XObject, env: Environment) -> TemplateResult:
         """Evaluate against a context; text of failed parts is empty and their errors listed."""
         if not self._computes:
             return self._render(context, env)
-        with budget_scope(None, env.limits.regex_budget):  # (unless a sprint's is in force)
+        # (the regex budget: unless a sprint's is in force)
+        with budget_scope(None, env.limits.regex_budget), work_scope(env):
             return self._render(context, env)
 
     @property
@@ -224,7 +228,9 @@ class Template:
             root_fn = part.root_fn
             if root_fn is not None:  # a context path, e.g. @input
                 return root_fn(context, env)
-            with budget_scope(None, env.limits.regex_budget):
+            if not self._computes:
+                return part.fn(Scope(env, context))
+            with budget_scope(None, env.limits.regex_budget), work_scope(env):
                 return part.fn(Scope(env, context))
         if type(part) is _Broken and (part.top_level is None or part.top_level in names):
             return part.error

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -27,6 +24,7 @@ from ..values import (
     to_text,
     type_name,
 )
+from ..work import cost, too_much, work_scope
 from .args import convert_all, integer_arg, unless_null
 from .registry import register
 
@@ -82,52 +80,22 @@ def _function_over(env: Environment, source: list | XObject | XError, func: XVal
 def _call_each(
     env: Environment, fn: XFunction, values: list[XValue], extra: tuple[XValue, ...]
 ) -> list[XValue] | XError:
-    """``fn(value, *extra)`` for each value in turn, or the first error."""
-    with _loop_work(env, len(values)) as refused:
-        if refused is not None:
-            return refused
-        budget = _LOOP_WORK.get()
-        assert budget is not None
+    """``fn(value, *extra)`` for each value in turn, or the first error (or too much work:
+    see turnflow.expressions.work)."""
+    with work_scope(env) as work:
+        work.left -= len(values)
+        if work.left < 0:
+            return too_much(env)
         results = []
         for value in values:
             result = fn.call(env, [value, *extra])
             if type(result) is XError:
                 return result
-            if type(result) is list:  # arrays made per item count as work too
-                budget[0] -= len(result)
-                if budget[0] < 0:
-                    return _too_much_work(env)
+            work.left -= cost(result)
+            if work.left < 0:
+                return too_much(env)
             results.append(result)
         return results
-
-
-# The calls (and items of the arrays they return) the loop in progress still may make. Loops
-# inside a loop's function share the outermost loop's allowance, so foreach(10,000 items,
-# (x) => split(10,000 words)) is stopped instead of building 10^8 items.
-_LOOP_WORK: ContextVar[list[int] | None] = ContextVar("turnflow_loop_work", default=None)
-LOOP_WORK_FACTOR = 10  # the allowance: this many times the limits' max_loop_items
-
-
-@contextmanager
-def _loop_work(env: Environment, calls: int) -> Iterator[XError | None]:
-    """Charge ``calls`` to the loop in progress (a new allowance for an outermost loop);
-    yields an XError when that goes over it, else None."""
-    budget = _LOOP_WORK.get()
-    token = None
-    if budget is None:
-        budget = [env.limits.max_loop_items * LOOP_WORK_FACTOR]
-        token = _LOOP_WORK.set(budget)
-    try:
-        budget[0] -= calls
-        yield _too_much_work(env) if budget[0] < 0 else None
-    finally:
-        if token is not None:
-            _LOOP_WORK.reset(token)
-
-
-def _too_much_work(env: Environment) -> XError:
-    total = env.limits.max_loop_items * LOOP_WORK_FACTOR
-    return XError(f"loops can't make more than {total} calls and items in all")
 
 
 # -- constructors and logic ---------------------------------------------------------------------
@@ -355,9 +323,10 @@ def filter_(env: Environment, items: XValue, func: XValue) -> XValue:
     if type(fn) is XError:
         return fn
     result = []
-    with _loop_work(env, len(values)) as refused:
-        if refused is not None:
-            return refused
+    with work_scope(env) as work:
+        work.left -= len(values)
+        if work.left < 0:
+            return too_much(env)
         for item in values:
             keep = fn.call(env, [item])
             if type(keep) is XError:
