@@ -41,6 +41,10 @@ EXPRESSIONS = {
     "nested foreach 5,000 x 5,000": f"foreach({WORDS}, (x) => {WORDS})",
     "a slow regex 5,000 times in a loop": f"count(foreach({WORDS}, (x) => is_error(" + SLOW + ")))",
     "json() of 1.5M words": "json(array(" + ",".join([WORDS] * 300) + "))",
+    "150 joins of 50 MB each": "count(array(" + ",".join(
+        [f'join({WORDS}, repeat("b", 10000))'] * 150) + "))",
+    "100 loops of 5,000 x 10,000 characters": "count(array(" + ",".join(
+        [f'foreach({WORDS}, (x) => repeat("a", 10000))'] * 100) + "))",
 }
 
 

@@ -81,13 +81,13 @@ WORDS = 'split(repeat("a ", 4999), " ")'
 )  # fmt: skip
 def test_loops_inside_loops_share_one_allowance(expression: str) -> None:
     result = evaluate_expression(expression)
-    assert isinstance(result, XError) and "loops can't do more than 100000" in result.message
+    assert isinstance(result, XError) and "can't take more than 100000" in result.message
 
 
 def test_one_evaluation_can_not_build_gigabytes_of_text() -> None:
     one = 'foreach(split(repeat("a ", 4999), " "), (x) => repeat("a", 10000))'
     result = evaluate_expression(f"count(array({', '.join([one] * 100)}))")
-    assert isinstance(result, XError) and "loops can't do more than 100000" in result.message
+    assert isinstance(result, XError) and "can't take more than 100000" in result.message
     small = 'foreach(split(repeat("a ", 4999), " "), (x) => repeat("a", 100))'
     assert evaluate_expression(f"count(array({small}, {small}))") == 2
 
@@ -132,3 +132,16 @@ def test_parse_json_never_makes_lone_surrogates() -> None:
     assert evaluate_expression('parse_json("[\\"\\\\udc80x\\"]")') == ["\ufffdx"]
     deep = evaluate_expression('parse_json(repeat("[", 500) & repeat("]", 500))')
     assert isinstance(deep, XError) and "nested more than 100 levels" in deep.message
+
+
+def test_texts_built_by_join_repeat_and_replace_count_as_work() -> None:
+    join = 'join(split(repeat("a ", 4999), " "), repeat("b", 10000))'
+    result = evaluate_expression(f"count(array({', '.join([join] * 3)}))")
+    assert isinstance(result, XError) and "can't take more than 100000" in result.message
+    # a webhook body is evaluated without the output limit: the work allowance still holds
+    from turnflow.expressions import Environment, ExpressionLimits
+
+    unlimited = Environment(limits=ExpressionLimits(max_output_length=10**9))
+    huge = evaluate_expression('repeat("a", 100000000)', env=unlimited)
+    assert isinstance(huge, XError) and "can't take more than 100000" in huge.message
+    assert len(evaluate_expression('repeat("a", 1000000)', env=unlimited)) == 1_000_000

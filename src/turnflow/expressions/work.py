@@ -1,11 +1,13 @@
-"""The work one evaluation of an expression or template may do in loops, counted so that
-no template can build gigabytes: ``foreach(10,000 words, (x) => repeat("a", 10000))``
-a hundred times over in one template would otherwise hold 5 GB.
+"""The work one evaluation of an expression or template may do, counted so that no
+template can build gigabytes: ``foreach(10,000 words, (x) => repeat("a", 10000))`` a
+hundred times over in one template would otherwise hold 5 GB.
 
 Units: one per call a loop makes (foreach, filter, foreach_value), one per item of an
-array a call returns, one per 100 characters of a text a call returns. An evaluation
-(Template.render / value, Expression.evaluate) has ``WORK_FACTOR x max_loop_items`` units;
-loops run outside one (a function called directly) get that much per outermost loop.
+array a call returns, one per 100 characters of a text a call returns or join, repeat or
+replace builds (a webhook body is evaluated without the output limit: this still bounds
+it). An evaluation (Template.render / value, Expression.evaluate) has ``WORK_FACTOR x
+max_loop_items`` units; loops run outside one (a function called directly) get that much
+per outermost loop.
 """
 
 from __future__ import annotations
@@ -58,8 +60,8 @@ class work_scope:  # noqa: N801 (used as ``with work_scope(env):``, like a funct
 
 
 def too_much(env: Environment) -> XError:
-    return XError(f"loops can't do more than {allowance(env)} calls, items and 100s of "
-                  "characters of text in one evaluation")  # fmt: skip
+    return XError(f"loops and texts can't take more than {allowance(env)} units of work "
+                  "(calls, items, 100s of characters) in one evaluation")  # fmt: skip
 
 
 def cost(value: XValue) -> int:
@@ -72,11 +74,22 @@ def cost(value: XValue) -> int:
     return 0
 
 
-# the functions that loop or match patterns: an evaluation whose source names none of them
+# the functions that loop, match patterns or build long texts: an evaluation whose source
+# names none of them
 # needs no budgets (functions called through a variable still get one per loop or match)
-_BUDGETED = ("foreach", "filter", "regex", "pattern")
+_BUDGETED = ("foreach", "filter", "regex", "pattern", "join", "repeat", "replace")
 
 
 def needs_budgets(source: str) -> bool:
     lowered = source.lower()
     return any(name in lowered for name in _BUDGETED)
+
+
+def charge_text(env: Environment, length: int) -> XError | None:
+    """Charge a text a function is about to build (join, repeat, replace) to the evaluation
+    in progress: an XError when that is too much (see the module text)."""
+    work = _WORK.get()
+    if work is None or length < CHARS_PER_UNIT:
+        return None
+    work.left -= length // CHARS_PER_UNIT
+    return too_much(env) if work.left < 0 else None

@@ -24,7 +24,7 @@ from ..values import (
     to_text,
     type_name,
 )
-from ..work import cost, too_much, work_scope
+from ..work import charge_text, cost, too_much, work_scope
 from .args import convert_all, integer_arg, unless_null
 from .registry import register
 
@@ -180,7 +180,8 @@ def join(env: Environment, items: XValue, separator: XValue) -> XValue:
     parts = convert_all(env, to_text, values)
     if type(parts) is XError:
         return parts
-    return sep.join(parts)
+    refused = charge_text(env, sum(map(len, parts)) + len(sep) * max(len(parts) - 1, 0))
+    return refused if refused is not None else sep.join(parts)
 
 
 @register("slice", 2, 3)

@@ -13,6 +13,7 @@ import regex
 from .. import goregex
 from ..values import XError, XValue, to_text
 from ..words import GO_SPACES, extract_words, go_trim_space, tokenize
+from ..work import charge_text
 from .args import convert_all, integer_arg, unless_null
 from .registry import register
 
@@ -350,7 +351,8 @@ def repeat(env: Environment, value: XValue, count: XValue) -> XValue:
     limit = env.limits.max_output_length
     if len(text) * times > limit:
         return XError(f"output would be more than {limit} characters")
-    return text * times
+    refused = charge_text(env, len(text) * times)
+    return refused if refused is not None else text * times
 
 
 @register("replace", 3, 4)
@@ -369,9 +371,11 @@ def replace(
     if times >= 0:
         occurrences = min(occurrences, times)
     limit = env.limits.max_output_length
-    if new and len(text) + occurrences * (len(new) - len(old)) > max(limit, len(text)):
+    size = len(text) + occurrences * (len(new) - len(old))
+    if new and size > max(limit, len(text)):
         return XError(f"output would be more than {limit} characters")
-    return text.replace(old, new, times)
+    refused = charge_text(env, size)
+    return refused if refused is not None else text.replace(old, new, times)
 
 
 @register("url_encode", 1)
