@@ -202,3 +202,25 @@ def test_the_webhook_service_refuses_loopback_and_keeps_the_body_out(server: str
 def test_the_webhook_service_over_gzip(server: str) -> None:
     call = svc.HTTPWebhookService(allow=["127.0.0.1"]).call("GET", f"http://{server}/gzip", {}, "")
     assert call.json() == {"ok": True} and "Content-Encoding" not in call.response
+
+
+def test_a_flow_cannot_read_a_local_server(
+    server: str, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """End to end, as `turnflow chat` runs it: the default webhook service, no allow-list."""
+    import io
+    from pathlib import Path
+
+    from turnflow.chat import run_chat
+
+    fixture = Path("/work/shared/fixtures/goflow/test/testdata/runner/webhook_results.json")
+    if not fixture.exists():
+        pytest.skip("goflow fixtures not present")
+    monkeypatch.delenv("TURNFLOW_HTTP_ALLOW", raising=False)
+    flow = tmp_path / "flow.json"
+    text = fixture.read_text()
+    flow.write_text(text.replace("http://temba.io/", f"http://localhost:{server.split(':')[1]}/"))
+    out = io.StringIO()
+    run_chat(flow, iter(["hi", None]).__next__, out, show_events=True)
+    assert "webhook_called" in out.getvalue()
+    assert "internal" not in out.getvalue() and '"status_code"' not in out.getvalue()
