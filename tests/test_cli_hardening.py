@@ -74,3 +74,30 @@ def test_migrate_never_prints_nan(
     code, output = cli(capsys, "migrate", str(path))
     assert code == 2 and "NaN" not in output.replace("NaN is not", "")
     assert output.startswith("error: ") and len(output.strip().splitlines()) == 1
+
+
+COMMON = Path("/work/shared/fixtures/rapidpro/flows/common")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [(lambda c: c["org"].update(timezone="x" * 5000), "[0].org.timezone: unknown time zone"),
+     (lambda c: c["org"].update(timezone=5), "field 'org.timezone' must be a string"),
+     (lambda c: c.update(contact_initial=-1), "field 'contact_initial' must be an object"),
+     (lambda c: c["messages"].insert(0, [[]]), "field 'messages[0]' must be an object"),
+     (lambda c: c.update(fields_initial=[{}]), "field 'fields_initial[0].key' is required")],
+)  # fmt: skip
+def test_broken_transcripts_fail_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change, message: str
+) -> None:
+    runs = COMMON / "test_runs" / "basic-form.runs.json"
+    if not runs.exists():
+        pytest.skip("fixtures not present")
+    shutil.copy(COMMON / "test_flows" / "basic-form.json", tmp_path / "basic-form.json")
+    conversations = json.loads(runs.read_text())
+    change(conversations[0])
+    (tmp_path / "basic-form.runs.json").write_text(json.dumps(conversations))
+    code, output = cli(capsys, "test", str(tmp_path / "basic-form.runs.json"))
+    first = output.splitlines()[0]
+    assert code == 1 and first.startswith("FAIL basic-form.runs[0]: broken test file: ")
+    assert message in first and "Traceback" not in output

@@ -248,3 +248,21 @@ def test_a_session_at_a_node_that_no_longer_waits_fails_as_in_goflow() -> None:
     assert session.status == "failed"
     assert sprint.events[0]["type"] == "failure"
     assert sprint.events[0]["text"] == "Can't resume from node without a router or wait"
+
+
+def test_a_time_zone_name_too_long_for_the_file_system_is_an_error() -> None:
+    from turnflow.core import Exit, Node
+    from turnflow.goflow.actions import ACTIONS
+    from turnflow.goflow.flow import GoflowFlow
+
+    action = ACTIONS["set_contact_timezone"].from_json({
+        "uuid": "ad154980-7bf7-4ab8-8728-545fd6378912", "type": "set_contact_timezone",
+        "timezone": '@(repeat("x", 5000))'})  # fmt: skip
+    flow = GoflowFlow("flow-1", "Zone", (Node("n1", (action,), (Exit("x1"),)),))
+    _, sprint = engine(flow).start(CONTACT, manual("flow-1", "Zone"))
+    assert [e["type"] for e in sprint.events if e["type"] == "error"] == ["error"]
+
+
+def test_eval_with_a_time_zone_name_too_long(capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = cli(capsys, "eval", "@(now())", "--timezone", "x" * 5000)
+    assert code == 2 and output.startswith("error: unknown time zone")

@@ -58,7 +58,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     context = from_python(_load_context(args))
     try:
         timezone = ZoneInfo(args.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise TurnflowError(f"unknown time zone {args.timezone!r}") from None
     env = Environment(date_format=args.date_format, timezone=timezone, default_country=args.country)
     template = compile_template(args.template, strict=True)

@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from .. import json_input
 from ..errors import TurnflowError
 from ..expressions import Environment
+from ..expressions.dates import load_location
 from ..generators import SeededRandom, SeededUUIDs, SequentialClock
 from ..goflow.actions.contact import contact_assets_of
 from ..goflow.assets import Assets
@@ -95,7 +95,10 @@ def _environment(data: dict[str, Any] | None) -> Environment:
         if data.get("time_format"):
             env.time_format = data["time_format"]
         if data.get("timezone"):
-            env.timezone = ZoneInfo(data["timezone"])
+            zone = load_location(data["timezone"]) if isinstance(data["timezone"], str) else None
+            if zone is None:
+                raise TurnflowError(f"environment.timezone: unknown time zone {data['timezone']!r}")
+            env.timezone = zone
         if data.get("allowed_languages"):
             env.allowed_languages = tuple(data["allowed_languages"])
         if data.get("default_country"):

@@ -25,7 +25,7 @@ import uuid as _uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import json_input
 from ..errors import TurnflowError
@@ -38,6 +38,7 @@ from ..goflow.engine import GoflowEngine
 from ..goflow.export import assets_json_for, complete_assets, field_asset
 from ..goflow.legacy.semantics import legacy_engine_semantics
 from ..goflow.legacy.versions import iso639_3
+from ..goflow.validation import F, FlowReadError, validate_fields
 from .goflow_runner import read_contact
 
 NOW = "2015-10-15T07:48:30.123456Z"
@@ -201,10 +202,41 @@ def _flow_languages(definition: dict[str, Any]) -> list[str]:
     return [lang for lang in languages if lang and lang not in ("base", "und")]
 
 
+_FIELD = (F("key", required=True), F("label"), F("value_type"))
+_CONTACT = (F("uuid", "any"), F("name"), F("language"), F("urns", "list", item=F("")),
+            F("groups", "list", item=F("")), F("fields", "dict", item=F("")))  # fmt: skip
+_CONVERSATION = (
+    F("org", "obj", fields=(F("country"), F("primary_language"), F("timezone"),
+                            F("date_style"), F("anon", "bool"))),
+    F("contact_initial", "obj", fields=_CONTACT), F("contact_final", "obj", fields=_CONTACT),
+    F("fields_initial", "list", fields=_FIELD), F("fields_created", "list", fields=_FIELD),
+    F("messages", "list", fields=(F("type", required=True), F("msg"))),
+)  # fmt: skip
+
+
+def check_conversation(spec: Any, index: int = 0) -> None:
+    """Raise TranscriptError naming the part of a conversation that has the wrong type."""
+    try:
+        validate_fields(_CONVERSATION, spec, f"[{index}]")
+    except FlowReadError as exc:
+        raise TranscriptError(f"{exc.path}: {exc.message}") from None
+    timezone = (spec.get("org") or {}).get("timezone")
+    if timezone:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise TranscriptError(
+                f"[{index}].org.timezone: unknown time zone {timezone!r}"
+            ) from None
+
+
 def run_conversation(flow_data: Any, spec: dict[str, Any], index: int = 0) -> ConversationResult:
     """Run one conversation; never raises for a failing one."""
     try:
+        check_conversation(spec, index)
         return _run(flow_data, spec, index)
+    except TurnflowError as exc:  # the conversation (or its flow) can't be used
+        return ConversationResult(index, False, f"broken test file: {exc}")
     except Exception as exc:  # a crash is that conversation failing
         return ConversationResult(index, False, f"crashed: {type(exc).__name__}: {exc}")
 

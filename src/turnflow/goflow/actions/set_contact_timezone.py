@@ -22,7 +22,7 @@ from .contact import modify
 def is_timezone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # (OSError: a name too long)
         return False
     return True
 
