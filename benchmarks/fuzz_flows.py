@@ -24,6 +24,7 @@ def main() -> int:
     parser.add_argument("--per-file", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--root", default="/work/shared/fixtures/goflow")
+    parser.add_argument("--rapidpro", default="/work/shared/fixtures/rapidpro")
     args = parser.parse_args()
     files = fm.valid_flow_files(Path(args.root))
     rng = random.Random(args.seed)
@@ -65,7 +66,18 @@ def main() -> int:
           f"({time.perf_counter() - began:.1f} s)")  # fmt: skip
     for crash in runner.crashes or []:
         print(crash)
-    return 1 if crashes or sessions.crashes or runner.crashes else 0
+    transcripts = fm.FuzzReport(crashes=[])
+    runs = Path(args.rapidpro) / "flows/common/test_runs"
+    if runs.exists():
+        began = time.perf_counter()
+        transcripts = fm.fuzz_transcripts(runs, args.per_file, args.seed)
+        print(f"RapidPro transcripts: {transcripts.tried} mutants: {transcripts.refused} refused "
+              f"as broken, {transcripts.ran} ran, {len(transcripts.crashes or [])} crashed "
+              f"({time.perf_counter() - began:.1f} s)")  # fmt: skip
+        for crash in transcripts.crashes or []:
+            print(crash)
+    failed = crashes or sessions.crashes or runner.crashes or transcripts.crashes
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

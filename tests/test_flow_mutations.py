@@ -112,3 +112,12 @@ def test_mutants_of_runner_tests_fail_as_broken_or_run() -> None:
     report = fm.fuzz_runner_tests(RUNNER, per_test=6, seed=20261205)
     assert report.crashes == []
     assert report.tried > 200 and report.refused > 20
+
+
+def test_mutants_of_rapidpro_transcripts_fail_as_broken_or_run() -> None:
+    runs = Path("/work/shared/fixtures/rapidpro/flows/common/test_runs")
+    if not runs.exists():
+        pytest.skip("RapidPro fixtures not present")
+    report = fm.fuzz_transcripts(runs, per_file=25, seed=20261205)
+    assert report.crashes == []
+    assert report.tried == 100 and report.refused > 10

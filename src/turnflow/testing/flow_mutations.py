@@ -327,3 +327,35 @@ def fuzz_runner_tests(root: Path, per_test: int, seed: int = 1) -> FuzzReport:
                 else:
                     report.ran += 1
     return report
+
+
+def fuzz_transcripts(runs_dir: Path, per_file: int, seed: int = 1) -> FuzzReport:
+    """``per_file`` one-change mutants of each RapidPro transcript (``NAME.runs.json``) in
+    ``runs_dir``, run against its flow: each conversation must fail as broken or run."""
+    import tempfile
+
+    from .rapidpro_transcripts import flow_file_for, run_transcripts
+
+    rng = random.Random(seed)
+    report = FuzzReport(crashes=[])
+    with tempfile.TemporaryDirectory(prefix="turnflow-fuzz-") as tmp:
+        for runs in sorted(runs_dir.glob("*.runs.json")):
+            flow = flow_file_for(runs)
+            data = json.loads(runs.read_text(encoding="utf-8"))
+            for where, replacement, mutant in mutants(data, rng, per_file):
+                target = Path(tmp) / runs.name
+                target.write_text(json.dumps(mutant), encoding="utf-8")
+                result = run_transcripts(target, flow)
+                report.tried += 1
+                messages = [c.message for c in result.conversations if not c.passed]
+                crashed = [m for m in messages if m.startswith("crashed")]
+                if crashed:
+                    assert report.crashes is not None
+                    report.crashes.append(
+                        f"{runs.name}: {show(where, replacement)}: {crashed[0][:300]}"
+                    )
+                elif any(m.startswith(("broken test file", "can't run")) for m in messages):
+                    report.refused += 1
+                else:
+                    report.ran += 1
+    return report
