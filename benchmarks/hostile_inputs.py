@@ -60,6 +60,29 @@ def expression_case(source: str) -> Callable[[], Any]:
     return run
 
 
+def file_case(command: str, text: str) -> Callable[[], Any]:
+    """``turnflow COMMAND FILE`` on a file holding ``text``: its one-line error."""
+
+    def run() -> Any:
+        import contextlib
+        import io
+        import tempfile
+
+        from turnflow.cli import main
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = f"{tmp}/flow.json"
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(text)
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                code = main([command, path])
+        lines = out.getvalue().strip().splitlines()
+        return f"exit {code}: {lines[0] if lines else ''}"
+
+    return run
+
+
 def json_case(text: str) -> Callable[[], Any]:
     def run() -> Any:
         try:
@@ -117,6 +140,10 @@ def main() -> int:
     cases: dict[str, Callable[[], Any]] = {k: expression_case(v) for k, v in EXPRESSIONS.items()}
     cases["JSON nested 10,000 deep"] = json_case("[" * 10_000 + "]" * 10_000)
     cases["a 5,000-digit integer"] = json_case("9" * 5000)
+    cases["validate: a flow file nested 10,000 deep"] = file_case(
+        "validate", '{"flows": ' + "[" * 10_000 + "]" * 10_000 + "}")
+    cases["migrate: a flow file with NaN"] = file_case("migrate", '{"flows": [NaN]}')
+    cases["chat: a 5,000-digit integer"] = file_case("chat", '{"flows": [' + "9" * 5000 + "]}")
     cases["webhook dripping a byte every 2 s (limit 2 s)"] = http_case("/drip", port)
     cases["gzip bomb (50 MB of zeros)"] = http_case("/bomb", port)
     cases["loopback webhook without allow-list"] = lambda: _refused(port)
