@@ -5,14 +5,17 @@ range (``parse_json("1e1000000") + 1``) are issue 11's class and left out of the
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from turnflow.errors import TurnflowError
-from turnflow.expressions import Environment, XError, compile_template, from_python
+from turnflow.expressions import Environment, XError, XObject, compile_template, from_python
+from turnflow.expressions.cases import CASE_TESTS
 from turnflow.expressions.functions import FUNCTIONS
 from turnflow.goflow.assets import Assets
 from turnflow.goflow.reader import read_flow
@@ -140,3 +143,27 @@ def test_any_assets_json_is_read_or_refused(data: dict) -> None:  # fmt: skip
             assets.check_flow(ref["uuid"])
     except TurnflowError:
         pass
+
+
+# -- every function and case test, any arguments --------------------------------------------
+
+_UTC = dt.UTC
+ARGUMENTS = [
+    None, True, False, Decimal(0), Decimal(-1), Decimal("2.5"), Decimal("1e30"), Decimal("-1e30"),
+    Decimal("2147483648"), Decimal("0.0000001"), "", "a", "abc def", "2020-01-01", "10:30",
+    "9999-12-31T23:59:59Z", "0001-01-01", "x" * 5000, "\U0001f600", "@(", "tel:+12065551212",
+    "D", "Y", "YYYY-MM-DD tt:mm:ss.fffffffff Z", "[1,2]", '{"a": 1}', "a{1001}", "(a|a)+$",
+    [], [Decimal(1), "a", None], from_python({"a": 1, "b": [1, 2]}), XObject({}),
+    dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=_UTC), dt.datetime(1, 1, 1, tzinfo=_UTC),
+    dt.date(9999, 12, 31), dt.date(1, 1, 1), dt.time(23, 59), XError("boom"),
+    FUNCTIONS["upper"], FUNCTIONS["array"],
+]  # fmt: skip
+CALLABLES = sorted({**FUNCTIONS, **CASE_TESTS}.items())
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.sampled_from(CALLABLES), st.lists(st.sampled_from(ARGUMENTS), max_size=4))
+def test_every_function_takes_any_arguments(named: tuple, args: list) -> None:
+    name, function = named
+    result = function.call(ENV, list(args))
+    assert result is None or not isinstance(result, BaseException), name
