@@ -464,7 +464,12 @@ def to_bool(env: Environment, value: XValue) -> bool | XError:
         if value.has_default:
             return to_bool(env, value.default)
         return len(value) > 0
+    if t is dt.time:
+        return value != _MIDNIGHT  # goflow's zero time of day is false
     return True
+
+
+_MIDNIGHT = dt.time(0)
 
 
 def to_number(env: Environment, value: XValue) -> Decimal | XError:

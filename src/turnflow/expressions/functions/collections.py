@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .. import numbers as nums
 from ..values import (
     ZERO,
     XError,
@@ -23,7 +24,8 @@ from ..values import (
     to_text,
     type_name,
 )
-from .args import convert_all, integer_arg, unless_null
+from .args import convert_all, integer_arg, too_many_items, unless_null
+from .numbers import checked
 from .registry import register
 
 if TYPE_CHECKING:
@@ -87,6 +89,9 @@ def _call_each(
 
 @register("array", 0, None)
 def array(env: Environment, *values: XValue) -> XValue:
+    error = too_many_items(len(values))
+    if error is not None:
+        return error
     for value in values:
         if type(value) is XError:
             return value
@@ -243,7 +248,9 @@ def sum_(env: Environment, items: XValue) -> XValue:
         number = to_number(env, item)
         if type(number) is XError:
             return number
-        total += number
+        total = checked(nums.WIDE.add(total, number))  # each partial sum must be in range
+        if type(total) is XError:
+            return total
     return total
 
 
@@ -264,7 +271,7 @@ def concat(env: Environment, items1: XValue, items2: XValue) -> XValue:
     arrays = convert_all(env, to_array, (items1, items2))
     if type(arrays) is XError:
         return arrays
-    return arrays[0] + arrays[1]
+    return too_many_items(len(arrays[0]) + len(arrays[1])) or arrays[0] + arrays[1]
 
 
 @register("filter", 2)
