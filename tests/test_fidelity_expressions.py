@@ -260,3 +260,32 @@ def test_collation_transforms() -> None:
     assert collate(arabic, "\ufe8f\ufedd\ufbfc") == "\u0628\u0644\u06cc"
     assert collate(arabic, "YES") == "yes"
     assert collate(env(), "\u0628\u0644\u064a") == "\u0628\u0644\u064a"  # default: case only
+
+
+# -- errors -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        # every error a function returns carries its name, an error argument passed on included
+        ("@(if(true, 1 / 0, 2))", "error calling if(...): division by zero"),
+        ("@(upper(upper(1 / 0)))",
+         "error calling upper(...): error calling upper(...): division by zero"),
+        ("@(word_count())", "error calling word_count(...): need 1 to 2 argument(s), got 0"),
+        ("@(upper())", "error calling upper(...): need 1 argument(s), got 0"),
+        ("@(max())", "error calling max(...): need at least 1 argument(s), got 0"),
+        # a number literal beyond goflow's range is an error value, not a syntax error
+        ("@(1234567890123456789012345678901234567)",
+         "number 1234567890123456789012345678901234567 is out of range"),
+    ],
+)
+def test_error_messages_agree_with_goflow(template: str, expected: str) -> None:
+    result = evaluate_template(template, XObject(), env())
+    assert [error.message for error in result.errors] == [expected]
+
+
+def test_error_literal_can_be_tested() -> None:
+    result = evaluate_template("@(is_error(1234567890123456789012345678901234567))", XObject(),
+                               env())
+    assert result.text == "true"
