@@ -168,6 +168,9 @@ def _date_from_formats(env: Environment, text: str) -> tuple[tuple[int, int, int
     if spec is None:
         return None
     pattern, d, m, y = spec
+    # goflow reads the clock (for the century of 2-digit years) before it looks: a test clock
+    # that ticks on each reading then stamps what follows as goflow's does
+    this_year = _current_year(env)
     for match in pattern.finditer(text):
         day = int(match.group(d))
         if day == 0 or day > 31:
@@ -178,7 +181,7 @@ def _date_from_formats(env: Environment, text: str) -> tuple[tuple[int, int, int
         year_text = match.group(y)
         year = int(year_text)
         if len(year_text) == 2:
-            year += 1900 if year > _current_year(env) % 1000 else 2000
+            year += 1900 if year > this_year % 1000 else 2000
         if day > days_in(month, year):  # 31/02 or 31/11 is no date: look further on
             continue
         return (year, month, day), text[match.end():]
