@@ -267,3 +267,16 @@ def test_legacy_extra_of_a_webhook_result_shows_the_body_as_it_came() -> None:
     assert extra.get("webhook") == '{ "ok": "true" }'
     assert extra.get("ok") == "true"
     assert extra.get("0") == "x"
+
+
+def test_result_keys_are_snakified_as_goflow() -> None:
+    from turnflow.goflow.results import snakify
+
+    # runs of anything but letters, ASCII digits and _ become one _, and nothing is trimmed
+    # but the white space around the name
+    assert snakify("  Favorite Color ") == "favorite_color"
+    assert snakify("Age?") == "age_"
+    assert snakify("_Private Name") == "_private_name"
+    assert snakify("mail@me.org") == "mail_me_org"
+    assert snakify("昨夜のコ") == "昨夜のコ"
+    assert snakify("Score ٣") == "score_"  # other scripts' digits aren't kept
