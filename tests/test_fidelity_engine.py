@@ -280,3 +280,17 @@ def test_result_keys_are_snakified_as_goflow() -> None:
     assert snakify("mail@me.org") == "mail_me_org"
     assert snakify("昨夜のコ") == "昨夜のコ"
     assert snakify("Score ٣") == "score_"  # other scripts' digits aren't kept
+
+
+def test_phone_numbers_default_to_the_contacts_country() -> None:
+    # goflow's session environment: the contact's country (from its phone number) comes before
+    # the environment's default country
+    engine = engine_for([node(1, [], wait_router(1, "Phone", [
+        {"uuid": "5f3c8a1e-0000-4000-c000-000000000003", "type": "has_phone"}]), exits=2)])
+    rwandan = Contact.from_json({"uuid": "5f3c8a1e-0000-4000-8000-0000000000ab", "name": "Ana",
+                                 "created_on": "2025-01-01T00:00:00Z",
+                                 "urns": ["tel:+250788383383"]})
+    session, _ = engine.start(rwandan, manual())
+    sprint = engine.resume(session, message("call me on 0788 123 123"))
+    (result,) = [e for e in sprint.events if e["type"] == "run_result_changed"]
+    assert result["value"] == "+250788123123"

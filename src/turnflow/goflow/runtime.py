@@ -2,9 +2,11 @@
 :class:`~turnflow.goflow.sprint.GoflowSprint` and templates rendered straight through
 Excellent (:func:`~turnflow.goflow.evaluator.render`), as goflow evaluates many a sprint.
 
-Its ``env`` is goflow's session environment: the engine's, in the contact's time zone when the
-contact has one (goflow's MergedEnvironment), so dates a contact sends are read, stored and
-shown in the contact's time zone.
+Its ``env`` is goflow's session environment (MergedEnvironment): the engine's, in the contact's
+time zone when the contact has one, and with the contact's country (its preferred channel's, or
+its phone number's) as the default country when there is one. So dates a contact sends are read
+and shown in the contact's time zone, and a phone number without its country code is read as
+one of the contact's country.
 """
 
 from __future__ import annotations
@@ -29,12 +31,12 @@ class GoflowRuntime(Runtime):
     def env(self) -> Any:
         base = self._base_env
         contact = self.session.contact
-        timezone = getattr(contact, "timezone", None) if contact is not None else None
-        if not timezone:
+        if contact is None or isinstance(contact, dict):
             return base
-        if timezone != self._merged_key:
-            self._merged_key = timezone
-            self._merged_env = _in_zone(base, timezone)
+        key = (getattr(contact, "timezone", None), tuple(getattr(contact, "urns", ())))
+        if key != self._merged_key:
+            self._merged_key = key
+            self._merged_env = _merged_env(self, base, key[0])
         return self._merged_env
 
     @env.setter
@@ -44,11 +46,18 @@ class GoflowRuntime(Runtime):
         self._merged_env = value
 
 
-def _in_zone(env: Any, timezone: str) -> Any:
-    zone = _zone(timezone)
-    if zone is None or zone == env.timezone or not dataclasses.is_dataclass(env):
-        return env
-    return _merged(env, zone)
+def _merged_env(rt: GoflowRuntime, base: Any, timezone: str | None) -> Any:
+    from .actions.message_route import contact_country  # (actions import this module)
+
+    if not dataclasses.is_dataclass(base):
+        return base
+    zone = _zone(timezone) if timezone else None
+    if zone is None or zone == base.timezone:
+        zone = base.timezone
+    country = contact_country(rt) or base.default_country
+    if zone is base.timezone and country == base.default_country:
+        return base
+    return _merged(base, zone, country)
 
 
 @lru_cache(maxsize=256)
@@ -59,16 +68,16 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-_MERGED: dict[tuple[int, Any], Any] = {}
+_MERGED: dict[tuple[int, Any, str], tuple[Any, Any]] = {}
 
 
-def _merged(env: Any, zone: ZoneInfo) -> Any:
-    # one merged environment per engine environment and zone (made once, then shared); the
-    # engine's environment object is kept alive by the engine, so its id is stable
-    key = (id(env), zone)
+def _merged(env: Any, zone: Any, country: str) -> Any:
+    # one merged environment per engine environment, zone and country (made once, then
+    # shared); the entry keeps the engine's environment, so its id stays that object's
+    key = (id(env), zone, country)
     merged = _MERGED.get(key)
     if merged is None or merged[0] is not env:
-        merged = (env, dataclasses.replace(env, timezone=zone))
+        merged = (env, dataclasses.replace(env, timezone=zone, default_country=country))
         if len(_MERGED) > 1024:
             _MERGED.clear()
         _MERGED[key] = merged
