@@ -29,14 +29,12 @@ class GoflowRuntime(Runtime):
 
     @property  # type: ignore[override]
     def env(self) -> Any:
-        base = self._base_env
         contact = self.session.contact
-        if contact is None or isinstance(contact, dict):
-            return base
-        key = (getattr(contact, "timezone", None), tuple(getattr(contact, "urns", ())))
+        state = getattr(contact, "__dict__", None)  # (a Contact counts its changes there)
+        key = (id(contact), state.get("_version", 0) if state is not None else -1)
         if key != self._merged_key:
             self._merged_key = key
-            self._merged_env = _merged_env(self, base, key[0])
+            self._merged_env = _merged_env(self, self._base_env, contact)
         return self._merged_env
 
     @env.setter
@@ -46,18 +44,31 @@ class GoflowRuntime(Runtime):
         self._merged_env = value
 
 
-def _merged_env(rt: GoflowRuntime, base: Any, timezone: str | None) -> Any:
-    from .actions.message_route import contact_country  # (actions import this module)
-
-    if not dataclasses.is_dataclass(base):
+def _merged_env(rt: GoflowRuntime, base: Any, contact: Any) -> Any:
+    if contact is None or not hasattr(contact, "urns") or not dataclasses.is_dataclass(base):
         return base
+    timezone = contact.timezone
     zone = _zone(timezone) if timezone else None
     if zone is None or zone == base.timezone:
         zone = base.timezone
-    country = contact_country(rt) or base.default_country
+    # the contact's message route, when worked out already, has this very country (the
+    # contact's, else the environment's): reading it there saves parsing its numbers again
+    route = contact._route
+    if route is not None:
+        country = route[1][1]
+    else:
+        country = _contact_country(rt) or base.default_country
     if zone is base.timezone and country == base.default_country:
         return base
     return _merged(base, zone, country)
+
+
+def _contact_country(rt: GoflowRuntime) -> str:
+    global _contact_country
+    from .actions.message_route import contact_country  # (actions import this module)
+
+    _contact_country = contact_country
+    return contact_country(rt)
 
 
 @lru_cache(maxsize=256)
