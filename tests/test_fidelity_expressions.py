@@ -289,3 +289,18 @@ def test_error_literal_can_be_tested() -> None:
     result = evaluate_template("@(is_error(1234567890123456789012345678901234567))", XObject(),
                                env())
     assert result.text == "true"
+
+
+def test_location_names_are_compared_in_the_input_collation() -> None:
+    from turnflow.expressions.locations import LocationHierarchy
+
+    # goflow looks location names up in the environment's input collation too
+    hierarchy = LocationHierarchy.from_json({"name": "Afghanistan", "children": [
+        {"name": "Kandahar", "aliases": ["\u06a9\u0646\u062f\u0647\u0627\u0631"]}]})
+    arabic_kaf = "\u0643\u0646\u062f\u0647\u0627\u0631"
+    found = CASE_TESTS["has_state"].call(
+        env(input_collation="arabic_variants", locations=hierarchy), [arabic_kaf]
+    )
+    assert found.get("match") == "Afghanistan > Kandahar"
+    missed = CASE_TESTS["has_state"].call(env(locations=hierarchy), [arabic_kaf])
+    assert missed.default is False

@@ -33,12 +33,17 @@ _ARABIC_VARIANTS = str.maketrans({
 
 
 def collate(env: Environment, text: str) -> str:
-    """``text`` in the form two inputs are compared in under the environment's collation.
+    """``text`` in the form two inputs are compared in under the environment's collation."""
+    return collate_text(env.input_collation, text)
+
+
+def collate_text(collation: str, text: str) -> str:
+    """``text`` as compared under ``collation``.
 
     ``confusables`` (Unicode's visual-skeleton folding) is compared like ``default``: turnflow
     has no skeleton table (see docs/goflow.md).
     """
-    if env.input_collation == "arabic_variants":
+    if collation == "arabic_variants":
         return unicodedata.normalize("NFKC", text).translate(_ARABIC_VARIANTS).lower()
     return text.lower()
 
