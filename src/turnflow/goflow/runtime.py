@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..core.runtime import Runtime
+from ..expressions.environment import Environment
 from .evaluator import render
 from .sprint import GoflowSprint
 
@@ -45,7 +46,7 @@ class GoflowRuntime(Runtime):
 
 
 def _merged_env(rt: GoflowRuntime, base: Any, contact: Any) -> Any:
-    if contact is None or not hasattr(contact, "urns") or not dataclasses.is_dataclass(base):
+    if contact is None or not hasattr(contact, "urns") or not isinstance(base, Environment):
         return base
     timezone = contact.timezone
     zone = _zone(timezone) if timezone else None
