@@ -304,3 +304,19 @@ def test_location_names_are_compared_in_the_input_collation() -> None:
     assert found.get("match") == "Afghanistan > Kandahar"
     missed = CASE_TESTS["has_state"].call(env(locations=hierarchy), [arabic_kaf])
     assert missed.default is False
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        # goflow: "syntax error at " and the next ten bytes of the line from the problem
+        ("@('x')", "syntax error at 'x'"),
+        ("@(1 + )", "syntax error at "),
+        ("@(1.1.0)", "syntax error at .0"),
+        ('@("abc".v)', "syntax error at .v"),
+        ("@(1 + * 2345678901234)", "syntax error at * 23456789"),
+    ],
+)
+def test_syntax_errors_are_worded_as_goflow(template: str, expected: str) -> None:
+    result = evaluate_template(template, XObject(), env())
+    assert [error.message for error in result.errors] == [expected]
