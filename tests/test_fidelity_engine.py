@@ -294,3 +294,15 @@ def test_phone_numbers_default_to_the_contacts_country() -> None:
     sprint = engine.resume(session, message("call me on 0788 123 123"))
     (result,) = [e for e in sprint.events if e["type"] == "run_result_changed"]
     assert result["value"] == "+250788123123"
+
+
+def test_a_new_contact_time_zone_applies_at_once() -> None:
+    # goflow's session environment reads the contact's time zone whenever it is asked
+    engine = engine_for([node(1, [
+        send(1, "@(format_datetime(\"2025-01-01T00:00:00Z\", \"tt:mm\"))"),
+        {"uuid": "5f3c8a1e-0000-4000-a000-000000000009", "type": "set_contact_timezone",
+         "timezone": "Africa/Kigali"},
+        send(2, "@(format_datetime(\"2025-01-01T00:00:00Z\", \"tt:mm\"))"),
+    ])])
+    _, sprint = engine.start(contact(), manual())
+    assert texts(sprint) == ["00:00", "02:00"]

@@ -394,20 +394,12 @@ class Contact:
                 object.__setattr__(self, "_context", (key, _with_last_seen(obj, self)))
         elif name != "_context" and name != "_route":
             state["_context"] = state["_route"] = None
-            state["_version"] = state.get("_version", 0) + 1
 
     def changed(self) -> None:
         """Drop what was derived from the contact after a change made in place (a field
         value, a URN's channel, a ticket): assignments to its attributes do it themselves."""
         object.__setattr__(self, "_context", None)
         object.__setattr__(self, "_route", None)
-        state = self.__dict__
-        state["_version"] = state.get("_version", 0) + 1
-
-    @property
-    def version(self) -> int:
-        """A number that changes whenever the contact does (for what is derived from it)."""
-        return self.__dict__.get("_version", 0)
 
     def release_context(self) -> None:
         """Forget the cached ``@contact`` (it refers back to the contact; a finished session

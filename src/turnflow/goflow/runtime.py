@@ -6,7 +6,8 @@ Its ``env`` is goflow's session environment (MergedEnvironment): the engine's, i
 time zone when the contact has one, and with the contact's country (its preferred channel's, or
 its phone number's) as the default country when there is one. So dates a contact sends are read
 and shown in the contact's time zone, and a phone number without its country code is read as
-one of the contact's country.
+one of the contact's country. It is worked out when the sprint starts and again whenever an
+action changes the contact (:func:`contact_changed`).
 """
 
 from __future__ import annotations
@@ -23,38 +24,37 @@ from .sprint import GoflowSprint
 
 
 class GoflowRuntime(Runtime):
-    __slots__ = ("_base_env", "_merged_key", "_merged_env")
+    __slots__ = ("base_env",)
 
     state: GoflowSprint
     evaluate = render  # rt.evaluate(template, context=None, truncate=True) -> text
 
-    @property  # type: ignore[override]
-    def env(self) -> Any:
-        contact = self.session.contact
-        state = getattr(contact, "__dict__", None)  # (a Contact counts its changes there)
-        key = (id(contact), state.get("_version", 0) if state is not None else -1)
-        if key != self._merged_key:
-            self._merged_key = key
-            self._merged_env = _merged_env(self, self._base_env, contact)
-        return self._merged_env
-
-    @env.setter
-    def env(self, value: Any) -> None:
-        self._base_env = value
-        self._merged_key = None
-        self._merged_env = value
+    def __init__(self, engine: Any, session: Any, input: Any = None) -> None:
+        super().__init__(engine, session, input)
+        self.base_env = self.env  # the engine's
+        self.env = merged_env(self)
 
 
-def _merged_env(rt: GoflowRuntime, base: Any, contact: Any) -> Any:
+def contact_changed(rt: Runtime) -> None:
+    """An action changed the contact: its time zone or country may be another now."""
+    if isinstance(rt, GoflowRuntime):
+        rt.env = merged_env(rt)
+
+
+def merged_env(rt: GoflowRuntime) -> Any:
+    """The engine's environment in the contact's time zone and country (itself if neither
+    differs: the usual case, which costs a look at the contact)."""
+    base = rt.base_env
+    contact = rt.session.contact
     if contact is None or not hasattr(contact, "urns") or not isinstance(base, Environment):
         return base
     timezone = contact.timezone
     zone = _zone(timezone) if timezone else None
     if zone is None or zone == base.timezone:
         zone = base.timezone
-    # the contact's message route, when worked out already, has this very country (the
-    # contact's, else the environment's): reading it there saves parsing its numbers again
-    route = contact._route
+    # the contact's message route, when worked out already (and kept on the contact while it
+    # doesn't change), has this very country: the contact's, else the environment's
+    route = getattr(contact, "_route", None)
     if route is not None:
         country = route[1][1]
     else:
@@ -64,7 +64,7 @@ def _merged_env(rt: GoflowRuntime, base: Any, contact: Any) -> Any:
     return _merged(base, zone, country)
 
 
-def _contact_country(rt: GoflowRuntime) -> str:
+def _contact_country(rt: Runtime) -> str:
     global _contact_country
     from .actions.message_route import contact_country  # (actions import this module)
 

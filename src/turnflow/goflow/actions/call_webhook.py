@@ -32,11 +32,8 @@ def evaluate_untruncated(rt: Runtime, template: str) -> str:
     limits = getattr(rt.env, "limits", None)
     if limits is None or not dataclasses.is_dataclass(limits):
         return rt.evaluate(template, truncate=False)
-    merged = rt.env
-    # (a goflow runtime's env is the engine's merged with the contact's: put back the engine's)
-    saved = getattr(rt, "_base_env", merged)
-    unlimited = dataclasses.replace(limits, max_output_length=10**9)
-    rt.env = dataclasses.replace(merged, limits=unlimited)
+    saved = rt.env
+    rt.env = dataclasses.replace(saved, limits=dataclasses.replace(limits, max_output_length=10**9))
     try:
         return rt.evaluate(template, truncate=False)
     finally:
