@@ -17,7 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-AREAS = ("functions", "cases", "numbers", "dates", "types", "templates", "words")
+AREAS = (
+    "functions", "cases", "numbers", "dates", "layouts", "types", "templates", "words",
+)
 
 if __name__ == "__main__":
     for area in AREAS:
