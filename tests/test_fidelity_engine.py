@@ -306,3 +306,15 @@ def test_a_new_contact_time_zone_applies_at_once() -> None:
     ])])
     _, sprint = engine.start(contact(), manual())
     assert texts(sprint) == ["00:00", "02:00"]
+
+
+def test_resuming_an_ended_session_is_refused_in_goflows_words() -> None:
+    import pytest
+
+    from turnflow.core.engine import EngineError
+
+    engine = engine_for([node(1, [send(1, "bye")])])
+    session, _ = engine.start(contact(), manual())
+    assert session.status == "completed"
+    with pytest.raises(EngineError, match="^only waiting sessions can be resumed"):
+        engine.resume(session, message("hello?"))
