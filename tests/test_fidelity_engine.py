@@ -318,3 +318,29 @@ def test_resuming_an_ended_session_is_refused_in_goflows_words() -> None:
     assert session.status == "completed"
     with pytest.raises(EngineError, match="^only waiting sessions can be resumed"):
         engine.resume(session, message("hello?"))
+
+
+def test_legacy_extra_shows_a_result_extra_as_it_was_stored() -> None:
+    # goflow keeps a result's extra as the JSON text it read: compact when the session was
+    # stored compact, indented (at the extra's depth in the session) when stored indented
+    engine = engine_for([
+        node(1, [], wait_router(1, "Name Check", [
+            {"uuid": "5f3c8a1e-0000-4000-c000-000000000004", "type": "has_pattern",
+             "arguments": ["(\\w+) (\\w+)"]}]), destination=2, exits=2),
+        node(2, [], wait_router(2, "Next"), destination=3, exits=2),
+        node(3, [send(3, "@legacy_extra.name_check")]),
+    ])
+    shown = []
+    for indent in (None, 4):
+        who = contact()
+        session, _ = engine.start(who, manual())
+        engine.resume(session, message("Ben Haggerty"))
+        text = json.dumps(engine.session_to_json(session), indent=indent)
+        sprint = engine.resume(engine.read_session(text, who), message("next"))
+        shown += texts(sprint)
+    margin = " " * 20
+    assert shown == [
+        '{"0":"Ben Haggerty","1":"Ben","2":"Haggerty"}',
+        f'{{\n{margin}    "0": "Ben Haggerty",\n{margin}    "1": "Ben",\n'
+        f'{margin}    "2": "Haggerty"\n{margin}}}',
+    ]

@@ -19,6 +19,7 @@ from ..expressions import Environment, XObject
 from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource
 from .contact import json_default
 from .family import GoflowFamily, Services
+from .legacy_extra import keep_stored_extras, stored_indent
 from .policy import GoflowStart
 from .session import GoflowSession
 from .session_json import SessionReadError, read_session, session_to_dict
@@ -152,9 +153,15 @@ def session_from_json(
     engine: GoflowEngine, data: dict[str, Any] | str, contact: Any
 ) -> GoflowSession:
     """Read a session stored by :func:`session_to_json` for ``engine``'s assets."""
+    indent = None
     if isinstance(data, str | bytes):
         try:
-            data = json.loads(data)
+            text = data.decode() if isinstance(data, bytes) else data
+            data = json.loads(text)
         except ValueError as exc:
             raise SessionReadError(f"session is not valid JSON: {exc}") from None
-    return read_session(data, engine.flow, contact)
+        indent = stored_indent(text)
+    session = read_session(data, engine.flow, contact)
+    if indent:
+        keep_stored_extras(session, indent)
+    return session

@@ -84,3 +84,29 @@ def legacy_extra(run: Run | None, trigger: dict[str, Any] | None) -> XObject:
             values[snakify(result.get("name") or "")] = _extra_text(extra)
             _add(values, extra)
     return XObject(values)
+
+
+# -- extras as stored ---------------------------------------------------------------------------
+
+_RESULT_EXTRA_DEPTH = 5  # session > runs > run > results > result > extra
+
+
+def stored_indent(text: str) -> int:
+    """How many spaces a level of the stored session JSON is indented by (0: compact)."""
+    if not text.startswith("{\n"):
+        return 0
+    spaces = len(text) - len(text[2:].lstrip(" ")) - 2
+    return spaces if 0 < spaces <= 8 else 0
+
+
+def keep_stored_extras(session: Any, indent: int) -> None:
+    """Give the results' extras of a session read from indented JSON the text they had there
+    (goflow keeps a result's extra as the raw JSON it read, so ``@legacy_extra`` shows it
+    indented as it was stored)."""
+    margin = "\n" + " " * (indent * _RESULT_EXTRA_DEPTH)
+    for run in session.runs:
+        for result in run.results.values():
+            extra = result.get("extra")
+            if isinstance(extra, dict | list) and extra:
+                text = json.dumps(extra, ensure_ascii=False, indent=indent)
+                result["extra"] = keep_text(extra, text.replace("\n", margin))
