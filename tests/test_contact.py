@@ -103,11 +103,11 @@ def test_parse_field_value_types() -> None:
     assert parse_field_value(env, "text", "") is None
     assert parse_field_value(env, "datetime", "2020-03-04") == {
         "text": "2020-03-04",
-        "datetime": "2020-03-04T12:30:00Z",
+        "datetime": "2020-03-04T12:30:00.000000Z",  # goflow's ISO form (microseconds)
     }  # time filled from now
     assert (
         parse_field_value(env, "datetime", "2020-03-04T10:00:00+02:00")["datetime"]
-        == "2020-03-04T10:00:00+02:00"
+        == "2020-03-04T10:00:00.000000+02:00"
     )
 
 

@@ -158,7 +158,7 @@ def test_sprints_limit_fails_the_session():
     sprint = eng.resume(session, msg("yes"))  # sprint 3: over the limit
     assert session.status == "failed"
     failure = next(e for e in sprint.events if e["type"] == "failure")
-    assert failure["text"] == "reached maximum number of sprints per session (2)"
+    assert failure["text"] == "Reached maximum number of sprints per session (2)"
 
 
 def test_policy_is_pluggable():

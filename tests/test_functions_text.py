@@ -55,7 +55,7 @@ CASES = [
     ("remove_first_word", ["foo bar"], "bar"),
     ("remove_first_word", ["Hi there. I'm a flow!"], "there. I'm a flow!"),
     ("remove_first_word", ["hello"], ""),
-    ("remove_first_word", ['"hello"'], '"'),
+    ("remove_first_word", ['"hello"'], ""),  # one (quoted) word leaves nothing
     ("remove_first_word", ["don't go"], "go"),
     ("remove_first_word", [" ‘start’ this"], "this"),
     ("remove_first_word", ["     hello World"], "World"),

@@ -120,7 +120,9 @@ def test_from_float_is_shortest() -> None:
         ("1234.500", -1, True, "1,234.5"),
         ("1234", 0, False, "1234"),
         ("1234.567", 2, False, "1234.57"),
-        ("-123", -1, True, "-,123"),  # goflow counts the sign as a digit
+        ("-123", -1, True, "-123"),  # the sign is not a digit when grouping
+        ("-1234", -1, True, "-1,234"),
+        ("-123456.789", 2, True, "-123,456.79"),
         ("-1234", -1, True, "-1,234"),
         ("-0.001", 2, True, "0.00"),
     ],

@@ -140,7 +140,7 @@ def test_core_limits_and_neutral_events_serve_the_toy_family():
     session, sprint = engine.start({}, "loop")
     assert said(sprint) == ["again"] * 5
     assert types(sprint)[-2:] == ["failure", "run_ended"]
-    assert sprint.events[-2]["text"] == "reached maximum number of steps per sprint (5)"
+    assert sprint.events[-2]["text"] == "Reached maximum number of steps per sprint (5)"
     assert session.status == "failed"
 
     engine = toy_engine(FLOWS, limits=Limits(max_sprints_per_session=2))

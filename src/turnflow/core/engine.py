@@ -96,7 +96,7 @@ class Engine:
         session.status = ACTIVE
         limit = self.limits.max_sprints_per_session
         if session.sprints > limit:
-            self.loop.fail(rt, f"reached maximum number of sprints per session ({limit})")
+            self.loop.fail(rt, f"Reached maximum number of sprints per session ({limit})")
         else:
             policy.apply(rt, input)
         return self.finish(rt)

@@ -197,7 +197,7 @@ class FlowLoop:
             if steps > rt.limits.max_steps_per_sprint:
                 self._fail_run(
                     rt, current,
-                    "reached maximum number of steps per sprint"
+                    "Reached maximum number of steps per sprint"
                     f" ({rt.limits.max_steps_per_sprint})",
                 )
                 continue
@@ -307,7 +307,7 @@ class FlowLoop:
         session = rt.session
         if len(session.runs) >= rt.limits.max_runs_per_session:
             raise RunFailure(
-                f"too many runs in this session (limit {rt.limits.max_runs_per_session})"
+                f"Reached maximum number of runs per session ({rt.limits.max_runs_per_session})"
             )
         run = rt.family.new_run(rt, flow, parent)
         run.modified_on = run.created_on

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .values import XError
 
 
 class Node:
@@ -12,7 +16,7 @@ class Node:
 
 @dataclass(frozen=True, slots=True)
 class Literal(Node):
-    value: str | Decimal | bool | None
+    value: str | Decimal | bool | XError | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,7 +142,7 @@ _ISO_DATETIME_LAYOUTS = ("2006-01-02T15:04:05Z07:00", "2006-01-02T15:04Z07:00")
 
 @dataclass(frozen=True)
 class TimeOfDay:
-    """goflow's TimeOfDay: fields are kept as parsed (24:30 is allowed) until combined."""
+    """goflow's TimeOfDay: hour, minute, second and nanoseconds as parsed."""
 
     hour: int
     minute: int
@@ -168,6 +168,9 @@ def _date_from_formats(env: Environment, text: str) -> tuple[tuple[int, int, int
     if spec is None:
         return None
     pattern, d, m, y = spec
+    # goflow reads the clock (for the century of 2-digit years) before it looks: a test clock
+    # that ticks on each reading then stamps what follows as goflow's does
+    this_year = _current_year(env)
     for match in pattern.finditer(text):
         day = int(match.group(d))
         if day == 0 or day > 31:
@@ -178,7 +181,9 @@ def _date_from_formats(env: Environment, text: str) -> tuple[tuple[int, int, int
         year_text = match.group(y)
         year = int(year_text)
         if len(year_text) == 2:
-            year += 1900 if year > _current_year(env) % 1000 else 2000
+            year += 1900 if year > this_year % 1000 else 2000
+        if day > days_in(month, year):  # 31/02 or 31/11 is no date: look further on
+            continue
         return (year, month, day), text[match.end():]
     return None
 
@@ -218,7 +223,7 @@ def parse_time_of_day(text: str) -> TimeOfDay | None:
             nanos = int(fraction) * 10 ** (9 - len(fraction))
         if hour == 24 and minute == 0 and second == 0 and nanos == 0:
             hour = 0
-        if hour > 24 or minute > 60 or second > 60:
+        if hour > 23 or minute > 59 or second > 59:  # 24:30, 10:60 are not times
             continue
         return TimeOfDay(hour, minute, second, nanos)
     return None

@@ -12,6 +12,8 @@ from typing import Any
 
 import regex
 
+from .collation import collate_text
+
 COUNTRY, STATE, DISTRICT, WARD = 0, 1, 2, 3
 
 _PUNCTUATION_OR_SPACE = regex.compile(r"[\s\p{P}]+")
@@ -54,15 +56,25 @@ class LocationHierarchy:
 
     def __init__(self, root: Location) -> None:
         self.root = root
-        self._by_name: dict[int, dict[str, list[Location]]] = {}
         self._by_path: dict[str, Location] = {}
         for location in root.walk():
-            names = self._by_name.setdefault(location.level, {})
-            for name in (location.name, *location.aliases):
-                bucket = names.setdefault(name.lower(), [])
-                if location not in bucket:
-                    bucket.append(location)
             self._by_path[location.path.lower()] = location
+        # names and aliases by level, in each input collation asked for (goflow compares
+        # location names as it compares words: lower case, or arabic_variants...)
+        self._by_name_in: dict[str, dict[int, dict[str, list[Location]]]] = {}
+        self._by_name = self._names("default")
+
+    def _names(self, collation: str) -> dict[int, dict[str, list[Location]]]:
+        index = self._by_name_in.get(collation)
+        if index is None:
+            index = self._by_name_in[collation] = {}
+            for location in self.root.walk():
+                names = index.setdefault(location.level, {})
+                for name in (location.name, *location.aliases):
+                    bucket = names.setdefault(_collated(collation, name), [])
+                    if location not in bucket:
+                        bucket.append(location)
+        return index
 
     # -- construction -----------------------------------------------------------------------
 
@@ -86,9 +98,13 @@ class LocationHierarchy:
 
     # -- lookups ----------------------------------------------------------------------------
 
-    def find_by_name(self, name: str, level: int, parent: Location | None = None) -> list[Location]:
-        """Locations at ``level`` whose name or an alias equals ``name`` (any case)."""
-        matches = self._by_name.get(level, {}).get(name.lower(), [])
+    def find_by_name(
+        self, name: str, level: int, parent: Location | None = None, collation: str = "default"
+    ) -> list[Location]:
+        """Locations at ``level`` whose name or an alias equals ``name`` (any case, and in the
+        given input collation)."""
+        index = self._by_name if collation == "default" else self._names(collation)
+        matches = index.get(level, {}).get(_collated(collation, name), [])
         if parent is not None:
             return [m for m in matches if m.parent is parent]
         return list(matches)
@@ -96,26 +112,34 @@ class LocationHierarchy:
     def find_by_path(self, path: str) -> Location | None:
         return self._by_path.get(path.lower())
 
-    def find_fuzzy(self, text: str, level: int, parent: Location | None = None) -> list[Location]:
+    def find_fuzzy(
+        self, text: str, level: int, parent: Location | None = None, collation: str = "default"
+    ) -> list[Location]:
         """goflow's fuzzy lookup: the whole text, then without punctuation and spaces, then
         each word, then each pair of adjacent words; the first strategy that matches wins."""
-        found = self.find_by_name(text, level, parent)
+        found = self.find_by_name(text, level, parent, collation)
         if found:
             return found
         stripped = _PUNCTUATION_OR_SPACE.sub("", text).strip()
-        found = self.find_by_name(stripped, level, parent)
+        found = self.find_by_name(stripped, level, parent, collation)
         if found:
             return found
         words = [m.group(0) for m in _WORD.finditer(text)]
         for word in words:
-            found = self.find_by_name(word, level, parent)
+            found = self.find_by_name(word, level, parent, collation)
             if found:
                 return found
         for first, second in zip(words, words[1:], strict=False):
-            found = self.find_by_name(f"{first} {second}", level, parent)
+            found = self.find_by_name(f"{first} {second}", level, parent, collation)
             if found:
                 return found
         return []
+
+
+def _collated(collation: str, name: str) -> str:
+    if collation == "default":
+        return name.lower()
+    return collate_text(collation, name)
 
 
 def _read(data: Mapping[str, Any], level: int, parent: Location | None) -> Location:

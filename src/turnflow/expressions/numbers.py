@@ -209,8 +209,8 @@ def format_number(env: Environment, number: Decimal, places: int = -1, group: bo
     """goflow's XNumber.FormatCustom in the environment's number format.
 
     ``places`` of -1 keeps the significant decimals, otherwise the number is rounded (half
-    away from zero) and padded to that many places. Like goflow, the sign is counted as a
-    digit when grouping, so -123 groups as ``-,123``.
+    away from zero) and padded to that many places. The sign is not a digit: -1234 groups as
+    ``-1,234``. An empty decimal symbol joins the whole and fractional digits (as goflow).
     """
     if places >= 0:
         text = format(round_half_up(number, places), "f")
@@ -220,7 +220,10 @@ def format_number(env: Environment, number: Decimal, places: int = -1, group: bo
         text = _plain(number)
     whole, point, fraction = text.partition(".")
     if group:
-        out = []
+        sign = ""
+        if whole.startswith("-"):
+            sign, whole = "-", whole[1:]
+        out = [sign]
         last = len(whole) - 1
         for i, ch in enumerate(whole):
             out.append(ch)

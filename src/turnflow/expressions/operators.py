@@ -6,6 +6,7 @@ import math
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, Overflow
 from typing import TYPE_CHECKING
 
+from .numbers import in_range
 from .values import XError, XValue, to_number, to_text
 
 if TYPE_CHECKING:
@@ -14,7 +15,10 @@ if TYPE_CHECKING:
 _ZERO = Decimal(0)
 _DIVISION_PLACES = Decimal("1e-16")  # goflow divides to 16 decimal places
 _WIDE = Context(prec=200, Emax=999_999, Emin=-999_999)
-_MAX_MAGNITUDE = Decimal("1e100")  # larger results are reported as errors, not computed
+# goflow refuses an exponent larger than the largest magnitude a number may have (1E100),
+# before computing anything: 10 ^ 100 is allowed, 2 ^ 101 and even 1 ^ 101 are not
+_MAX_EXPONENT = Decimal(100)
+_OUT_OF_RANGE = "number value out of range"
 
 
 def _numbers(env: Environment, left: XValue, right: XValue) -> tuple[Decimal, Decimal] | XError:
@@ -28,8 +32,10 @@ def _numbers(env: Environment, left: XValue, right: XValue) -> tuple[Decimal, De
 
 
 def _checked(result: Decimal) -> Decimal | XError:
-    if not result.is_finite() or abs(result) >= _MAX_MAGNITUDE:
-        return XError("number is out of range")
+    """A result goflow can hold (36 significant digits, magnitude within 1E+-100) or its error:
+    the sum of two 36-digit numbers is out of range, as in goflow."""
+    if not in_range(result):
+        return XError(_OUT_OF_RANGE)
     return result
 
 
@@ -74,22 +80,22 @@ def exponent(env: Environment, left: XValue, right: XValue) -> XValue:
     if type(nums) is XError:
         return nums
     base, power = nums
+    if abs(power) > _MAX_EXPONENT:
+        return XError(_OUT_OF_RANGE)
     try:
         if power == power.to_integral_value():
-            if abs(power) > 10_000 or (base != _ZERO and float(abs(power)) * _log10(base) > 100):
-                return XError("number is out of range")
             if base == _ZERO and power < 0:
                 return XError("division by zero")
-            result = _WIDE.power(base, int(power))
+            result = _WIDE.power(base, abs(int(power)))
+            if power < 0:  # shopspring: 1 / base^n, rounded to 16 decimal places
+                result = _WIDE.divide(Decimal(1), result).quantize(
+                    _DIVISION_PLACES, rounding=ROUND_HALF_UP, context=_WIDE
+                )
         else:
             result = Decimal(repr(math.pow(float(base), float(power))))
     except (InvalidOperation, Overflow, ValueError, OverflowError):
-        return XError("number is out of range")
+        return XError(_OUT_OF_RANGE)
     return _checked(result.normalize(_WIDE) if result == result.to_integral_value() else result)
-
-
-def _log10(value: Decimal) -> float:
-    return abs(float(abs(value).log10())) if value != _ZERO else 0.0
 
 
 def negate(env: Environment, operand: XValue) -> XValue:

@@ -23,6 +23,8 @@ from .ast import (
     Node,
 )
 from .lexer import Tok, Token, tokenize
+from .numbers import in_range
+from .values import XError
 
 _BINARY: dict[Tok, tuple[int, str]] = {
     Tok.EXPONENT: (6, "^"),
@@ -119,7 +121,10 @@ class Parser:
             return Literal(token.text)
         if kind is Tok.INTEGER or kind is Tok.DECIMAL:
             self.advance()
-            return Literal(Decimal(token.text))
+            number = Decimal(token.text)
+            if not in_range(number):  # goflow: an error value, not a syntax error
+                return Literal(XError(f"number {token.text} is out of range"))
+            return Literal(number)
         if kind in _LITERALS:
             self.advance()
             return Literal(_LITERALS[kind])

@@ -258,13 +258,25 @@ def _compile(template: str, strict: bool, max_length: int, max_depth: int) -> Te
         try:
             node = parse_expression(text, pos, max_depth)
         except ExpressionSyntaxError as exc:
-            error = ExpressionSyntaxError(exc.message, template, exc.position)
             if strict and kind == "expression":
-                raise error from None
-            parts.append(_Broken(XError(str(error)), source, top))
+                raise ExpressionSyntaxError(exc.message, template, exc.position) from None
+            parts.append(_Broken(XError(_goflow_syntax_error(text, exc.position - pos)), source,
+                                 top))
             continue
         parts.append(_Expr(compile_node(node), source, top, root_path_lookup(node)))
     return Template(template, parts)
+
+
+def _goflow_syntax_error(expression: str, offset: int) -> str:
+    """goflow's message for an expression it can't parse: "syntax error at " and the next ten
+    bytes of the expression's line from where the problem is (a strict compile, as ``turnflow
+    validate`` does, says the column instead)."""
+    before = expression[:max(offset, 0)]
+    line_start = before.rfind("\n") + 1
+    column = len(before) - line_start
+    line = expression[line_start:].split("\n", 1)[0]
+    context = line.encode()[column:column + 10].decode(errors="replace")
+    return f"syntax error at {context}"
 
 
 @lru_cache(maxsize=4096)

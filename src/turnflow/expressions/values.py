@@ -302,20 +302,21 @@ class XFunction:
         except (ArithmeticError, ValueError, OverflowError, InvalidOperation) as exc:
             # a bug-shaped failure inside a function must never escape as a Python exception
             result = XError(str(exc) or type(exc).__name__)
-        if type(result) is XError and self.name and not any(result is a for a in args):
+        if type(result) is XError and self.name:
+            # as goflow: every error a function returns is wrapped with its name, an error
+            # argument passed on included (if(true, err, 1) -> "error calling if(...): ...")
             return XError(f"error calling {self.name}(...): {result.message}")
         return result
 
     def _arity_message(self, count: int) -> str:
-        name = self.name or "function"
+        # goflow's wording, wrapped with the function's name like any error it returns
         if self.max_args == self.min_args:
-            expected = f"{self.min_args}"
+            message = f"need {self.min_args} argument(s), got {count}"
         elif self.max_args is None:
-            expected = f"at least {self.min_args}"
+            message = f"need at least {self.min_args} argument(s), got {count}"
         else:
-            expected = f"{self.min_args} to {self.max_args}"
-        noun = "argument" if expected == "1" else "arguments"
-        return f"{name} takes {expected} {noun}, got {count}"
+            message = f"need {self.min_args} to {self.max_args} argument(s), got {count}"
+        return f"error calling {self.name}(...): {message}" if self.name else message
 
     def __repr__(self) -> str:
         return f"XFunction({self.name!r})"
@@ -464,7 +465,12 @@ def to_bool(env: Environment, value: XValue) -> bool | XError:
         if value.has_default:
             return to_bool(env, value.default)
         return len(value) > 0
+    if t is dt.time:
+        return value != _MIDNIGHT  # goflow's zero time of day is false
     return True
+
+
+_MIDNIGHT = dt.time(0)
 
 
 def to_number(env: Environment, value: XValue) -> Decimal | XError:

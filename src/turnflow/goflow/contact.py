@@ -27,7 +27,7 @@ from ..expressions.environment import Environment
 from ..expressions.functions.misc import format_urn_text
 from ..expressions.locations import DISTRICT, STATE, WARD, LocationHierarchy
 from ..expressions.numbers import parse_decimal
-from ..expressions.values import Lazy, XObject, XValue, deprecated
+from ..expressions.values import Lazy, XObject, XValue, datetime_text, deprecated
 from ..expressions.words import tokenize
 from ..generators import NanoTime
 from . import contactql
@@ -312,7 +312,8 @@ def normalize_timestamp(text: str) -> str:
 
 
 def format_datetime_json(value: dt.datetime) -> str:
-    return NanoTime.from_datetime(value).format(tz=value.tzinfo)
+    """goflow's JSON of a datetime value: ISO 8601 with microseconds, ``Z`` for UTC."""
+    return datetime_text(value)
 
 
 def parse_field_value(

@@ -21,6 +21,7 @@ from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource
 from .contact import json_default
 from .family import GoflowFamily, Services
 from .inputs import CALL, RESUME, TRIGGER, check_shape
+from .legacy_extra import keep_stored_extras, stored_indent
 from .policy import GoflowStart
 from .session import GoflowSession
 from .session_json import SessionReadError, read_session, session_to_dict
@@ -160,9 +161,15 @@ def session_from_json(
     engine: GoflowEngine, data: dict[str, Any] | str, contact: Any
 ) -> GoflowSession:
     """Read a session stored by :func:`session_to_json` for ``engine``'s assets."""
+    indent = None
     if isinstance(data, str | bytes):
         try:
-            data = json_input.loads(data)
-        except json_input.JSONInputError as exc:
+            text = data.decode() if isinstance(data, bytes) else data
+            data = json_input.loads(text)
+        except (json_input.JSONInputError, UnicodeDecodeError) as exc:
             raise SessionReadError(f"session is not valid JSON: {exc}") from None
-    return read_session(data, engine.flow, contact)
+        indent = stored_indent(text)
+    session = read_session(data, engine.flow, contact)
+    if indent:
+        keep_stored_extras(session, indent)
+    return session

@@ -129,18 +129,22 @@ class GoflowFamily(BaseFamily):
     def input_from_event(self, event: dict[str, Any]) -> dict[str, Any]:
         """The session input a msg_received event makes."""
         msg = event.get("msg") or {}
+        data: dict[str, Any] = {"type": "msg", "uuid": event.get("uuid")}
+        # as goflow: the channel only if the assets have it, the URN as its identity (no query
+        # or display), the text always, the rest when there is some
         channel = msg.get("channel")
         if channel and hasattr(self.assets, "channel"):
             known = self.assets.channel(channel.get("uuid"))
             if known is not None:
-                channel = {"uuid": known["uuid"], "name": known["name"]}
-        data: dict[str, Any] = {"type": "msg", "uuid": event.get("uuid")}
-        for key in ("urn", "text", "attachments", "external_id"):
+                data["channel"] = {"uuid": known["uuid"], "name": known["name"]}
+        urn = msg.get("urn")
+        if urn:
+            data["urn"] = urn.split("#", 1)[0].split("?", 1)[0]
+        data["text"] = msg.get("text") or ""
+        for key in ("attachments", "external_id", "payload"):
             value = msg.get(key)
             if value:
                 data[key] = value
-        if channel:
-            data["channel"] = channel
         data["created_on"] = event.get("created_on")
         return data
 

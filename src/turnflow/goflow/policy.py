@@ -36,7 +36,10 @@ class ResumeWaitingRun:
         stack = session.stack
         waiting = stack and stack[-1].status == WAITING  # (the waiting run is on top)
         if session.status != WAITING or not (waiting or session.waiting_run() is not None):
-            raise EngineError(f"session {session.uuid} is not waiting (status {session.status})")
+            raise EngineError(  # goflow's wording, then which session and its status
+                "only waiting sessions can be resumed"
+                f" (session {session.uuid} is {session.status})"
+            )
         kind = resume.get("type")
         if kind not in RESUME_TYPES:
             raise EngineError(f"unknown resume type {kind!r}")

@@ -9,23 +9,27 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from typing import Any
+
+import regex
 
 from ..core.graph import Category, Node
 from ..core.runtime import Runtime
 from ..core.session import Run
 from ..expressions.values import to_json
+from ..expressions.words import go_trim_space
 from ..generators import utc_text
 from .localization import localized_list
 
-_NON_WORD = re.compile(r"[^\w]+")
+# goflow's: runs of anything but letters, ASCII digits and _ become one _ (marks and other
+# scripts' digits included; nothing is stripped from the ends: "Age?" -> "age_")
+_NOT_SNAKE = regex.compile(r"[^\p{L}0-9_]+")
 
 
 @functools.lru_cache(maxsize=1024)
 def snakify(name: str) -> str:
     """Result names become keys: "Favorite Color" -> "favorite_color"."""
-    return _NON_WORD.sub("_", name.strip().lower()).strip("_")
+    return _NOT_SNAKE.sub("_", go_trim_space(name)).lower()
 
 
 def input_text(rt: Runtime) -> str | None:

@@ -26,6 +26,7 @@ from .context import (
     urn_context_text,
     urns_context,
 )
+from .legacy_extra import legacy_extra
 from .resumes import ResumeError, read_resume
 from .services import webhook_context
 
@@ -251,7 +252,7 @@ class Root:
     def results(self) -> XValue:
         run = self.run
         if not run:
-            return XObject()
+            return XObject(default="")
         # while no result was saved since, @results is the object the last evaluation built
         # (with the results it has read already computed)
         pairs = tuple(run.results.items())
@@ -266,7 +267,8 @@ class Root:
                 values[key] = known[1]
             else:
                 values[key] = Lazy(functools.partial(self._result, key, result))
-        obj = XObject(values)
+        results = run.results
+        obj = XObject(values, default=Lazy(lambda: _results_text(results)))
         self._results_memo = (pairs, obj)
         return obj
 
@@ -316,7 +318,7 @@ class Root:
         return _ticket(self.rt, self.contact)
 
     def legacy_extra(self) -> XValue:
-        return _legacy_extra(self.run)
+        return legacy_extra(self.run, self.session.trigger)
 
 
 _NOT_BUILT: Any = object()
@@ -360,8 +362,18 @@ def result_context(result: dict[str, Any]) -> XObject:
 
 
 def results_context(results: Run | dict[str, Any]) -> XObject:
+    """``@results``: each result by key; as text, a sorted "Name: value" line per result."""
     items = results.results if isinstance(results, Run) else results
-    return XObject({key: Lazy(lambda r=result: result_context(r)) for key, result in items.items()})
+    return XObject(
+        {key: Lazy(lambda r=result: result_context(r)) for key, result in items.items()},
+        default=Lazy(lambda: _results_text(items)),
+    )
+
+
+def _results_text(items: dict[str, Any]) -> str:
+    return "\n".join(sorted(
+        f"{result.get('name') or ''}: {result.get('value') or ''}" for result in items.values()
+    ))
 
 
 # -- runs -------------------------------------------------------------------------------------
@@ -609,8 +621,3 @@ def _globals_context(assets: Any) -> XObject:
     values = {g["key"]: g.get("value") for g in _asset_list(assets, "globals")}
     return XObject(values)
 
-
-def _legacy_extra(run: Run | None) -> XValue:
-    if run is None or not isinstance(run.webhook, dict):
-        return XObject()
-    return from_python(run.webhook.get("json") or {})

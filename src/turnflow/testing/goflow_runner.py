@@ -145,7 +145,8 @@ def run_test(
             # as goflow's harness: store the session, read it back, and resume what was read,
             # so every test also checks that a stored session restores
             if store_between:
-                stored = json.dumps(engine.session_to_json(session))
+                # indented as goflow's harness writes it (what a result's extra reads back as)
+                stored = json.dumps(engine.session_to_json(session), indent=4)
                 contact_json = json.loads(json.dumps(contact.to_json(), default=json_default))
                 contact = read_contact(contact_json, assets)
                 session = engine.read_session(stored, contact)

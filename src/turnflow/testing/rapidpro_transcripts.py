@@ -116,7 +116,9 @@ class AnyPlaceLocations(LocationHierarchy):
             self._made[key] = location
         return self._made[key]
 
-    def find_by_name(self, name: str, level: int, parent: Location | None = None) -> list[Location]:
+    def find_by_name(
+        self, name: str, level: int, parent: Location | None = None, collation: str = "default"
+    ) -> list[Location]:
         name = name.strip()
         if ">" in name:  # a result holding a location's path names that location
             found = self.find_by_path(name)

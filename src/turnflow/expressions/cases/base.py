@@ -32,6 +32,7 @@ def true_result(match: XValue, extra: XValue = None) -> XObject:
     return XObject.of_lowercase(values, default=True)
 
 
-def false_result() -> bool:
-    """A test that did not match is plain false."""
-    return False
+def false_result() -> XObject:
+    """A test that did not match: false as a boolean, with an empty ``match`` (goflow's
+    FalseResult), so ``@(has_text(x).match)`` is empty text rather than an error."""
+    return XObject.of_lowercase({"match": ""}, default=False)

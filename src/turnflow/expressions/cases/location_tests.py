@@ -30,9 +30,11 @@ def _found(location: Location) -> XValue:
     return true_result(location.path)
 
 
-def _only_match(hierarchy: LocationHierarchy, text: str, level: int) -> XValue:
+def _only_match(
+    hierarchy: LocationHierarchy, text: str, level: int, collation: str = "default"
+) -> XValue:
     """Found anywhere in the hierarchy, as long as it is the only match."""
-    found = hierarchy.find_fuzzy(text, level)
+    found = hierarchy.find_fuzzy(text, level, collation=collation)
     return _found(found[0]) if len(found) == 1 else false_result()
 
 
@@ -42,7 +44,8 @@ def has_state(env: Environment, value: XValue) -> XValue:
     if type(prepared) is not tuple:
         return prepared
     hierarchy, (text,) = prepared
-    states = hierarchy.find_fuzzy(text, STATE)
+    collation = env.input_collation
+    states = hierarchy.find_fuzzy(text, STATE, collation=collation)
     return _found(states[0]) if states else false_result()
 
 
@@ -52,17 +55,18 @@ def has_district(env: Environment, *args: XValue) -> XValue:
     if type(prepared) is not tuple:
         return prepared
     hierarchy, texts = prepared
+    collation = env.input_collation
     text = texts[0]
     state_text = texts[1] if len(texts) > 1 else ""
 
-    states = hierarchy.find_fuzzy(state_text, STATE)
+    states = hierarchy.find_fuzzy(state_text, STATE, collation=collation)
     if states:
-        districts = hierarchy.find_fuzzy(text, DISTRICT, states[0])
+        districts = hierarchy.find_fuzzy(text, DISTRICT, states[0], collation=collation)
         if districts:
             return _found(districts[0])
 
     # with no state given, any district will do as long as it is the only match
-    return _only_match(hierarchy, text, DISTRICT) if not state_text else false_result()
+    return _only_match(hierarchy, text, DISTRICT, collation) if not state_text else false_result()
 
 
 @case_test("has_ward", 1, 3)
@@ -73,28 +77,30 @@ def has_ward(env: Environment, *args: XValue) -> XValue:
     if type(prepared) is not tuple:
         return prepared
     hierarchy, texts = prepared
+    collation = env.input_collation
     text = texts[0]
     district_text, state_text = (texts[1], texts[2]) if len(texts) == 3 else ("", "")
 
     # documented order is (district, state); goflow's own examples pass (state, district),
     # so the swapped order is tried too
     for district_name, state_name in ((district_text, state_text), (state_text, district_text)):
-        ward = _ward_in(hierarchy, text, district_name, state_name)
+        ward = _ward_in(hierarchy, text, district_name, state_name, collation)
         if ward is not None:
             return _found(ward)
 
     # with no district given, any ward will do as long as it is the only match
-    return _only_match(hierarchy, text, WARD) if not district_text else false_result()
+    return _only_match(hierarchy, text, WARD, collation) if not district_text else false_result()
 
 
 def _ward_in(
-    hierarchy: LocationHierarchy, text: str, district_text: str, state_text: str
+    hierarchy: LocationHierarchy, text: str, district_text: str, state_text: str,
+    collation: str = "default",
 ) -> Location | None:
-    states = hierarchy.find_fuzzy(state_text, STATE)
+    states = hierarchy.find_fuzzy(state_text, STATE, collation=collation)
     if not states:
         return None
-    districts = hierarchy.find_fuzzy(district_text, DISTRICT, states[0])
+    districts = hierarchy.find_fuzzy(district_text, DISTRICT, states[0], collation=collation)
     if not districts:
         return None
-    wards = hierarchy.find_fuzzy(text, WARD, districts[0])
+    wards = hierarchy.find_fuzzy(text, WARD, districts[0], collation=collation)
     return wards[0] if wards else None

@@ -9,21 +9,24 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import regex
 
 from ..environment import Environment
 from ..functions.args import convert_all
+from ..numbers import parse_decimal
 from ..values import XError, XValue, to_number, to_text
 from .base import case_test, false_result, true_result
 
-# Eastern Arabic and Bengali digits are read as 0-9 (other scripts' digits are not)
+# Arabic-Indic, Persian/Urdu (extended Arabic-Indic) and Bengali digits are read as 0-9
+# (other scripts' digits are not)
 _NUMERALS = str.maketrans(
-    {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x09E6 + i): str(i) for i in range(10)}
+    {chr(0x0660 + i): str(i) for i in range(10)}
+    | {chr(0x06F0 + i): str(i) for i in range(10)}
+    | {chr(0x09E6 + i): str(i) for i in range(10)}
 )
-_PLAIN_DECIMAL = regex.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _GO_SPACE = "\t\n\v\f\r \x85\xa0"
 
 
@@ -43,15 +46,15 @@ def parse_fuzzy_decimal(env: Environment, text: str) -> Decimal | None:
     cleaned = text.strip(_GO_SPACE)
     if env.number_grouping:
         cleaned = cleaned.replace(env.number_grouping, "")
-    if env.number_decimal:
-        cleaned = cleaned.replace(env.number_decimal, ".")
-    cleaned = cleaned.translate(_NUMERALS)
-    if not _PLAIN_DECIMAL.fullmatch(cleaned):
-        return None
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        return None
+    decimal = env.number_decimal
+    if decimal:
+        cleaned = cleaned.replace(decimal, ".")
+    elif cleaned:
+        # goflow replaces every occurrence of the empty symbol: a point between (and around)
+        # every character, so nothing parses with an empty decimal symbol
+        cleaned = "." + ".".join(cleaned) + "."
+    # then the text must be a plain number in goflow's range (no plus sign, no exponent)
+    return parse_decimal(env, cleaned.translate(_NUMERALS))
 
 
 def _find_number(
@@ -76,7 +79,7 @@ def _find_number(
         # the usual answer, digits alone: the one number the search below would find
         number = Decimal(text)
         return true_result(number) if accept(number, *bounds) else false_result()
-    finder = _number_finder(env.number_grouping, env.number_decimal or ".")
+    finder = _number_finder(env.number_grouping, env.number_decimal)
     for found in finder.findall(text):
         number = parse_fuzzy_decimal(env, found)
         if number is not None and accept(number, *bounds):

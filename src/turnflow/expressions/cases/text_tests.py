@@ -9,6 +9,7 @@ import phonenumbers
 import regex
 
 from .. import goregex
+from ..collation import collate
 from ..environment import Environment
 from ..functions.args import convert_all, optional_arg
 from ..values import XError, XObject, XValue, to_array, to_number, to_object, to_text
@@ -64,13 +65,12 @@ def _word_test(env: Environment, text: XValue, test: XValue, check) -> XValue:
     texts = convert_all(env, to_text, (text, test))
     if type(texts) is XError:
         return texts
-    hay = go_trim_space(texts[0])
-    original = tokenize(hay)
-    lowered = tokenize(hay.lower())
-    pins = tokenize(go_trim_space(texts[1]).lower())
-    if len(original) != len(lowered):  # lower-casing changed the tokens: fall back to pairs
-        original = lowered
-    return check(original, lowered, pins)
+    original = tokenize(go_trim_space(texts[0]))
+    # words are compared in the environment's input collation (lower case, and for
+    # arabic_variants the Arabic/Persian letter variants folded together)
+    hays = [collate(env, word) for word in original]
+    pins = [collate(env, word) for word in tokenize(go_trim_space(texts[1]))]
+    return check(original, hays, pins)
 
 
 def _phrase(original: list[str], hays: list[str], pins: list[str]) -> XValue:
@@ -177,22 +177,57 @@ def find_phone_numbers(text: str, country: str) -> list[str]:
     return found
 
 
+_NON_TEL = regex.compile(r"[^0-9A-Za-z]")
+
+
 def parse_phone_number(text: str, country: str) -> str:
+    """One candidate as an E.164 number, or "" (goflow's ParsePhoneNumber)."""
     text = go_trim_space(text)
-    try:
-        parsed = phonenumbers.parse(text, country.upper() or None)
-    except phonenumbers.NumberParseException:
+    if not _POSSIBLE_PHONE.fullmatch(text):
         return ""
-    if (
-        phonenumbers.is_possible_number_with_reason(parsed)
-        != phonenumbers.ValidationResult.IS_POSSIBLE
-    ):
+    plain = _NON_TEL.sub("", text)
+    if text.startswith("+"):
+        plain = "+" + plain
+    region = country.upper() or None
+    try:
+        number = _possible_e164(phonenumbers.parse(plain, region))
+    except phonenumbers.NumberParseException as exc:
+        if region and exc.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
+            return ""
+        number = ""
+    # a long number without a leading zero may be missing its +: a number that isn't one of
+    # the given country's but is another country's, with its country code (goflow does this)
+    if not number and len(plain) >= 11 and not plain.startswith("0"):
+        try:
+            number = _possible_e164(phonenumbers.parse("+" + plain, region))
+        except phonenumbers.NumberParseException:
+            number = ""
+    # a phone URN allows at most 15 digits after the +
+    if not 2 <= len(number) <= 16:
+        return ""
+    return number
+
+
+_POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
+
+
+def _possible_e164(parsed: phonenumbers.PhoneNumber) -> str:
+    """The number as E.164 if it is a possible number whose E.164 form reads back as itself."""
+    if phonenumbers.is_possible_number_with_reason(parsed) != _POSSIBLE:
         return ""
     formatted = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    # a phone URN allows at most 15 digits after the +
-    if not 2 <= len(formatted) <= 16:
-        return ""
-    return formatted
+    for _ in range(3):
+        try:
+            again = phonenumbers.parse(formatted, None)
+        except phonenumbers.NumberParseException:
+            return ""
+        if phonenumbers.is_possible_number_with_reason(again) != _POSSIBLE:
+            return ""
+        reformatted = phonenumbers.format_number(again, phonenumbers.PhoneNumberFormat.E164)
+        if reformatted == formatted:
+            return formatted
+        formatted = reformatted
+    return ""
 
 
 @case_test("has_phone", 1, 2)

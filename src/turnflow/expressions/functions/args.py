@@ -20,6 +20,16 @@ Converter = Callable[["Environment", XValue], "T | XError"]
 
 _NULL_NUMBER = "unable to convert null to a number"
 
+# goflow refuses to build an array (array(), split(), concat()) with more items than this
+MAX_ARRAY_ITEMS = 10_000
+
+
+def too_many_items(count: int) -> XError | None:
+    """The error for an array of ``count`` items that goflow would refuse, else None."""
+    if count > MAX_ARRAY_ITEMS:
+        return XError(f"cannot build an array with more than {MAX_ARRAY_ITEMS} items")
+    return None
+
 # goflow's ToXDate / ToXDateTime / ToXTime (dates become midnight in the env's time zone)
 date_arg = to_date
 datetime_arg = to_datetime

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ... import json_input
+from .. import numbers as nums
 from ..values import (
     ZERO,
     XError,
@@ -25,7 +26,8 @@ from ..values import (
     type_name,
 )
 from ..work import charge_text, cost, too_much, work_scope
-from .args import convert_all, integer_arg, unless_null
+from .args import convert_all, integer_arg, too_many_items, unless_null
+from .numbers import checked
 from .registry import register
 
 if TYPE_CHECKING:
@@ -103,6 +105,9 @@ def _call_each(
 
 @register("array", 0, None)
 def array(env: Environment, *values: XValue) -> XValue:
+    error = too_many_items(len(values))
+    if error is not None:
+        return error
     for value in values:
         if type(value) is XError:
             return value
@@ -260,7 +265,9 @@ def sum_(env: Environment, items: XValue) -> XValue:
         number = to_number(env, item)
         if type(number) is XError:
             return number
-        total += number
+        total = checked(nums.WIDE.add(total, number))  # each partial sum must be in range
+        if type(total) is XError:
+            return total
     return total
 
 
@@ -269,8 +276,9 @@ def unique(env: Environment, items: XValue) -> XValue:
     values = to_array(env, items)
     if type(values) is XError:
         return values
-    if len(values) > MAX_UNIQUE_ITEMS:
-        return XError(f"cannot build an array with more than {MAX_UNIQUE_ITEMS} items")
+    too_many = too_many_items(len(values))  # (goflow's array cap keeps the work bounded)
+    if too_many is not None:
+        return too_many
     result: list[XValue] = []
     seen: set[object] = set()
     try:  # one pass with hashed keys (equal keys <=> values_equal): linear, not quadratic
@@ -286,9 +294,6 @@ def unique(env: Environment, items: XValue) -> XValue:
             if not any(values_equal(value, kept) for kept in result):
                 result.append(value)
         return result
-
-
-MAX_UNIQUE_ITEMS = 10_000  # goflow's cap on arrays built by functions
 
 
 def _equality_key(value: XValue) -> object:
@@ -314,7 +319,7 @@ def concat(env: Environment, items1: XValue, items2: XValue) -> XValue:
     arrays = convert_all(env, to_array, (items1, items2))
     if type(arrays) is XError:
         return arrays
-    return arrays[0] + arrays[1]
+    return too_many_items(len(arrays[0]) + len(arrays[1])) or arrays[0] + arrays[1]
 
 
 @register("filter", 2)

@@ -100,7 +100,8 @@ def datetime_diff(env: Environment, first: XValue, second: XValue, unit: XValue)
 
     per_unit = {"s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}.get(name)
     if per_unit is not None:
-        delta = date2 - date1
+        # elapsed time, not wall-clock time: a DST change in between counts
+        delta = date2.astimezone(dt.UTC) - date1.astimezone(dt.UTC)
         nanos = ((delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds) * 1000
         nanos = max(-(2**63), min(2**63 - 1, nanos))  # Go durations saturate
         return Decimal(_truncated_div(nanos, per_unit))

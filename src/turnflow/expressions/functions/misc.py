@@ -124,7 +124,8 @@ _PLACEHOLDER = regex.compile(r"\{\{-?\s*\.(\w+)\s*-?\}\}")
 
 
 def render_prompt(template: str, values: dict[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template)
+    # Go's text/template shows a key missing from the map as "<no value>"
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), "<no value>"), template)
 
 
 @register("prompt", 1, 11)

@@ -85,7 +85,9 @@ def mean(env: Environment, *values: XValue) -> XValue:
         return numbers
     total = Decimal(0)
     for number in numbers:
-        total = nums.WIDE.add(total, number)
+        total = checked(nums.WIDE.add(total, number))  # goflow checks each partial sum
+        if type(total) is XError:
+            return total
     return checked(nums.divide(total, Decimal(len(values))))
 
 
@@ -106,7 +108,11 @@ def percent(env: Environment, value: XValue) -> XValue:
     number = number_arg(env, value)
     if type(number) is XError:
         return number
-    whole = nums.round_half_up(nums.WIDE.multiply(number, Decimal(100)), 0)
+    whole = checked(nums.round_half_up(nums.WIDE.multiply(number, Decimal(100)), 0))
+    if type(whole) is XError:
+        return whole
+    if not -(2**63) <= whole <= 2**63 - 1:  # goflow shows the percentage as a 64-bit integer
+        return XError("percentage value is out of range")
     return f"{int(whole)}%"
 
 

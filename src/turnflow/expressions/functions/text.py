@@ -14,7 +14,7 @@ from .. import goregex
 from ..values import XError, XValue, to_text
 from ..words import GO_SPACES, extract_words, go_trim_space, tokenize
 from ..work import charge_text
-from .args import convert_all, integer_arg, unless_null
+from .args import convert_all, integer_arg, too_many_items, unless_null
 from .registry import register
 
 if TYPE_CHECKING:
@@ -103,7 +103,8 @@ def split(env: Environment, value: XValue, delimiters: XValue = "") -> XValue:
     texts = convert_all(env, to_text, (value, delimiters))
     if type(texts) is XError:
         return texts
-    return extract_words(texts[0], texts[1])
+    words = extract_words(texts[0], texts[1])
+    return too_many_items(len(words)) or words
 
 
 def _trim(env: Environment, value: XValue, chars: XValue, left: bool, right: bool) -> XValue:
@@ -174,13 +175,11 @@ def remove_first_word(env: Environment, value: XValue) -> XValue:
     if type(text) is XError:
         return text
     words = tokenize(text)
-    if not words:
+    if len(words) < 2:  # one word (quoted or not) leaves nothing
         return ""
     rest = text[text.find(words[0]) + len(words[0]) :]
-    if len(words) > 1:
-        # drop everything (spaces, punctuation) up to the second word
-        return rest[rest.find(words[1]) :]
-    return rest.lstrip(GO_SPACES)
+    # drop everything (spaces, punctuation) up to the second word
+    return rest[rest.find(words[1]) :]
 
 
 @register("word_slice", 2, 4)

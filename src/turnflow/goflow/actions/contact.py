@@ -8,6 +8,7 @@ from typing import Any
 from ...core.runtime import Runtime
 from ..contact import Contact, ContactAssets, ContactURN
 from ..modifiers import ModifierContext, apply_modifier
+from ..runtime import contact_changed
 
 
 def contact_assets_of(assets: Any) -> ContactAssets:
@@ -67,8 +68,14 @@ def modify(rt: Runtime, modifier: dict[str, Any]) -> None:
         env=rt.env, assets=contact_assets(rt), events=rt.events,
         max_value_length=rt.limits.max_field_length,
     )  # fmt: skip
-    apply_modifier(ctx, contact, modifier)
+    changed = apply_modifier(ctx, contact, modifier)
     rt.emitted.extend(ctx.log)
+    if changed and modifier.get("type") in _ENVIRONMENT_MODIFIERS:
+        contact_changed(rt)  # the session's time zone or country may be another now
+
+
+# the modifiers that can change the contact's time zone or country
+_ENVIRONMENT_MODIFIERS = frozenset(("timezone", "urns", "routes", "affinity", "channel"))
 
 
 def _contact_urns(rt: Runtime) -> list[Any]:

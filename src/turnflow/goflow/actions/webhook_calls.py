@@ -8,6 +8,7 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from .. import services as svc
+from ..legacy_extra import keep_text
 from .action_results import save_action_result
 
 
@@ -28,6 +29,6 @@ def save_webhook_result(rt: Runtime, name: str, call: svc.HTTPCall, status: str)
     extra = None
     text = call.json_text() if call.has_response else None
     if text is not None and len(text.encode()) < svc.RESULT_EXTRA_MAX_BYTES:
-        extra = json.loads(text)
+        extra = keep_text(json.loads(text), text)  # (@legacy_extra shows the text as it came)
     category = "Success" if status == "success" else "Failure"
     save_action_result(rt, name, value, category, f"{call.method} {call.url}", extra)

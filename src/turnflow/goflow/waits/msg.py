@@ -50,16 +50,15 @@ class MsgWait:
 
     def begin(self, rt: Runtime, run: Run, node: Node) -> None:
         minutes = expire_after_minutes(run.flow)
-        # now plus the wait (one clock reading, as rt.now().add(...) without its extra NanoTime)
-        expires = (
-            NanoTime(rt.now_ns() + minutes * 60 * 1_000_000_000) if minutes > 0 else None
-        )
-        run.expires_on = expires
+        # now plus the wait (one clock reading, as rt.now().add(...) without its extra NanoTime);
+        # as goflow, a flow that never expires (an offline one) still reads the clock and its
+        # event says the wait expires now
+        expires = NanoTime(rt.now_ns() + minutes * 60 * 1_000_000_000)
+        run.expires_on = expires if minutes > 0 else None
         event = rt.stamp_event("msg_wait")
         timeout = self.timeout
         if timeout is not None and timeout.seconds is not None:
             event["timeout_seconds"] = timeout.seconds
-        if expires is not None:
-            event["expires_on"] = utc_text(expires.ns)
+        event["expires_on"] = utc_text(expires.ns)
         if self.hint is not None:
             event["hint"] = self.hint
