@@ -266,3 +266,9 @@ def test_a_time_zone_name_too_long_for_the_file_system_is_an_error() -> None:
 def test_eval_with_a_time_zone_name_too_long(capsys: pytest.CaptureFixture[str]) -> None:
     code, output = cli(capsys, "eval", "@(now())", "--timezone", "x" * 5000)
     assert code == 2 and output.startswith("error: unknown time zone")
+
+
+def test_a_contact_time_zone_too_long_for_the_file_system_reads_as_none() -> None:
+    contact = Contact.from_json({**GOOD_CONTACT, "timezone": "x" * 5000})
+    _, sprint = engine(question_flow()).start(contact, manual("flow-1", "Question"))
+    assert sprint.events  # the session started: the zone is unknown, not a crash

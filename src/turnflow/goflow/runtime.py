@@ -76,7 +76,7 @@ def _contact_country(rt: Runtime) -> str:
 def _zone(name: str) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # (OSError: a name too long)
         return None
 
 
