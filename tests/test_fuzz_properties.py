@@ -167,3 +167,27 @@ def test_every_function_takes_any_arguments(named: tuple, args: list) -> None:
     name, function = named
     result = function.call(ENV, list(args))
     assert result is None or not isinstance(result, BaseException), name
+
+
+@FAST
+@given(st.sampled_from(["TRIGGER", "RESUME", "CALL"]), json_values, st.data())
+def test_the_fast_input_check_never_accepts_what_the_full_one_refuses(
+    name: str, value: object, data: st.DataObject
+) -> None:
+    from turnflow.goflow import inputs
+    from turnflow.goflow.validation import FlowReadError, validate_fields
+
+    specs = getattr(inputs, name)
+    # shapes near the valid ones: a valid skeleton with one part replaced by anything
+    base = {"type": "msg", "flow": {"uuid": "f", "name": "F"},
+            "event": {"type": "msg_received", "msg": {"text": "hi", "urn": "tel:+1",
+                                                      "attachments": ["a"]}},
+            "dial": {"status": "answered", "duration": 5},
+            "run_summary": {"results": {"a": {}}, "contact": {"urns": ["tel:+1"]}}}  # fmt: skip
+    paths = list(fm.paths(base))
+    mutant = fm.mutate(base, data.draw(st.sampled_from(paths)), value)
+    if inputs._fits(specs, mutant):
+        try:
+            validate_fields(specs, mutant, name)
+        except FlowReadError as exc:
+            raise AssertionError(f"fast path accepted what {exc.detail} refuses") from None

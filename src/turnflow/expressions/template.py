@@ -178,6 +178,11 @@ class Template:
             return self._render(context, env)
 
     @property
+    def needs_budgets(self) -> bool:
+        """Whether evaluating may loop or match a regex (see turnflow.expressions.work)."""
+        return self._computes
+
+    @property
     def syntax_errors(self) -> list[XError]:
         return [p.error for p in self._parts if isinstance(p, _Broken)]
 

@@ -14,6 +14,7 @@ from ..expressions import XObject, compile_expression, compile_template
 from ..expressions.goregex import budget_scope
 from ..expressions.template import Template
 from ..expressions.values import XError, to_bool
+from ..expressions.work import needs_budgets
 from .sprint import sprint_regex_budget
 
 
@@ -30,10 +31,9 @@ class ExcellentEvaluator:
     def check(self, rt: Runtime, condition: str, context: XObject | None = None) -> bool:
         """Whether an Excellent expression is true for the current run (an error: false,
         with an ``error`` event)."""
-        with budget_scope(sprint_regex_budget(rt)):
-            value = compile_expression(condition).evaluate(
-                context if context is not None else rt.context(), rt.env
-            )
+        expression = compile_expression(condition)
+        with budget_scope(sprint_regex_budget(rt) if needs_budgets(condition) else None):
+            value = expression.evaluate(context if context is not None else rt.context(), rt.env)
         if isinstance(value, XError):
             rt.error(
                 f"Error evaluating expression: {value.message}", code="expression",
@@ -58,7 +58,10 @@ def render(
             return ellipsis(template, limit)
         return template
     compiled = template_for(template, limit)
-    with budget_scope(sprint_regex_budget(rt)):
+    if compiled.needs_budgets:  # the sprint's regex budget, shared by all its evaluations
+        with budget_scope(sprint_regex_budget(rt)):
+            result = compiled.render(context if context is not None else rt.context(), rt.env)
+    else:
         result = compiled.render(context if context is not None else rt.context(), rt.env)
     text = result.text
     if not result.errors:

@@ -35,7 +35,6 @@ from .. import json_input
 from ..errors import TurnflowError
 from ..expressions import Lazy, XObject, from_python
 from ..generators import Clock
-from ..http import HTTPError, SafeHTTPClient
 
 MAX_REQUEST_BYTES = 256 * 1024
 MAX_RESPONSE_BYTES = 100_000
@@ -255,11 +254,15 @@ class HTTPWebhookService:
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
         self.clock = clock
+        from ..http import SafeHTTPClient  # (imported here: httpx is heavy, few runs call out)
+
         self.client = SafeHTTPClient(
             allow=allow, timeout=timeout, max_body_bytes=max_response_bytes, transport=transport
         )  # transport: an httpx transport replacing the network (httpx.MockTransport in tests)
 
     def call(self, method: str, url: str, headers: Mapping[str, str], body: str) -> HTTPCall:
+        from ..http import HTTPError
+
         text = request_text(method, url, headers, body, self.user_agent)
         call = HTTPCall(method, url, text, len(text.encode()))
         send_headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip"}

@@ -74,11 +74,13 @@ class SwitchRouter(GoflowRouter):
     _result_key: str | None = field(default=None, init=False, repr=False)
     _literal_length: int = field(default=0, init=False, repr=False)
     _operand_ready: bool = field(default=False, init=False, repr=False)
+    _matches: bool = field(default=False, init=False, repr=False)  # a has_pattern case
 
     def __post_init__(self) -> None:
         categories: dict[str, Category] = {}
         for category in self.categories:  # the first of a UUID wins, as category() finds
             categories.setdefault(category.uuid, category)
+        self._matches = any(case.type == "has_pattern" for case in self.cases)
         self._cases = tuple(
             (case, CASE_TESTS.get(case.type), categories.get(case.category_uuid),
              _literal_numbers(case))
@@ -101,7 +103,9 @@ class SwitchRouter(GoflowRouter):
             self._operand_ready = False
 
     def pick(self, rt: Runtime, run: Run, node: Node) -> Category | None:
-        with budget_scope(sprint_regex_budget(rt)):  # (case tests may match patterns)
+        if not self._matches:
+            return self._pick(rt, run, node)
+        with budget_scope(sprint_regex_budget(rt)):  # (has_pattern: the sprint's regex budget)
             return self._pick(rt, run, node)
 
     def _pick(self, rt: Runtime, run: Run, node: Node) -> Category | None:
