@@ -123,6 +123,8 @@ class RasaEngine:
                commands: list[dict[str, Any]] | None = None,
                metadata: dict[str, Any] | None = None) -> Turn:
         """One user message (its text, or the commands it stands for)."""
+        if session.terminated:  # the session ended: Rasa ignores what comes after
+            return Turn.of([], session)
         message: dict[str, Any] = {"text": text}
         if commands is not None:
             message["commands"] = commands

@@ -19,6 +19,7 @@ from ..core.runtime import Runtime
 from ..core.session import Run
 from .actions import CallAction, CollectAction, LinkAction, RunAction, SetSlotsAction
 from .builtin_names import DEFAULT_ACTIONS
+from .commands import options_text
 from .compiler import NextRouter, compile_flow
 from .domain import Domain
 from .evaluator import RasaEvaluator
@@ -47,6 +48,7 @@ from .slots import Rejected, check_value, coerce_value, reset_value, stored_valu
 CustomAction = Callable[[dict[str, Any]], dict[str, Any]]
 
 LISTEN = "action_listen"
+HANGUP = "action_hangup"
 
 
 @dataclass(slots=True)
@@ -77,6 +79,24 @@ class ListenRouter:
 
     def route(self, rt: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiting | None:
         if arriving:
+            return WAIT
+        return self.inner.route(rt, run, node, arriving)
+
+
+@dataclass(eq=False, slots=True)
+class HangupRouter:
+    """An ``action_hangup`` step: once the session has ended nothing runs after it (the frame
+    stays on the stack, as in Rasa)."""
+
+    inner: NextRouter
+    wait: Any = None
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        return self.inner.categories
+
+    def route(self, rt: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiting | None:
+        if arriving and getattr(rt.session, "terminated", False):
             return WAIT
         return self.inner.route(rt, run, node, arriving)
 
@@ -123,6 +143,8 @@ class RasaFamily(BaseFamily):
             step = self.steps[flow.id].get(node.uuid)
             if isinstance(step, ActionStep) and step.action == LISTEN:
                 node = replace(node, actions=(), router=ListenRouter(node.router))
+            elif isinstance(step, ActionStep) and step.action == HANGUP:
+                node = replace(node, router=HangupRouter(node.router))
             nodes.append(node)
         return Flow(compiled.uuid, compiled.name, tuple(nodes), definition=compiled.definition)
 
@@ -254,6 +276,8 @@ class RasaFamily(BaseFamily):
         """Run an action by name, as Rasa would."""
         if name in self.domain.responses:
             self.utter(rt, name)
+            return
+        if name == "action_session_start" and rt.session.turns:  # (started already)
             return
         default = DEFAULT_ACTION_RUNNERS.get(name)
         if default is not None:
@@ -453,6 +477,58 @@ def _correct_flow_slot(family: RasaFamily, rt: Runtime) -> None:
         frame.context["_cancelled"] = True  # a frame above the corrected flow: it goes
 
 
+def _clarify_flows(family: RasaFamily, rt: Runtime) -> None:
+    """The clarification's options, at most ``max_clarification_options`` of them, as one
+    text (``a, b or c``)."""
+    run = rt.run
+    assert isinstance(run, RasaRun)
+    try:
+        most = int(rt.session.slots.get("max_clarification_options"))
+    except (TypeError, ValueError):
+        most = 3
+    names = list(run.context.get("names") or [])[:most]
+    run.context["names"] = names
+    run.context["clarification_options"] = options_text(names, "or")
+
+
+def _clean_stack(family: RasaFamily, rt: Runtime) -> None:
+    """``action_clean_stack`` (the flows changed): every frame ends, user flows as regular
+    ones (no offer to go back to them)."""
+    for run in rt.session.stack:
+        if run is rt.run or not isinstance(run, RasaRun):
+            continue
+        run.context["_cancelled"] = True
+        if run.frame_type != PATTERN:
+            run.frame_type = "regular"
+
+
+def _repeat_bot_messages(family: RasaFamily, rt: Runtime) -> None:
+    """Say again what the bot said last (this turn's messages so far, else the last turn's
+    that said anything); the question of a collect step below is left out, as it is asked
+    again anyway."""
+    session = rt.session
+    assert isinstance(session, RasaSession)
+    said = [event for event in rt.emitted if event["type"] == BOT_UTTERED]
+    said = said or session.last_bot
+    below = [run for run in session.stack if run.flow.uuid not in (
+        "pattern_repeat_bot_messages", "pattern_user_silence")]
+    if below and below[-1].flow.uuid == "pattern_collect_information":
+        said = said[:-1]
+    for message in said:
+        event = rt.stamp_event(BOT_UTTERED)
+        event.update({key: value for key, value in message.items()
+                      if key not in ("type", "created_on", "uuid", "step_uuid")})
+
+
+def _hangup(family: RasaFamily, rt: Runtime) -> None:
+    """``action_hangup`` in ``pattern_session_end``: the session is over; messages after it
+    are ignored."""
+    session = rt.session
+    assert isinstance(session, RasaSession)
+    if rt.run is not None and rt.run.flow.uuid == "pattern_session_end":
+        session.terminated = True
+
+
 DEFAULT_ACTION_RUNNERS: dict[str, Callable[[RasaFamily, Runtime], None]] = {
     "action_run_slot_rejections": _run_slot_rejections,
     "action_session_start": _session_start,
@@ -460,6 +536,10 @@ DEFAULT_ACTION_RUNNERS: dict[str, Callable[[RasaFamily, Runtime], None]] = {
     "action_continue_interrupted_flow": _continue_interrupted_flow,
     "action_cancel_interrupted_flows": _cancel_interrupted_flows,
     "action_correct_flow_slot": _correct_flow_slot,
+    "action_clarify_flows": _clarify_flows,
+    "action_clean_stack": _clean_stack,
+    "action_repeat_bot_messages": _repeat_bot_messages,
+    "action_hangup": _hangup,
 }
 
 

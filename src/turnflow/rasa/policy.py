@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..core.engine import EngineError
-from ..core.events import RUN_ENDED
+from ..core.events import RUN_ENDED, RUN_STARTED
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import ACTIVE, COMPLETED, WAITING, Session
-from .events import FLOW_INTERRUPTED, USER_UTTERED
+from .commands import PATTERN_COMMANDS, clean_up, end_completed, run_command
+from .events import BOT_UTTERED, FLOW_INTERRUPTED, USER_UTTERED
 from .flows import CollectStep
 from .payloads import IntentPayload, SetSlotsPayload, read_user_text
 from .session import CALL, INTERRUPT, LINK, PATTERN, REGULAR, RasaRun
@@ -27,6 +28,7 @@ COMPLETED_PATTERN = "pattern_completed"
 CONTINUE_PATTERN = "pattern_continue_interrupted"
 CORRECTION_PATTERN = "pattern_correction"
 VALIDATE_PATTERN = "pattern_validate_slot"
+SEARCH_PATTERN = "pattern_search"
 # how many times a turn may hand over between frames before it stops (a flow loop)
 MAX_HANDOVERS = 100
 
@@ -52,17 +54,47 @@ class RasaPolicy:
         session.turns += 1
         if session.turns == 1:  # the first message: the session starts (nothing to see)
             self.family.action_executed(rt, "action_session_start")
-        commands = self.commands_for(rt, message)
+        commands = clean_up(self.family, session, self.commands_for(rt, message))
         event = rt.stamp_event(USER_UTTERED)
         event["text"] = message.get("text", "")
         event["commands"] = commands
+        # slots already filled are corrections, decided before any command runs and
+        # grouped in the order given (the commands themselves run last first)
         corrections: dict[str, Any] = {}
+        for command in reversed(commands):
+            if command.get("command") == "set slot":
+                name, value = command.get("name", ""), command.get("value")
+                if name not in corrections and self.is_correction(rt, name, value):
+                    corrections[name] = value
         starting = {c.get("flow", "") for c in commands if c.get("command") == "start flow"}
+        original = list(session.stack)
         for command in commands:
-            self.execute(rt, command, corrections, starting)
+            if command.get("command") != "set slot" or command.get("name") not in corrections:
+                self.execute(rt, command, starting, original)
         if corrections:
             self.correct(rt, corrections)
+        self._defer_starts(rt, original)
         self.advance(rt, consume_input=True)
+        said = [event for event in rt.emitted if event["type"] == BOT_UTTERED]
+        if said:  # what "repeat" says again
+            session.last_bot = said
+
+    def _defer_starts(self, rt: Runtime, original: list[Any]) -> None:
+        """Rasa records a flow as started when its first step runs, not when a command puts
+        it on the stack (a flow under another one starts once that one is done): the frames
+        the commands pushed keep their start event until then (see ``advance``)."""
+        new = {run.uuid: run for run in rt.session.stack
+               if run not in original and isinstance(run, RasaRun) and not run.path}
+        if not new:
+            return
+        kept = []
+        for event in rt.emitted:
+            run = new.get(event.get("run_uuid", "")) if event["type"] == RUN_STARTED else None
+            if run is not None:
+                run.context["_start_event"] = event
+            else:
+                kept.append(event)
+        rt.emitted[:] = kept
 
     # -- understanding --------------------------------------------------------------------------
 
@@ -80,26 +112,26 @@ class RasaPolicy:
             ]
         if isinstance(understood, IntentPayload):
             flow_id = family.intent_flows.get(understood.intent)
-            if flow_id is not None:
+            if flow_id in PATTERN_COMMANDS:  # a pattern's intent stands for its command
+                return [{"command": PATTERN_COMMANDS[flow_id]}]
+            if flow_id is not None and not flow_id.startswith("pattern_"):
                 return [{"command": "start flow", "flow": flow_id}]
         return []
 
     # -- commands -------------------------------------------------------------------------------
 
     def execute(
-        self, rt: Runtime, command: dict[str, Any], corrections: dict[str, Any] | None = None,
-        starting: set[str] | None = None,
+        self, rt: Runtime, command: dict[str, Any], starting: set[str] | None = None,
+        original: list[Any] | None = None,
     ) -> None:
         kind = command.get("command")
         if kind == "set slot":
             name, value = command.get("name", ""), command.get("value")
-            if corrections is not None and self.is_correction(rt, name, value):
-                corrections[name] = value
-            elif self.may_set(rt, name, starting or set()):
+            if self.may_set(rt, name, starting or set()):
                 self.set_slot(rt, name, value)
         elif kind == "start flow":
             self.start_flow(rt, command.get("flow", ""))
-        else:
+        elif not run_command(self.family, rt, command, list(original or rt.session.stack)):
             rt.warning(f"command {kind!r} is not supported yet: skipped", code="command")
 
     def set_slot(self, rt: Runtime, name: str, value: Any) -> None:
@@ -108,7 +140,7 @@ class RasaPolicy:
             rt.warning(f"slot '{name}' is not in the domain: not set", code="slot")
             return
         value = family.coerce(name, value)
-        if rt.session.slots.get(name) == value and value is not None:
+        if rt.session.slots.get(name) == value:
             return  # the same value again: Rasa drops the command
         family.set_slot(rt, name, value)
         validation = family.domain.slots[name].validation
@@ -191,11 +223,7 @@ class RasaPolicy:
         user_frames = [run for run in session.stack if _is_user_frame(run)]
         if user_frames and user_frames[-1].flow.uuid == flow_id:
             return  # already the flow in progress
-        # "anything else?" is moot once a flow starts: Rasa records those frames as
-        # completed, the top one first
-        for run in reversed(list(session.stack)):
-            if run.flow.uuid == COMPLETED_PATTERN or _below(run, COMPLETED_PATTERN):
-                rt.engine.loop.end_run(rt, run, COMPLETED)
+        end_completed(family, rt)
         for run in session.stack:  # what waited is on hold under the new flow
             if run.status == WAITING:
                 run.status = ACTIVE
@@ -216,6 +244,8 @@ class RasaPolicy:
         seen = len(rt.emitted)
         last_user_flow: RasaRun | None = None
         for _ in range(MAX_HANDOVERS):
+            if session.terminated:  # the session ended (action_hangup): nothing more runs
+                return
             top = session.top
             if top is None:
                 if last_user_flow is not None and self._completes(last_user_flow):
@@ -239,6 +269,9 @@ class RasaPolicy:
                 # step; one that starts listening during the turn ends it, below)
                 loop.resume(rt, top)
             elif not top.path:
+                started = top.context.pop("_start_event", None)
+                if started is not None:
+                    rt.emitted.append(started)
                 loop.run_until_wait(rt)
             else:
                 loop.run_until_wait(rt, resume_top=True)
@@ -287,6 +320,8 @@ class RasaPolicy:
                 last_user = run
                 if run.frame_type == INTERRUPT and not run.context.get("_cancelled"):
                     interrupt_ended = True
+            elif run.flow.uuid == SEARCH_PATTERN:  # an answer from the knowledge base
+                last_user, interrupt_ended = run, True
             for source, flow_id in list(rt.state.links):
                 if source is run:
                     rt.state.links.remove((source, flow_id))
@@ -297,7 +332,9 @@ class RasaPolicy:
     def _completes(self, run: RasaRun) -> bool:
         """Whether ``pattern_completed`` follows this flow's end."""
         flow = self.family.rasa_flow(run.flow.uuid)
-        return flow is not None and not flow.is_pattern and flow.run_pattern_completed
+        if flow is None or (flow.is_pattern and flow.id != SEARCH_PATTERN):
+            return False
+        return flow.run_pattern_completed
 
 
 COLLECT_FRAME = "pattern_collect_information"
@@ -350,8 +387,3 @@ def _below_cancelled(run: Any) -> bool:
 
 def _is_user_frame(run: Any) -> bool:
     return isinstance(run, RasaRun) and run.frame_type != PATTERN
-
-
-def _below(run: Any, flow_id: str) -> bool:
-    """Whether ``run`` was started by a frame of ``flow_id`` (its parent chain)."""
-    return any(parent.flow.uuid == flow_id for parent in _ancestors(run))
