@@ -27,6 +27,7 @@ from .numpy_random import NumpyLegacyRandom
 from .project import RasaProject
 from .reading import load_project
 from .session import RasaRun, RasaSession
+from .understanding import CommandGenerator
 
 # the flow changes a turn lists besides flows starting and ending, as Rasa names them
 _FLOW_CHANGES = {
@@ -90,6 +91,7 @@ class RasaEngine:
         seed: int = 0,
         channel: str | None = None,
         limits: Limits | None = None,
+        command_generator: CommandGenerator | None = None,
     ) -> None:
         errors = project.problems.errors
         if errors or project.unreadable:
@@ -99,7 +101,7 @@ class RasaEngine:
         self.project = project
         self.family = RasaFamily(
             project, custom_actions=custom_actions, random=NumpyLegacyRandom(seed),
-            channel=channel,
+            channel=channel, command_generator=command_generator,
         )  # fmt: skip
         limits = limits or Limits(max_steps_per_sprint=MAX_STEPS_PER_TURN)
         self.core = Engine(

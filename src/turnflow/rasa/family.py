@@ -36,11 +36,12 @@ from .flows import (
 )
 from .patterns import default_patterns
 from .policy import RasaPolicy
-from .predicates import PredicateError, compile_condition
+from .predicates import PredicateError, compile_condition, compile_predicate
 from .project import RasaProject
 from .responses import bot_message, generate
 from .session import PATTERN, RasaRun, RasaSession
 from .slots import Rejected, check_value, coerce_value, reset_value, stored_value
+from .understanding import CommandGenerator, NluCommandGenerator
 
 # a custom action: given the runtime view of the conversation, returns events (dicts such as
 # {"event": "slot", "name": "x", "value": 1}) and responses ({"response": "utter_x"} or
@@ -111,6 +112,7 @@ class RasaFamily(BaseFamily):
         custom_actions: Mapping[str, CustomAction] | None = None,
         random: Any = None,
         channel: str | None = None,
+        command_generator: CommandGenerator | None = None,
     ) -> None:
         pattern_domain, pattern_flows = default_patterns()
         self.project = project
@@ -133,6 +135,9 @@ class RasaFamily(BaseFamily):
             for trigger in flow.nlu_trigger:
                 self.intent_flows.setdefault(trigger.intent, flow.id)
         self._reset_slots: dict[str, frozenset[str]] = {}
+        self.command_generator: CommandGenerator = command_generator or NluCommandGenerator(
+            project, self.rasa_flows, self.domain.slots
+        )
 
     # -- compiling ------------------------------------------------------------------------------
 
@@ -213,6 +218,21 @@ class RasaFamily(BaseFamily):
             context["frame_type"] = run.frame_type
             context.update(run.context)
         return context
+
+    def guard_holds(self, flow_id: str, context: Mapping[str, Any],
+                    slots: Mapping[str, Any]) -> bool:
+        """Whether a flow may be started now: no guard (``if:``), the flow is the one on top,
+        or its guard holds over the top frame's context and the slots (an error: no)."""
+        flow = self.rasa_flows.get(flow_id)
+        if flow is None:
+            return False
+        if flow.guard is None or context.get("flow_id") == flow_id:
+            return True
+        try:
+            guard = compile_predicate(flow.guard)
+            return bool(guard.evaluate({"context": dict(context), "slots": dict(slots)}))
+        except PredicateError:
+            return False
 
     # -- slots ----------------------------------------------------------------------------------
 

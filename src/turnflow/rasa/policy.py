@@ -15,11 +15,12 @@ from ..core.events import RUN_ENDED, RUN_STARTED
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import ACTIVE, COMPLETED, WAITING, Session
-from .commands import PATTERN_COMMANDS, clean_up, end_completed, run_command
+from .commands import PATTERN_COMMANDS, clean_up, end_completed, run_command, top_user_frame
 from .events import BOT_UTTERED, FLOW_INTERRUPTED, USER_UTTERED
 from .flows import CollectStep
 from .payloads import IntentPayload, SetSlotsPayload, read_user_text
 from .session import CALL, INTERRUPT, LINK, PATTERN, REGULAR, RasaRun
+from .understanding import DialogueView, Understanding
 
 if TYPE_CHECKING:
     from .family import RasaFamily
@@ -54,10 +55,13 @@ class RasaPolicy:
         session.turns += 1
         if session.turns == 1:  # the first message: the session starts (nothing to see)
             self.family.action_executed(rt, "action_session_start")
-        commands = clean_up(self.family, session, self.commands_for(rt, message))
+        understood = self.commands_for(rt, message)
+        commands = clean_up(self.family, session, list(understood.commands))
         event = rt.stamp_event(USER_UTTERED)
         event["text"] = message.get("text", "")
         event["commands"] = commands
+        if understood.reason:
+            event["understanding"] = understood.as_dict()
         # slots already filled are corrections, decided before any command runs and
         # grouped in the order given (the commands themselves run last first)
         corrections: dict[str, Any] = {}
@@ -98,25 +102,46 @@ class RasaPolicy:
 
     # -- understanding --------------------------------------------------------------------------
 
-    def commands_for(self, rt: Runtime, message: dict[str, Any]) -> list[dict[str, Any]]:
-        """The commands of a message: given with it, or read from its payload."""
+    def commands_for(self, rt: Runtime, message: dict[str, Any]) -> Understanding:
+        """The commands of a message: given with it, read from its payload, or else what the
+        command generator makes of its words."""
         given = message.get("commands")
         if given is not None:
-            return [dict(command) for command in given]
+            return Understanding(tuple(dict(command) for command in given))
         family = self.family
-        understood = read_user_text(message.get("text", ""), family.domain)
+        text = message.get("text", "")
+        understood = read_user_text(text, family.domain)
         if isinstance(understood, SetSlotsPayload):
-            return [
+            return Understanding(tuple(
                 {"command": "set slot", "name": name, "value": value}
                 for name, value in understood.slots
-            ]
+            ))
         if isinstance(understood, IntentPayload):
             flow_id = family.intent_flows.get(understood.intent)
             if flow_id in PATTERN_COMMANDS:  # a pattern's intent stands for its command
-                return [{"command": PATTERN_COMMANDS[flow_id]}]
+                return Understanding(({"command": PATTERN_COMMANDS[flow_id]},))
             if flow_id is not None and not flow_id.startswith("pattern_"):
-                return [{"command": "start flow", "flow": flow_id}]
-        return []
+                # (Rasa does not look at flow guards for an intent given as a payload)
+                return Understanding(({"command": "start flow", "flow": flow_id},))
+            return Understanding()
+        if not understood.text.strip():
+            return Understanding()
+        return family.command_generator.understand(understood.text, self.view(rt))
+
+    def view(self, rt: Runtime) -> DialogueView:
+        """What a command generator sees of the conversation."""
+        session = rt.session
+        asking = next((run.context.get("collect") for run in reversed(session.stack)
+                       if run.flow.uuid == COLLECT_FRAME), None)
+        top = session.top
+        context = self.family.frame_context(top) if top is not None else {}
+        slots = dict(session.slots)
+
+        def startable(flow_id: str) -> bool:
+            return self.family.guard_holds(flow_id, context, slots)
+
+        return DialogueView(slots, asking, tuple(run.flow.uuid for run in session.stack),
+                            startable)
 
     # -- commands -------------------------------------------------------------------------------
 
@@ -227,7 +252,9 @@ class RasaPolicy:
         for run in session.stack:  # what waited is on hold under the new flow
             if run.status == WAITING:
                 run.status = ACTIVE
-        held = _top_user_frame(session)
+        # (a called or linked flow is part of the flow that started it: starting a flow
+        # while only those are on the stack interrupts nothing)
+        held = top_user_frame(session)
         if held is not None:
             event = rt.stamp_event(FLOW_INTERRUPTED)
             event["flow_id"] = held.flow.uuid
