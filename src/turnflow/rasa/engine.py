@@ -14,6 +14,7 @@ from ..core.events import RUN_ENDED, RUN_STARTED, Event
 from ..core.runtime import Limits
 from ..errors import TurnflowError
 from ..generators import Clock, SeededUUIDs, SequentialClock, UUIDSource
+from .custom_actions import ActionsError, load_actions
 from .events import (
     ACTION_EXECUTED,
     BOT_UTTERED,
@@ -99,6 +100,15 @@ class RasaEngine:
             raise ProjectError(f"{project.path}: the project has errors: {shown}")
         clock = clock or SequentialClock()
         self.project = project
+        if project.actions is None:
+            try:
+                found, warnings = load_actions(project.path)
+            except ActionsError as error:
+                raise ProjectError(str(error)) from error
+            project.actions = (found, tuple(warnings))
+        registered, self.warnings = project.actions
+        # (actions given here, e2e stubs for instance, stand in for the project's own)
+        custom_actions = {**registered, **(custom_actions or {})}
         self.family = RasaFamily(
             project, custom_actions=custom_actions, random=NumpyLegacyRandom(seed),
             channel=channel, command_generator=command_generator,

@@ -21,6 +21,7 @@ from .actions import CallAction, CollectAction, LinkAction, RunAction, SetSlotsA
 from .builtin_names import DEFAULT_ACTIONS
 from .commands import options_text
 from .compiler import NextRouter, compile_flow
+from .custom_actions import normalise
 from .domain import Domain
 from .evaluator import RasaEvaluator
 from .events import ACTION_EXECUTED, BOT_UTTERED, FLOW_CANCELLED, FLOW_RESUMED, SLOT_SET
@@ -314,6 +315,10 @@ class RasaFamily(BaseFamily):
             return
         if name.startswith("validate_") or name.startswith("action_ask_"):
             return  # optional: Rasa skips these silently when they don't exist
+        if name in self.domain.actions:
+            rt.warning(f"custom action '{name}' is not registered (no actions module of the "
+                       "project defines it): skipped", code="action")
+            return
         rt.warning(f"action '{name}' is not in the domain: skipped", code="action")
 
     def utter(self, rt: Runtime, name: str, extra: Mapping[str, Any] | None = None) -> None:
@@ -334,17 +339,31 @@ class RasaFamily(BaseFamily):
         event.update(bot)
 
     def _run_custom(self, rt: Runtime, name: str, action: CustomAction) -> None:
-        result = action({"slots": dict(rt.session.slots), "latest_message": rt.input}) or {}
-        for item in result.get("events") or []:
-            if item.get("event") == "slot":
+        """Run a custom action: its slot events, then its messages. An action that fails
+        loses its events, as with Rasa's action server; the conversation goes on."""
+        session = rt.session
+        tracker = {
+            "slots": dict(session.slots), "latest_message": rt.input,
+            "sender_id": (session.contact or {}).get("sender"),
+            "active_flow": rt.run.flow.uuid if rt.run is not None else None,
+        }
+        try:
+            result = normalise(action(tracker))
+        except Exception as error:  # the project's code: report it, don't stop the bot
+            rt.warning(f"custom action '{name}' failed: {type(error).__name__}: {error}",
+                       code="action")
+            return
+        for item in result["events"]:
+            if item.get("event") == "slot" and isinstance(item.get("name"), str):
                 self.set_slot(rt, item["name"], item.get("value"))
-        for item in result.get("responses") or []:
+        for item in result["responses"]:
             if item.get("response"):
                 self.utter(rt, item["response"])
             elif item.get("text") is not None:
                 event = rt.stamp_event(BOT_UTTERED)
                 event["utter_action"] = None  # Rasa names no response for a bare text
-                event.update({"text": item["text"], "data": {}, "metadata": {}})
+                data = {"buttons": list(item["buttons"])} if item.get("buttons") else {}
+                event.update({"text": item["text"], "data": data, "metadata": {}})
 
 
 def condition_holds(condition: str, slots: Mapping[str, Any]) -> bool:
