@@ -35,8 +35,11 @@ _FLOW_CHANGES = {
     FLOW_INTERRUPTED: "interrupted", FLOW_RESUMED: "resumed", FLOW_CANCELLED: "cancelled",
 }
 
-# Rasa's circuit breaker: at most this many steps in one turn
-MAX_STEPS_PER_TURN = 250
+# a backstop for the core loop; Rasa's own limits (250 steps without an action, 1000 actions
+# a turn) are kept by the family (see turnflow.rasa.family.MAX_STEPS_WITHOUT_ACTION)
+MAX_STEPS_PER_TURN = 50_000
+MAX_TURNS = 10**9
+MAX_FRAMES_PER_TURN = 10_000
 
 
 class ProjectError(TurnflowError):
@@ -113,7 +116,11 @@ class RasaEngine:
             project, custom_actions=custom_actions, random=NumpyLegacyRandom(seed),
             channel=channel, command_generator=command_generator,
         )  # fmt: skip
-        limits = limits or Limits(max_steps_per_sprint=MAX_STEPS_PER_TURN)
+        # (a Rasa conversation has no limit on its length; the runs of a turn are let go at
+        # the next, so the runs limit is a turn's)
+        limits = limits or Limits(max_steps_per_sprint=MAX_STEPS_PER_TURN,
+                                  max_sprints_per_session=MAX_TURNS,
+                                  max_runs_per_session=MAX_FRAMES_PER_TURN)
         self.core = Engine(
             self.family, clock=clock, uuids=uuids or SeededUUIDs(1, clock), limits=limits
         )

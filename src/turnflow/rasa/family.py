@@ -15,6 +15,7 @@ from typing import Any
 from ..core.engine import Engine
 from ..core.family import BaseFamily
 from ..core.graph import WAIT, Category, Flow, Node, Waiting
+from ..core.loop import RunFailure
 from ..core.runtime import Runtime
 from ..core.session import Run
 from .actions import CallAction, CollectAction, LinkAction, RunAction, SetSlotsAction
@@ -50,6 +51,9 @@ from .understanding import CommandGenerator, NluCommandGenerator
 CustomAction = Callable[[dict[str, Any]], dict[str, Any]]
 
 LISTEN = "action_listen"
+# Rasa's message processor runs at most 1000 actions a turn (the flow executor's own limit,
+# 250 steps between two actions, is counted by the compiled steps' router)
+MAX_ACTIONS_PER_TURN = 1000
 HANGUP = "action_hangup"
 
 
@@ -59,6 +63,9 @@ class RasaSprint:
 
     pending_frame: tuple[str, dict[str, Any]] | None = None  # the next run's frame
     links: list[tuple[RasaRun, str]] = field(default_factory=list)  # (ending run, flow id)
+    steps: int = 0  # steps since the last action (Rasa's circuit breaker counts these)
+    actions: int = 0  # actions run this turn
+    tripped: str | None = None  # why the circuit breaker stopped the flows, once it has
 
 
 class ListenWait:
@@ -202,7 +209,12 @@ class RasaFamily(BaseFamily):
             rt.error(f"flow '{flow_id}' is not in the project", code="flow")
             return None
         rt.state.pending_frame = (frame_type, context)
-        run = rt.engine.loop.start_run(rt, flow, parent=parent)
+        try:
+            run = rt.engine.loop.start_run(rt, flow, parent=parent)
+        except RunFailure as failure:  # too many frames: the flows loop
+            rt.state.pending_frame = None
+            rt.state.tripped = rt.state.tripped or str(failure)
+            return None
         return run  # type: ignore[return-value]
 
     def frame_context(self, run: Run) -> dict[str, Any]:
@@ -295,10 +307,17 @@ class RasaFamily(BaseFamily):
 
     def run_action(self, rt: Runtime, name: str) -> None:
         """Run an action by name, as Rasa would."""
+        if name == "action_session_start" and rt.session.turns:  # (started already)
+            return
+        if name in self.domain.responses or name in DEFAULT_ACTIONS or name in self.custom_actions:
+            # an action runs: Rasa's step count starts again, its action count goes up
+            state = rt.state
+            state.steps = 0
+            state.actions += 1
+            if state.actions > MAX_ACTIONS_PER_TURN and state.tripped is None:
+                state.tripped = f"more than {MAX_ACTIONS_PER_TURN} actions in one turn"
         if name in self.domain.responses:
             self.utter(rt, name)
-            return
-        if name == "action_session_start" and rt.session.turns:  # (started already)
             return
         default = DEFAULT_ACTION_RUNNERS.get(name)
         if default is not None:

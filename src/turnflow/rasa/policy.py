@@ -305,11 +305,34 @@ class RasaPolicy:
             seen, ended_user, interrupt_ended = self._after_ended(rt, seen)
             if ended_user is not None:
                 last_user_flow = ended_user
+            if rt.state.tripped is not None:
+                self._break_circuit(rt)
+                continue
             if interrupt_ended and session.status != WAITING:
                 self._offer_to_continue(rt)
             if session.status == WAITING:
                 return
         rt.error("the turn handed over between flows too often: stopped", code="loop")
+
+    def _break_circuit(self, rt: Runtime) -> None:
+        """The flows loop (Rasa's circuit breaker): the user flow on top ends, with whatever
+        runs above it, and ``pattern_internal_error`` tells the user, instead of silence."""
+        session = rt.session
+        why, rt.state.tripped = rt.state.tripped, None
+        rt.state.steps = 0
+        rt.state.actions = 0  # (the error pattern gets a turn's worth)
+        looping = top_user_frame(session) or session.top
+        rt.warning(f"flow '{looping.flow.uuid if looping else '?'}' loops ({why}): stopped",
+                   code="loop")
+        for run in reversed(list(session.stack)):
+            run.context["_cancelled"] = True
+            if run.status == WAITING:
+                run.status = ACTIVE
+            if run is looping:
+                break
+        session.status = ACTIVE
+        self.family.start_frame(rt, "pattern_internal_error", PATTERN, {
+            "error_type": "rasa_internal_error_default", "info": {}})
 
     def _offer_to_continue(self, rt: Runtime) -> None:
         """An interrupting flow ended: if flows it interrupted are left, ask whether to go
