@@ -147,3 +147,11 @@ def test_controlled_slots_are_not_filled_by_words() -> None:
     generator = engine.family.command_generator
     view = DialogueView({}, "member", (), lambda flow: True)
     assert generator.understand("yes", view).commands == ()  # ...but the slot is controlled
+
+
+def test_a_void_payload_is_not_taken_for_words() -> None:
+    engine = RasaEngine.load(LIBRARY, custom_actions={"action_check_card": no_member})
+    session = engine.new_session()
+    engine.handle(session, "/borrow")
+    turn = engine.handle(session, "/SetSlots(nope=1)")  # an unknown slot voids the payload
+    assert turn.slots == [] and understanding(turn)["reason"].startswith("a payload")

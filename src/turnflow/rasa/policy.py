@@ -126,6 +126,8 @@ class RasaPolicy:
             return Understanding()
         if not understood.text.strip():
             return Understanding()
+        if text.lstrip().startswith("/"):  # a payload Rasa voids: not words to understand
+            return Understanding(reason="a payload the domain does not accept: ignored")
         return family.command_generator.understand(understood.text, self.view(rt))
 
     def view(self, rt: Runtime) -> DialogueView:
