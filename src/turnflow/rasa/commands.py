@@ -185,9 +185,18 @@ def _clarify(family: RasaFamily, rt: Runtime, command: dict[str, Any]) -> None:
 def end_completed(family: RasaFamily, rt: Runtime) -> None:
     """"Anything else?" is moot once the user asks for something: Rasa records those
     frames as completed, the top one first."""
-    for run in reversed(list(rt.session.stack)):
-        if run.flow.uuid == COMPLETED_PATTERN or _below(run, COMPLETED_PATTERN):
-            rt.engine.loop.end_run(rt, run, COMPLETED)
+    end_pattern(family, rt, COMPLETED_PATTERN)
+
+
+def end_pattern(family: RasaFamily, rt: Runtime, pattern: str) -> None:
+    """With ``pattern`` on the stack, take the pattern frames on top of the stack off it, as
+    completed, the top one first — all of them, as Rasa does: a collect frame of the flow
+    below goes too, so that flow goes on past the question it was asking."""
+    stack = rt.session.stack
+    if not any(run.flow.uuid == pattern for run in stack):
+        return
+    while stack and isinstance(stack[-1], RasaRun) and stack[-1].frame_type == PATTERN:
+        rt.engine.loop.end_run(rt, stack[-1], COMPLETED)
 
 
 def options_text(names: list[str], conjunction: str) -> str:
@@ -226,12 +235,3 @@ def _cannot_handle(reason: str) -> dict[str, Any]:
 def _add_cannot_handle(clean: list[dict[str, Any]], reason: str) -> None:
     if not _has(clean, CANNOT_HANDLE):
         clean.append(_cannot_handle(reason))
-
-
-def _below(run: Any, flow_id: str) -> bool:
-    parent = run.parent
-    while parent is not None:
-        if parent.flow.uuid == flow_id:
-            return True
-        parent = parent.parent
-    return False

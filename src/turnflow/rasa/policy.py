@@ -15,8 +15,15 @@ from ..core.events import RUN_ENDED, RUN_STARTED
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import ACTIVE, COMPLETED, WAITING, Session
-from .commands import PATTERN_COMMANDS, clean_up, end_completed, run_command, top_user_frame
-from .events import BOT_UTTERED, FLOW_INTERRUPTED, USER_UTTERED
+from .commands import (
+    PATTERN_COMMANDS,
+    clean_up,
+    end_completed,
+    end_pattern,
+    run_command,
+    top_user_frame,
+)
+from .events import BOT_UTTERED, FLOW_INTERRUPTED, FLOW_RESUMED, USER_UTTERED
 from .flows import CollectStep
 from .payloads import IntentPayload, SetSlotsPayload, read_user_text
 from .session import CALL, INTERRUPT, LINK, PATTERN, REGULAR, RasaRun
@@ -247,22 +254,49 @@ class RasaPolicy:
         if flow is None:
             rt.warning(f"flow '{flow_id}' is not in the project: not started", code="flow")
             return
-        user_frames = [run for run in session.stack if _is_user_frame(run)]
-        if user_frames and user_frames[-1].flow.uuid == flow_id:
-            return  # already the flow in progress
-        end_completed(family, rt)
-        for run in session.stack:  # what waited is on hold under the new flow
-            if run.status == WAITING:
-                run.status = ACTIVE
         # (a called or linked flow is part of the flow that started it: starting a flow
         # while only those are on the stack interrupts nothing)
         held = top_user_frame(session)
+        end_completed(family, rt)
+        asking_to_continue = any(run.flow.uuid == CONTINUE_PATTERN for run in session.stack)
+        if held is not None and held.flow.uuid == flow_id:
+            if asking_to_continue:  # "yes, that one": back to it without the question
+                end_pattern(family, rt, CONTINUE_PATTERN)
+                self._resume(rt, flow_id)
+            return  # already the flow in progress
+        for run in session.stack:  # what waited is on hold under the new flow
+            if run.status == WAITING:
+                run.status = ACTIVE
+        end_pattern(family, rt, CONTINUE_PATTERN)
+        if held is not None and self._resume(rt, flow_id):
+            # a flow lower on the stack comes back to the top, over the one in progress
+            _flow_event(rt, FLOW_INTERRUPTED, held)
+            return
         if held is not None:
-            event = rt.stamp_event(FLOW_INTERRUPTED)
-            event["flow_id"] = held.flow.uuid
-            event["step_id"] = held.path[-1].node_uuid if held.path else "START"
+            _flow_event(rt, FLOW_INTERRUPTED, held)
         frame = INTERRUPT if held is not None else REGULAR
         family.start_frame(rt, flow_id, frame, {})
+
+    def _resume(self, rt: Runtime, flow_id: str) -> bool:
+        """Bring a flow on the stack back to the top, with the frames that belong to it
+        (those above it up to the next flow started on its own), as Rasa does."""
+        session = rt.session
+        group: list[Any] = []
+        for run in session.stack:
+            standalone = _is_user_frame(run) and run.frame_type in (REGULAR, INTERRUPT)
+            if standalone and group:
+                break
+            if group or (standalone and run.flow.uuid == flow_id):
+                group.append(run)
+        if not group:
+            return False
+        for run in group:
+            session.stack.remove(run)
+            session.stack.append(run)
+            if run.status == WAITING:
+                run.status = ACTIVE
+        _flow_event(rt, FLOW_RESUMED, group[0])
+        return True
 
     # -- advancing the stack --------------------------------------------------------------------
 
@@ -390,6 +424,12 @@ class RasaPolicy:
 
 
 COLLECT_FRAME = "pattern_collect_information"
+
+
+def _flow_event(rt: Runtime, kind: str, run: Any) -> None:
+    event = rt.stamp_event(kind)
+    event["flow_id"] = run.flow.uuid
+    event["step_id"] = run.path[-1].node_uuid if run.path else "START"
 
 
 def _top_user_frame(session: Session) -> RasaRun | None:
