@@ -193,7 +193,7 @@ def end_pattern(family: RasaFamily, rt: Runtime, pattern: str) -> None:
     completed, the top one first — all of them, as Rasa does: a collect frame of the flow
     below goes too, so that flow goes on past the question it was asking."""
     stack = rt.session.stack
-    if not any(run.flow.uuid == pattern for run in stack):
+    if not pattern_active(stack, pattern):
         return
     while stack and isinstance(stack[-1], RasaRun) and stack[-1].frame_type == PATTERN:
         rt.engine.loop.end_run(rt, stack[-1], COMPLETED)
@@ -225,7 +225,18 @@ def _has(commands: list[dict[str, Any]], kind: str) -> bool:
 
 
 def _has_continue(session: Session) -> bool:
-    return any(run.flow.uuid == CONTINUE_PATTERN for run in session.stack)
+    return pattern_active(session.stack, CONTINUE_PATTERN)
+
+
+def pattern_active(stack: list[Any], pattern: str) -> bool:
+    """Whether a frame of ``pattern`` is on the stack above every user flow (Rasa's
+    "active" pattern)."""
+    for run in reversed(stack):
+        if run.flow.uuid == pattern:
+            return True
+        if isinstance(run, RasaRun) and run.frame_type != PATTERN:
+            return False
+    return False
 
 
 def _cannot_handle(reason: str) -> dict[str, Any]:

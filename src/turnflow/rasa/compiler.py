@@ -72,8 +72,8 @@ class NextRouter:
             state.steps += 1
             if state.tripped is None and state.steps > MAX_STEPS_WITHOUT_ACTION:
                 state.tripped = f"more than {MAX_STEPS_WITHOUT_ACTION} steps without an action"
-            if state.tripped is not None:
-                return WAIT  # past Rasa's limits the flows stop here (a loop)
+            if state.tripped is not None or state.resuming is not None:
+                return WAIT  # the flows stop here: past Rasa's limits, or the stack changes
         check = rt.check
         for branch in self.branches:
             condition = branch.condition

@@ -25,7 +25,7 @@ from .compiler import NextRouter, compile_flow
 from .custom_actions import normalise
 from .domain import Domain
 from .evaluator import RasaEvaluator
-from .events import ACTION_EXECUTED, BOT_UTTERED, FLOW_CANCELLED, FLOW_RESUMED, SLOT_SET
+from .events import ACTION_EXECUTED, BOT_UTTERED, FLOW_CANCELLED, SLOT_SET
 from .flows import (
     ActionStep,
     CallStep,
@@ -66,6 +66,7 @@ class RasaSprint:
     steps: int = 0  # steps since the last action (Rasa's circuit breaker counts these)
     actions: int = 0  # actions run this turn
     tripped: str | None = None  # why the circuit breaker stopped the flows, once it has
+    resuming: str | None = None  # a flow to bring back to the top (the flows stop meanwhile)
 
 
 class ListenWait:
@@ -485,12 +486,27 @@ def _user_frames_below(rt: Runtime) -> list[RasaRun]:
 
 
 def _continue_interrupted_flow(family: RasaFamily, rt: Runtime) -> None:
-    """The user wants to go back to the interrupted flow: it resumes once this pattern ends
-    (its question is asked again)."""
-    for run in _user_frames_below(rt)[:1]:
-        event = rt.stamp_event(FLOW_RESUMED)
-        event["flow_id"] = run.flow.uuid
-        event["step_id"] = run.path[-1].node_uuid if run.path else "START"
+    """The user wants to go back to an interrupted flow (the one, or the one they named by
+    id or name): it comes back to the top of the stack with its frames, and the flows stop
+    at this step while the stack changes (see ``RasaPolicy.advance``)."""
+    run = rt.run
+    assert isinstance(run, RasaRun)
+    ids = list(run.context.get("interrupted_flow_ids") or [])
+    names = list(run.context.get("interrupted_flow_names") or [])
+    chosen: str | None = None
+    if ids and not run.context.get("multiple_flows_interrupted"):
+        chosen = ids[0]
+    else:
+        named = rt.session.slots.get("interrupted_flow_to_continue")
+        if named in ids:
+            chosen = named
+        elif named in names:
+            chosen = ids[names.index(named)]
+    if chosen is None:
+        return  # (Rasa says so to the channel only, outside the conversation)
+    rt.state.resuming = chosen
+    family.set_slot(rt, "interrupted_flow_to_continue", None)
+    family.set_slot(rt, "continue_interrupted_flow_confirmation", None)
 
 
 def _cancel_interrupted_flows(family: RasaFamily, rt: Runtime) -> None:

@@ -20,6 +20,8 @@ from .commands import (
     clean_up,
     end_completed,
     end_pattern,
+    options_text,
+    pattern_active,
     run_command,
     top_user_frame,
 )
@@ -258,7 +260,7 @@ class RasaPolicy:
         # while only those are on the stack interrupts nothing)
         held = top_user_frame(session)
         end_completed(family, rt)
-        asking_to_continue = any(run.flow.uuid == CONTINUE_PATTERN for run in session.stack)
+        asking_to_continue = pattern_active(session.stack, CONTINUE_PATTERN)
         if held is not None and held.flow.uuid == flow_id:
             if asking_to_continue:  # "yes, that one": back to it without the question
                 end_pattern(family, rt, CONTINUE_PATTERN)
@@ -344,6 +346,11 @@ class RasaPolicy:
             if rt.state.tripped is not None:
                 self._break_circuit(rt)
                 continue
+            if rt.state.resuming is not None:  # (action_continue_interrupted_flow)
+                flow_id, rt.state.resuming = rt.state.resuming, None
+                self._resume(rt, flow_id)
+                session.status = ACTIVE
+                continue
             if interrupt_ended and session.status != WAITING:
                 self._offer_to_continue(rt)
             if session.status == WAITING:
@@ -373,14 +380,18 @@ class RasaPolicy:
     def _offer_to_continue(self, rt: Runtime) -> None:
         """An interrupting flow ended: if flows it interrupted are left, ask whether to go
         back to them (``pattern_continue_interrupted``)."""
-        held = [run for run in rt.session.stack if _is_user_frame(run)]
+        # (the flows started on their own, bottom first; called and linked ones are part of
+        # those)
+        held = [run for run in rt.session.stack
+                if _is_user_frame(run) and run.frame_type in (REGULAR, INTERRUPT)]
         if not held:
             return
-        names = [_readable(self.family, run.flow.uuid) for run in reversed(held)]
+        names = [_readable(self.family, run.flow.uuid) for run in held]
         context = {
-            "interrupted_flow_options": ", ".join(names),
+            "interrupted_flow_options": options_text(names, "and"),
             "multiple_flows_interrupted": len(held) > 1,
-            "interrupted_flows": [run.flow.uuid for run in reversed(held)],
+            "interrupted_flow_ids": [run.flow.uuid for run in held],
+            "interrupted_flow_names": names,
         }
         self.family.start_frame(rt, CONTINUE_PATTERN, PATTERN, context)
 
