@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from turnflow.rasa.e2e import UserStep, read_tests
 from turnflow.rasa.e2e.runner import run_suite, stubs_for
@@ -38,10 +39,19 @@ PROJECTS = {
     "transfer": REPO / "examples" / "rasa" / "transfer",
     "pizza": REPO / "examples" / "rasa" / "pizza",
     "booking": REPO / "examples" / "rasa" / "booking",
+    "library": REPO / "examples" / "rasa" / "library",
 }
 
 
-def oracle_turn(turn: Turn, user: str) -> dict[str, Any]:
+# recording -> (project, conversations whose messages carry commands), recorded with
+# tests/rasa_oracle/drive_commands.py
+COMMAND_CONVERSATIONS = {
+    "library_commands": (PROJECTS["library"], DATA.parent / "rasa_commands" / "library.yml"),
+}
+DRIVER = Path(__file__).resolve().parent / "rasa_oracle" / "drive_commands.py"
+
+
+def oracle_turn(turn: Turn, user: Any) -> dict[str, Any]:
     """A turnflow turn in the oracle's transcript shape."""
     slots: dict[str, Any] = {}
     for name, value in turn.slots:
@@ -87,7 +97,7 @@ def test_turnflow_matches_rasa_turn_by_turn(name: str, recorded: dict[str, Any])
         assert actual == comparable(expected), f"turn {number} ({text!r}) differs from Rasa"
 
 
-@pytest.mark.parametrize("name", ["transfer", "pizza", "booking"])
+@pytest.mark.parametrize("name", ["transfer", "pizza", "booking", "library"])
 def test_the_examples_e2e_tests_pass_on_turnflow(name: str) -> None:
     """They pass on real Rasa (``oracle.py e2e``) too."""
     project = PROJECTS[name]
@@ -95,21 +105,66 @@ def test_the_examples_e2e_tests_pass_on_turnflow(name: str) -> None:
     assert results and [(r.name, r.problems) for r in results if not r.passed] == []
 
 
+@pytest.mark.parametrize(
+    ("name", "recorded"), [case for name in COMMAND_CONVERSATIONS for case in cases(name)],
+    ids=lambda value: value["test_case"] if isinstance(value, dict) else value,
+)
+def test_commands_given_with_messages_match_rasa(name: str, recorded: dict[str, Any]) -> None:
+    project, conversations = COMMAND_CONVERSATIONS[name]
+    spec = yaml.safe_load(conversations.read_text())
+    stubs = {
+        action: (lambda view, stub=stub: {"events": stub.get("events") or [],
+                                          "responses": stub.get("responses") or []})
+        for action, stub in (spec.get("stub_custom_actions") or {}).items()
+    }
+    conversation = next(c for c in spec["conversations"] if c["name"] == recorded["test_case"])
+    engine = RasaEngine.load(project, custom_actions=stubs)
+    session = engine.new_session()
+    assert len(conversation["turns"]) == len(recorded["turns"])
+    for number, (given, expected) in enumerate(
+        zip(conversation["turns"], recorded["turns"], strict=True), 1
+    ):
+        if isinstance(given, str):
+            turn = engine.handle(session, given)
+        else:
+            turn = engine.handle(session, given.get("text", ""), commands=given["commands"])
+        assert oracle_turn(turn, given) == comparable(expected), (
+            f"turn {number} ({given!r}) differs from Rasa"
+        )
+
+
 def test_recordings_are_current(tmp_path: Path) -> None:
     if not ORACLE_PYTHON.exists():
         pytest.skip(f"the Rasa oracle is not installed ({ORACLE_PYTHON}): run "
                     f"{ORACLE}/setup.sh to record the transcripts again")
     env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
-    for name, project in PROJECTS.items():
+    # (the loops project is compared in tests/test_rasa_loops.py, where turnflow differs)
+    for name, project in {**PROJECTS, "loops": DATA.parent / "rasa_loops"}.items():
         copy = tmp_path / name
         shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".oracle"))
         script = str(ORACLE / "oracle.py")
-        for command in (["train", str(copy)], ["transcript", str(copy), str(copy / "e2e_tests")]):
-            # (run from the copy: Rasa writes its .rasa/ cache where it runs)
-            run = subprocess.run([str(ORACLE_PYTHON), script, *command], capture_output=True,
-                                 text=True, env=env, timeout=600, cwd=copy)
-            assert run.returncode == 0, run.stderr[-2000:]
-        recorded = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
+        # (one run trains the model and records; from the copy, as Rasa writes its .rasa/
+        # cache where it runs)
+        command = ["transcript", str(copy), str(copy / "e2e_tests")]
+        run = subprocess.run([str(ORACLE_PYTHON), script, *command], capture_output=True,
+                             text=True, env=env, timeout=600, cwd=copy)
+        assert run.returncode == 0, run.stderr[-2000:]
+        # (Rasa may print a banner before the transcript: only the JSON lines count)
+        recorded = [json.loads(line) for line in run.stdout.splitlines()
+                    if line.startswith("{")]
+        committed = [case for _, case in cases(name)]
+        assert recorded == committed, f"{name}: Rasa's transcript changed; record it again"
+    for name, (project, conversations) in COMMAND_CONVERSATIONS.items():
+        copy = tmp_path / f"{name}-project"
+        shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".oracle"))
+        run = subprocess.run(
+            [str(ORACLE_PYTHON), str(DRIVER), str(copy), str(conversations)],
+            capture_output=True, text=True, timeout=600, cwd=copy,
+            env={**env, "RASA_ORACLE_DIR": str(ORACLE)},
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        recorded = [json.loads(line) for line in run.stdout.splitlines()
+                    if line.startswith("{")]
         committed = [case for _, case in cases(name)]
         assert recorded == committed, f"{name}: Rasa's transcript changed; record it again"
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..core.graph import Action, Category, Exit, Flow, Node
+from ..core.graph import WAIT, Action, Category, Exit, Flow, Node, Waiting
 from ..errors import TurnflowError
 from .flows import END, Branch, LinkStep, RasaFlow, Step
 
@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
 # what a step does, as core actions (given by the family: it knows responses and slots)
 ActionsFor = Callable[[Step], tuple[Action, ...]]
+
+
+# Rasa's flow circuit breaker: at most this many steps between two actions
+MAX_STEPS_WITHOUT_ACTION = 250
 
 
 class FlowCompileError(TurnflowError):
@@ -61,7 +65,15 @@ class NextRouter:
     def categories(self) -> tuple[Category, ...]:
         return tuple(branch.category for branch in self.branches)
 
-    def route(self, rt: Runtime, run: Run, node: Node, arriving: bool) -> Category | None:
+    def route(self, rt: Runtime, run: Run, node: Node, arriving: bool
+              ) -> Category | Waiting | None:
+        if arriving and rt.state is not None:  # one more step (a Rasa sprint counts them)
+            state = rt.state
+            state.steps += 1
+            if state.tripped is None and state.steps > MAX_STEPS_WITHOUT_ACTION:
+                state.tripped = f"more than {MAX_STEPS_WITHOUT_ACTION} steps without an action"
+            if state.tripped is not None or state.resuming is not None:
+                return WAIT  # the flows stop here: past Rasa's limits, or the stack changes
         check = rt.check
         for branch in self.branches:
             condition = branch.condition

@@ -14,6 +14,7 @@ from ..core.events import RUN_ENDED, RUN_STARTED, Event
 from ..core.runtime import Limits
 from ..errors import TurnflowError
 from ..generators import Clock, SeededUUIDs, SequentialClock, UUIDSource
+from .custom_actions import ActionsError, load_actions
 from .events import (
     ACTION_EXECUTED,
     BOT_UTTERED,
@@ -27,14 +28,18 @@ from .numpy_random import NumpyLegacyRandom
 from .project import RasaProject
 from .reading import load_project
 from .session import RasaRun, RasaSession
+from .understanding import CommandGenerator
 
 # the flow changes a turn lists besides flows starting and ending, as Rasa names them
 _FLOW_CHANGES = {
     FLOW_INTERRUPTED: "interrupted", FLOW_RESUMED: "resumed", FLOW_CANCELLED: "cancelled",
 }
 
-# Rasa's circuit breaker: at most this many steps in one turn
-MAX_STEPS_PER_TURN = 250
+# a backstop for the core loop; Rasa's own limits (250 steps without an action, 1000 actions
+# a turn) are kept by the family (see turnflow.rasa.family.MAX_STEPS_WITHOUT_ACTION)
+MAX_STEPS_PER_TURN = 50_000
+MAX_TURNS = 10**9
+MAX_FRAMES_PER_TURN = 10_000
 
 
 class ProjectError(TurnflowError):
@@ -90,6 +95,7 @@ class RasaEngine:
         seed: int = 0,
         channel: str | None = None,
         limits: Limits | None = None,
+        command_generator: CommandGenerator | None = None,
     ) -> None:
         errors = project.problems.errors
         if errors or project.unreadable:
@@ -97,11 +103,24 @@ class RasaEngine:
             raise ProjectError(f"{project.path}: the project has errors: {shown}")
         clock = clock or SequentialClock()
         self.project = project
+        if project.actions is None:
+            try:
+                found, warnings = load_actions(project.path)
+            except ActionsError as error:
+                raise ProjectError(str(error)) from error
+            project.actions = (found, tuple(warnings))
+        registered, self.warnings = project.actions
+        # (actions given here, e2e stubs for instance, stand in for the project's own)
+        custom_actions = {**registered, **(custom_actions or {})}
         self.family = RasaFamily(
             project, custom_actions=custom_actions, random=NumpyLegacyRandom(seed),
-            channel=channel,
+            channel=channel, command_generator=command_generator,
         )  # fmt: skip
-        limits = limits or Limits(max_steps_per_sprint=MAX_STEPS_PER_TURN)
+        # (a Rasa conversation has no limit on its length; the runs of a turn are let go at
+        # the next, so the runs limit is a turn's)
+        limits = limits or Limits(max_steps_per_sprint=MAX_STEPS_PER_TURN,
+                                  max_sprints_per_session=MAX_TURNS,
+                                  max_runs_per_session=MAX_FRAMES_PER_TURN)
         self.core = Engine(
             self.family, clock=clock, uuids=uuids or SeededUUIDs(1, clock), limits=limits
         )
@@ -123,6 +142,8 @@ class RasaEngine:
                commands: list[dict[str, Any]] | None = None,
                metadata: dict[str, Any] | None = None) -> Turn:
         """One user message (its text, or the commands it stands for)."""
+        if session.terminated:  # the session ended: Rasa ignores what comes after
+            return Turn.of([], session)
         message: dict[str, Any] = {"text": text}
         if commands is not None:
             message["commands"] = commands

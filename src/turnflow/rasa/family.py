@@ -15,14 +15,17 @@ from typing import Any
 from ..core.engine import Engine
 from ..core.family import BaseFamily
 from ..core.graph import WAIT, Category, Flow, Node, Waiting
+from ..core.loop import RunFailure
 from ..core.runtime import Runtime
 from ..core.session import Run
 from .actions import CallAction, CollectAction, LinkAction, RunAction, SetSlotsAction
 from .builtin_names import DEFAULT_ACTIONS
+from .commands import options_text
 from .compiler import NextRouter, compile_flow
+from .custom_actions import normalise
 from .domain import Domain
 from .evaluator import RasaEvaluator
-from .events import ACTION_EXECUTED, BOT_UTTERED, FLOW_CANCELLED, FLOW_RESUMED, SLOT_SET
+from .events import ACTION_EXECUTED, BOT_UTTERED, FLOW_CANCELLED, SLOT_SET
 from .flows import (
     ActionStep,
     CallStep,
@@ -35,11 +38,12 @@ from .flows import (
 )
 from .patterns import default_patterns
 from .policy import RasaPolicy
-from .predicates import PredicateError, compile_condition
+from .predicates import PredicateError, compile_condition, compile_predicate
 from .project import RasaProject
 from .responses import bot_message, generate
 from .session import PATTERN, RasaRun, RasaSession
 from .slots import Rejected, check_value, coerce_value, reset_value, stored_value
+from .understanding import CommandGenerator, NluCommandGenerator
 
 # a custom action: given the runtime view of the conversation, returns events (dicts such as
 # {"event": "slot", "name": "x", "value": 1}) and responses ({"response": "utter_x"} or
@@ -47,6 +51,10 @@ from .slots import Rejected, check_value, coerce_value, reset_value, stored_valu
 CustomAction = Callable[[dict[str, Any]], dict[str, Any]]
 
 LISTEN = "action_listen"
+# Rasa's message processor runs at most 1000 actions a turn (the flow executor's own limit,
+# 250 steps between two actions, is counted by the compiled steps' router)
+MAX_ACTIONS_PER_TURN = 1000
+HANGUP = "action_hangup"
 
 
 @dataclass(slots=True)
@@ -55,6 +63,10 @@ class RasaSprint:
 
     pending_frame: tuple[str, dict[str, Any]] | None = None  # the next run's frame
     links: list[tuple[RasaRun, str]] = field(default_factory=list)  # (ending run, flow id)
+    steps: int = 0  # steps since the last action (Rasa's circuit breaker counts these)
+    actions: int = 0  # actions run this turn
+    tripped: str | None = None  # why the circuit breaker stopped the flows, once it has
+    resuming: str | None = None  # a flow to bring back to the top (the flows stop meanwhile)
 
 
 class ListenWait:
@@ -81,6 +93,24 @@ class ListenRouter:
         return self.inner.route(rt, run, node, arriving)
 
 
+@dataclass(eq=False, slots=True)
+class HangupRouter:
+    """An ``action_hangup`` step: once the session has ended nothing runs after it (the frame
+    stays on the stack, as in Rasa)."""
+
+    inner: NextRouter
+    wait: Any = None
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        return self.inner.categories
+
+    def route(self, rt: Runtime, run: Run, node: Node, arriving: bool) -> Category | Waiting | None:
+        if arriving and getattr(rt.session, "terminated", False):
+            return WAIT
+        return self.inner.route(rt, run, node, arriving)
+
+
 class RasaFamily(BaseFamily):
     name = "rasa"
 
@@ -91,6 +121,7 @@ class RasaFamily(BaseFamily):
         custom_actions: Mapping[str, CustomAction] | None = None,
         random: Any = None,
         channel: str | None = None,
+        command_generator: CommandGenerator | None = None,
     ) -> None:
         pattern_domain, pattern_flows = default_patterns()
         self.project = project
@@ -113,6 +144,9 @@ class RasaFamily(BaseFamily):
             for trigger in flow.nlu_trigger:
                 self.intent_flows.setdefault(trigger.intent, flow.id)
         self._reset_slots: dict[str, frozenset[str]] = {}
+        self.command_generator: CommandGenerator = command_generator or NluCommandGenerator(
+            project, self.rasa_flows, self.domain.slots
+        )
 
     # -- compiling ------------------------------------------------------------------------------
 
@@ -123,6 +157,8 @@ class RasaFamily(BaseFamily):
             step = self.steps[flow.id].get(node.uuid)
             if isinstance(step, ActionStep) and step.action == LISTEN:
                 node = replace(node, actions=(), router=ListenRouter(node.router))
+            elif isinstance(step, ActionStep) and step.action == HANGUP:
+                node = replace(node, router=HangupRouter(node.router))
             nodes.append(node)
         return Flow(compiled.uuid, compiled.name, tuple(nodes), definition=compiled.definition)
 
@@ -174,7 +210,12 @@ class RasaFamily(BaseFamily):
             rt.error(f"flow '{flow_id}' is not in the project", code="flow")
             return None
         rt.state.pending_frame = (frame_type, context)
-        run = rt.engine.loop.start_run(rt, flow, parent=parent)
+        try:
+            run = rt.engine.loop.start_run(rt, flow, parent=parent)
+        except RunFailure as failure:  # too many frames: the flows loop
+            rt.state.pending_frame = None
+            rt.state.tripped = rt.state.tripped or str(failure)
+            return None
         return run  # type: ignore[return-value]
 
     def frame_context(self, run: Run) -> dict[str, Any]:
@@ -191,6 +232,21 @@ class RasaFamily(BaseFamily):
             context["frame_type"] = run.frame_type
             context.update(run.context)
         return context
+
+    def guard_holds(self, flow_id: str, context: Mapping[str, Any],
+                    slots: Mapping[str, Any]) -> bool:
+        """Whether a flow may be started now: no guard (``if:``), the flow is the one on top,
+        or its guard holds over the top frame's context and the slots (an error: no)."""
+        flow = self.rasa_flows.get(flow_id)
+        if flow is None:
+            return False
+        if flow.guard is None or context.get("flow_id") == flow_id:
+            return True
+        try:
+            guard = compile_predicate(flow.guard)
+            return bool(guard.evaluate({"context": dict(context), "slots": dict(slots)}))
+        except PredicateError:
+            return False
 
     # -- slots ----------------------------------------------------------------------------------
 
@@ -252,6 +308,15 @@ class RasaFamily(BaseFamily):
 
     def run_action(self, rt: Runtime, name: str) -> None:
         """Run an action by name, as Rasa would."""
+        if name == "action_session_start" and rt.session.turns:  # (started already)
+            return
+        if name in self.domain.responses or name in DEFAULT_ACTIONS or name in self.custom_actions:
+            # an action runs: Rasa's step count starts again, its action count goes up
+            state = rt.state
+            state.steps = 0
+            state.actions += 1
+            if state.actions > MAX_ACTIONS_PER_TURN and state.tripped is None:
+                state.tripped = f"more than {MAX_ACTIONS_PER_TURN} actions in one turn"
         if name in self.domain.responses:
             self.utter(rt, name)
             return
@@ -270,6 +335,10 @@ class RasaFamily(BaseFamily):
             return
         if name.startswith("validate_") or name.startswith("action_ask_"):
             return  # optional: Rasa skips these silently when they don't exist
+        if name in self.domain.actions:
+            rt.warning(f"custom action '{name}' is not registered (no actions module of the "
+                       "project defines it): skipped", code="action")
+            return
         rt.warning(f"action '{name}' is not in the domain: skipped", code="action")
 
     def utter(self, rt: Runtime, name: str, extra: Mapping[str, Any] | None = None) -> None:
@@ -290,17 +359,31 @@ class RasaFamily(BaseFamily):
         event.update(bot)
 
     def _run_custom(self, rt: Runtime, name: str, action: CustomAction) -> None:
-        result = action({"slots": dict(rt.session.slots), "latest_message": rt.input}) or {}
-        for item in result.get("events") or []:
-            if item.get("event") == "slot":
+        """Run a custom action: its slot events, then its messages. An action that fails
+        loses its events, as with Rasa's action server; the conversation goes on."""
+        session = rt.session
+        tracker = {
+            "slots": dict(session.slots), "latest_message": rt.input,
+            "sender_id": (session.contact or {}).get("sender"),
+            "active_flow": rt.run.flow.uuid if rt.run is not None else None,
+        }
+        try:
+            result = normalise(action(tracker))
+        except Exception as error:  # the project's code: report it, don't stop the bot
+            rt.warning(f"custom action '{name}' failed: {type(error).__name__}: {error}",
+                       code="action")
+            return
+        for item in result["events"]:
+            if item.get("event") == "slot" and isinstance(item.get("name"), str):
                 self.set_slot(rt, item["name"], item.get("value"))
-        for item in result.get("responses") or []:
+        for item in result["responses"]:
             if item.get("response"):
                 self.utter(rt, item["response"])
             elif item.get("text") is not None:
                 event = rt.stamp_event(BOT_UTTERED)
                 event["utter_action"] = None  # Rasa names no response for a bare text
-                event.update({"text": item["text"], "data": {}, "metadata": {}})
+                data = {"buttons": list(item["buttons"])} if item.get("buttons") else {}
+                event.update({"text": item["text"], "data": data, "metadata": {}})
 
 
 def condition_holds(condition: str, slots: Mapping[str, Any]) -> bool:
@@ -403,12 +486,27 @@ def _user_frames_below(rt: Runtime) -> list[RasaRun]:
 
 
 def _continue_interrupted_flow(family: RasaFamily, rt: Runtime) -> None:
-    """The user wants to go back to the interrupted flow: it resumes once this pattern ends
-    (its question is asked again)."""
-    for run in _user_frames_below(rt)[:1]:
-        event = rt.stamp_event(FLOW_RESUMED)
-        event["flow_id"] = run.flow.uuid
-        event["step_id"] = run.path[-1].node_uuid if run.path else "START"
+    """The user wants to go back to an interrupted flow (the one, or the one they named by
+    id or name): it comes back to the top of the stack with its frames, and the flows stop
+    at this step while the stack changes (see ``RasaPolicy.advance``)."""
+    run = rt.run
+    assert isinstance(run, RasaRun)
+    ids = list(run.context.get("interrupted_flow_ids") or [])
+    names = list(run.context.get("interrupted_flow_names") or [])
+    chosen: str | None = None
+    if ids and not run.context.get("multiple_flows_interrupted"):
+        chosen = ids[0]
+    else:
+        named = rt.session.slots.get("interrupted_flow_to_continue")
+        if named in ids:
+            chosen = named
+        elif named in names:
+            chosen = ids[names.index(named)]
+    if chosen is None:
+        return  # (Rasa says so to the channel only, outside the conversation)
+    rt.state.resuming = chosen
+    family.set_slot(rt, "interrupted_flow_to_continue", None)
+    family.set_slot(rt, "continue_interrupted_flow_confirmation", None)
 
 
 def _cancel_interrupted_flows(family: RasaFamily, rt: Runtime) -> None:
@@ -453,6 +551,58 @@ def _correct_flow_slot(family: RasaFamily, rt: Runtime) -> None:
         frame.context["_cancelled"] = True  # a frame above the corrected flow: it goes
 
 
+def _clarify_flows(family: RasaFamily, rt: Runtime) -> None:
+    """The clarification's options, at most ``max_clarification_options`` of them, as one
+    text (``a, b or c``)."""
+    run = rt.run
+    assert isinstance(run, RasaRun)
+    try:
+        most = int(rt.session.slots.get("max_clarification_options"))
+    except (TypeError, ValueError):
+        most = 3
+    names = list(run.context.get("names") or [])[:most]
+    run.context["names"] = names
+    run.context["clarification_options"] = options_text(names, "or")
+
+
+def _clean_stack(family: RasaFamily, rt: Runtime) -> None:
+    """``action_clean_stack`` (the flows changed): every frame ends, user flows as regular
+    ones (no offer to go back to them)."""
+    for run in rt.session.stack:
+        if run is rt.run or not isinstance(run, RasaRun):
+            continue
+        run.context["_cancelled"] = True
+        if run.frame_type != PATTERN:
+            run.frame_type = "regular"
+
+
+def _repeat_bot_messages(family: RasaFamily, rt: Runtime) -> None:
+    """Say again what the bot said last (this turn's messages so far, else the last turn's
+    that said anything); the question of a collect step below is left out, as it is asked
+    again anyway."""
+    session = rt.session
+    assert isinstance(session, RasaSession)
+    said = [event for event in rt.emitted if event["type"] == BOT_UTTERED]
+    said = said or session.last_bot
+    below = [run for run in session.stack if run.flow.uuid not in (
+        "pattern_repeat_bot_messages", "pattern_user_silence")]
+    if below and below[-1].flow.uuid == "pattern_collect_information":
+        said = said[:-1]
+    for message in said:
+        event = rt.stamp_event(BOT_UTTERED)
+        event.update({key: value for key, value in message.items()
+                      if key not in ("type", "created_on", "uuid", "step_uuid")})
+
+
+def _hangup(family: RasaFamily, rt: Runtime) -> None:
+    """``action_hangup`` in ``pattern_session_end``: the session is over; messages after it
+    are ignored."""
+    session = rt.session
+    assert isinstance(session, RasaSession)
+    if rt.run is not None and rt.run.flow.uuid == "pattern_session_end":
+        session.terminated = True
+
+
 DEFAULT_ACTION_RUNNERS: dict[str, Callable[[RasaFamily, Runtime], None]] = {
     "action_run_slot_rejections": _run_slot_rejections,
     "action_session_start": _session_start,
@@ -460,6 +610,10 @@ DEFAULT_ACTION_RUNNERS: dict[str, Callable[[RasaFamily, Runtime], None]] = {
     "action_continue_interrupted_flow": _continue_interrupted_flow,
     "action_cancel_interrupted_flows": _cancel_interrupted_flows,
     "action_correct_flow_slot": _correct_flow_slot,
+    "action_clarify_flows": _clarify_flows,
+    "action_clean_stack": _clean_stack,
+    "action_repeat_bot_messages": _repeat_bot_messages,
+    "action_hangup": _hangup,
 }
 
 

@@ -11,14 +11,25 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..core.engine import EngineError
-from ..core.events import RUN_ENDED
+from ..core.events import RUN_ENDED, RUN_STARTED
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import ACTIVE, COMPLETED, WAITING, Session
-from .events import FLOW_INTERRUPTED, USER_UTTERED
+from .commands import (
+    PATTERN_COMMANDS,
+    clean_up,
+    end_completed,
+    end_pattern,
+    options_text,
+    pattern_active,
+    run_command,
+    top_user_frame,
+)
+from .events import BOT_UTTERED, FLOW_INTERRUPTED, FLOW_RESUMED, USER_UTTERED
 from .flows import CollectStep
 from .payloads import IntentPayload, SetSlotsPayload, read_user_text
 from .session import CALL, INTERRUPT, LINK, PATTERN, REGULAR, RasaRun
+from .understanding import DialogueView, Understanding
 
 if TYPE_CHECKING:
     from .family import RasaFamily
@@ -27,6 +38,7 @@ COMPLETED_PATTERN = "pattern_completed"
 CONTINUE_PATTERN = "pattern_continue_interrupted"
 CORRECTION_PATTERN = "pattern_correction"
 VALIDATE_PATTERN = "pattern_validate_slot"
+SEARCH_PATTERN = "pattern_search"
 # how many times a turn may hand over between frames before it stops (a flow loop)
 MAX_HANDOVERS = 100
 
@@ -52,54 +64,110 @@ class RasaPolicy:
         session.turns += 1
         if session.turns == 1:  # the first message: the session starts (nothing to see)
             self.family.action_executed(rt, "action_session_start")
-        commands = self.commands_for(rt, message)
+        understood = self.commands_for(rt, message)
+        commands = clean_up(self.family, session, list(understood.commands))
         event = rt.stamp_event(USER_UTTERED)
         event["text"] = message.get("text", "")
         event["commands"] = commands
+        if understood.reason:
+            event["understanding"] = understood.as_dict()
+        # slots already filled are corrections, decided before any command runs and
+        # grouped in the order given (the commands themselves run last first)
         corrections: dict[str, Any] = {}
+        for command in reversed(commands):
+            if command.get("command") == "set slot":
+                name, value = command.get("name", ""), command.get("value")
+                if name not in corrections and self.is_correction(rt, name, value):
+                    corrections[name] = value
         starting = {c.get("flow", "") for c in commands if c.get("command") == "start flow"}
+        original = list(session.stack)
         for command in commands:
-            self.execute(rt, command, corrections, starting)
+            if command.get("command") != "set slot" or command.get("name") not in corrections:
+                self.execute(rt, command, starting, original)
         if corrections:
             self.correct(rt, corrections)
+        self._defer_starts(rt, original)
         self.advance(rt, consume_input=True)
+        said = [event for event in rt.emitted if event["type"] == BOT_UTTERED]
+        if said:  # what "repeat" says again
+            session.last_bot = said
+
+    def _defer_starts(self, rt: Runtime, original: list[Any]) -> None:
+        """Rasa records a flow as started when its first step runs, not when a command puts
+        it on the stack (a flow under another one starts once that one is done): the frames
+        the commands pushed keep their start event until then (see ``advance``)."""
+        new = {run.uuid: run for run in rt.session.stack
+               if run not in original and isinstance(run, RasaRun) and not run.path}
+        if not new:
+            return
+        kept = []
+        for event in rt.emitted:
+            run = new.get(event.get("run_uuid", "")) if event["type"] == RUN_STARTED else None
+            if run is not None:
+                run.context["_start_event"] = event
+            else:
+                kept.append(event)
+        rt.emitted[:] = kept
 
     # -- understanding --------------------------------------------------------------------------
 
-    def commands_for(self, rt: Runtime, message: dict[str, Any]) -> list[dict[str, Any]]:
-        """The commands of a message: given with it, or read from its payload."""
+    def commands_for(self, rt: Runtime, message: dict[str, Any]) -> Understanding:
+        """The commands of a message: given with it, read from its payload, or else what the
+        command generator makes of its words."""
         given = message.get("commands")
         if given is not None:
-            return [dict(command) for command in given]
+            return Understanding(tuple(dict(command) for command in given))
         family = self.family
-        understood = read_user_text(message.get("text", ""), family.domain)
+        text = message.get("text", "")
+        understood = read_user_text(text, family.domain)
         if isinstance(understood, SetSlotsPayload):
-            return [
+            return Understanding(tuple(
                 {"command": "set slot", "name": name, "value": value}
                 for name, value in understood.slots
-            ]
+            ))
         if isinstance(understood, IntentPayload):
             flow_id = family.intent_flows.get(understood.intent)
-            if flow_id is not None:
-                return [{"command": "start flow", "flow": flow_id}]
-        return []
+            if flow_id in PATTERN_COMMANDS:  # a pattern's intent stands for its command
+                return Understanding(({"command": PATTERN_COMMANDS[flow_id]},))
+            if flow_id is not None and not flow_id.startswith("pattern_"):
+                # (Rasa does not look at flow guards for an intent given as a payload)
+                return Understanding(({"command": "start flow", "flow": flow_id},))
+            return Understanding()
+        if not understood.text.strip():
+            return Understanding()
+        if text.lstrip().startswith("/"):  # a payload Rasa voids: not words to understand
+            return Understanding(reason="a payload the domain does not accept: ignored")
+        return family.command_generator.understand(understood.text, self.view(rt))
+
+    def view(self, rt: Runtime) -> DialogueView:
+        """What a command generator sees of the conversation."""
+        session = rt.session
+        asking = next((run.context.get("collect") for run in reversed(session.stack)
+                       if run.flow.uuid == COLLECT_FRAME), None)
+        top = session.top
+        context = self.family.frame_context(top) if top is not None else {}
+        slots = dict(session.slots)
+
+        def startable(flow_id: str) -> bool:
+            return self.family.guard_holds(flow_id, context, slots)
+
+        return DialogueView(slots, asking, tuple(run.flow.uuid for run in session.stack),
+                            startable)
 
     # -- commands -------------------------------------------------------------------------------
 
     def execute(
-        self, rt: Runtime, command: dict[str, Any], corrections: dict[str, Any] | None = None,
-        starting: set[str] | None = None,
+        self, rt: Runtime, command: dict[str, Any], starting: set[str] | None = None,
+        original: list[Any] | None = None,
     ) -> None:
         kind = command.get("command")
         if kind == "set slot":
             name, value = command.get("name", ""), command.get("value")
-            if corrections is not None and self.is_correction(rt, name, value):
-                corrections[name] = value
-            elif self.may_set(rt, name, starting or set()):
+            if self.may_set(rt, name, starting or set()):
                 self.set_slot(rt, name, value)
         elif kind == "start flow":
             self.start_flow(rt, command.get("flow", ""))
-        else:
+        elif not run_command(self.family, rt, command, list(original or rt.session.stack)):
             rt.warning(f"command {kind!r} is not supported yet: skipped", code="command")
 
     def set_slot(self, rt: Runtime, name: str, value: Any) -> None:
@@ -108,7 +176,7 @@ class RasaPolicy:
             rt.warning(f"slot '{name}' is not in the domain: not set", code="slot")
             return
         value = family.coerce(name, value)
-        if rt.session.slots.get(name) == value and value is not None:
+        if rt.session.slots.get(name) == value:
             return  # the same value again: Rasa drops the command
         family.set_slot(rt, name, value)
         validation = family.domain.slots[name].validation
@@ -188,24 +256,49 @@ class RasaPolicy:
         if flow is None:
             rt.warning(f"flow '{flow_id}' is not in the project: not started", code="flow")
             return
-        user_frames = [run for run in session.stack if _is_user_frame(run)]
-        if user_frames and user_frames[-1].flow.uuid == flow_id:
+        # (a called or linked flow is part of the flow that started it: starting a flow
+        # while only those are on the stack interrupts nothing)
+        held = top_user_frame(session)
+        end_completed(family, rt)
+        asking_to_continue = pattern_active(session.stack, CONTINUE_PATTERN)
+        if held is not None and held.flow.uuid == flow_id:
+            if asking_to_continue:  # "yes, that one": back to it without the question
+                end_pattern(family, rt, CONTINUE_PATTERN)
+                self._resume(rt, flow_id)
             return  # already the flow in progress
-        # "anything else?" is moot once a flow starts: Rasa records those frames as
-        # completed, the top one first
-        for run in reversed(list(session.stack)):
-            if run.flow.uuid == COMPLETED_PATTERN or _below(run, COMPLETED_PATTERN):
-                rt.engine.loop.end_run(rt, run, COMPLETED)
         for run in session.stack:  # what waited is on hold under the new flow
             if run.status == WAITING:
                 run.status = ACTIVE
-        held = _top_user_frame(session)
+        end_pattern(family, rt, CONTINUE_PATTERN)
+        if held is not None and self._resume(rt, flow_id):
+            # a flow lower on the stack comes back to the top, over the one in progress
+            _flow_event(rt, FLOW_INTERRUPTED, held)
+            return
         if held is not None:
-            event = rt.stamp_event(FLOW_INTERRUPTED)
-            event["flow_id"] = held.flow.uuid
-            event["step_id"] = held.path[-1].node_uuid if held.path else "START"
+            _flow_event(rt, FLOW_INTERRUPTED, held)
         frame = INTERRUPT if held is not None else REGULAR
         family.start_frame(rt, flow_id, frame, {})
+
+    def _resume(self, rt: Runtime, flow_id: str) -> bool:
+        """Bring a flow on the stack back to the top, with the frames that belong to it
+        (those above it up to the next flow started on its own), as Rasa does."""
+        session = rt.session
+        group: list[Any] = []
+        for run in session.stack:
+            standalone = _is_user_frame(run) and run.frame_type in (REGULAR, INTERRUPT)
+            if standalone and group:
+                break
+            if group or (standalone and run.flow.uuid == flow_id):
+                group.append(run)
+        if not group:
+            return False
+        for run in group:
+            session.stack.remove(run)
+            session.stack.append(run)
+            if run.status == WAITING:
+                run.status = ACTIVE
+        _flow_event(rt, FLOW_RESUMED, group[0])
+        return True
 
     # -- advancing the stack --------------------------------------------------------------------
 
@@ -216,6 +309,8 @@ class RasaPolicy:
         seen = len(rt.emitted)
         last_user_flow: RasaRun | None = None
         for _ in range(MAX_HANDOVERS):
+            if session.terminated:  # the session ended (action_hangup): nothing more runs
+                return
             top = session.top
             if top is None:
                 if last_user_flow is not None and self._completes(last_user_flow):
@@ -239,29 +334,64 @@ class RasaPolicy:
                 # step; one that starts listening during the turn ends it, below)
                 loop.resume(rt, top)
             elif not top.path:
+                started = top.context.pop("_start_event", None)
+                if started is not None:
+                    rt.emitted.append(started)
                 loop.run_until_wait(rt)
             else:
                 loop.run_until_wait(rt, resume_top=True)
             seen, ended_user, interrupt_ended = self._after_ended(rt, seen)
             if ended_user is not None:
                 last_user_flow = ended_user
+            if rt.state.tripped is not None:
+                self._break_circuit(rt)
+                continue
+            if rt.state.resuming is not None:  # (action_continue_interrupted_flow)
+                flow_id, rt.state.resuming = rt.state.resuming, None
+                self._resume(rt, flow_id)
+                session.status = ACTIVE
+                continue
             if interrupt_ended and session.status != WAITING:
                 self._offer_to_continue(rt)
             if session.status == WAITING:
                 return
         rt.error("the turn handed over between flows too often: stopped", code="loop")
 
+    def _break_circuit(self, rt: Runtime) -> None:
+        """The flows loop (Rasa's circuit breaker): the user flow on top ends, with whatever
+        runs above it, and ``pattern_internal_error`` tells the user, instead of silence."""
+        session = rt.session
+        why, rt.state.tripped = rt.state.tripped, None
+        rt.state.steps = 0
+        rt.state.actions = 0  # (the error pattern gets a turn's worth)
+        looping = top_user_frame(session) or session.top
+        rt.warning(f"flow '{looping.flow.uuid if looping else '?'}' loops ({why}): stopped",
+                   code="loop")
+        for run in reversed(list(session.stack)):
+            run.context["_cancelled"] = True
+            if run.status == WAITING:
+                run.status = ACTIVE
+            if run is looping:
+                break
+        session.status = ACTIVE
+        self.family.start_frame(rt, "pattern_internal_error", PATTERN, {
+            "error_type": "rasa_internal_error_default", "info": {}})
+
     def _offer_to_continue(self, rt: Runtime) -> None:
         """An interrupting flow ended: if flows it interrupted are left, ask whether to go
         back to them (``pattern_continue_interrupted``)."""
-        held = [run for run in rt.session.stack if _is_user_frame(run)]
+        # (the flows started on their own, bottom first; called and linked ones are part of
+        # those)
+        held = [run for run in rt.session.stack
+                if _is_user_frame(run) and run.frame_type in (REGULAR, INTERRUPT)]
         if not held:
             return
-        names = [_readable(self.family, run.flow.uuid) for run in reversed(held)]
+        names = [_readable(self.family, run.flow.uuid) for run in held]
         context = {
-            "interrupted_flow_options": ", ".join(names),
+            "interrupted_flow_options": options_text(names, "and"),
             "multiple_flows_interrupted": len(held) > 1,
-            "interrupted_flows": [run.flow.uuid for run in reversed(held)],
+            "interrupted_flow_ids": [run.flow.uuid for run in held],
+            "interrupted_flow_names": names,
         }
         self.family.start_frame(rt, CONTINUE_PATTERN, PATTERN, context)
 
@@ -287,6 +417,8 @@ class RasaPolicy:
                 last_user = run
                 if run.frame_type == INTERRUPT and not run.context.get("_cancelled"):
                     interrupt_ended = True
+            elif run.flow.uuid == SEARCH_PATTERN:  # an answer from the knowledge base
+                last_user, interrupt_ended = run, True
             for source, flow_id in list(rt.state.links):
                 if source is run:
                     rt.state.links.remove((source, flow_id))
@@ -297,10 +429,18 @@ class RasaPolicy:
     def _completes(self, run: RasaRun) -> bool:
         """Whether ``pattern_completed`` follows this flow's end."""
         flow = self.family.rasa_flow(run.flow.uuid)
-        return flow is not None and not flow.is_pattern and flow.run_pattern_completed
+        if flow is None or (flow.is_pattern and flow.id != SEARCH_PATTERN):
+            return False
+        return flow.run_pattern_completed
 
 
 COLLECT_FRAME = "pattern_collect_information"
+
+
+def _flow_event(rt: Runtime, kind: str, run: Any) -> None:
+    event = rt.stamp_event(kind)
+    event["flow_id"] = run.flow.uuid
+    event["step_id"] = run.path[-1].node_uuid if run.path else "START"
 
 
 def _top_user_frame(session: Session) -> RasaRun | None:
@@ -350,8 +490,3 @@ def _below_cancelled(run: Any) -> bool:
 
 def _is_user_frame(run: Any) -> bool:
     return isinstance(run, RasaRun) and run.frame_type != PATTERN
-
-
-def _below(run: Any, flow_id: str) -> bool:
-    """Whether ``run`` was started by a frame of ``flow_id`` (its parent chain)."""
-    return any(parent.flow.uuid == flow_id for parent in _ancestors(run))

@@ -26,6 +26,9 @@ class RasaProject:
     flow_files: tuple[str, ...] = ()
     problems: Problems = field(default_factory=Problems)  # found while reading
     unreadable: tuple[str, ...] = ()  # files that are not YAML (or not readable)
+    # the custom actions of its actions module (name -> function) and the warnings met
+    # loading it, once loaded (see turnflow.rasa.custom_actions)
+    actions: tuple[dict[str, Any], tuple[str, ...]] | None = None
 
     @property
     def user_flows(self) -> list[RasaFlow]:

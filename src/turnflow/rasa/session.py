@@ -23,3 +23,5 @@ class RasaSession(Session):
     slots: dict[str, Any] = field(default_factory=dict)
     turns: int = 0  # user messages taken
     restarting: bool = False  # action_restart ran: the conversation starts afresh
+    terminated: bool = False  # the session ended (action_hangup): messages are ignored
+    last_bot: list[dict[str, Any]] = field(default_factory=list)  # what "repeat" repeats

@@ -312,19 +312,21 @@ def _metadata(metadata: Mapping[str, Any], name: str | None) -> dict[str, Any]:
 
 
 def stubs_for(case: TestCase, stubs: Mapping[str, Any]) -> dict[str, Any]:
-    """The stubbed custom actions a test case sees: its own file's (``file::name``), then
-    the plain names."""
-    found: dict[str, Any] = {}
+    """The stubbed custom actions a test case sees, as Rasa picks them: a stub named
+    ``<test case>::<action>`` first, then the one of the case's own file
+    (``<file name>::<action>``, which is how a plain name in that file is filed)."""
     file_name = case.file.rsplit("/", 1)[-1]
+    own: dict[str, Any] = {}
+    of_file: dict[str, Any] = {}
     for key, stub in stubs.items():
-        if "::" in key:
-            stub_file, _, name = key.partition("::")
-            if stub_file != file_name:
-                continue
-        else:
-            name = key
-        found.setdefault(name, _stub_action(stub))
-    return found
+        scope, _, name = key.rpartition("::")
+        if not scope:
+            of_file.setdefault(name, stub)
+        elif scope == case.name:
+            own.setdefault(name, stub)
+        elif scope == file_name:
+            of_file.setdefault(name, stub)
+    return {name: _stub_action(stub) for name, stub in {**of_file, **own}.items()}
 
 
 def _stub_action(stub: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
