@@ -272,3 +272,15 @@ def test_a_contact_time_zone_too_long_for_the_file_system_reads_as_none() -> Non
     contact = Contact.from_json({**GOOD_CONTACT, "timezone": "x" * 5000})
     _, sprint = engine(question_flow()).start(contact, manual("flow-1", "Question"))
     assert sprint.events  # the session started: the zone is unknown, not a crash
+
+
+def test_a_resume_the_wait_cannot_take_is_refused_and_changes_nothing() -> None:
+    from turnflow.goflow.resumes import ResumeError
+
+    eng, data = _stored()
+    session = session_from_json(eng, data, CONTACT)
+    dial = {"type": "dial", "event": {"type": "dial_ended",
+                                      "dial": {"status": "answered", "duration": 5}}}  # fmt: skip
+    with pytest.raises(ResumeError, match="resume of type dial not accepted by wait of type msg"):
+        eng.resume(session, dial)
+    assert session.status == "waiting" and session_to_json(session) == data

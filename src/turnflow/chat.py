@@ -19,7 +19,7 @@ from .errors import TurnflowError
 from .goflow.assets import Assets
 from .goflow.engine import GoflowEngine
 from .goflow.export import message_trigger
-from .goflow.resumes import msg_resume
+from .goflow.resumes import ResumeError, msg_resume
 from .testing.goflow_runner import read_contact  # the same contact reading as the tests
 
 DEFAULT_CONTACT = {
@@ -177,7 +177,11 @@ def run_chat(
         else:
             print(f"you> {line}", file=out)
             resume = msg_resume(line, urn)
-        sprint = engine.resume(session, resume)
+        try:
+            sprint = engine.resume(session, resume)
+        except ResumeError as exc:  # e.g. /timeout at a wait without one: say so, go on
+            print(f"(not accepted: {exc})", file=out)
+            continue
         _print_events(sprint.events, out, show_events)
     print(f"(conversation {session.status})", file=out)
     if show_steps:

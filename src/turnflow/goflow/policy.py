@@ -10,6 +10,7 @@ from ..core.engine import EngineError
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import WAITING, Session
+from .resumes import check_accepted
 
 if TYPE_CHECKING:
     from .family import GoflowFamily
@@ -43,6 +44,12 @@ class ResumeWaitingRun:
         kind = resume.get("type")
         if kind not in RESUME_TYPES:
             raise EngineError(f"unknown resume type {kind!r}")
+        run = stack[-1] if waiting else session.waiting_run()
+        step = run.current_step if run is not None else None
+        node = run.flow.node(step.node_uuid) if step is not None else None
+        if node is not None and node.router is not None and node.router.wait is not None:
+            # goflow refuses what the wait can't take (the session stays as it was)
+            check_accepted(resume, node.router.wait)
 
     def start(self, rt: Runtime, flow: Flow, start: GoflowStart) -> None:
         family, session, loop = self.family, rt.session, rt.engine.loop
