@@ -8,7 +8,7 @@ import pytest
 from turnflow.expressions import XError, evaluate_expression, from_python
 from turnflow.expressions.goregex import check_limits, compile_go_regex
 
-HUGE = 'parse_json("1e1000000")'
+HUGE = 'parse_json("1e4000")'  # as large as parse_json reads (4300 digits)
 
 
 @pytest.mark.parametrize(
@@ -145,3 +145,20 @@ def test_texts_built_by_join_repeat_and_replace_count_as_work() -> None:
     huge = evaluate_expression('repeat("a", 100000000)', env=unlimited)
     assert isinstance(huge, XError) and "can't take more than 100000" in huge.message
     assert len(evaluate_expression('repeat("a", 1000000)', env=unlimited)) == 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('parse_json("1e4000") + 1', "number value out of range"),
+        ('parse_json("1e4000") * 2', "number value out of range"),
+        ('parse_json("1e4000") / 3', "number value out of range"),
+        ('round(parse_json("1e4000"), 2)', "number value out of range"),
+        ('sum(array(parse_json("1e4000"), 1))', "number value out of range"),
+        ('parse_json("1e999999999")', "more than 4300 digits"),
+    ],
+)
+def test_numbers_beyond_every_range_are_errors_not_exceptions(expression: str,
+                                                              expected: str) -> None:
+    result = evaluate_expression(expression, from_python({}))
+    assert isinstance(result, XError) and expected in result.message, result

@@ -17,6 +17,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from .errors import TurnflowError
@@ -41,6 +42,16 @@ def _parse_float(text: str) -> float:
     number = float(text)
     if math.isinf(number):
         raise JSONInputError(f"the number {text} is too large")
+    return number
+
+
+def decimal(text: str) -> Decimal:
+    """A JSON number read as a Decimal of any size goflow reads, short of those whose digits
+    alone would take more text than Python reads as an integer: 1e999999999 written out is a
+    gigabyte. Use as ``parse_float``/``parse_int``."""
+    number = Decimal(text)
+    if number and abs(number.adjusted()) > MAX_INT_DIGITS:
+        raise JSONInputError(f"the number {text[:20]} has more than {MAX_INT_DIGITS} digits")
     return number
 
 

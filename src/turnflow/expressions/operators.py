@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
 _ZERO = Decimal(0)
 _DIVISION_PLACES = Decimal("1e-16")  # goflow divides to 16 decimal places
-_WIDE = Context(prec=200, Emax=999_999, Emin=-999_999)
+# no traps: a result too large for even this context (numbers read by parse_json may have any
+# exponent, as goflow's) comes back as Infinity or NaN, which _checked turns into goflow's error
+_WIDE = Context(prec=200, Emax=999_999, Emin=-999_999, traps=[])
 # goflow refuses an exponent larger than the largest magnitude a number may have (1E100),
 # before computing anything: 10 ^ 100 is allowed, 2 ^ 101 and even 1 ^ 101 are not
 _MAX_EXPONENT = Decimal(100)
@@ -70,7 +72,7 @@ def divide(env: Environment, left: XValue, right: XValue) -> XValue:
     if b == _ZERO:
         return XError("division by zero")
     quotient = _WIDE.divide(a, b)
-    if quotient.as_tuple().exponent < -16:  # type: ignore[operator]
+    if quotient.is_finite() and quotient.as_tuple().exponent < -16:  # type: ignore[operator]
         quotient = quotient.quantize(_DIVISION_PLACES, rounding=ROUND_HALF_UP, context=_WIDE)
     return _checked(quotient)
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException
 from typing import TYPE_CHECKING, Any
 
 from .dates import parse_date_text, parse_datetime_text, parse_time_text
@@ -299,7 +299,10 @@ class XFunction:
             result = self.impl(env, *args)
         except RecursionError:
             raise
-        except (ArithmeticError, ValueError, OverflowError, InvalidOperation) as exc:
+        except DecimalException:
+            # a number beyond what even the wide contexts hold (parse_json reads any exponent)
+            result = XError("number value out of range")
+        except (ArithmeticError, ValueError, OverflowError) as exc:
             # a bug-shaped failure inside a function must never escape as a Python exception
             result = XError(str(exc) or type(exc).__name__)
         if type(result) is XError and self.name:

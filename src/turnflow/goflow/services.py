@@ -89,7 +89,7 @@ class HTTPCall:
         text = self.body.decode("utf-8", errors="ignore").replace("\x00", "")
         text = re.sub(r"(?<!\\)\\u0000", "", text)
         try:
-            json_input.loads(text, parse_float=Decimal)
+            json_input.loads(text, parse_float=json_input.decimal)
         except json_input.JSONInputError:
             return None  # not JSON, or JSON nested too deeply to use (shown as text)
         return text

@@ -421,10 +421,11 @@ def parse_json(env: Environment, value: XValue) -> XValue:
     if type(text) is XError:
         return text
     try:
+        number = json_input.decimal
         data = json.loads(
-            text, parse_float=Decimal, parse_int=Decimal, parse_constant=_reject_constant
+            text, parse_float=number, parse_int=number, parse_constant=_reject_constant
         )
-    except (ValueError, RecursionError) as exc:
+    except (ValueError, RecursionError, json_input.JSONInputError) as exc:
         return XError(f"unable to parse JSON: {exc}")
     try:  # (deeper values would overflow Python's recursion wherever they are used)
         data = json_input.check(data)
