@@ -1,0 +1,466 @@
+"""Turns: taking a contact's input into its conversation, each as one transaction.
+
+Incoming messages are first *received*: the contact found or made, the message stored as
+``pending`` and committed (so a 2xx is only given for what is stored). Then they are
+*handled*, one turn per message, oldest first: each turn locks the contact (a row lock on
+PostgreSQL, the single write lock on SQLite), takes the contact's oldest pending message,
+runs the family's bot and writes the new session state, the runs and steps, the replies,
+the events and the timers together with the message marked ``handled``. A crash in the
+middle rolls the turn back and the message is still pending: handled on restart, once.
+
+Timers and flow starts are turns too, under the same contact lock, so nothing runs
+concurrently for one contact, in this process or another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..errors import TurnflowError
+from ..store.db import Store
+from ..store.models import (
+    Channel,
+    Contact,
+    ContactURN,
+    Conversation,
+    Definition,
+    FlowRun,
+    FlowStep,
+    Message,
+    OutboxItem,
+    Revision,
+    Timer,
+    TurnEvent,
+)
+from .clock import now_of
+from .families.base import MSG, START, TIMER, Bot, ContactData, Input, Outcome, family_named
+from .loading import EXTERNAL
+
+log = logging.getLogger("turnflow.service")
+
+OPEN = ("waiting", "active")
+PENDING, HANDLED, FAILED = "pending", "handled", "failed"
+MAX_STORED_ERROR = 500
+
+
+class RequestError(TurnflowError):
+    """Something a client asked for that can't be done (the API answers 4xx)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(slots=True)
+class Received:
+    message_id: int
+    message_uuid: str
+    contact_id: int
+    contact_uuid: str
+    duplicate: bool
+    status: str
+
+
+def parse_time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class Turns:
+    """Receives input and runs turns against the store (thread-safe, blocking calls)."""
+
+    def __init__(self, store: Store, clock: Any) -> None:
+        self.store = store
+        self.clock = clock
+        self._bots: dict[int, tuple[int, Bot]] = {}  # definition id -> (revision id, bot)
+        self._bots_lock = threading.Lock()
+
+    def now(self) -> dt.datetime:
+        return now_of(self.clock)
+
+    # -- bots ---------------------------------------------------------------------------------
+
+    def bot(self, session: Session, definition_id: int) -> Bot:
+        """The bot of the definition's newest revision (built once, rebuilt on a new one)."""
+        revision = session.scalar(select(Revision).where(Revision.definition_id == definition_id)
+                                  .order_by(Revision.number.desc()).limit(1))
+        if revision is None:
+            raise RequestError("the definition has no revision", 409)
+        with self._bots_lock:
+            cached = self._bots.get(definition_id)
+            if cached is not None and cached[0] == revision.id:
+                return cached[1]
+            definition = session.get(Definition, definition_id)
+            assert definition is not None
+            bot = family_named(definition.family).build(revision.content, definition.name,
+                                                        self.clock)
+            self._bots[definition_id] = (revision.id, bot)
+            return bot
+
+    # -- contacts -----------------------------------------------------------------------------
+
+    def contact_for_urn(self, session: Session, workspace_id: int, urn: str,
+                        name: str | None = None) -> Contact:
+        """The contact with this URN (made if new), locked for the rest of the transaction."""
+        found = session.scalar(select(ContactURN.contact_id).where(
+            ContactURN.workspace_id == workspace_id, ContactURN.identity == urn))
+        if found is None:
+            now = self.now()
+            contact = Contact(workspace_id=workspace_id, uuid=str(uuid.uuid4()),
+                              name=name or "", language="", status="active", fields={},
+                              groups=[], created_on=now, modified_on=now)
+            try:
+                with session.begin_nested():  # another process may make it at the same time
+                    session.add(contact)
+                    session.flush()
+                    session.add(ContactURN(workspace_id=workspace_id, contact_id=contact.id,
+                                           identity=urn, priority=0))
+                    session.flush()
+                found = contact.id
+            except IntegrityError:
+                found = session.scalar(select(ContactURN.contact_id).where(
+                    ContactURN.workspace_id == workspace_id, ContactURN.identity == urn))
+                if found is None:
+                    raise
+        return self.lock_contact(session, found)
+
+    def lock_contact(self, session: Session, contact_id: int) -> Contact:
+        query = select(Contact).where(Contact.id == contact_id).execution_options(
+            populate_existing=True)
+        if not self.store.sqlite:  # SQLite: the transaction already holds the write lock
+            query = query.with_for_update()
+        contact = session.scalar(query)
+        if contact is None:
+            raise RequestError(f"no contact {contact_id}", 404)
+        return contact
+
+    def contact_data(self, session: Session, contact: Contact) -> ContactData:
+        urns = session.scalars(select(ContactURN.identity).where(
+            ContactURN.contact_id == contact.id).order_by(ContactURN.priority,
+                                                          ContactURN.id)).all()
+        return ContactData(uuid=contact.uuid, name=contact.name, language=contact.language,
+                           status=contact.status, urns=list(urns), fields=dict(contact.fields),
+                           groups=list(contact.groups),
+                           created_on=contact.created_on.isoformat().replace("+00:00", "Z"))
+
+    # -- receiving ----------------------------------------------------------------------------
+
+    def receive(self, channel: Channel, urn: str, text: str, *, external_id: str | None = None,
+                data: dict[str, Any] | None = None, name: str | None = None) -> Received:
+        """Store an incoming message as pending (a repeat of a channel's external id gives
+        back the message stored the first time)."""
+        with self.store.transaction() as session:
+            contact = self.contact_for_urn(session, channel.workspace_id, urn, name)
+            if external_id is not None:
+                seen = session.scalar(select(Message).where(
+                    Message.channel_id == channel.id, Message.external_id == external_id))
+                if seen is not None:
+                    return Received(seen.id, seen.uuid, contact.id, contact.uuid, True,
+                                    seen.status)
+            now = self.now()
+            message = Message(
+                workspace_id=channel.workspace_id, contact_id=contact.id, channel_id=channel.id,
+                uuid=str(uuid.uuid4()), direction="in", status=PENDING, urn=urn, text=text,
+                data=data or {}, external_id=external_id, created_on=now, modified_on=now,
+            )  # fmt: skip
+            session.add(message)
+            session.flush()
+            return Received(message.id, message.uuid, contact.id, contact.uuid, False, PENDING)
+
+    # -- handling -----------------------------------------------------------------------------
+
+    def handle_pending(self, contact_id: int) -> int:
+        """Handle the contact's pending messages, oldest first; returns how many."""
+        count = 0
+        while True:
+            try:
+                handled = self._handle_next(contact_id)
+            except Exception as exc:  # a turn that fails is rolled back; the message is marked
+                log.exception("turn failed for contact %s", contact_id)
+                self._fail_next(contact_id, exc)
+                count += 1
+                continue
+            if not handled:
+                return count
+            count += 1
+
+    def _next_pending(self, session: Session, contact_id: int) -> Message | None:
+        return session.scalar(select(Message).where(
+            Message.contact_id == contact_id, Message.status == PENDING,
+            Message.direction == "in").order_by(Message.id).limit(1))
+
+    def _handle_next(self, contact_id: int) -> bool:
+        with self.store.transaction() as session:
+            contact = self.lock_contact(session, contact_id)
+            message = self._next_pending(session, contact_id)
+            if message is None:
+                return False
+            channel = session.get(Channel, message.channel_id)
+            assert channel is not None
+            given = Input(MSG, self.now(), text=message.text or "", urn=message.urn,
+                          data=dict(message.data), msg_uuid=message.uuid)
+            self.turn(session, contact, channel.definition_id, given, message=message,
+                      reply_channel=channel)
+            message.status = HANDLED
+            message.modified_on = self.now()
+            return True
+
+    def _fail_next(self, contact_id: int, exc: Exception) -> None:
+        with self.store.transaction() as session:
+            self.lock_contact(session, contact_id)
+            message = self._next_pending(session, contact_id)
+            if message is not None:
+                message.status = FAILED
+                message.data = dict(message.data, error=f"{type(exc).__name__}: {exc}"[
+                    :MAX_STORED_ERROR])
+                message.modified_on = self.now()
+
+    def open_conversation(self, session: Session, contact_id: int, definition_id: int
+                          ) -> Conversation | None:
+        return session.scalar(select(Conversation).where(
+            Conversation.contact_id == contact_id, Conversation.definition_id == definition_id,
+            Conversation.status.in_(OPEN)).order_by(Conversation.id.desc()).limit(1))
+
+    def turn(self, session: Session, contact: Contact, definition_id: int, given: Input, *,
+             message: Message | None = None, conversation: Conversation | None = None,
+             reply_channel: Channel | None = None) -> Outcome:
+        """One turn inside the caller's transaction (the contact is locked)."""
+        if conversation is None:
+            conversation = self.open_conversation(session, contact.id, definition_id)
+        bot = self.bot(session, definition_id)
+        data = self.contact_data(session, contact)
+        outcome = bot.handle(data, conversation.state if conversation else None, given)
+        now = self.now()
+        if outcome.state is None:  # nothing started (no trigger for the message)
+            return outcome
+        if outcome.new_session and conversation is not None:
+            conversation.status = "expired" if given.kind == TIMER else "interrupted"
+            conversation.ended_on = now
+            self._end_runs(session, conversation, now)
+            conversation = None
+        if conversation is None:
+            definition = session.get(Definition, definition_id)
+            assert definition is not None
+            conversation = Conversation(
+                workspace_id=contact.workspace_id, contact_id=contact.id,
+                definition_id=definition_id, uuid=outcome.session_uuid or str(uuid.uuid4()),
+                family=definition.family, status=outcome.status, state=outcome.state,
+                sprints=0, created_on=now, modified_on=now, ended_on=None,
+            )  # fmt: skip
+            session.add(conversation)
+            session.flush()
+        conversation.state = outcome.state
+        conversation.status = outcome.status or conversation.status
+        conversation.sprints += 1
+        conversation.modified_on = now
+        if conversation.status not in OPEN:
+            conversation.ended_on = now
+        if message is not None:
+            message.session_id = conversation.id
+        self._write_runs(session, conversation, outcome.runs, bool(message is not None))
+        if outcome.contact is not None:
+            self._write_contact(contact, outcome.contact, now)
+        if given.kind == MSG:
+            contact.last_seen_on = now
+        self._write_replies(session, contact, conversation, outcome, message, reply_channel, now)
+        if outcome.events:
+            session.add_all([
+                TurnEvent(workspace_id=contact.workspace_id, session_id=conversation.id,
+                          message_id=message.id if message is not None else None,
+                          type=str(event.get("type", "")), data=event, created_on=now)
+                for event in outcome.events])
+        for kind, fire_at in outcome.timers:
+            session.add(Timer(workspace_id=contact.workspace_id, contact_id=contact.id,
+                              session_id=conversation.id, kind=kind, fire_at=fire_at,
+                              sprint=conversation.sprints, created_on=now, fired_on=None,
+                              outcome=None))
+        return outcome
+
+    def _end_runs(self, session: Session, conversation: Conversation, now: dt.datetime) -> None:
+        session.execute(update(FlowRun).where(
+            FlowRun.session_id == conversation.id, FlowRun.status.in_(OPEN)).values(
+            status="interrupted", exited_on=now, modified_on=now))
+
+    def _write_runs(self, session: Session, conversation: Conversation,
+                    runs: list[dict[str, Any]], responded: bool) -> None:
+        if not runs:
+            return
+        uuids = [run["uuid"] for run in runs]
+        stored = {row.uuid: row for row in session.scalars(
+            select(FlowRun).where(FlowRun.uuid.in_(uuids)))}
+        for record in runs:
+            row = stored.get(record["uuid"])
+            modified = parse_time(record["modified_on"])
+            if row is not None and row.status not in OPEN and row.modified_on >= modified:
+                continue  # ended before this turn: nothing new
+            if row is None:
+                row = FlowRun(
+                    workspace_id=conversation.workspace_id, session_id=conversation.id,
+                    contact_id=conversation.contact_id, uuid=record["uuid"],
+                    flow_uuid=record["flow"]["uuid"], flow_name=record["flow"].get("name") or "",
+                    status=record["status"], parent_uuid=record.get("parent_uuid"),
+                    results=record["results"], responded=False,
+                    created_on=parse_time(record["created_on"]), modified_on=modified,
+                    exited_on=None,
+                )  # fmt: skip
+                session.add(row)
+                session.flush()
+                known = 0
+            else:
+                known = session.scalar(select(FlowStep.position).where(
+                    FlowStep.run_id == row.id).order_by(FlowStep.position.desc()).limit(1))
+                known = (known + 1) if known is not None else 0
+            row.status = record["status"]
+            row.results = record["results"]
+            row.modified_on = modified
+            row.exited_on = parse_time(record["exited_on"]) if record.get("exited_on") else None
+            row.responded = row.responded or responded
+            steps = record.get("steps") or []
+            # steps only grow, but the last one's exit is set later (and Rasa may rewind a run
+            # to an earlier step): rewrite from the last stored step on
+            start = max(0, min(known, len(steps)) - 1)
+            if known:
+                session.execute(delete(FlowStep).where(FlowStep.run_id == row.id,
+                                                       FlowStep.position >= start))
+            session.add_all([
+                FlowStep(run_id=row.id, position=index, node_uuid=step["node_uuid"],
+                         arrived_on=parse_time(step["arrived_on"]), exit_uuid=step["exit_uuid"],
+                         value=step["value"])
+                for index, step in enumerate(steps[start:], start=start)])
+
+    def _write_contact(self, contact: Contact, data: ContactData, now: dt.datetime) -> None:
+        changed = False
+        for key in ("name", "language", "status", "fields", "groups"):
+            value = getattr(data, key)
+            if getattr(contact, key) != value:
+                setattr(contact, key, value)
+                changed = True
+        if changed:
+            contact.modified_on = now
+
+    def _write_replies(self, session: Session, contact: Contact, conversation: Conversation,
+                       outcome: Outcome, message: Message | None, channel: Channel | None,
+                       now: dt.datetime) -> None:
+        if not outcome.replies:
+            return
+        if channel is None:  # a timer or a flow start: the definition's callback channel
+            channel = session.scalar(select(Channel).where(
+                Channel.definition_id == conversation.definition_id, Channel.kind == EXTERNAL))
+            if channel is None:
+                channel = session.scalar(select(Channel).where(
+                    Channel.definition_id == conversation.definition_id))
+        assert channel is not None
+        urn = message.urn if message is not None else self._first_urn(session, contact)
+        send_url = channel.config.get("send_url") if channel.kind == EXTERNAL else None
+        for reply in outcome.replies:
+            text = reply.get("text")
+            out = Message(
+                workspace_id=contact.workspace_id, contact_id=contact.id, channel_id=channel.id,
+                session_id=conversation.id, uuid=str(uuid.uuid4()), direction="out",
+                status="queued" if send_url else "sent", urn=urn, text=text,
+                data={k: v for k, v in reply.items() if k != "text"}, external_id=None,
+                in_reply_to=message.id if message is not None else None, created_on=now,
+                modified_on=now,
+            )  # fmt: skip
+            session.add(out)
+            if send_url:
+                session.flush()
+                session.add(OutboxItem(
+                    workspace_id=contact.workspace_id, message_id=out.id, url=send_url,
+                    payload=external_payload(channel, out, reply), status="pending",
+                    attempts=0, next_attempt_at=now, last_error=None, created_on=now,
+                    sent_on=None))
+
+    def _first_urn(self, session: Session, contact: Contact) -> str:
+        urn = session.scalar(select(ContactURN.identity).where(
+            ContactURN.contact_id == contact.id).order_by(ContactURN.priority,
+                                                          ContactURN.id).limit(1))
+        return urn or ""
+
+    # -- timers -------------------------------------------------------------------------------
+
+    def due_timers(self, limit: int = 100) -> list[tuple[int, int]]:
+        """(timer id, contact id) of unfired timers whose time has come, oldest first."""
+        with self.store.reading() as session:
+            rows = session.execute(select(Timer.id, Timer.contact_id).where(
+                Timer.fired_on.is_(None), Timer.fire_at <= self.now()).order_by(
+                Timer.fire_at).limit(limit)).all()
+        return [(row[0], row[1]) for row in rows]
+
+    def fire_timer(self, timer_id: int, contact_id: int) -> str:
+        """Fire a timer once: 'fired', 'stale' (the session moved on or ended), 'later' (the
+        contact has messages waiting: they go first) or 'done' (fired already)."""
+        with self.store.transaction() as session:
+            contact = self.lock_contact(session, contact_id)
+            timer = session.scalar(select(Timer).where(Timer.id == timer_id).execution_options(
+                populate_existing=True))
+            if timer is None or timer.fired_on is not None:
+                return "done"
+            if self._next_pending(session, contact_id) is not None:
+                return "later"
+            conversation = session.get(Conversation, timer.session_id)
+            now = self.now()
+            stale = (conversation is None or conversation.status not in OPEN
+                     or conversation.sprints != timer.sprint)
+            timer.fired_on = now
+            timer.outcome = "stale" if stale else "fired"
+            if not stale:
+                assert conversation is not None
+                self.turn(session, contact, conversation.definition_id,
+                          Input(TIMER, now, timer=timer.kind), conversation=conversation)
+            return timer.outcome
+
+    # -- flow starts --------------------------------------------------------------------------
+
+    def start_flow(self, contact_id: int, definition_id: int, flow: str,
+                   params: dict[str, Any]) -> Outcome:
+        """Start a flow for a contact now (its open conversation with the definition is
+        interrupted), in one transaction."""
+        with self.store.transaction() as session:
+            contact = self.lock_contact(session, contact_id)
+            return self.start_flow_in(session, contact, definition_id, flow, params)
+
+    def start_flow_in(self, session: Session, contact: Contact, definition_id: int, flow: str,
+                      params: dict[str, Any]) -> Outcome:
+        conversation = self.open_conversation(session, contact.id, definition_id)
+        return self.turn(session, contact, definition_id,
+                         Input(START, self.now(), flow=flow, params=params),
+                         conversation=conversation)
+
+    # -- replies ------------------------------------------------------------------------------
+
+    def replies_to(self, message_id: int) -> list[Message]:
+        with self.store.reading() as session:
+            return list(session.scalars(select(Message).where(
+                Message.in_reply_to == message_id).order_by(Message.id)))
+
+    def message(self, message_id: int) -> Message | None:
+        with self.store.reading() as session:
+            return session.get(Message, message_id)
+
+
+def external_payload(channel: Channel, message: Message, reply: dict[str, Any]) -> dict[str, Any]:
+    """What courier's external channel posts to its send URL for a message."""
+    path = message.urn.split(":", 1)[-1]
+    payload = {
+        "id": message.uuid, "text": reply.get("text") or "", "to": path,
+        "to_no_plus": path.lstrip("+"), "from": channel.config.get("address", ""),
+        "channel": channel.uuid,
+    }
+    quick_replies = reply.get("quick_replies") or []
+    if quick_replies:
+        payload["quick_replies"] = [q["text"] if isinstance(q, dict) else q
+                                    for q in quick_replies]
+    if reply.get("attachments"):
+        payload["attachments"] = reply["attachments"]
+    if channel.config.get("content_type") == "form":  # courier's default body
+        payload["_content_type"] = "form"
+    return payload

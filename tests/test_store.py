@@ -1,0 +1,92 @@
+"""The store: migrations on SQLite and PostgreSQL, and a turn written all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, inspect, select, text
+
+from turnflow.generators import SystemClock
+from turnflow.service.loading import load_paths
+from turnflow.service.turns import Turns
+from turnflow.store import Store, upgrade
+from turnflow.store.models import (
+    Channel,
+    Conversation,
+    FlowRun,
+    FlowStep,
+    Message,
+    Timer,
+    TurnEvent,
+)
+
+from .service_support import EXAMPLES, database
+
+TABLES = {"workspaces", "api_tokens", "definitions", "revisions", "channels", "contacts",
+          "contact_urns", "sessions", "runs", "steps", "messages", "events", "timers",
+          "outbox", "flow_starts"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    with database(request.param, tmp_path) as url:
+        store = Store(url)
+        upgrade(store)
+        yield store
+        store.close()
+
+
+def test_migrations_make_every_table_once(store: Store) -> None:
+    upgrade(store)  # a second upgrade does nothing
+    assert TABLES <= set(inspect(store.engine).get_table_names())
+    with store.engine.connect() as connection:
+        assert connection.execute(text("select version_num from alembic_version")).scalar() \
+            == "0001"
+
+
+def _coffee(store: Store) -> tuple[Turns, Channel]:
+    clock = SystemClock()
+    load_paths(store, [EXAMPLES / "coffee.json"], "default", clock, token="t")
+    with store.reading() as session:
+        channel = session.scalar(select(Channel).where(Channel.kind == "api"))
+    return Turns(store, clock), channel
+
+
+def _count(store: Store, model: type) -> int:
+    with store.reading() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_turn_is_written_all_or_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    turns, channel = _coffee(store)
+    received = turns.receive(channel, "tel:+250788000001", "hi", external_id="m1")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    # the turn fails after its session, runs and steps were added: none of it stays
+    monkeypatch.setattr(turns, "_write_replies", broken)
+    assert turns.handle_pending(received.contact_id) == 1
+    for model in (Conversation, FlowRun, FlowStep, TurnEvent, Timer):
+        assert _count(store, model) == 0, model
+    assert turns.message(received.message_id).status == "failed"
+    assert "disk on fire" in turns.message(received.message_id).data["error"]
+
+    monkeypatch.undo()
+    again = turns.receive(channel, "tel:+250788000001", "hi", external_id="m2")
+    turns.handle_pending(again.contact_id)
+    assert [m.text for m in turns.replies_to(again.message_id)] == [
+        "Hi ! What can I get you: coffee or tea?"]
+    assert _count(store, Conversation) == 1
+    assert _count(store, FlowStep) == 1
+    assert _count(store, Timer) == 2  # the wait's timeout and the run's expiration
+
+
+def test_an_external_id_is_taken_once(store: Store) -> None:
+    turns, channel = _coffee(store)
+    first = turns.receive(channel, "tel:+250788000002", "hi", external_id="abc")
+    second = turns.receive(channel, "tel:+250788000002", "hi", external_id="abc")
+    assert (second.message_id, second.duplicate, first.duplicate) == (
+        first.message_id, True, False)
+    assert _count(store, Message) == 1
