@@ -355,6 +355,80 @@ def _validate_goflow(files: list[str], quiet: bool) -> int:
     return EXIT_OK
 
 
+def _store(args: argparse.Namespace) -> Any:
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .store import Store, upgrade
+
+    store = Store(args.db)
+    upgrade(store)
+    return store
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """``turnflow db upgrade``: apply the store's migrations."""
+    store = _store(args)
+    print(f"{store.url}: up to date")
+    store.close()
+    return EXIT_OK
+
+
+def _load(args: argparse.Namespace, store: Any) -> Any:
+    from .service.clock import clock_from_setting
+    from .service.loading import load_paths
+
+    paths = [Path(name) for name in args.paths]
+    try:
+        loaded, token = load_paths(store, paths, args.workspace, clock_from_setting(),
+                                   token=args.token, send_url=args.send_url)
+    except ValueError as exc:
+        raise TurnflowError(str(exc)) from None
+    for item in loaded:
+        where = ", ".join(f"{kind} {uuid}" for kind, uuid in item.channels.items())
+        print(f"{item.workspace}/{item.name} ({item.family}, revision {item.revision}): "
+              f"channels {where}")
+    if token:
+        print(f"workspace {args.workspace}: new API token {token} (shown once)")
+    return loaded
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """``turnflow load PATHS``: store definitions in a workspace without serving."""
+    store = _store(args)
+    _load(args, store)
+    store.close()
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``turnflow serve [PATHS]``: load definitions, then serve every workspace."""
+    import uvicorn
+
+    from .service.app import Service, Settings
+
+    store = _store(args)
+    _load(args, store)
+    settings = Settings(db=store.url, max_body=args.max_body)
+    service = Service(settings, store)
+    print(f"serving {store.url} on http://{args.host}:{args.port} (Ctrl-C stops)", flush=True)
+    uvicorn.run(service.app(), host=args.host, port=args.port, log_level=args.log_level,
+                access_log=False)
+    return EXIT_OK
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database URL: a SQLite file (default ./turnflow.db or "
+                        "TURNFLOW_DB) or postgresql://user@host/name")
+
+
+def _load_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", default="default", help="the workspace to load into "
+                        "(made if new; default 'default')")
+    parser.add_argument("--token", help="an API token for the workspace (else one is made "
+                        "and shown when the workspace has none)")
+    parser.add_argument("--send-url", help="where the external channel of goflow flows "
+                        "posts replies (courier's external channel send URL)")
+
+
 LEGACY_ENGINE_HELP = ("run legacy flows as RapidPro's legacy engine did where goflow differs: "
                       "@flow.x.category is the base category, date results are dates, month "
                       "names are read (see docs/legacy.md)")
@@ -415,6 +489,31 @@ def build_parser() -> argparse.ArgumentParser:
                     "Rasa project directories")
     va.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     va.set_defaults(handler=cmd_validate)
+
+    se = sub.add_parser("serve", help="serve flows and Rasa projects over HTTP, stored in "
+                        "SQLite or PostgreSQL (see docs/service.md)")
+    se.add_argument("paths", nargs="*", help="flow files and Rasa project directories to load "
+                    "first (the store keeps what was loaded before)")
+    _store_options(se)
+    _load_options(se)
+    se.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    se.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    se.add_argument("--max-body", type=int, default=64 * 1024, help="largest request body "
+                    "in bytes (65536)")
+    se.add_argument("--log-level", default="warning", help="uvicorn's log level (warning)")
+    se.set_defaults(handler=cmd_serve)
+
+    lo = sub.add_parser("load", help="store flow files and Rasa projects in a workspace "
+                        "(a new revision when they changed)")
+    lo.add_argument("paths", nargs="+", help="flow files and Rasa project directories")
+    _store_options(lo)
+    _load_options(lo)
+    lo.set_defaults(handler=cmd_load)
+
+    db = sub.add_parser("db", help="manage the store's database")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply the migrations")
+    _store_options(db)
+    db.set_defaults(handler=cmd_db)
     return parser
 
 
