@@ -9,7 +9,6 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -251,20 +250,20 @@ def test_flow_starts_run_in_the_background_with_progress(served: tuple[Server, R
     assert server.texts(urns[0], "tea", "coffee") == ["Tea it is. How many cups (1-10)?"]
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("how", ["stop", "kill"])
-def test_conversations_go_on_after_a_restart(backend: str, how: str, tmp_path: Path) -> None:
-    with database(backend, tmp_path) as url:
-        server = Server(url, [COFFEE, TRANSFER]).start()
-        try:
-            assert server.texts("tel:+250788300001", "hi", "coffee") == [
-                "Hi ! What can I get you: coffee or tea?"]
-            assert server.rest("ana", "/send_money")[0]["text"] == "Who should receive the money?"
-            server.kill() if how == "kill" else server.stop()
-            server.start([])  # nothing given: the store has the definitions
-            assert server.texts("tel:+250788300001", "tea", "coffee") == [
-                "Tea it is. How many cups (1-10)?"]
-            assert server.rest("ana", "/SetSlots(payee=Mia)") == [
-                {"recipient_id": "ana", "text": "How much do you want to send?"}]
-        finally:
-            server.stop()
+def test_conversations_go_on_after_a_restart(served: tuple[Server, Receiver]) -> None:
+    """Stopped (SIGTERM) or killed (SIGKILL) mid-conversation, the server started again
+    with no paths (the store has the definitions) goes on where each conversation was."""
+    server, _ = served
+    urn = "tel:+250788300001"
+    assert server.texts(urn, "hi", "coffee") == ["Hi ! What can I get you: coffee or tea?"]
+    assert server.rest("ana", "/send_money")[0]["text"] == "Who should receive the money?"
+    server.kill()
+    server.start([])
+    assert server.texts(urn, "tea", "coffee") == ["Tea it is. How many cups (1-10)?"]
+    assert server.rest("ana", "/SetSlots(payee=Mia)") == [
+        {"recipient_id": "ana", "text": "How much do you want to send?"}]
+    server.stop()
+    server.start([])
+    assert server.texts(urn, "3", "coffee") == [
+        "3 x tea, coming up. That's 7.50 EUR. Thanks !"]
+    assert server.rest("ana", "/SetSlots(sum=20)")[0]["text"] == "You have 250 available."

@@ -45,6 +45,16 @@ def test_migrations_make_every_table_once(store: Store) -> None:
             == "0001"
 
 
+def test_head_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from turnflow.store.db import Store as _Store
+    from turnflow.store.migrate import HEAD, alembic_config
+
+    config = alembic_config(_Store("sqlite://"))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
 def _coffee(store: Store) -> tuple[Turns, Channel]:
     clock = SystemClock()
     load_paths(store, [EXAMPLES / "coffee.json"], "default", clock, token="t")

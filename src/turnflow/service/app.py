@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -39,6 +40,7 @@ from .turns import FAILED, Received, RequestError, Turns
 
 log = logging.getLogger("turnflow.service")
 T = TypeVar("T")
+CHANNEL_CHECK = 2.0  # seconds a request's channel is kept before it is looked up again
 
 
 @dataclass
@@ -86,7 +88,9 @@ class Service:
         self.limiter = anyio.CapacityLimiter(settings.threads)
         self.tasks: set[asyncio.Task[Any]] = set()
         self.running_starts: set[int] = set()
+        self.draining: dict[int, bool] = {}  # contact id -> look again (see drain_later)
         self._workspaces: dict[str, int] = {}  # token digest -> workspace id
+        self._channels: dict[tuple[Any, ...], tuple[Channel, float]] = {}  # see channel_for
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
@@ -165,17 +169,44 @@ class Service:
         async with self.locks.hold(contact_id):
             await self.run(self.turns.handle_pending, contact_id)
 
+    def drain_later(self, contact_id: int) -> None:
+        """Handle the contact's pending messages in the background. One task per contact:
+        a message that comes while it runs marks it to look again rather than starting
+        another task (each look is a transaction)."""
+        if contact_id in self.draining:
+            self.draining[contact_id] = True
+            return
+        self.draining[contact_id] = True
+
+        async def work() -> None:
+            try:
+                while self.draining.get(contact_id):
+                    self.draining[contact_id] = False
+                    await self.drain(contact_id)
+            finally:
+                self.draining.pop(contact_id, None)
+        self.spawn(work())
+
     async def converse(self, channel: Channel, urn: str, text: str,
                        **options: Any) -> tuple[Received, list[Message], Message | None]:
         """Receive a message, handle it (with any before it) and return its replies."""
         received = await self.run(lambda: self.turns.receive(channel, urn, text, **options))
-        await self.drain(received.contact_id)
-        replies = await self.run(self.turns.replies_to, received.message_id)
-        message = await self.run(self.turns.message, received.message_id)
+        async with self.locks.hold(received.contact_id):
+            return await self.run(self._handle_and_answer, received)
+
+    def _handle_and_answer(self, received: Received) -> tuple[Received, list[Message],
+                                                                Message | None]:
+        self.turns.handle_pending(received.contact_id)
+        message, replies = self.turns.message_and_replies(received.message_id)
         return received, replies, message
 
     async def channel_for(self, workspace_id: int, kind: str, name: str | None,
                           family: str | None = None) -> Channel:
+        key = (workspace_id, kind, name, family)
+        cached = self._channels.get(key)
+        if cached is not None and time.monotonic() - cached[1] < CHANNEL_CHECK:
+            return cached[0]
+
         def find() -> Channel:
             with self.store.reading() as session:
                 query = select(Definition).where(Definition.workspace_id == workspace_id)
@@ -198,7 +229,9 @@ class Service:
                     raise RequestError(f"definition {definitions[0].name!r} has no {kind} "
                                        "channel", 404)
                 return channel
-        return await self.run(find)
+        channel = await self.run(find)
+        self._channels[key] = (channel, time.monotonic())
+        return channel
 
     # -- routes -------------------------------------------------------------------------------
 
@@ -306,7 +339,7 @@ class Service:
         received = await self.run(lambda: self.turns.receive(
             channel, urn, text, external_id=external_id))
         if not received.duplicate:
-            self.spawn(self.drain(received.contact_id))
+            self.drain_later(received.contact_id)
         return JSONResponse({"message": "Message Accepted", "data": [{
             "type": "msg", "channel_uuid": channel.uuid, "msg_uuid": received.message_uuid,
             "text": text, "urn": urn, "external_id": external_id,
@@ -354,7 +387,7 @@ class Service:
             async with self.locks.hold(contact_id):
                 outcome = await self.run(self.turns.fire_timer, timer_id, contact_id)
             if outcome == "later":
-                self.spawn(self.drain(contact_id))
+                self.drain_later(contact_id)
 
     async def post_outbox(self, client: httpx.AsyncClient) -> None:
         items = await self.run(outbox.claim_due, self.turns)
@@ -369,8 +402,8 @@ class Service:
                 return list(session.scalars(select(Message.contact_id).where(
                     Message.status == "pending").distinct().limit(1000)))
         for contact_id in await self.run(pending):
-            if not self.locks.busy(contact_id):
-                self.spawn(self.drain(contact_id))
+            if not self.locks.busy(contact_id) and contact_id not in self.draining:
+                self.drain_later(contact_id)
         for start_id in await self.run(flow_starts.unfinished_starts, self.turns):
             if start_id not in self.running_starts:
                 self.spawn(self.run_start(start_id))

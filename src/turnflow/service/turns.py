@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,6 +51,7 @@ log = logging.getLogger("turnflow.service")
 OPEN = ("waiting", "active")
 PENDING, HANDLED, FAILED = "pending", "handled", "failed"
 MAX_STORED_ERROR = 500
+REVISION_CHECK = 2.0  # seconds a bot is used before looking for a newer revision
 
 
 class RequestError(TurnflowError):
@@ -80,8 +82,10 @@ class Turns:
     def __init__(self, store: Store, clock: Any) -> None:
         self.store = store
         self.clock = clock
-        self._bots: dict[int, tuple[int, Bot]] = {}  # definition id -> (revision id, bot)
-        self._bots_lock = threading.Lock()
+        self._bots: dict[int, tuple[int, Bot, float]] = {}  # definition id -> (revision, bot,
+        self._bots_lock = threading.Lock()                   # when the revision was checked)
+        self._channels: dict[int, Channel] = {}
+        self._families: dict[int, str] = {}
 
     def now(self) -> dt.datetime:
         return now_of(self.clock)
@@ -89,7 +93,11 @@ class Turns:
     # -- bots ---------------------------------------------------------------------------------
 
     def bot(self, session: Session, definition_id: int) -> Bot:
-        """The bot of the definition's newest revision (built once, rebuilt on a new one)."""
+        """The bot of the definition's newest revision (built once, rebuilt when a new
+        revision is loaded; looked for at most every REVISION_CHECK seconds)."""
+        cached = self._bots.get(definition_id)
+        if cached is not None and time.monotonic() - cached[2] < REVISION_CHECK:
+            return cached[1]
         revision = session.scalar(select(Revision).where(Revision.definition_id == definition_id)
                                   .order_by(Revision.number.desc()).limit(1))
         if revision is None:
@@ -97,13 +105,33 @@ class Turns:
         with self._bots_lock:
             cached = self._bots.get(definition_id)
             if cached is not None and cached[0] == revision.id:
+                self._bots[definition_id] = (revision.id, cached[1], time.monotonic())
                 return cached[1]
             definition = session.get(Definition, definition_id)
             assert definition is not None
             bot = family_named(definition.family).build(revision.content, definition.name,
                                                         self.clock)
-            self._bots[definition_id] = (revision.id, bot)
+            self._bots[definition_id] = (revision.id, bot, time.monotonic())
             return bot
+
+    def channel(self, session: Session, channel_id: int) -> Channel:
+        """A channel (kept: channels change only when definitions are loaded again)."""
+        channel = self._channels.get(channel_id)
+        if channel is None:
+            channel = session.get(Channel, channel_id)
+            if channel is None:
+                raise RequestError(f"no channel {channel_id}", 404)
+            session.expunge(channel)
+            self._channels[channel_id] = channel
+        return channel
+
+    def family(self, session: Session, definition_id: int) -> str:
+        family = self._families.get(definition_id)
+        if family is None:
+            definition = session.get(Definition, definition_id)
+            assert definition is not None
+            family = self._families[definition_id] = definition.family
+        return family
 
     # -- contacts -----------------------------------------------------------------------------
 
@@ -180,48 +208,55 @@ class Turns:
     def handle_pending(self, contact_id: int) -> int:
         """Handle the contact's pending messages, oldest first; returns how many."""
         count = 0
-        while True:
+        more = True
+        while more:
             try:
-                handled = self._handle_next(contact_id)
+                handled, more = self._handle_next(contact_id)
             except Exception as exc:  # a turn that fails is rolled back; the message is marked
                 log.exception("turn failed for contact %s", contact_id)
-                self._fail_next(contact_id, exc)
+                more = self._fail_next(contact_id, exc)
                 count += 1
                 continue
-            if not handled:
-                return count
-            count += 1
+            count += handled
+        return count
 
-    def _next_pending(self, session: Session, contact_id: int) -> Message | None:
+    def _next_pending(self, session: Session, contact_id: int, after: int = 0
+                      ) -> Message | None:
         return session.scalar(select(Message).where(
             Message.contact_id == contact_id, Message.status == PENDING,
-            Message.direction == "in").order_by(Message.id).limit(1))
+            Message.direction == "in", Message.id > after).order_by(Message.id).limit(1))
 
-    def _handle_next(self, contact_id: int) -> bool:
+    def _handle_next(self, contact_id: int) -> tuple[bool, bool]:
+        """Handle the oldest pending message: (one was handled, another is pending)."""
         with self.store.transaction() as session:
             contact = self.lock_contact(session, contact_id)
             message = self._next_pending(session, contact_id)
             if message is None:
-                return False
-            channel = session.get(Channel, message.channel_id)
-            assert channel is not None
+                return False, False
+            channel = self.channel(session, message.channel_id)
             given = Input(MSG, self.now(), text=message.text or "", urn=message.urn,
                           data=dict(message.data), msg_uuid=message.uuid)
+            message.status = HANDLED  # (all of it is rolled back if the turn fails)
+            message.modified_on = given.now
             self.turn(session, contact, channel.definition_id, given, message=message,
                       reply_channel=channel)
-            message.status = HANDLED
-            message.modified_on = self.now()
-            return True
+            more = session.scalar(select(Message.id).where(
+                Message.contact_id == contact_id, Message.status == PENDING,
+                Message.direction == "in", Message.id > message.id).limit(1)) is not None
+            return True, more
 
-    def _fail_next(self, contact_id: int, exc: Exception) -> None:
+    def _fail_next(self, contact_id: int, exc: Exception) -> bool:
+        """Mark the oldest pending message failed; whether another is pending."""
         with self.store.transaction() as session:
             self.lock_contact(session, contact_id)
             message = self._next_pending(session, contact_id)
-            if message is not None:
-                message.status = FAILED
-                message.data = dict(message.data, error=f"{type(exc).__name__}: {exc}"[
-                    :MAX_STORED_ERROR])
-                message.modified_on = self.now()
+            if message is None:
+                return False
+            message.status = FAILED
+            message.data = dict(message.data, error=f"{type(exc).__name__}: {exc}"[
+                :MAX_STORED_ERROR])
+            message.modified_on = self.now()
+            return self._next_pending(session, contact_id, after=message.id) is not None
 
     def open_conversation(self, session: Session, contact_id: int, definition_id: int
                           ) -> Conversation | None:
@@ -233,6 +268,13 @@ class Turns:
              message: Message | None = None, conversation: Conversation | None = None,
              reply_channel: Channel | None = None) -> Outcome:
         """One turn inside the caller's transaction (the contact is locked)."""
+        with session.no_autoflush:  # one UPDATE per changed row, at the end
+            return self._turn(session, contact, definition_id, given, message, conversation,
+                              reply_channel)
+
+    def _turn(self, session: Session, contact: Contact, definition_id: int, given: Input,
+              message: Message | None, conversation: Conversation | None,
+              reply_channel: Channel | None) -> Outcome:
         if conversation is None:
             conversation = self.open_conversation(session, contact.id, definition_id)
         bot = self.bot(session, definition_id)
@@ -247,12 +289,11 @@ class Turns:
             self._end_runs(session, conversation, now)
             conversation = None
         if conversation is None:
-            definition = session.get(Definition, definition_id)
-            assert definition is not None
             conversation = Conversation(
                 workspace_id=contact.workspace_id, contact_id=contact.id,
                 definition_id=definition_id, uuid=outcome.session_uuid or str(uuid.uuid4()),
-                family=definition.family, status=outcome.status, state=outcome.state,
+                family=self.family(session, definition_id), status=outcome.status,
+                state=outcome.state,
                 sprints=0, created_on=now, modified_on=now, ended_on=None,
             )  # fmt: skip
             session.add(conversation)
@@ -272,10 +313,10 @@ class Turns:
             contact.last_seen_on = now
         self._write_replies(session, contact, conversation, outcome, message, reply_channel, now)
         if outcome.events:
-            session.add_all([
-                TurnEvent(workspace_id=contact.workspace_id, session_id=conversation.id,
-                          message_id=message.id if message is not None else None,
-                          type=str(event.get("type", "")), data=event, created_on=now)
+            session.connection().execute(insert(TurnEvent.__table__), [
+                {"workspace_id": contact.workspace_id, "session_id": conversation.id,
+                 "message_id": message.id if message is not None else None,
+                 "type": str(event.get("type", "")), "data": event, "created_on": now}
                 for event in outcome.events])
         for kind, fire_at in outcome.timers:
             session.add(Timer(workspace_id=contact.workspace_id, contact_id=contact.id,
@@ -307,17 +348,13 @@ class Turns:
                     contact_id=conversation.contact_id, uuid=record["uuid"],
                     flow_uuid=record["flow"]["uuid"], flow_name=record["flow"].get("name") or "",
                     status=record["status"], parent_uuid=record.get("parent_uuid"),
-                    results=record["results"], responded=False,
+                    results=record["results"], path_length=0, responded=False,
                     created_on=parse_time(record["created_on"]), modified_on=modified,
                     exited_on=None,
                 )  # fmt: skip
                 session.add(row)
                 session.flush()
-                known = 0
-            else:
-                known = session.scalar(select(FlowStep.position).where(
-                    FlowStep.run_id == row.id).order_by(FlowStep.position.desc()).limit(1))
-                known = (known + 1) if known is not None else 0
+            known = row.path_length
             row.status = record["status"]
             row.results = record["results"]
             row.modified_on = modified
@@ -330,11 +367,13 @@ class Turns:
             if known:
                 session.execute(delete(FlowStep).where(FlowStep.run_id == row.id,
                                                        FlowStep.position >= start))
-            session.add_all([
-                FlowStep(run_id=row.id, position=index, node_uuid=step["node_uuid"],
-                         arrived_on=parse_time(step["arrived_on"]), exit_uuid=step["exit_uuid"],
-                         value=step["value"])
-                for index, step in enumerate(steps[start:], start=start)])
+            if len(steps) > start:
+                session.connection().execute(insert(FlowStep.__table__), [
+                    {"run_id": row.id, "position": index, "node_uuid": step["node_uuid"],
+                     "arrived_on": parse_time(step["arrived_on"]),
+                     "exit_uuid": step["exit_uuid"], "value": step["value"]}
+                    for index, step in enumerate(steps[start:], start=start)])
+            row.path_length = len(steps)
 
     def _write_contact(self, contact: Contact, data: ContactData, now: dt.datetime) -> None:
         changed = False
@@ -438,13 +477,17 @@ class Turns:
     # -- replies ------------------------------------------------------------------------------
 
     def replies_to(self, message_id: int) -> list[Message]:
-        with self.store.reading() as session:
-            return list(session.scalars(select(Message).where(
-                Message.in_reply_to == message_id).order_by(Message.id)))
+        return self.message_and_replies(message_id)[1]
 
     def message(self, message_id: int) -> Message | None:
+        return self.message_and_replies(message_id)[0]
+
+    def message_and_replies(self, message_id: int) -> tuple[Message | None, list[Message]]:
         with self.store.reading() as session:
-            return session.get(Message, message_id)
+            message = session.get(Message, message_id)
+            replies = list(session.scalars(select(Message).where(
+                Message.in_reply_to == message_id).order_by(Message.id)))
+            return message, replies
 
 
 def external_payload(channel: Channel, message: Message, reply: dict[str, Any]) -> dict[str, Any]:

@@ -167,6 +167,7 @@ class FlowRun(Base):
     status: Mapped[str] = mapped_column(String(16))
     parent_uuid: Mapped[str | None] = mapped_column(String(36))
     results: Mapped[dict[str, Any]]
+    path_length: Mapped[int] = mapped_column(default=0)  # steps stored (FlowStep rows)
     responded: Mapped[bool] = mapped_column(default=False)
     created_on: Mapped[dt.datetime]
     modified_on: Mapped[dt.datetime] = mapped_column(index=True)

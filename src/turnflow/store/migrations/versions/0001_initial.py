@@ -213,6 +213,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('parent_uuid', sa.String(length=36), nullable=True),
     sa.Column('results', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('path_length', sa.Integer(), nullable=False),
     sa.Column('responded', sa.Boolean(), nullable=False),
     sa.Column('created_on', turnflow.store.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('modified_on', turnflow.store.types.UTCDateTime(timezone=True), nullable=False),
