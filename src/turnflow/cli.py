@@ -379,7 +379,8 @@ def _load(args: argparse.Namespace, store: Any) -> Any:
     paths = [Path(name) for name in args.paths]
     try:
         loaded, token = load_paths(store, paths, args.workspace, clock_from_setting(),
-                                   token=args.token, send_url=args.send_url)
+                                   token=args.token, send_url=args.send_url,
+                                   send_body=args.send_body)
     except ValueError as exc:
         raise TurnflowError(str(exc)) from None
     for item in loaded:
@@ -427,6 +428,8 @@ def _load_options(parser: argparse.ArgumentParser) -> None:
                         "and shown when the workspace has none)")
     parser.add_argument("--send-url", help="where the external channel of goflow flows "
                         "posts replies (courier's external channel send URL)")
+    parser.add_argument("--send-body", choices=["json", "form"], help="how replies are "
+                        "posted to the send URL: JSON (default) or a form, as courier does")
 
 
 LEGACY_ENGINE_HELP = ("run legacy flows as RapidPro's legacy engine did where goflow differs: "

@@ -135,14 +135,7 @@ class Service:
         return b"".join(chunks)
 
     async def json_object(self, request: Request) -> dict[str, Any]:
-        raw = await self.body(request)
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise RequestError(f"body is not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise RequestError("body must be a JSON object")
-        return data
+        return parse_json_object(await self.body(request))
 
     def text_field(self, data: dict[str, Any], key: str, required: bool = True) -> str:
         value = data.get(key)
@@ -312,13 +305,7 @@ class Service:
             raw = await self.body(request)
             kind = request.headers.get("content-type", "").split(";")[0].strip()
             if kind == "application/json":
-                try:
-                    parsed = json.loads(raw)
-                except (ValueError, UnicodeDecodeError) as exc:
-                    raise RequestError(f"body is not valid JSON: {exc}") from None
-                if not isinstance(parsed, dict):
-                    raise RequestError("body must be a JSON object")
-                fields.update(parsed)
+                fields.update(parse_json_object(raw))
             elif raw:
                 from urllib.parse import parse_qsl
 
@@ -326,6 +313,8 @@ class Service:
                     fields.update(parse_qsl(raw.decode(), keep_blank_values=True))
                 except UnicodeDecodeError:
                     raise RequestError("body is not UTF-8 form data") from None
+        if _has_nul(fields):
+            raise RequestError("text can't hold NUL characters")
         sender = fields.get("from") or fields.get("sender")
         if not isinstance(sender, str) or not sender:
             raise RequestError("field 'from' is required")
@@ -450,6 +439,32 @@ class Service:
                     Exception: _server_error}
         return Starlette(routes=routes, lifespan=self.lifespan,
                          exception_handlers=handlers)  # type: ignore[arg-type]
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    """A request body that must be a JSON object (no NUL characters: PostgreSQL's text and
+    JSONB refuse them)."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise RequestError(f"body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise RequestError("body is not valid JSON: nested too deep") from None
+    if not isinstance(data, dict):
+        raise RequestError("body must be a JSON object")
+    if _has_nul(data):
+        raise RequestError("body can't hold NUL characters (\\u0000)")
+    return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 async def _request_error(request: Request, exc: Exception) -> Response:

@@ -73,7 +73,8 @@ def read_definition(path: Path) -> tuple[Family, str, dict[str, Any]]:
 
 
 def load_definition(session: Session, workspace: Workspace, path: Path, clock: Any,
-                    send_url: str | None = None, name: str | None = None) -> Loaded:
+                    send_url: str | None = None, name: str | None = None,
+                    send_body: str | None = None) -> Loaded:
     family, default_name, content = read_definition(path)
     name = name or default_name
     now = now_of(clock)
@@ -104,14 +105,16 @@ def load_definition(session: Session, workspace: Workspace, path: Path, clock: A
             session.add(channel)
         if kind == EXTERNAL and send_url:
             channel.config = dict(channel.config, send_url=send_url)
+        if kind == EXTERNAL and send_body:
+            channel.config = dict(channel.config, content_type=send_body)
         channels[kind] = channel.uuid
     session.flush()
     return Loaded(workspace.name, name, family.name, number, channels)
 
 
 def load_paths(store: Store, paths: list[Path], workspace_name: str, clock: Any,
-               token: str | None = None, send_url: str | None = None) -> tuple[list[Loaded],
-                                                                                 str | None]:
+               token: str | None = None, send_url: str | None = None,
+               send_body: str | None = None) -> tuple[list[Loaded], str | None]:
     """Load definitions into a workspace (made if new). Returns what was loaded, and the
     token made for a new workspace that had none (shown once; only its digest is kept)."""
     made = None
@@ -122,5 +125,6 @@ def load_paths(store: Store, paths: list[Path], workspace_name: str, clock: Any,
         elif not has_token(session, workspace):
             made = new_token()
             ensure_token(session, workspace, made, clock)
-        loaded = [load_definition(session, workspace, path, clock, send_url) for path in paths]
+        loaded = [load_definition(session, workspace, path, clock, send_url,
+                                  send_body=send_body) for path in paths]
     return loaded, made
