@@ -31,21 +31,22 @@ CONTACTS, PER_CONTACT = (200, 10) if FULL else (40, 10)
 BACKENDS = ["sqlite", "postgresql"]
 
 
-async def send_all(server: Server, channel: str, kill_after: int | None) -> set[str]:
+async def send_all(servers: list[Server], channel: str, kill_after: int | None) -> set[str]:
     """Each contact sends its messages one after another (the next once the last got its
-    2xx), all contacts at once. A message whose request failed (the server was killed) is
-    sent again with the same id once the server is back, as a channel would. Returns the
-    ids that got a 2xx."""
+    2xx), all contacts at once, each message to the next server in turn. A message whose
+    request failed (the first server was killed) is sent again with the same id once the
+    server is back, as a channel would. Returns the ids that got a 2xx."""
     acked: set[str] = set()
     restarted = asyncio.Event()
     killed = False
-    url = f"{server.url}/c/ex/{channel}/receive"
     limits = httpx.Limits(max_connections=64)
 
     async def contact(client: httpx.AsyncClient, number: int) -> None:
         nonlocal killed
         for seq in range(PER_CONTACT):
             external_id = f"{number}-{seq}"
+            server = servers[(number + seq) % len(servers)]
+            url = f"{server.url}/c/ex/{channel}/receive"
             while True:
                 try:
                     answer = await client.post(url, data={
@@ -58,8 +59,8 @@ async def send_all(server: Server, channel: str, kill_after: int | None) -> set[
                 await restarted.wait()  # the server is down: wait for it and send again
             if kill_after is not None and not killed and len(acked) >= kill_after:
                 killed = True
-                server.kill()
-                await asyncio.to_thread(server.start, [])
+                servers[0].kill()
+                await asyncio.to_thread(servers[0].start, [])
                 restarted.set()
 
     if kill_after is None:
@@ -112,20 +113,31 @@ def check_store(url: str, acked: set[str]) -> None:
     assert len(sent) == CONTACTS
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("kill", [False, True] if FULL else [True],
-                         ids=["steady", "sigkill"] if FULL else ["sigkill"])
-def test_every_message_once_and_in_order(backend: str, kill: bool, tmp_path: Path) -> None:
+CASES = [("sqlite", 1, True), ("postgresql", 2, True)]
+if FULL:  # also steady (no kill), and PostgreSQL with one server
+    CASES += [("sqlite", 1, False), ("postgresql", 1, False), ("postgresql", 1, True),
+              ("postgresql", 2, False)]
+
+
+@pytest.mark.parametrize(("backend", "processes", "kill"), CASES, ids=[
+    f"{backend}-{processes}-server{'s' if processes > 1 else ''}-{'sigkill' if kill else 'steady'}"
+    for backend, processes, kill in CASES])
+def test_every_message_once_and_in_order(backend: str, processes: int, kill: bool,
+                                         tmp_path: Path) -> None:
+    """On PostgreSQL two server processes share the database; the first is killed."""
     with database(backend, tmp_path) as url:
-        server = Server(url, [ECHO]).start()
+        servers = [Server(url, [ECHO] if n == 0 else []) for n in range(processes)]
         try:
+            for server in servers:
+                server.start()
             store = Store(url)
             with store.reading() as session:
                 channel = session.scalar(select(Channel.uuid).where(Channel.kind == "external"))
             store.close()
             total = CONTACTS * PER_CONTACT
-            acked = asyncio.run(send_all(server, channel, total // 2 if kill else None))
+            acked = asyncio.run(send_all(servers, channel, total // 2 if kill else None))
             assert len(acked) == total
             check_store(url, acked)
         finally:
-            server.stop()
+            for server in servers:
+                server.stop()
