@@ -13,6 +13,7 @@ from turnflow.service.turns import Turns
 from turnflow.store import Store, upgrade
 from turnflow.store.models import (
     Channel,
+    ContactURN,
     Conversation,
     FlowRun,
     FlowStep,
@@ -100,3 +101,22 @@ def test_an_external_id_is_taken_once(store: Store) -> None:
     assert (second.message_id, second.duplicate, first.duplicate) == (
         first.message_id, True, False)
     assert _count(store, Message) == 1
+
+
+def test_urns_a_flow_adds_are_the_contacts(store: Store) -> None:
+    clock = SystemClock()
+    load_paths(store, [Path(__file__).parent / "data" / "service" / "alias.json"], "default",
+               clock, token="t")
+    with store.reading() as session:
+        channel = session.scalar(select(Channel).where(Channel.kind == "api"))
+    turns = Turns(store, clock)
+    first = turns.receive(channel, "tel:+250788000003", "x")
+    turns.handle_pending(first.contact_id)
+    assert [m.text for m in turns.replies_to(first.message_id)] == [
+        "Hello Ana, you are alias-X too"]
+    with store.reading() as session:
+        urns = session.scalars(select(ContactURN.identity).where(
+            ContactURN.contact_id == first.contact_id).order_by(ContactURN.priority)).all()
+    assert urns == ["tel:+250788000003", "ext:alias-X"]
+    again = turns.receive(channel, "ext:alias-X", "y")  # the same contact
+    assert again.contact_id == first.contact_id

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ..store.models import Contact, Definition, FlowStart
 from .turns import RequestError, Turns
 
-BATCH = 50
+BATCH = 25  # contacts started per transaction
 
 
 def create_start(turns: Turns, workspace_id: int, body: dict[str, Any]) -> FlowStart:
@@ -110,24 +110,22 @@ def fix_targets(turns: Turns, start_id: int) -> None:
                         g.get("uuid") in wanted or g.get("name") in wanted for g in groups):
                     ids.append(contact_id)
                     seen.add(contact_id)
-        start.targets = ids
+        start.targets = sorted(ids)
         start.total = len(ids)
         start.status = "starting" if ids else "complete"
         start.modified_on = turns.now()
 
 
 def start_some(turns: Turns, start_id: int, count: int = BATCH) -> bool:
-    """Start the flow for up to ``count`` more contacts; False when the start is done."""
-    for _ in range(count):
-        with turns.store.transaction() as session:
-            start = _lock_start(turns, session, start_id)
-            if start is None or start.status != "starting":
-                return False
-            if start.started >= start.total:
-                start.status = "complete"
-                start.modified_on = turns.now()
-                return False
-            contact_id = start.targets[start.started]
+    """Start the flow for up to ``count`` more contacts in one transaction, the progress
+    counted in it too; False when the start is done. Contacts are locked in id order (the
+    targets are sorted), so two starts can't deadlock on them."""
+    with turns.store.transaction() as session:
+        start = _lock_start(turns, session, start_id)
+        if start is None or start.status != "starting":
+            return False
+        targets = start.targets[start.started:start.started + count]
+        for contact_id in targets:
             contact = turns.lock_contact(session, contact_id)
             try:
                 with session.begin_nested():
@@ -135,9 +133,12 @@ def start_some(turns: Turns, start_id: int, count: int = BATCH) -> bool:
                                         dict(start.params))
             except RequestError:
                 pass  # the contact can't be started (counted as done, not started twice)
-            start.started += 1
-            start.modified_on = turns.now()
-    return True
+        start.started += len(targets)
+        start.modified_on = turns.now()
+        if start.started >= start.total:
+            start.status = "complete"
+            return False
+        return True
 
 
 def run_start(turns: Turns, start_id: int) -> None:

@@ -51,6 +51,7 @@ log = logging.getLogger("turnflow.service")
 OPEN = ("waiting", "active")
 PENDING, HANDLED, FAILED = "pending", "handled", "failed"
 MAX_STORED_ERROR = 500
+URNS_CHANGED = "contact_urns_changed"
 REVISION_CHECK = 2.0  # seconds a bot is used before looking for a newer revision
 
 
@@ -265,18 +266,21 @@ class Turns:
             Conversation.status.in_(OPEN)).order_by(Conversation.id.desc()).limit(1))
 
     def turn(self, session: Session, contact: Contact, definition_id: int, given: Input, *,
-             message: Message | None = None, conversation: Conversation | None = None,
+             message: Message | None = None, conversation: Conversation | None | bool = True,
              reply_channel: Channel | None = None) -> Outcome:
-        """One turn inside the caller's transaction (the contact is locked)."""
+        """One turn inside the caller's transaction (the contact is locked). The contact's
+        open conversation with the definition is looked up unless given (None: it has
+        none)."""
         with session.no_autoflush:  # one UPDATE per changed row, at the end
             return self._turn(session, contact, definition_id, given, message, conversation,
                               reply_channel)
 
     def _turn(self, session: Session, contact: Contact, definition_id: int, given: Input,
-              message: Message | None, conversation: Conversation | None,
+              message: Message | None, conversation: Conversation | None | bool,
               reply_channel: Channel | None) -> Outcome:
-        if conversation is None:
+        if conversation is True:
             conversation = self.open_conversation(session, contact.id, definition_id)
+        assert conversation is None or isinstance(conversation, Conversation)
         bot = self.bot(session, definition_id)
         data = self.contact_data(session, contact)
         outcome = bot.handle(data, conversation.state if conversation else None, given)
@@ -309,6 +313,9 @@ class Turns:
         self._write_runs(session, conversation, outcome.runs, bool(message is not None))
         if outcome.contact is not None:
             self._write_contact(contact, outcome.contact, now)
+        changed_urns = [e["urns"] for e in outcome.events if e.get("type") == URNS_CHANGED]
+        if changed_urns:  # the flow added or removed URNs (goflow's contact_urns_changed)
+            self._write_urns(session, contact, changed_urns[-1])
         if given.kind == MSG:
             contact.last_seen_on = now
         self._write_replies(session, contact, conversation, outcome, message, reply_channel, now)
@@ -384,6 +391,26 @@ class Turns:
                 changed = True
         if changed:
             contact.modified_on = now
+
+    def _write_urns(self, session: Session, contact: Contact, urns: list[str]) -> None:
+        """The contact's URNs as the flow left them (a URN another contact has stays
+        theirs, as mailroom does)."""
+        wanted = [urn.split("?", 1)[0] for urn in urns]
+        rows = {row.identity: row for row in session.scalars(select(ContactURN).where(
+            ContactURN.workspace_id == contact.workspace_id, ContactURN.identity.in_(wanted)))}
+        for row in session.scalars(select(ContactURN).where(
+                ContactURN.contact_id == contact.id)):
+            if row.identity not in wanted:
+                session.delete(row)
+        for priority, identity in enumerate(wanted):
+            row = rows.get(identity)
+            if row is None:
+                session.add(ContactURN(workspace_id=contact.workspace_id,
+                                       contact_id=contact.id, identity=identity,
+                                       priority=priority))
+            elif row.contact_id == contact.id:
+                row.priority = priority
+        session.flush()
 
     def _write_replies(self, session: Session, contact: Contact, conversation: Conversation,
                        outcome: Outcome, message: Message | None, channel: Channel | None,
