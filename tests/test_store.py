@@ -120,3 +120,28 @@ def test_urns_a_flow_adds_are_the_contacts(store: Store) -> None:
     assert urns == ["tel:+250788000003", "ext:alias-X"]
     again = turns.receive(channel, "ext:alias-X", "y")  # the same contact
     assert again.contact_id == first.contact_id
+
+
+def test_a_session_its_new_revision_cant_take_up_fails_and_starts_afresh(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from turnflow.service import turns as turns_module
+
+    monkeypatch.setattr(turns_module, "REVISION_CHECK", 0)
+    turns, channel = _coffee(store)
+    first = turns.receive(channel, "tel:+250788000004", "hi")
+    turns.handle_pending(first.contact_id)
+    changed = json.loads((EXAMPLES / "coffee.json").read_text())
+    changed["flows"][0]["uuid"] = "8f2b2d5e-6a59-4f43-9d7e-0c1b1a4e0a99"  # a new flow
+    (tmp_path / "coffee.json").write_text(json.dumps(changed))
+    loaded, _ = load_paths(store, [tmp_path / "coffee.json"], "default", SystemClock())
+    assert loaded[0].revision == 2
+    second = turns.receive(channel, "tel:+250788000004", "tea")
+    turns.handle_pending(second.contact_id)
+    assert [m.text for m in turns.replies_to(second.message_id)] == [
+        "Hi ! What can I get you: coffee or tea?"]
+    with store.reading() as session:
+        statuses = session.scalars(select(Conversation.status).order_by(Conversation.id)).all()
+        runs = session.scalars(select(FlowRun.status).order_by(FlowRun.id)).all()
+    assert (statuses, runs) == (["failed", "waiting"], ["failed", "waiting"])

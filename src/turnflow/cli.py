@@ -383,10 +383,12 @@ def _load(args: argparse.Namespace, store: Any) -> Any:
                                    send_body=args.send_body)
     except ValueError as exc:
         raise TurnflowError(str(exc)) from None
+    paths = {"api": "POST /api/converse", "rest": "POST /webhooks/rest/webhook",
+             "external": "POST /c/ex/{uuid}/receive"}
     for item in loaded:
-        where = ", ".join(f"{kind} {uuid}" for kind, uuid in item.channels.items())
-        print(f"{item.workspace}/{item.name} ({item.family}, revision {item.revision}): "
-              f"channels {where}")
+        where = ", ".join(paths.get(kind, kind).format(uuid=uuid)
+                          for kind, uuid in item.channels.items())
+        print(f"{item.workspace}/{item.name} ({item.family}, revision {item.revision}): {where}")
     if token:
         print(f"workspace {args.workspace}: new API token {token} (shown once)")
     return loaded

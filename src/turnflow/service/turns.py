@@ -43,7 +43,17 @@ from ..store.models import (
     TurnEvent,
 )
 from .clock import now_of
-from .families.base import MSG, START, TIMER, Bot, ContactData, Input, Outcome, family_named
+from .families.base import (
+    MSG,
+    START,
+    TIMER,
+    Bot,
+    ContactData,
+    Input,
+    Outcome,
+    StateError,
+    family_named,
+)
 from .loading import EXTERNAL
 
 log = logging.getLogger("turnflow.service")
@@ -283,8 +293,21 @@ class Turns:
         assert conversation is None or isinstance(conversation, Conversation)
         bot = self.bot(session, definition_id)
         data = self.contact_data(session, contact)
-        outcome = bot.handle(data, conversation.state if conversation else None, given)
         now = self.now()
+        try:
+            outcome = bot.handle(data, conversation.state if conversation else None, given)
+        except StateError as exc:
+            if conversation is None:
+                raise
+            # the stored state no longer fits the definition (a flow was removed or changed
+            # in a new revision): the conversation fails and the input starts a new one,
+            # rather than every message of the contact failing from now on
+            log.warning("session %s can't go on: %s", conversation.uuid, exc)
+            conversation.status, conversation.ended_on = FAILED, now
+            conversation.state = dict(conversation.state, error=str(exc)[:MAX_STORED_ERROR])
+            self._end_runs(session, conversation, now, status=FAILED)
+            conversation = None
+            outcome = bot.handle(data, None, given)
         if outcome.state is None:  # nothing started (no trigger for the message)
             return outcome
         if outcome.new_session and conversation is not None:
@@ -332,10 +355,11 @@ class Turns:
                               outcome=None))
         return outcome
 
-    def _end_runs(self, session: Session, conversation: Conversation, now: dt.datetime) -> None:
+    def _end_runs(self, session: Session, conversation: Conversation, now: dt.datetime,
+                  status: str = "interrupted") -> None:
         session.execute(update(FlowRun).where(
             FlowRun.session_id == conversation.id, FlowRun.status.in_(OPEN)).values(
-            status="interrupted", exited_on=now, modified_on=now))
+            status=status, exited_on=now, modified_on=now))
 
     def _write_runs(self, session: Session, conversation: Conversation,
                     runs: list[dict[str, Any]], responded: bool) -> None:

@@ -24,6 +24,11 @@ class DefinitionError(TurnflowError):
     """A definition that can't be read or run (says which file and what)."""
 
 
+class StateError(TurnflowError):
+    """A conversation's stored state that the definition can't take up any more (its flow
+    was removed or changed): the service ends it and starts afresh."""
+
+
 @dataclass(slots=True)
 class ContactData:
     """A contact as the store keeps it (goflow's contact JSON shape)."""

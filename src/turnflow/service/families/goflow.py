@@ -17,7 +17,17 @@ from typing import Any
 
 from ...errors import TurnflowError
 from ...generators import NanoTime, RandomUUIDs
-from .base import MSG, START, TIMER, ContactData, DefinitionError, Input, Outcome, register
+from .base import (
+    MSG,
+    START,
+    TIMER,
+    ContactData,
+    DefinitionError,
+    Input,
+    Outcome,
+    StateError,
+    register,
+)
 
 # the resumes a timer makes, by timer kind
 TIMER_RESUMES = {"wait_timeout": ("wait_timeout", "wait_timed_out"),
@@ -86,7 +96,7 @@ class GoflowBot:
                  "msg": {"uuid": given.msg_uuid, "text": given.text, "urn": given.urn,
                          **{k: v for k, v in given.data.items() if k == "attachments"}}}
         if state is not None and state.get("status") == "waiting":
-            session = self.engine.read_session(state, contact)
+            session = self._read(state, contact)
             resume = {"type": "msg", "resumed_on": iso(given.now), "event": event}
             sprint = self.engine.resume(session, resume)
             return self._outcome(session, sprint, contact, new=False)
@@ -112,11 +122,19 @@ class GoflowBot:
         if state is None or state.get("status") != "waiting" or given.timer not in TIMER_RESUMES:
             return Outcome(state=state)
         kind, event_type = TIMER_RESUMES[given.timer]
-        session = self.engine.read_session(state, contact)
+        session = self._read(state, contact)
         resume = {"type": kind, "resumed_on": iso(given.now),
                   "event": {"type": event_type, "created_on": iso(given.now)}}
         sprint = self.engine.resume(session, resume)
         return self._outcome(session, sprint, contact, new=False)
+
+    def _read(self, state: dict[str, Any], contact: Any) -> Any:
+        from ...goflow.session_json import SessionReadError
+
+        try:
+            return self.engine.read_session(state, contact)
+        except SessionReadError as exc:
+            raise StateError(str(exc)) from None
 
     def _start(self, contact: Any, given: Input) -> Outcome:
         ref = self._flow_ref(given.flow)

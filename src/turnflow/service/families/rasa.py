@@ -17,7 +17,17 @@ from typing import Any
 
 from ...errors import TurnflowError
 from ...generators import RandomUUIDs
-from .base import MSG, START, TIMER, ContactData, DefinitionError, Input, Outcome, register
+from .base import (
+    MSG,
+    START,
+    TIMER,
+    ContactData,
+    DefinitionError,
+    Input,
+    Outcome,
+    StateError,
+    register,
+)
 
 SESSION_EXPIRY = "session_expiry"
 # the files of a project that are kept (e2e tests and Rasa's own caches are not needed)
@@ -59,13 +69,16 @@ class RasaBot:
 
     def handle(self, contact: ContactData, state: dict[str, Any] | None, given: Input
                ) -> Outcome:
-        from ...rasa.session_json import read_session
+        from ...rasa.session_json import RasaStateError, read_session
 
         sender = contact.urns[0].split(":", 1)[-1] if contact.urns else contact.uuid
         with self.lock:
             session = None
             if state is not None:
-                session = read_session(state["rasa"], self.engine.family.flow)
+                try:
+                    session = read_session(state["rasa"], self.engine.family.flow)
+                except RasaStateError as exc:
+                    raise StateError(str(exc)) from None
             if given.kind == TIMER:
                 if given.timer != SESSION_EXPIRY or session is None:
                     return Outcome(state=state)
