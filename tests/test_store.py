@@ -94,6 +94,31 @@ def test_a_turn_is_written_all_or_nothing(store: Store, monkeypatch: pytest.Monk
     assert _count(store, Timer) == 2  # the wait's timeout and the run's expiration
 
 
+def test_a_conversed_turn_is_written_all_or_nothing(store: Store,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON API and Rasa's channel store and handle a message in one transaction; a turn
+    that fails there is undone and the message kept as failed."""
+    turns, channel = _coffee(store)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(turns, "_write_replies", broken)
+    received, message, replies = turns.converse(channel, "tel:+250788000005", "hi")
+    assert (received.status, message.status, replies) == ("failed", "failed", [])
+    for model in (Conversation, FlowRun, FlowStep, TurnEvent, Timer):
+        assert _count(store, model) == 0, model
+    monkeypatch.undo()
+    received, message, replies = turns.converse(channel, "tel:+250788000005", "hi",
+                                                external_id="e1")
+    assert (received.status, [r.text for r in replies]) == (
+        "handled", ["Hi ! What can I get you: coffee or tea?"])
+    again = turns.converse(channel, "tel:+250788000005", "hi", external_id="e1")
+    assert again[0].duplicate and again[0].message_id == received.message_id
+    assert [r.text for r in again[2]] == ["Hi ! What can I get you: coffee or tea?"]
+    assert _count(store, Conversation) == 1
+
+
 def test_an_external_id_is_taken_once(store: Store) -> None:
     turns, channel = _coffee(store)
     first = turns.receive(channel, "tel:+250788000002", "hi", external_id="abc")

@@ -85,6 +85,7 @@ class Service:
         self.clock = clock_from_setting(settings.clock)
         self.turns = Turns(self.store, self.clock)
         self.locks = ContactLocks()
+        self.urn_locks = ContactLocks()  # (for requests that know the URN, not the contact)
         self.limiter = anyio.CapacityLimiter(settings.threads)
         self.tasks: set[asyncio.Task[Any]] = set()
         self.running_starts: set[int] = set()
@@ -182,15 +183,12 @@ class Service:
 
     async def converse(self, channel: Channel, urn: str, text: str,
                        **options: Any) -> tuple[Received, list[Message], Message | None]:
-        """Receive a message, handle it (with any before it) and return its replies."""
-        received = await self.run(lambda: self.turns.receive(channel, urn, text, **options))
-        async with self.locks.hold(received.contact_id):
-            return await self.run(self._handle_and_answer, received)
-
-    def _handle_and_answer(self, received: Received) -> tuple[Received, list[Message],
-                                                                Message | None]:
-        self.turns.handle_pending(received.contact_id)
-        message, replies = self.turns.message_and_replies(received.message_id)
+        """Receive a message, handle it (after any the contact has pending) and return its
+        replies. The whole of it holds the contact's lock of this process; the contact is
+        found by URN in the worker thread, so the lock is taken per URN."""
+        async with self.urn_locks.hold(hash((channel.workspace_id, urn))):
+            received, message, replies = await self.run(
+                lambda: self.turns.converse(channel, urn, text, **options))
         return received, replies, message
 
     async def channel_for(self, workspace_id: int, kind: str, name: str | None,

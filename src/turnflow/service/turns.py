@@ -197,22 +197,64 @@ class Turns:
         """Store an incoming message as pending (a repeat of a channel's external id gives
         back the message stored the first time)."""
         with self.store.transaction() as session:
+            return self._store_message(session, channel, urn, text, external_id, data, name,
+                                       PENDING)[0]
+
+    def _store_message(self, session: Session, channel: Channel, urn: str, text: str,
+                       external_id: str | None, data: dict[str, Any] | None,
+                       name: str | None, status: str) -> tuple[Received, Message | None,
+                                                               Contact]:
+        contact = self.contact_for_urn(session, channel.workspace_id, urn, name)
+        if external_id is not None:
+            seen = session.scalar(select(Message).where(
+                Message.channel_id == channel.id, Message.external_id == external_id))
+            if seen is not None:
+                return Received(seen.id, seen.uuid, contact.id, contact.uuid, True,
+                                seen.status), None, contact
+        now = self.now()
+        message = Message(
+            workspace_id=channel.workspace_id, contact_id=contact.id, channel_id=channel.id,
+            uuid=str(uuid.uuid4()), direction="in", status=status, urn=urn, text=text,
+            data=data or {}, external_id=external_id, created_on=now, modified_on=now,
+        )  # fmt: skip
+        session.add(message)
+        session.flush()
+        received = Received(message.id, message.uuid, contact.id, contact.uuid, False, status)
+        return received, message, contact
+
+    def converse(self, channel: Channel, urn: str, text: str, *,
+                 external_id: str | None = None, data: dict[str, Any] | None = None,
+                 name: str | None = None) -> tuple[Received, Message | None, list[Message]]:
+        """Take a message and answer it, for channels that answer in their response: stored
+        and handled in one transaction when the contact has nothing pending (nothing is
+        answered before it commits, so a crash loses nothing a client was told), else queued
+        behind the contact's pending messages."""
+        with self.store.transaction() as session:
             contact = self.contact_for_urn(session, channel.workspace_id, urn, name)
-            if external_id is not None:
-                seen = session.scalar(select(Message).where(
-                    Message.channel_id == channel.id, Message.external_id == external_id))
-                if seen is not None:
-                    return Received(seen.id, seen.uuid, contact.id, contact.uuid, True,
-                                    seen.status)
-            now = self.now()
-            message = Message(
-                workspace_id=channel.workspace_id, contact_id=contact.id, channel_id=channel.id,
-                uuid=str(uuid.uuid4()), direction="in", status=PENDING, urn=urn, text=text,
-                data=data or {}, external_id=external_id, created_on=now, modified_on=now,
-            )  # fmt: skip
-            session.add(message)
-            session.flush()
-            return Received(message.id, message.uuid, contact.id, contact.uuid, False, PENDING)
+            if self._next_pending(session, contact.id) is None:
+                received, message, _ = self._store_message(
+                    session, channel, urn, text, external_id, data, name, HANDLED)
+                if message is not None:
+                    given = Input(MSG, message.created_on, text=text, urn=urn,
+                                  data=dict(message.data), msg_uuid=message.uuid)
+                    try:
+                        with session.begin_nested():
+                            self.turn(session, contact, channel.definition_id, given,
+                                      message=message, reply_channel=channel)
+                    except Exception as exc:  # the turn is undone; the message is kept
+                        log.exception("turn failed for contact %s", contact.id)
+                        message.status = received.status = FAILED
+                        message.data = dict(message.data, error=f"{type(exc).__name__}: "
+                                            f"{exc}"[:MAX_STORED_ERROR])
+                    replies = list(session.scalars(select(Message).where(
+                        Message.in_reply_to == message.id).order_by(Message.id)))
+                    return received, message, replies
+            else:
+                received = self._store_message(session, channel, urn, text, external_id, data,
+                                               name, PENDING)[0]
+        self.handle_pending(received.contact_id)
+        message, replies = self.message_and_replies(received.message_id)
+        return received, message, replies
 
     # -- handling -----------------------------------------------------------------------------
 
