@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -77,7 +78,8 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
-        self.log = b""
+        # the server's output goes to a file: a pipe nobody reads would fill up and block it
+        self.log_file = tempfile.NamedTemporaryFile(prefix="turnflow-serve-", suffix=".log")
 
     def start(self, paths: list[Path] | None = None) -> Server:
         env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
@@ -87,14 +89,13 @@ class Server:
                 *[str(p) for p in (self.paths if paths is None else paths)],
                 "--db", self.db, "--port", str(self.port), "--token", self.token,
                 "--workspace", self.workspace, *self.extra]
-        self.process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE,
+        self.process = subprocess.Popen(args, env=env, stdout=self.log_file,
                                         stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                out = self.process.stdout.read() if self.process.stdout else b""
                 raise AssertionError(f"turnflow serve exited {self.process.returncode}:\n"
-                                     f"{out.decode(errors='replace')}")
+                                     f"{self.log()}")
             try:
                 if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
                     return self
@@ -114,9 +115,16 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stdout:
-            self.log += self.process.stdout.read()
         self.process = None
+
+    def log(self) -> str:
+        """What the server printed (all its runs)."""
+        return Path(self.log_file.name).read_text(errors="replace")
+
+    def assert_clean(self) -> None:
+        """The server logged no error (a failed turn, timer or task logs a traceback)."""
+        log = self.log()
+        assert "Traceback" not in log and "ERROR" not in log, log[-3000:]
 
     def kill(self) -> None:
         self.stop(signal.SIGKILL)

@@ -71,6 +71,7 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         server = Server(url, [COFFEE, TRANSFER], extra=["--send-url", receiver.url]).start()
         yield server, receiver
         server.stop()
+        server.assert_clean()
         receiver.close()
 
 

@@ -138,6 +138,9 @@ def test_every_message_once_and_in_order(backend: str, processes: int, kill: boo
             acked = asyncio.run(send_all(servers, channel, total // 2 if kill else None))
             assert len(acked) == total
             check_store(url, acked)
+            for server in servers:
+                server.stop()
+                server.assert_clean()
         finally:
             for server in servers:
                 server.stop()

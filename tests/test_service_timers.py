@@ -40,6 +40,7 @@ def server(request: pytest.FixtureRequest, tmp_path: Path):
         server.start()
         yield server
         server.stop()
+        server.assert_clean()
 
 
 def test_timers_fire_on_time_and_after_a_restart_once(server: Server) -> None:

@@ -47,6 +47,7 @@ CHANNEL_CHECK = 2.0  # seconds a request's channel is kept before it is looked u
 class Settings:
     db: str | None = None
     max_body: int = 64 * 1024  # bytes of a request body
+    max_start_body: int = 4 * 1024 * 1024  # bytes of a flow start (lists of contacts)
     max_text: int = 4096  # characters of a message
     tick: float = 0.2  # seconds between looks for due timers and outbox items
     sweep: float = 1.0  # seconds between looks for pending messages and flow starts
@@ -122,9 +123,9 @@ class Service:
             self._workspaces[digest] = found
         return self._workspaces[digest]
 
-    async def body(self, request: Request) -> bytes:
+    async def body(self, request: Request, limit: int | None = None) -> bytes:
         length = request.headers.get("content-length")
-        limit = self.settings.max_body
+        limit = limit or self.settings.max_body
         if length is not None and length.isdigit() and int(length) > limit:
             raise RequestError(f"request body over {limit} bytes", 413)
         chunks, size = [], 0
@@ -135,8 +136,8 @@ class Service:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def json_object(self, request: Request) -> dict[str, Any]:
-        return parse_json_object(await self.body(request))
+    async def json_object(self, request: Request, limit: int | None = None) -> dict[str, Any]:
+        return parse_json_object(await self.body(request, limit))
 
     def text_field(self, data: dict[str, Any], key: str, required: bool = True) -> str:
         value = data.get(key)
@@ -349,7 +350,7 @@ class Service:
 
     async def post_flow_start(self, request: Request) -> Response:
         workspace_id = await self.workspace(request)
-        data = await self.json_object(request)
+        data = await self.json_object(request, self.settings.max_start_body)
         start = await self.run(flow_starts.create_start, self.turns, workspace_id, data)
         self.spawn(self.run_start(start.id))
         return JSONResponse(read_api.flow_start_json(start), status_code=201)

@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -63,6 +63,35 @@ PENDING, HANDLED, FAILED = "pending", "handled", "failed"
 MAX_STORED_ERROR = 500
 URNS_CHANGED = "contact_urns_changed"
 REVISION_CHECK = 2.0  # seconds a bot is used before looking for a newer revision
+
+# The statements of every turn, built once with bound parameters: building and keying a
+# statement costs more than running it on SQLite
+_URN_CONTACT = select(ContactURN.contact_id).where(
+    ContactURN.workspace_id == bindparam("workspace"), ContactURN.identity == bindparam("urn"))
+_CONTACT = select(Contact).where(Contact.id == bindparam("contact")).execution_options(
+    populate_existing=True)
+_CONTACT_LOCKED = _CONTACT.with_for_update()
+_CONTACT_URNS = select(ContactURN.identity).where(
+    ContactURN.contact_id == bindparam("contact")).order_by(ContactURN.priority, ContactURN.id)
+_SEEN = select(Message).where(Message.channel_id == bindparam("channel"),
+                              Message.external_id == bindparam("external_id"))
+_REPLIES = select(Message).where(Message.in_reply_to == bindparam("message")).order_by(
+    Message.id)
+_PENDING = select(Message).where(
+    Message.contact_id == bindparam("contact"), Message.status == PENDING,
+    Message.direction == "in", Message.id > bindparam("after")).order_by(Message.id).limit(1)
+_PENDING_ID = select(Message.id).where(
+    Message.contact_id == bindparam("contact"), Message.status == PENDING,
+    Message.direction == "in", Message.id > bindparam("after")).limit(1)
+_OPEN_CONVERSATION = select(Conversation).where(
+    Conversation.contact_id == bindparam("contact"),
+    Conversation.definition_id == bindparam("definition"),
+    Conversation.status.in_(OPEN)).order_by(Conversation.id.desc()).limit(1)
+_RUNS = select(FlowRun).where(FlowRun.uuid.in_(bindparam("uuids", expanding=True)))
+_DROP_STEPS = delete(FlowStep).where(FlowStep.run_id == bindparam("run"),
+                                     FlowStep.position >= bindparam("start"))
+_DROP_TIMERS = delete(Timer).where(Timer.session_id == bindparam("conversation"),
+                                   Timer.fired_on.is_(None))
 
 
 class RequestError(TurnflowError):
@@ -149,8 +178,7 @@ class Turns:
     def contact_for_urn(self, session: Session, workspace_id: int, urn: str,
                         name: str | None = None) -> Contact:
         """The contact with this URN (made if new), locked for the rest of the transaction."""
-        found = session.scalar(select(ContactURN.contact_id).where(
-            ContactURN.workspace_id == workspace_id, ContactURN.identity == urn))
+        found = session.scalar(_URN_CONTACT, {"workspace": workspace_id, "urn": urn})
         if found is None:
             now = self.now()
             contact = Contact(workspace_id=workspace_id, uuid=str(uuid.uuid4()),
@@ -165,26 +193,21 @@ class Turns:
                     session.flush()
                 found = contact.id
             except IntegrityError:
-                found = session.scalar(select(ContactURN.contact_id).where(
-                    ContactURN.workspace_id == workspace_id, ContactURN.identity == urn))
+                found = session.scalar(_URN_CONTACT, {"workspace": workspace_id, "urn": urn})
                 if found is None:
                     raise
         return self.lock_contact(session, found)
 
     def lock_contact(self, session: Session, contact_id: int) -> Contact:
-        query = select(Contact).where(Contact.id == contact_id).execution_options(
-            populate_existing=True)
-        if not self.store.sqlite:  # SQLite: the transaction already holds the write lock
-            query = query.with_for_update()
-        contact = session.scalar(query)
+        # (SQLite: the transaction already holds the write lock)
+        query = _CONTACT if self.store.sqlite else _CONTACT_LOCKED
+        contact = session.scalar(query, {"contact": contact_id})
         if contact is None:
             raise RequestError(f"no contact {contact_id}", 404)
         return contact
 
     def contact_data(self, session: Session, contact: Contact) -> ContactData:
-        urns = session.scalars(select(ContactURN.identity).where(
-            ContactURN.contact_id == contact.id).order_by(ContactURN.priority,
-                                                          ContactURN.id)).all()
+        urns = session.scalars(_CONTACT_URNS, {"contact": contact.id}).all()
         return ContactData(uuid=contact.uuid, name=contact.name, language=contact.language,
                            status=contact.status, urns=list(urns), fields=dict(contact.fields),
                            groups=list(contact.groups),
@@ -197,17 +220,15 @@ class Turns:
         """Store an incoming message as pending (a repeat of a channel's external id gives
         back the message stored the first time)."""
         with self.store.transaction() as session:
-            return self._store_message(session, channel, urn, text, external_id, data, name,
+            contact = self.contact_for_urn(session, channel.workspace_id, urn, name)
+            return self._store_message(session, channel, contact, urn, text, external_id, data,
                                        PENDING)[0]
 
-    def _store_message(self, session: Session, channel: Channel, urn: str, text: str,
-                       external_id: str | None, data: dict[str, Any] | None,
-                       name: str | None, status: str) -> tuple[Received, Message | None,
-                                                               Contact]:
-        contact = self.contact_for_urn(session, channel.workspace_id, urn, name)
+    def _store_message(self, session: Session, channel: Channel, contact: Contact, urn: str,
+                       text: str, external_id: str | None, data: dict[str, Any] | None,
+                       status: str) -> tuple[Received, Message | None, Contact]:
         if external_id is not None:
-            seen = session.scalar(select(Message).where(
-                Message.channel_id == channel.id, Message.external_id == external_id))
+            seen = session.scalar(_SEEN, {"channel": channel.id, "external_id": external_id})
             if seen is not None:
                 return Received(seen.id, seen.uuid, contact.id, contact.uuid, True,
                                 seen.status), None, contact
@@ -233,7 +254,7 @@ class Turns:
             contact = self.contact_for_urn(session, channel.workspace_id, urn, name)
             if self._next_pending(session, contact.id) is None:
                 received, message, _ = self._store_message(
-                    session, channel, urn, text, external_id, data, name, HANDLED)
+                    session, channel, contact, urn, text, external_id, data, HANDLED)
                 if message is not None:
                     given = Input(MSG, message.created_on, text=text, urn=urn,
                                   data=dict(message.data), msg_uuid=message.uuid)
@@ -246,12 +267,11 @@ class Turns:
                         message.status = received.status = FAILED
                         message.data = dict(message.data, error=f"{type(exc).__name__}: "
                                             f"{exc}"[:MAX_STORED_ERROR])
-                    replies = list(session.scalars(select(Message).where(
-                        Message.in_reply_to == message.id).order_by(Message.id)))
+                    replies = list(session.scalars(_REPLIES, {"message": message.id}))
                     return received, message, replies
             else:
-                received = self._store_message(session, channel, urn, text, external_id, data,
-                                               name, PENDING)[0]
+                received = self._store_message(session, channel, contact, urn, text,
+                                               external_id, data, PENDING)[0]
         self.handle_pending(received.contact_id)
         message, replies = self.message_and_replies(received.message_id)
         return received, message, replies
@@ -275,9 +295,7 @@ class Turns:
 
     def _next_pending(self, session: Session, contact_id: int, after: int = 0
                       ) -> Message | None:
-        return session.scalar(select(Message).where(
-            Message.contact_id == contact_id, Message.status == PENDING,
-            Message.direction == "in", Message.id > after).order_by(Message.id).limit(1))
+        return session.scalar(_PENDING, {"contact": contact_id, "after": after})
 
     def _handle_next(self, contact_id: int) -> tuple[bool, bool]:
         """Handle the oldest pending message: (one was handled, another is pending)."""
@@ -293,9 +311,8 @@ class Turns:
             message.modified_on = given.now
             self.turn(session, contact, channel.definition_id, given, message=message,
                       reply_channel=channel)
-            more = session.scalar(select(Message.id).where(
-                Message.contact_id == contact_id, Message.status == PENDING,
-                Message.direction == "in", Message.id > message.id).limit(1)) is not None
+            more = session.scalar(_PENDING_ID, {"contact": contact_id,
+                                                "after": message.id}) is not None
             return True, more
 
     def _fail_next(self, contact_id: int, exc: Exception) -> bool:
@@ -313,9 +330,8 @@ class Turns:
 
     def open_conversation(self, session: Session, contact_id: int, definition_id: int
                           ) -> Conversation | None:
-        return session.scalar(select(Conversation).where(
-            Conversation.contact_id == contact_id, Conversation.definition_id == definition_id,
-            Conversation.status.in_(OPEN)).order_by(Conversation.id.desc()).limit(1))
+        return session.scalar(_OPEN_CONVERSATION, {"contact": contact_id,
+                                                   "definition": definition_id})
 
     def turn(self, session: Session, contact: Contact, definition_id: int, given: Input, *,
              message: Message | None = None, conversation: Conversation | None | bool = True,
@@ -390,11 +406,14 @@ class Turns:
                  "message_id": message.id if message is not None else None,
                  "type": str(event.get("type", "")), "data": event, "created_on": now}
                 for event in outcome.events])
-        for kind, fire_at in outcome.timers:
-            session.add(Timer(workspace_id=contact.workspace_id, contact_id=contact.id,
-                              session_id=conversation.id, kind=kind, fire_at=fire_at,
-                              sprint=conversation.sprints, created_on=now, fired_on=None,
-                              outcome=None))
+        if conversation.sprints > 1:  # the session moved on: its unfired timers are stale
+            session.execute(_DROP_TIMERS, {"conversation": conversation.id})
+        if outcome.timers:
+            session.connection().execute(insert(Timer.__table__), [
+                {"workspace_id": contact.workspace_id, "contact_id": contact.id,
+                 "session_id": conversation.id, "kind": kind, "fire_at": fire_at,
+                 "sprint": conversation.sprints, "created_on": now, "fired_on": None,
+                 "outcome": None} for kind, fire_at in outcome.timers])
         return outcome
 
     def _end_runs(self, session: Session, conversation: Conversation, now: dt.datetime,
@@ -409,7 +428,7 @@ class Turns:
             return
         uuids = [run["uuid"] for run in runs]
         stored = {row.uuid: row for row in session.scalars(
-            select(FlowRun).where(FlowRun.uuid.in_(uuids)))}
+            _RUNS, {"uuids": uuids})}
         for record in runs:
             row = stored.get(record["uuid"])
             modified = parse_time(record["modified_on"])
@@ -438,8 +457,7 @@ class Turns:
             # to an earlier step): rewrite from the last stored step on
             start = max(0, min(known, len(steps)) - 1)
             if known:
-                session.execute(delete(FlowStep).where(FlowStep.run_id == row.id,
-                                                       FlowStep.position >= start))
+                session.execute(_DROP_STEPS, {"run": row.id, "start": start})
             if len(steps) > start:
                 session.connection().execute(insert(FlowStep.__table__), [
                     {"run_id": row.id, "position": index, "node_uuid": step["node_uuid"],
@@ -544,6 +562,7 @@ class Turns:
                      or conversation.sprints != timer.sprint)
             timer.fired_on = now
             timer.outcome = "stale" if stale else "fired"
+            session.flush()  # marked before the turn drops the session's unfired timers
             if not stale:
                 assert conversation is not None
                 self.turn(session, contact, conversation.definition_id,
@@ -578,8 +597,7 @@ class Turns:
     def message_and_replies(self, message_id: int) -> tuple[Message | None, list[Message]]:
         with self.store.reading() as session:
             message = session.get(Message, message_id)
-            replies = list(session.scalars(select(Message).where(
-                Message.in_reply_to == message_id).order_by(Message.id)))
+            replies = list(session.scalars(_REPLIES, {"message": message_id}))
             return message, replies
 
 
