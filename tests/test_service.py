@@ -18,9 +18,13 @@ from turnflow.generators import SystemClock
 from turnflow.service.loading import load_paths
 from turnflow.store import Store, upgrade
 
+from .conftest import SHARED, require_fixtures
 from .service_support import EXAMPLES, TIMERS_FLOW, Server, database, free_port, wait_for
 
 COFFEE = EXAMPLES / "coffee.json"
+# a RapidPro legacy flow (ActionSets and RuleSets), read in place from the shared fixtures
+BASIC_FORM = (SHARED / "fixtures" / "rapidpro" / "flows" / "common" / "test_flows"
+              / "basic-form.json")
 TRANSFER = EXAMPLES / "rasa" / "transfer"
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -68,7 +72,8 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         load_paths(store, [TIMERS_FLOW], "other", SystemClock(), token="token-b")
         store.close()
         receiver = Receiver()
-        server = Server(url, [COFFEE, TRANSFER], extra=["--send-url", receiver.url]).start()
+        paths = [COFFEE, TRANSFER, require_fixtures(BASIC_FORM)]
+        server = Server(url, paths, extra=["--send-url", receiver.url]).start()
         yield server, receiver
         server.stop()
         server.assert_clean()
@@ -97,6 +102,27 @@ def test_goflow_conversation_through_the_json_api(served: tuple[Server, Receiver
     session = server.get("sessions", contact=contact["uuid"])["results"][0]
     assert (session["family"], session["status"], session["turns"]) == ("goflow", "completed", 3)
     assert session["state"]["runs"][0]["flow"]["name"] == "Coffee Order"
+
+
+def test_legacy_flow_conversation_through_the_json_api(served: tuple[Server, Receiver]
+                                                       ) -> None:
+    server, _ = served
+    urn = "tel:+250788100005"
+    assert server.texts(urn, "hi", "basic-form") == []  # the flow starts waiting
+    assert server.texts(urn, "m 34 88", "basic-form") == [
+        "Your details:\nGender: Male\nAge: 34\nWeight: 88"]
+    run = server.get("runs", urn=urn)["results"][0]
+    assert (run["flow"]["name"], run["exit_type"]) == ("Basic Form", "completed")
+
+
+def test_rasa_conversation_through_the_json_api(served: tuple[Server, Receiver]) -> None:
+    server, _ = served
+    answer = server.converse("ext:leo", "/send_money", "transfer")
+    assert [r["text"] for r in answer["replies"]] == ["Who should receive the money?"]
+    answer = server.converse("ext:leo", "/SetSlots(payee=Mia)", "transfer")
+    assert [r["text"] for r in answer["replies"]] == ["How much do you want to send?"]
+    # the same conversation goes on through Rasa's REST channel (the sender is ext:leo)
+    assert server.rest("leo", "/SetSlots(sum=10)")[0]["text"] == "You have 250 available."
 
 
 def test_a_repeated_external_id_is_taken_once(served: tuple[Server, Receiver]) -> None:
