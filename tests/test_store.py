@@ -170,3 +170,22 @@ def test_a_session_its_new_revision_cant_take_up_fails_and_starts_afresh(
         statuses = session.scalars(select(Conversation.status).order_by(Conversation.id)).all()
         runs = session.scalars(select(FlowRun.status).order_by(FlowRun.id)).all()
     assert (statuses, runs) == (["failed", "waiting"], ["failed", "waiting"])
+
+
+def test_cli_db_upgrade_and_load(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from turnflow.cli import main
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert main(["db", "upgrade", "--db", db]) == 0
+    assert capsys.readouterr().out.strip().endswith(": up to date")
+    assert main(["load", str(EXAMPLES / "coffee.json"), "--db", db, "--token", "t"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("default/coffee (goflow, revision 1): POST /api/converse")
+    assert main(["load", str(EXAMPLES / "coffee.json"), "--db", db]) == 0  # no new revision
+    assert "revision 1" in capsys.readouterr().out
+    assert main(["load", str(tmp_path / "nope.json"), "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "no such file or directory" in err
+    assert len(err.strip().splitlines()) == 1
+    assert main(["db", "upgrade", "--db", "mysql://x/y"]) == 2
+    assert "unsupported database" in capsys.readouterr().err
