@@ -6,15 +6,14 @@ would add a dependency and a second error format for little.
 
 Blocking work (the store, the engines) runs in worker threads; per contact an asyncio lock
 keeps this process's turns in order, and the store's locks keep several processes in order.
-Background tasks fire timers, post the outbox, finish flow starts and pick up messages
-left pending by a crash.
+Request checks are in request_checks.py; what runs in the background (timers, the outbox,
+flow starts, messages left pending by a crash) in background.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -22,20 +21,26 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import anyio
-import httpx
 from sqlalchemy import select
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..store.db import Store
 from ..store.models import ApiToken, Channel, Definition, Message
-from . import flow_starts, outbox, read_api
+from . import background, flow_starts, read_api
 from .clock import clock_from_setting
 from .loading import API, EXTERNAL, REST, token_digest
 from .rasa_rest import rest_messages
+from .request_checks import (
+    ERROR_HANDLERS,
+    has_nul,
+    parse_json_object,
+    read_body,
+    text_field,
+    urn_field,
+)
 from .turns import FAILED, Received, RequestError, Turns
 
 log = logging.getLogger("turnflow.service")
@@ -123,40 +128,11 @@ class Service:
             self._workspaces[digest] = found
         return self._workspaces[digest]
 
-    async def body(self, request: Request, limit: int | None = None) -> bytes:
-        length = request.headers.get("content-length")
-        limit = limit or self.settings.max_body
-        if length is not None and length.isdigit() and int(length) > limit:
-            raise RequestError(f"request body over {limit} bytes", 413)
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise RequestError(f"request body over {limit} bytes", 413)
-            chunks.append(chunk)
-        return b"".join(chunks)
-
     async def json_object(self, request: Request, limit: int | None = None) -> dict[str, Any]:
-        return parse_json_object(await self.body(request, limit))
+        return parse_json_object(await read_body(request, limit or self.settings.max_body))
 
     def text_field(self, data: dict[str, Any], key: str, required: bool = True) -> str:
-        value = data.get(key)
-        if value is None and not required:
-            return ""
-        if not isinstance(value, str):
-            raise RequestError(f"field '{key}' is required and must be a string")
-        if len(value) > self.settings.max_text:
-            raise RequestError(f"field '{key}' is over {self.settings.max_text} characters", 413)
-        return value
-
-    def urn_field(self, value: Any, key: str = "urn") -> str:
-        if not isinstance(value, str) or ":" not in value:
-            raise RequestError(f"field '{key}' must be a URN like 'tel:+250788123123' or "
-                               "'ext:ana'")
-        scheme, _, path = value.partition(":")
-        if not scheme or not path or len(value) > 255 or not scheme.isalnum():
-            raise RequestError(f"field '{key}': {value[:60]!r} is not a valid URN")
-        return value
+        return text_field(data, key, self.settings.max_text, required)
 
     # -- taking messages ----------------------------------------------------------------------
 
@@ -234,7 +210,7 @@ class Service:
         """turnflow's JSON API: one message for a contact, the replies in the answer."""
         workspace_id = await self.workspace(request)
         data = await self.json_object(request)
-        urn = self.urn_field(data.get("urn"))
+        urn = urn_field(data.get("urn"))
         text = self.text_field(data, "text")
         name = data.get("definition")
         if name is not None and not isinstance(name, str):
@@ -301,7 +277,7 @@ class Service:
             raise RequestError(f"no external channel {channel_uuid}", 404)
         fields: dict[str, Any] = dict(request.query_params)
         if request.method == "POST":
-            raw = await self.body(request)
+            raw = await read_body(request, self.settings.max_body)
             kind = request.headers.get("content-type", "").split(";")[0].strip()
             if kind == "application/json":
                 fields.update(parse_json_object(raw))
@@ -312,13 +288,13 @@ class Service:
                     fields.update(parse_qsl(raw.decode(), keep_blank_values=True))
                 except UnicodeDecodeError:
                     raise RequestError("body is not UTF-8 form data") from None
-        if _has_nul(fields):
+        if has_nul(fields):
             raise RequestError("text can't hold NUL characters")
         sender = fields.get("from") or fields.get("sender")
         if not isinstance(sender, str) or not sender:
             raise RequestError("field 'from' is required")
         urn = sender if ":" in sender else f"{channel.config.get('scheme', 'tel')}:{sender}"
-        urn = self.urn_field(urn, "from")
+        urn = urn_field(urn, "from")
         text = self.text_field(fields, "text", required=False)
         external_id = fields.get("id")
         if external_id is not None and not isinstance(external_id, str | int):
@@ -352,77 +328,8 @@ class Service:
         workspace_id = await self.workspace(request)
         data = await self.json_object(request, self.settings.max_start_body)
         start = await self.run(flow_starts.create_start, self.turns, workspace_id, data)
-        self.spawn(self.run_start(start.id))
+        self.spawn(background.run_start(self, start.id))
         return JSONResponse(read_api.flow_start_json(start), status_code=201)
-
-    # -- background ---------------------------------------------------------------------------
-
-    async def run_start(self, start_id: int) -> None:
-        if start_id in self.running_starts:
-            return
-        self.running_starts.add(start_id)
-        try:
-            await self.run(flow_starts.fix_targets, self.turns, start_id)
-            while await self.run(flow_starts.start_some, self.turns, start_id):
-                await asyncio.sleep(0)
-        except Exception:
-            log.exception("flow start %s failed", start_id)
-        finally:
-            self.running_starts.discard(start_id)
-
-    async def fire_timers(self) -> None:
-        for timer_id, contact_id in await self.run(self.turns.due_timers):
-            async with self.locks.hold(contact_id):
-                outcome = await self.run(self.turns.fire_timer, timer_id, contact_id)
-            if outcome == "later":
-                self.drain_later(contact_id)
-
-    async def post_outbox(self, client: httpx.AsyncClient) -> None:
-        items = await self.run(outbox.claim_due, self.turns)
-        for item in items:
-            error = await outbox.post(client, item)
-            await self.run(outbox.mark, self.turns, item.id, error)
-
-    async def sweep(self) -> None:
-        """Messages left pending (a crash, a lost task) and unfinished flow starts."""
-        def pending() -> list[int]:
-            with self.store.reading() as session:
-                return list(session.scalars(select(Message.contact_id).where(
-                    Message.status == "pending").distinct().limit(1000)))
-        for contact_id in await self.run(pending):
-            if not self.locks.busy(contact_id) and contact_id not in self.draining:
-                self.drain_later(contact_id)
-        for start_id in await self.run(flow_starts.unfinished_starts, self.turns):
-            if start_id not in self.running_starts:
-                self.spawn(self.run_start(start_id))
-
-    async def loop(self, every: float, step: Callable[[], Any], name: str) -> None:
-        while True:
-            try:
-                await step()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("%s failed", name)
-            await asyncio.sleep(every)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        client = httpx.AsyncClient(timeout=10, follow_redirects=False)
-        loops = [
-            asyncio.ensure_future(self.loop(self.settings.tick, self.fire_timers, "timers")),
-            asyncio.ensure_future(self.loop(self.settings.tick,
-                                            lambda: self.post_outbox(client), "outbox")),
-            asyncio.ensure_future(self.loop(self.settings.sweep, self.sweep, "sweep")),
-        ]
-        try:
-            yield
-        finally:
-            for task in loops + list(self.tasks):
-                task.cancel()
-            await asyncio.gather(*loops, *self.tasks, return_exceptions=True)
-            await client.aclose()
-            self.store.close()
 
     def app(self) -> Starlette:
         routes = [
@@ -434,48 +341,5 @@ class Service:
             Route("/webhooks/rest/", self.rasa_rest_health, methods=["GET"]),
             Route("/c/ex/{uuid}/receive", self.external_receive, methods=["GET", "POST"]),
         ]
-        handlers = {RequestError: _request_error, HTTPException: _http_error,
-                    Exception: _server_error}
-        return Starlette(routes=routes, lifespan=self.lifespan,
-                         exception_handlers=handlers)  # type: ignore[arg-type]
-
-
-def parse_json_object(raw: bytes) -> dict[str, Any]:
-    """A request body that must be a JSON object (no NUL characters: PostgreSQL's text and
-    JSONB refuse them)."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise RequestError(f"body is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise RequestError("body is not valid JSON: nested too deep") from None
-    if not isinstance(data, dict):
-        raise RequestError("body must be a JSON object")
-    if _has_nul(data):
-        raise RequestError("body can't hold NUL characters (\\u0000)")
-    return data
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
-
-
-async def _request_error(request: Request, exc: Exception) -> Response:
-    status = exc.status if isinstance(exc, RequestError) else 400
-    return JSONResponse({"error": str(exc)}, status_code=status)
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
-
-
-async def _server_error(request: Request, exc: Exception) -> Response:
-    log.exception("internal error on %s", request.url.path, exc_info=exc)
-    return JSONResponse({"error": "internal error"}, status_code=500)
+        return Starlette(routes=routes, lifespan=lambda app: background.lifespan(self),
+                         exception_handlers=ERROR_HANDLERS)  # type: ignore[arg-type]
