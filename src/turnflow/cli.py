@@ -413,8 +413,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings(db=store.url, max_body=args.max_body)
     service = Service(settings, store)
     print(f"serving {store.url} on http://{args.host}:{args.port} (Ctrl-C stops)", flush=True)
+    # keep-alive longer than uvicorn's 5 s: a client's pooled connection closed by the server
+    # while a request is on its way fails that request
     uvicorn.run(service.app(), host=args.host, port=args.port, log_level=args.log_level,
-                access_log=False)
+                access_log=False, timeout_keep_alive=75)
     return EXIT_OK
 
 
