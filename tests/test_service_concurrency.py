@@ -56,7 +56,10 @@ async def send_all(servers: list[Server], channel: str, kill_after: int | None) 
                         break
                 except httpx.HTTPError:
                     pass
-                await restarted.wait()  # the server is down: wait for it and send again
+                if killed:  # the server is down: wait for it and send again
+                    await restarted.wait()
+                else:  # a connection that failed on its own: send again
+                    await asyncio.sleep(0.1)
             if kill_after is not None and not killed and len(acked) >= kill_after:
                 killed = True
                 servers[0].kill()
