@@ -5,6 +5,7 @@ across a restart (also after SIGKILL)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Iterator
@@ -101,6 +102,13 @@ def test_goflow_conversation_through_the_json_api(served: tuple[Server, Receiver
         ("in", "hi"), ("out", "Hi ! What can I get you: coffee or tea?")]
     session = server.get("sessions", contact=contact["uuid"])["results"][0]
     assert (session["family"], session["status"], session["turns"]) == ("goflow", "completed", 3)
+    # RapidPro's before/after: the runs modified since the run ended are none
+    modified = dt.datetime.fromisoformat(runs[0]["modified_on"].replace("Z", "+00:00"))
+    later = (modified + dt.timedelta(milliseconds=1)).isoformat()
+    assert server.get("runs", contact=contact["uuid"], after=runs[0]["modified_on"])["results"]
+    assert server.get("runs", contact=contact["uuid"], after=later)["results"] == []
+    assert server.get("messages", contact=contact["uuid"], before="2000-01-01T00:00:00Z",
+                      )["results"] == []
     assert session["state"]["runs"][0]["flow"]["name"] == "Coffee Order"
 
 
@@ -224,6 +232,7 @@ MALFORMED = [
     ("POST", "/api/converse", b"[" * 20_000 + b"]" * 20_000, 400, "nested too deep"),
     ("GET", "/api/v2/runs.json?cursor=zzz", b"", 400, "bad cursor"),
     ("GET", "/api/v2/runs.json?page_size=0", b"", 400, "page_size"),
+    ("GET", "/api/v2/runs.json?after=yesterday", b"", 400, "not an ISO 8601 time"),
     ("GET", "/api/v2/nothing.json", b"", 404, "no endpoint nothing.json"),
     ("GET", "/api/converse", b"", 405, "Method Not Allowed"),
     ("GET", "/no/such/path", b"", 404, "Not Found"),

@@ -71,6 +71,21 @@ def page(session: Session, query: Select[Any], id_column: Any, params: dict[str,
     return rows, f"{base}cursor={encode_cursor(rows[-1].id)}"
 
 
+def _time_filter(query: Select[Any], column: Any, params: dict[str, str]) -> Select[Any]:
+    """RapidPro's ``before`` and ``after`` (ISO 8601 times, inclusive) on ``column``."""
+    for key in ("before", "after"):
+        if not params.get(key):
+            continue
+        try:
+            when = dt.datetime.fromisoformat(params[key].replace("Z", "+00:00"))
+        except ValueError:
+            raise RequestError(f"{key}: {params[key]!r} is not an ISO 8601 time") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        query = query.where(column <= when if key == "before" else column >= when)
+    return query
+
+
 def _contact_filter(session: Session, workspace_id: int, params: dict[str, str]) -> int | None:
     """The contact named by ``contact`` (UUID) or ``urn``, if either is given."""
     if params.get("contact"):
@@ -102,6 +117,7 @@ def contacts(session: Session, workspace_id: int, params: dict[str, str], url: s
     contact_id = _contact_filter(session, workspace_id, params)
     if contact_id is not None:
         query = query.where(Contact.id == contact_id)
+    query = _time_filter(query, Contact.modified_on, params)
     rows, next_url = page(session, query, Contact.id, params, url)
     urns: dict[int, list[str]] = {}
     if rows:
@@ -135,6 +151,7 @@ def runs(session: Session, workspace_id: int, params: dict[str, str], url: str
         query = query.where(FlowRun.flow_uuid == params["flow"])
     if params.get("uuid"):
         query = query.where(FlowRun.uuid == params["uuid"])
+    query = _time_filter(query, FlowRun.modified_on, params)
     rows, next_url = page(session, query, FlowRun.id, params, url)
     refs = _contact_refs(session, {r.contact_id for r in rows})
     paths: dict[int, list[dict[str, Any]]] = {}
@@ -170,6 +187,7 @@ def messages(session: Session, workspace_id: int, params: dict[str, str], url: s
         query = query.where(Message.contact_id == contact_id)
     if params.get("direction") in ("in", "out"):
         query = query.where(Message.direction == params["direction"])
+    query = _time_filter(query, Message.created_on, params)
     rows, next_url = page(session, query, Message.id, params, url)
     refs = _contact_refs(session, {m.contact_id for m in rows})
     channels = {c.id: c for c in session.scalars(select(Channel).where(
