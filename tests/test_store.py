@@ -189,3 +189,34 @@ def test_cli_db_upgrade_and_load(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert len(err.strip().splitlines()) == 1
     assert main(["db", "upgrade", "--db", "mysql://x/y"]) == 2
     assert "unsupported database" in capsys.readouterr().err
+
+
+def test_a_flow_start_for_a_group_starts_its_members_once(store: Store) -> None:
+    from turnflow.service import flow_starts
+    from turnflow.store.models import Contact, FlowStart
+
+    clock = SystemClock()
+    load_paths(store, [Path(__file__).parent / "data" / "service" / "alias.json"], "default",
+               clock, token="t")
+    with store.reading() as session:
+        channel = session.scalar(select(Channel).where(Channel.kind == "api"))
+    turns = Turns(store, clock)
+    members = [turns.converse(channel, f"tel:+25078800010{n}", "x")[0] for n in range(3)]
+    outsider = turns.receive(channel, "tel:+250788000109", "not handled: no group")
+    with store.reading() as session:
+        groups = session.scalar(select(Contact.groups).where(
+            Contact.id == members[0].contact_id))
+    assert groups == [{"uuid": "00000000-0000-4000-a000-0000000000aa", "name": "Aliased"}]
+    start = flow_starts.create_start(turns, channel.workspace_id, {
+        "flow": "Alias", "groups": ["Aliased"], "urns": ["tel:+250788000100"]})
+    flow_starts.run_start(turns, start.id)
+    flow_starts.run_start(turns, start.id)  # again: nothing more
+    with store.reading() as session:
+        done = session.get(FlowStart, start.id)
+        assert (done.status, done.total, done.started) == ("complete", 3, 3)
+        counts = {}
+        for member in members + [outsider]:
+            counts[member.contact_id] = session.scalar(select(func.count()).select_from(
+                Conversation).where(Conversation.contact_id == member.contact_id))
+    assert [counts[m.contact_id] for m in members] == [2, 2, 2]  # the message's, the start's
+    assert counts[outsider.contact_id] == 0
