@@ -15,7 +15,7 @@ import httpx
 from sqlalchemy import select
 
 from ..store.models import Message
-from . import flow_starts, outbox
+from . import flow_starts, outbox, timers
 
 if TYPE_CHECKING:
     from .app import Service
@@ -41,9 +41,9 @@ async def run_start(service: Service, start_id: int) -> None:
 async def fire_timers(service: Service) -> None:
     """Fire the due timers, each under its contact's lock (a contact with messages pending
     has them handled first)."""
-    for timer_id, contact_id in await service.run(service.turns.due_timers):
+    for timer_id, contact_id in await service.run(timers.due_timers, service.turns):
         async with service.locks.hold(contact_id):
-            outcome = await service.run(service.turns.fire_timer, timer_id, contact_id)
+            outcome = await service.run(timers.fire_timer, service.turns, timer_id, contact_id)
         if outcome == "later":
             service.drain_later(contact_id)
 

@@ -8,8 +8,8 @@ runs the family's bot and writes the new session state, the runs and steps, the 
 the events and the timers together with the message marked ``handled``. A crash in the
 middle rolls the turn back and the message is still pending: handled on restart, once.
 
-Timers and flow starts are turns too, under the same contact lock, so nothing runs
-concurrently for one contact, in this process or another.
+Timers (timers.py) and flow starts (flow_starts.py) are turns too, under the same contact
+lock, so nothing runs concurrently for one contact, in this process or another.
 """
 
 from __future__ import annotations
@@ -252,7 +252,7 @@ class Turns:
         behind the contact's pending messages."""
         with self.store.transaction() as session:
             contact = self.contact_for_urn(session, channel.workspace_id, urn, name)
-            if self._next_pending(session, contact.id) is None:
+            if self.next_pending(session, contact.id) is None:
                 received, message, _ = self._store_message(
                     session, channel, contact, urn, text, external_id, data, HANDLED)
                 if message is not None:
@@ -293,7 +293,7 @@ class Turns:
             count += handled
         return count
 
-    def _next_pending(self, session: Session, contact_id: int, after: int = 0
+    def next_pending(self, session: Session, contact_id: int, after: int = 0
                       ) -> Message | None:
         return session.scalar(_PENDING, {"contact": contact_id, "after": after})
 
@@ -301,7 +301,7 @@ class Turns:
         """Handle the oldest pending message: (one was handled, another is pending)."""
         with self.store.transaction() as session:
             contact = self.lock_contact(session, contact_id)
-            message = self._next_pending(session, contact_id)
+            message = self.next_pending(session, contact_id)
             if message is None:
                 return False, False
             channel = self.channel(session, message.channel_id)
@@ -319,14 +319,14 @@ class Turns:
         """Mark the oldest pending message failed; whether another is pending."""
         with self.store.transaction() as session:
             self.lock_contact(session, contact_id)
-            message = self._next_pending(session, contact_id)
+            message = self.next_pending(session, contact_id)
             if message is None:
                 return False
             message.status = FAILED
             message.data = dict(message.data, error=f"{type(exc).__name__}: {exc}"[
                 :MAX_STORED_ERROR])
             message.modified_on = self.now()
-            return self._next_pending(session, contact_id, after=message.id) is not None
+            return self.next_pending(session, contact_id, after=message.id) is not None
 
     def open_conversation(self, session: Session, contact_id: int, definition_id: int
                           ) -> Conversation | None:
@@ -534,40 +534,6 @@ class Turns:
             ContactURN.contact_id == contact.id).order_by(ContactURN.priority,
                                                           ContactURN.id).limit(1))
         return urn or ""
-
-    # -- timers -------------------------------------------------------------------------------
-
-    def due_timers(self, limit: int = 100) -> list[tuple[int, int]]:
-        """(timer id, contact id) of unfired timers whose time has come, oldest first."""
-        with self.store.reading() as session:
-            rows = session.execute(select(Timer.id, Timer.contact_id).where(
-                Timer.fired_on.is_(None), Timer.fire_at <= self.now()).order_by(
-                Timer.fire_at).limit(limit)).all()
-        return [(row[0], row[1]) for row in rows]
-
-    def fire_timer(self, timer_id: int, contact_id: int) -> str:
-        """Fire a timer once: 'fired', 'stale' (the session moved on or ended), 'later' (the
-        contact has messages waiting: they go first) or 'done' (fired already)."""
-        with self.store.transaction() as session:
-            contact = self.lock_contact(session, contact_id)
-            timer = session.scalar(select(Timer).where(Timer.id == timer_id).execution_options(
-                populate_existing=True))
-            if timer is None or timer.fired_on is not None:
-                return "done"
-            if self._next_pending(session, contact_id) is not None:
-                return "later"
-            conversation = session.get(Conversation, timer.session_id)
-            now = self.now()
-            stale = (conversation is None or conversation.status not in OPEN
-                     or conversation.sprints != timer.sprint)
-            timer.fired_on = now
-            timer.outcome = "stale" if stale else "fired"
-            session.flush()  # marked before the turn drops the session's unfired timers
-            if not stale:
-                assert conversation is not None
-                self.turn(session, contact, conversation.definition_id,
-                          Input(TIMER, now, timer=timer.kind), conversation=conversation)
-            return timer.outcome
 
     # -- flow starts --------------------------------------------------------------------------
 
