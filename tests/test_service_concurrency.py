@@ -147,3 +147,28 @@ def test_every_message_once_and_in_order(backend: str, processes: int, kill: boo
         finally:
             for server in servers:
                 server.stop()
+
+
+def test_serve_with_worker_processes(tmp_path: Path) -> None:
+    """``--workers 2`` on PostgreSQL: two uvicorn processes on one port, one store."""
+    with database("postgresql", tmp_path) as url:
+        server = Server(url, [ECHO], extra=["--workers", "2"]).start()
+        try:
+            async def talk() -> list[list[str]]:
+                async with httpx.AsyncClient(timeout=60) as client:
+                    async def contact(number: int) -> list[str]:
+                        texts = []
+                        for seq in range(5):
+                            answer = await client.post(
+                                f"{server.url}/api/converse", headers=server.headers(),
+                                json={"urn": f"tel:+2507886{number:05d}", "text": str(seq)})
+                            assert answer.status_code == 200, answer.text
+                            texts += [r["text"] for r in answer.json()["replies"]]
+                        return texts
+                    return await asyncio.gather(*(contact(n) for n in range(10)))
+
+            for texts in asyncio.run(talk()):
+                assert texts == [f"echo {n}" for n in range(5)]
+        finally:
+            server.stop()
+        server.assert_clean()

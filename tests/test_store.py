@@ -189,6 +189,8 @@ def test_cli_db_upgrade_and_load(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert len(err.strip().splitlines()) == 1
     assert main(["db", "upgrade", "--db", "mysql://x/y"]) == 2
     assert "unsupported database" in capsys.readouterr().err
+    assert main(["serve", "--db", db, "--workers", "2"]) == 2
+    assert "--workers above 1 needs PostgreSQL" in capsys.readouterr().err
 
 
 def test_a_flow_start_for_a_group_starts_its_members_once(store: Store) -> None:

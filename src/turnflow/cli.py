@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -366,8 +367,10 @@ def _store(args: argparse.Namespace) -> Any:
 
 def cmd_db(args: argparse.Namespace) -> int:
     """``turnflow db upgrade``: apply the store's migrations."""
+    from .store.db import shown_url
+
     store = _store(args)
-    print(f"{store.url}: up to date")
+    print(f"{shown_url(store.url)}: up to date")
     store.close()
     return EXIT_OK
 
@@ -407,16 +410,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .service.app import Service, Settings
+    from .store.db import shown_url
 
+    if args.workers < 1:
+        raise TurnflowError("--workers must be 1 or more")
     store = _store(args)
+    if args.workers > 1 and store.sqlite:
+        raise TurnflowError("--workers above 1 needs PostgreSQL (SQLite has one writer): "
+                            "give --db postgresql://...")
     _load(args, store)
     settings = Settings(db=store.url, max_body=args.max_body)
-    service = Service(settings, store)
-    print(f"serving {store.url} on http://{args.host}:{args.port} (Ctrl-C stops)", flush=True)
+    print(f"serving {shown_url(store.url)} on http://{args.host}:{args.port} with {args.workers} "
+          f"process{'es' if args.workers > 1 else ''} (Ctrl-C stops)", flush=True)
     # keep-alive longer than uvicorn's 5 s: a client's pooled connection closed by the server
     # while a request is on its way fails that request
-    uvicorn.run(service.app(), host=args.host, port=args.port, log_level=args.log_level,
-                access_log=False, timeout_keep_alive=75)
+    options = {"host": args.host, "port": args.port, "log_level": args.log_level,
+               "access_log": False, "timeout_keep_alive": 75}
+    if args.workers == 1:
+        uvicorn.run(Service(settings, store).app(), **options)
+        return EXIT_OK
+    store.close()  # each worker process opens its own, from the settings in its environment
+    os.environ.update(settings.to_environment())
+    uvicorn.run("turnflow.service.app:app_from_environment", factory=True,
+                workers=args.workers, **options)
     return EXIT_OK
 
 
@@ -508,6 +524,8 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--max-body", type=int, default=64 * 1024, help="largest request body "
                     "in bytes (65536)")
     se.add_argument("--log-level", default="warning", help="uvicorn's log level (warning)")
+    se.add_argument("--workers", type=int, default=1, help="server processes sharing the "
+                    "port (PostgreSQL only; default 1)")
     se.set_defaults(handler=cmd_serve)
 
     lo = sub.add_parser("load", help="store flow files and Rasa projects in a workspace "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -58,6 +59,14 @@ class Settings:
     sweep: float = 1.0  # seconds between looks for pending messages and flow starts
     threads: int = 16
     clock: str | None = None  # see clock.py (TURNFLOW_CLOCK)
+
+    def to_environment(self) -> dict[str, str]:
+        """The settings as environment variables, for worker processes
+        (see :func:`app_from_environment`)."""
+        env = {"TURNFLOW_MAX_BODY": str(self.max_body)}
+        if self.db:
+            env["TURNFLOW_DB"] = self.db
+        return env
 
 
 class ContactLocks:
@@ -343,3 +352,10 @@ class Service:
         ]
         return Starlette(routes=routes, lifespan=lambda app: background.lifespan(self),
                          exception_handlers=ERROR_HANDLERS)  # type: ignore[arg-type]
+
+
+def app_from_environment() -> Starlette:
+    """The app of a worker process of ``turnflow serve --workers N`` (uvicorn's factory):
+    the database from ``TURNFLOW_DB``, the body limit from ``TURNFLOW_MAX_BODY``."""
+    max_body = int(os.environ.get("TURNFLOW_MAX_BODY") or Settings.max_body)
+    return Service(Settings(db=os.environ.get("TURNFLOW_DB"), max_body=max_body)).app()

@@ -44,6 +44,11 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
+def shown_url(url: str) -> str:
+    """The URL to print: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def open_engine(url: str | None = None, pool_size: int = 20, begin: str = "BEGIN IMMEDIATE"
                 ) -> Engine:
     """An engine for ``url``; on SQLite each transaction starts with ``begin`` (IMMEDIATE

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from .db import Store, StoreError
+from .db import Store, StoreError, shown_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 HEAD = "0001"  # the newest migration (a test checks it is Alembic's head)
@@ -45,4 +45,4 @@ def upgrade(store: Store, revision: str = "head") -> None:
             command.upgrade(config, revision)
             connection.commit()
     except OperationalError as exc:
-        raise StoreError(f"cannot migrate {store.url}: {exc.orig}") from None
+        raise StoreError(f"cannot migrate {shown_url(store.url)}: {exc.orig}") from None
