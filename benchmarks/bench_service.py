@@ -94,24 +94,29 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--contacts", type=int, default=100)
     parser.add_argument("--starts", type=int, default=10_000)
-    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--backends", default="sqlite,postgresql",
+                        help="sqlite, postgresql, and postgresql-N for N worker processes")
     args = parser.parse_args()
     memory = turns_in_memory(args.messages, args.contacts)
     print(f"in memory: {memory:,.0f} turns/s ({args.messages} turns, {args.contacts} "
           "contacts, session JSON kept between turns)")
-    for backend in args.backends.split(","):
+    for name in args.backends.split(","):
+        backend, _, workers = name.partition("-")
         if backend == "postgresql" and postgres_reachable() is not None:
             print(f"postgresql: skipped ({postgres_reachable()})")
             continue
+        extra = ["--workers", workers] if workers else []
+        backend_name = f"{backend} ({workers} workers)" if workers else backend
         with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp)) as url:
-            server = Server(url, [ECHO]).start()
+            server = Server(url, [ECHO], extra=extra).start()
             try:
                 rate = asyncio.run(turns_over_http(server, args.messages, args.contacts))
-                print(f"{backend}: {rate:,.0f} persisted turns/s over HTTP "
+                print(f"{backend_name}: {rate:,.0f} persisted turns/s over HTTP "
                       f"({memory / rate:.0f}x slower than in memory)")
                 if args.starts:
                     starts = flow_starts(server, args.starts)
-                    print(f"{backend}: {starts:,.0f} flow starts/s ({args.starts} contacts)")
+                    print(f"{backend_name}: {starts:,.0f} flow starts/s ({args.starts} "
+                          "contacts)")
             finally:
                 server.stop()
 
