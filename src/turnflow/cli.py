@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -368,6 +369,102 @@ def _validate_goflow(files: list[str], quiet: bool) -> int:
     return EXIT_OK
 
 
+def _store(args: argparse.Namespace) -> Any:
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .store import Store, upgrade
+
+    store = Store(args.db)
+    upgrade(store)
+    return store
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """``turnflow db upgrade``: apply the store's migrations."""
+    from .store.db import shown_url
+
+    store = _store(args)
+    print(f"{shown_url(store.url)}: up to date")
+    store.close()
+    return EXIT_OK
+
+
+def _load(args: argparse.Namespace, store: Any) -> Any:
+    from .service.clock import clock_from_setting
+    from .service.loading import load_paths
+
+    paths = [Path(name) for name in args.paths]
+    try:
+        loaded, token = load_paths(store, paths, args.workspace, clock_from_setting(),
+                                   token=args.token, send_url=args.send_url,
+                                   send_body=args.send_body)
+    except ValueError as exc:
+        raise TurnflowError(str(exc)) from None
+    paths = {"api": "POST /api/converse", "rest": "POST /webhooks/rest/webhook",
+             "external": "POST /c/ex/{uuid}/receive"}
+    for item in loaded:
+        where = ", ".join(paths.get(kind, kind).format(uuid=uuid)
+                          for kind, uuid in item.channels.items())
+        print(f"{item.workspace}/{item.name} ({item.family}, revision {item.revision}): {where}")
+    if token:
+        print(f"workspace {args.workspace}: new API token {token} (shown once)")
+    return loaded
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """``turnflow load PATHS``: store definitions in a workspace without serving."""
+    store = _store(args)
+    _load(args, store)
+    store.close()
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``turnflow serve [PATHS]``: load definitions, then serve every workspace."""
+    import uvicorn
+
+    from .service.app import Service, Settings
+    from .store.db import shown_url
+
+    if args.workers < 1:
+        raise TurnflowError("--workers must be 1 or more")
+    store = _store(args)
+    if args.workers > 1 and store.sqlite:
+        raise TurnflowError("--workers above 1 needs PostgreSQL (SQLite has one writer): "
+                            "give --db postgresql://...")
+    _load(args, store)
+    settings = Settings(db=store.url, max_body=args.max_body)
+    print(f"serving {shown_url(store.url)} on http://{args.host}:{args.port} with {args.workers} "
+          f"process{'es' if args.workers > 1 else ''} (Ctrl-C stops)", flush=True)
+    # keep-alive longer than uvicorn's 5 s: a client's pooled connection closed by the server
+    # while a request is on its way fails that request
+    options = {"host": args.host, "port": args.port, "log_level": args.log_level,
+               "access_log": False, "timeout_keep_alive": 75}
+    if args.workers == 1:
+        uvicorn.run(Service(settings, store).app(), **options)
+        return EXIT_OK
+    store.close()  # each worker process opens its own, from the settings in its environment
+    os.environ.update(settings.to_environment())
+    uvicorn.run("turnflow.service.app:app_from_environment", factory=True,
+                workers=args.workers, **options)
+    return EXIT_OK
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database URL: a SQLite file (default ./turnflow.db or "
+                        "TURNFLOW_DB) or postgresql://user@host/name")
+
+
+def _load_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", default="default", help="the workspace to load into "
+                        "(made if new; default 'default')")
+    parser.add_argument("--token", help="an API token for the workspace (else one is made "
+                        "and shown when the workspace has none)")
+    parser.add_argument("--send-url", help="where the external channel of goflow flows "
+                        "posts replies (courier's external channel send URL)")
+    parser.add_argument("--send-body", choices=["json", "form"], help="how replies are "
+                        "posted to the send URL: JSON (default) or a form, as courier does")
+
+
 LEGACY_ENGINE_HELP = ("run legacy flows as RapidPro's legacy engine did where goflow differs: "
                       "@flow.x.category is the base category, date results are dates, month "
                       "names are read (see docs/legacy.md)")
@@ -428,6 +525,33 @@ def build_parser() -> argparse.ArgumentParser:
                     "Rasa project directories")
     va.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     va.set_defaults(handler=cmd_validate)
+
+    se = sub.add_parser("serve", help="serve flows and Rasa projects over HTTP, stored in "
+                        "SQLite or PostgreSQL (see docs/service.md)")
+    se.add_argument("paths", nargs="*", help="flow files and Rasa project directories to load "
+                    "first (the store keeps what was loaded before)")
+    _store_options(se)
+    _load_options(se)
+    se.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    se.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    se.add_argument("--max-body", type=int, default=64 * 1024, help="largest request body "
+                    "in bytes (65536)")
+    se.add_argument("--log-level", default="warning", help="uvicorn's log level (warning)")
+    se.add_argument("--workers", type=int, default=1, help="server processes sharing the "
+                    "port (PostgreSQL only; default 1)")
+    se.set_defaults(handler=cmd_serve)
+
+    lo = sub.add_parser("load", help="store flow files and Rasa projects in a workspace "
+                        "(a new revision when they changed)")
+    lo.add_argument("paths", nargs="+", help="flow files and Rasa project directories")
+    _store_options(lo)
+    _load_options(lo)
+    lo.set_defaults(handler=cmd_load)
+
+    db = sub.add_parser("db", help="manage the store's database")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply the migrations")
+    _store_options(db)
+    db.set_defaults(handler=cmd_db)
     return parser
 
 

@@ -1,0 +1,85 @@
+"""The outbox: replies for callback channels (courier's external channel), posted to the
+channel's send URL and retried with backoff until they go or run out of attempts.
+
+An item is claimed by pushing its next attempt a lease ahead in one transaction (row locks
+skipped by other processes on PostgreSQL), then posted outside any transaction, then marked.
+A crash between posting and marking posts it again: delivery is at least once, as courier's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from ..store.models import Message, OutboxItem
+from .turns import Turns
+
+LEASE = dt.timedelta(seconds=60)
+MAX_ATTEMPTS = 8
+BACKOFF_CAP_SECONDS = 300
+
+
+@dataclass(slots=True)
+class Claimed:
+    id: int
+    url: str
+    payload: dict[str, Any]
+    form: bool
+
+
+def claim_due(turns: Turns, limit: int = 20) -> list[Claimed]:
+    now = turns.now()
+    with turns.store.transaction() as session:
+        query = select(OutboxItem).where(OutboxItem.status == "pending",
+                                         OutboxItem.next_attempt_at <= now).order_by(
+            OutboxItem.id).limit(limit)
+        if not turns.store.sqlite:
+            query = query.with_for_update(skip_locked=True)
+        items = list(session.scalars(query))
+        for item in items:
+            item.next_attempt_at = now + LEASE
+        return [Claimed(item.id, item.url, dict(item.payload),
+                        item.payload.get("_content_type") == "form") for item in items]
+
+
+def mark(turns: Turns, item_id: int, error: str | None) -> None:
+    now = turns.now()
+    with turns.store.transaction() as session:
+        item = session.get(OutboxItem, item_id)
+        if item is None or item.status != "pending":
+            return
+        message = session.get(Message, item.message_id)
+        item.attempts += 1
+        if error is None:
+            item.status, item.sent_on, item.last_error = "sent", now, None
+            status = "wired"
+        else:
+            item.last_error = error[:500]
+            if item.attempts >= MAX_ATTEMPTS:
+                item.status, status = "failed", "failed"
+            else:
+                delay = min(2 ** item.attempts, BACKOFF_CAP_SECONDS)
+                item.next_attempt_at = now + dt.timedelta(seconds=delay)
+                status = "errored"
+        if message is not None:
+            message.status, message.modified_on = status, now
+
+
+async def post(client: httpx.AsyncClient, item: Claimed) -> str | None:
+    """Post one item; None when the channel took it, else what went wrong."""
+    payload = {k: v for k, v in item.payload.items() if not k.startswith("_")}
+    try:
+        if item.form:
+            form = {k: ",".join(v) if isinstance(v, list) else str(v) for k, v in payload.items()}
+            response = await client.post(item.url, data=form)
+        else:
+            response = await client.post(item.url, json=payload)
+    except httpx.HTTPError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if 200 <= response.status_code < 300:
+        return None
+    return f"HTTP {response.status_code}: {response.text[:200]}"
