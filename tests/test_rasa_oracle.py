@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -138,35 +139,37 @@ def test_recordings_are_current(tmp_path: Path) -> None:
         pytest.skip(f"the Rasa oracle is not installed ({ORACLE_PYTHON}): run "
                     f"{ORACLE}/setup.sh to record the transcripts again")
     env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    jobs: list[tuple[str, Path, list[str], dict[str, str]]] = []  # (recording, copy, argv, env)
     # (the loops project is compared in tests/test_rasa_loops.py, where turnflow differs)
     for name, project in {**PROJECTS, "loops": DATA.parent / "rasa_loops"}.items():
         copy = tmp_path / name
         shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".oracle"))
-        script = str(ORACLE / "oracle.py")
-        # (one run trains the model and records; from the copy, as Rasa writes its .rasa/
-        # cache where it runs)
+        # (one run trains the model and records)
         command = ["transcript", str(copy), str(copy / "e2e_tests")]
-        run = subprocess.run([str(ORACLE_PYTHON), script, *command], capture_output=True,
-                             text=True, env=env, timeout=600, cwd=copy)
-        assert run.returncode == 0, run.stderr[-2000:]
-        # (Rasa may print a banner before the transcript: only the JSON lines count)
-        recorded = [json.loads(line) for line in run.stdout.splitlines()
-                    if line.startswith("{")]
-        committed = [case for _, case in cases(name)]
-        assert recorded == committed, f"{name}: Rasa's transcript changed; record it again"
+        jobs.append((name, copy, [str(ORACLE_PYTHON), str(ORACLE / "oracle.py"), *command], env))
     for name, (project, conversations) in COMMAND_CONVERSATIONS.items():
         copy = tmp_path / f"{name}-project"
         shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".oracle"))
-        run = subprocess.run(
-            [str(ORACLE_PYTHON), str(DRIVER), str(copy), str(conversations)],
-            capture_output=True, text=True, timeout=600, cwd=copy,
-            env={**env, "RASA_ORACLE_DIR": str(ORACLE)},
-        )
-        assert run.returncode == 0, run.stderr[-2000:]
-        recorded = [json.loads(line) for line in run.stdout.splitlines()
-                    if line.startswith("{")]
-        committed = [case for _, case in cases(name)]
-        assert recorded == committed, f"{name}: Rasa's transcript changed; record it again"
+        jobs.append((name, copy, [str(ORACLE_PYTHON), str(DRIVER), str(copy), str(conversations)],
+                     {**env, "RASA_ORACLE_DIR": str(ORACLE)}))
+
+    def record(job: tuple[str, Path, list[str], dict[str, str]]) -> tuple[str, Any]:
+        name, copy, argv, job_env = job
+        # (from the copy, as Rasa writes its .rasa/ cache where it runs)
+        run = subprocess.run(argv, capture_output=True, text=True, env=job_env, timeout=900,
+                             cwd=copy)
+        if run.returncode != 0:
+            return name, run.stderr[-2000:]
+        # (Rasa may print a banner before the transcript: only the JSON lines count)
+        return name, [json.loads(line) for line in run.stdout.splitlines()
+                      if line.startswith("{")]
+
+    # two at a time: each run is one busy process (training, then the conversations)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for name, recorded in pool.map(record, jobs):
+            assert isinstance(recorded, list), f"{name}: the oracle failed: {recorded}"
+            committed = [case for _, case in cases(name)]
+            assert recorded == committed, f"{name}: Rasa's transcript changed; record it again"
 
 
 def test_cli_runs_a_projects_e2e_tests_with_a_readable_difference() -> None:
