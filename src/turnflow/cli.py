@@ -313,16 +313,41 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Check every flow in a file, or a Rasa project directory; print each problem with where
     it is, one per line."""
     # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .kata.reading import is_kata_bot, looks_like_bot
     from .rasa.reading import is_rasa_project
 
     rasa_dirs = [name for name in args.files if is_rasa_project(name)]
-    others = [name for name in args.files if name not in rasa_dirs]
+    kata_bots = [name for name in args.files if name not in rasa_dirs
+                 and (is_kata_bot(name) or looks_like_bot(name))]
+    others = [name for name in args.files if name not in rasa_dirs and name not in kata_bots]
     code = EXIT_OK
     for name in rasa_dirs:
         code = max(code, _validate_rasa(name, args.quiet))
+    for name in kata_bots:
+        code = max(code, _validate_kata(name, args.quiet))
     if others:
         code = max(code, _validate_goflow(others, args.quiet))
     return code
+
+
+def _validate_kata(name: str, quiet: bool) -> int:
+    """Check a Kata bot (directory or bot.yml): each problem on one line, then a summary."""
+    from .kata.validation import validate_bot
+
+    problems = validate_bot(name)
+    for problem in problems:
+        _print_safe(str(problem))
+    count = len(problems)
+    if count or not quiet:
+        summary = f"{count} problem{'s' if count != 1 else ''}" if count else "valid"
+        _print_safe(f"{name}: Kata bot, {summary}")
+    return EXIT_EVAL_ERRORS if problems else EXIT_OK
+
+
+def _print_safe(line: str) -> None:
+    """Print a line that may hold text the terminal cannot encode (lone surrogates...)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    print(line.encode(encoding, "backslashreplace").decode(encoding, "replace"))
 
 
 def _validate_goflow(files: list[str], quiet: bool) -> int:
@@ -409,10 +434,10 @@ def build_parser() -> argparse.ArgumentParser:
     mi.add_argument("--legacy-engine", action="store_true", help=LEGACY_ENGINE_HELP)
     mi.set_defaults(handler=cmd_migrate)
 
-    va = sub.add_parser("validate", help="check flow files or Rasa projects and report every "
-                        "problem found")
-    va.add_argument("files", nargs="+", help="flow definitions, assets files or exports, or "
-                    "Rasa project directories")
+    va = sub.add_parser("validate", help="check flow files, Rasa projects or Kata bots and "
+                        "report every problem found")
+    va.add_argument("files", nargs="+", help="flow definitions, assets files or exports, "
+                    "Rasa project directories, or Kata bot directories")
     va.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     va.set_defaults(handler=cmd_validate)
     return parser

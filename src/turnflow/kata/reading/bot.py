@@ -40,6 +40,17 @@ def is_kata_bot(path: str | Path) -> bool:
     return _SCHEMA_LINE.search(head) is not None
 
 
+def looks_like_bot(path: str | Path) -> bool:
+    """True for a directory holding a bot.yml, or a file named bot.yml, whatever is in it (so
+    that ``turnflow validate`` reports what is wrong with a bot.yml that names no schema)."""
+    try:
+        path = Path(path)
+        return (path / BOT_FILE).is_file() if path.is_dir() else (
+            path.name == BOT_FILE and path.is_file())
+    except (OSError, ValueError):
+        return False
+
+
 def read_bot(path: str | Path) -> tuple[Bot | None, list[Problem]]:
     """The bot at ``path`` and every problem found reading it (the bot is None when the
     bot.yml cannot be read at all). Only reading problems: :func:`validate_bot` adds the

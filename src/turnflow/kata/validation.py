@@ -1,0 +1,224 @@
+"""``validate_bot``: every problem of a bot at once, each with file and line.
+
+Reading problems first come from the reader (YAML, includes, unknown keys, wrong types);
+then the checks across objects: initial and end states, fallback transitions, names that
+point nowhere (states, actions, NLUs, methods), and expressions and templates that do not
+parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .model import (
+    ACTION_TYPES,
+    NLU_TYPES,
+    Bot,
+    Expression,
+    Flow,
+    State,
+    StateMapping,
+    Where,
+)
+from .problems import Problem
+from .reading import read_bot
+
+# where a mapping may write (the docs map into context and data, and once into payload)
+MAPPING_ROOTS = frozenset({"context", "data", "payload"})
+
+
+def validate_bot(path: str | Path) -> list[Problem]:
+    """Every problem of the bot at ``path`` (a bot directory or its bot.yml), ordered by file
+    and line; an empty list when the bot is valid. Never raises for a bad bot."""
+    try:
+        bot, problems = read_bot(path)
+    except RecursionError:  # (the reader is iterative; this is a last guard)
+        return [Problem(str(path), 0, "nested too deeply")]
+    if bot is not None:
+        problems.extend(check_bot(bot))
+    return sorted(problems, key=lambda p: (p.file, p.line))
+
+
+def check_bot(bot: Bot) -> list[Problem]:
+    """The checks across the objects of a bot that was read."""
+    return list(_Checker(bot).run())
+
+
+class _Checker:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    def run(self) -> Iterator[Problem]:
+        bot = self.bot
+        if not bot.flows:
+            yield _at(bot.where, "bot: no flows")
+        for nlu in bot.nlus.values():
+            yield from self.check_nlu(nlu, None, f"nlu {nlu.name!r}")
+        yield from self.check_methods(bot.methods.values(), None)
+        for flow in bot.flows.values():
+            yield from self.check_flow(flow)
+
+    # -- names
+
+    def has_method(self, name: str, flow: Flow | None) -> bool:
+        return (flow is not None and name in flow.methods) or name in self.bot.methods
+
+    def has_nlu(self, name: str, flow: Flow | None) -> bool:
+        return name in NLU_TYPES or (flow is not None and name in flow.nlus) or (
+            name in self.bot.nlus)
+
+    def method_ref(self, name: str | None, flow: Flow | None, where: Where,
+                   label: str) -> Iterator[Problem]:
+        if name is not None and not self.has_method(name, flow):
+            yield _at(where, f"{label}: unknown method {name!r}{self.method_hint(flow)}")
+
+    def method_hint(self, flow: Flow | None) -> str:
+        names = sorted({*self.bot.methods, *(flow.methods if flow else ())})
+        return f" (methods: {', '.join(names)})" if names else " (no methods defined)"
+
+    def processes(self, names: tuple[str, ...], flow: Flow | None, where: Where,
+                  label: str) -> Iterator[Problem]:
+        for name in names:
+            yield from self.method_ref(name, flow, where, f"{label} process")
+
+    # -- objects
+
+    def check_methods(self, methods: Any, flow: Flow | None) -> Iterator[Problem]:
+        return iter(())
+
+    def check_nlu(self, nlu: Any, flow: Flow | None, label: str) -> Iterator[Problem]:
+        if nlu.type not in NLU_TYPES:
+            yield _at(nlu.where, f"{label}: unknown NLU type {nlu.type!r}; known: "
+                      f"{', '.join(sorted(NLU_TYPES))}")
+        if nlu.type == "method":
+            if nlu.method is None:
+                yield _at(nlu.where, f"{label}: a method NLU needs method")
+            else:
+                yield from self.method_ref(nlu.method, flow, nlu.where, label)
+        yield from self.processes(nlu.process, flow, nlu.where, label)
+
+    def check_flow(self, flow: Flow) -> Iterator[Problem]:
+        label = f"flow {flow.name!r}"
+        for nlu in flow.nlus.values():
+            yield from self.check_nlu(nlu, flow, f"{label} nlu {nlu.name!r}")
+        yield from self.check_methods(flow.methods.values(), flow)
+        yield from self.check_intents(flow, label)
+        yield from self.check_states(flow, label)
+        yield from self.check_actions(flow, label)
+
+    def check_intents(self, flow: Flow, label: str) -> Iterator[Problem]:
+        if flow.fallback and not any(i.fallback for i in flow.intents.values()):
+            yield _at(flow.where, f"{label}: a fallback flow needs a fallback intent")
+        for intent in flow.intents.values():
+            at = f"{label} intent {intent.name!r}"
+            for condition in intent.conditions:
+                yield from self.expression(condition, flow, f"{at} condition")
+            for index, classifier in enumerate(intent.classifiers):
+                name = f"{at} classifier" + (f" {index + 1}" if len(intent.classifiers) > 1
+                                             else "")
+                if not self.has_nlu(classifier.nlu, flow):
+                    yield _at(classifier.where, f"{name}: unknown NLU {classifier.nlu!r}")
+                yield from self.processes(classifier.process, flow, classifier.where, name)
+                if classifier.expression is not None:
+                    yield from self.expression(classifier.expression, flow,
+                                               f"{name} expression")
+            for attribute in intent.attributes.values():
+                name = f"{at} attribute {attribute.name!r}"
+                if not self.has_nlu(attribute.nlu, flow):
+                    yield _at(attribute.where, f"{name}: unknown NLU {attribute.nlu!r}")
+                yield from self.processes(attribute.process, flow, attribute.where, name)
+
+    def check_states(self, flow: Flow, label: str) -> Iterator[Problem]:
+        initials = [state for state in flow.states.values() if state.initial]
+        if not initials:
+            yield _at(flow.where, f"{label}: no initial state")
+        for extra in initials[1:]:
+            yield _at(extra.where, f"{label}: state {extra.name!r} is a second initial state "
+                      f"(the first is {initials[0].name!r}, line {initials[0].where.line})")
+        if flow.states and not any(state.end for state in flow.states.values()):
+            yield _at(flow.where, f"{label}: no end state")
+        floating_fallback = [s.name for s in flow.states.values()
+                             if s.float is not None and s.float.fallback]
+        for state in flow.states.values():
+            yield from self.check_state(flow, state, f"{label} state {state.name!r}",
+                                        floating_fallback)
+
+    def check_state(self, flow: Flow, state: State, label: str,
+                    floating_fallback: list[str]) -> Iterator[Problem]:
+        if not state.end and not any(
+            t.fallback or t.condition is None for t in state.transitions
+        ) and not [name for name in floating_fallback if name != state.name]:
+            yield _at(state.where, f"{label}: no fallback transition (every state but an end "
+                      "state needs one: add `fallback: true` to a transition)")
+        transitions = list(state.transitions)
+        if state.float is not None:
+            transitions.append(state.float)
+        for transition in transitions:
+            at = (f"{label} float" if transition.floating
+                  else f"{label} transition to {transition.target!r}")
+            if transition.target not in flow.states:
+                yield _at(transition.where, f"{at}: unknown state {transition.target!r}"
+                          f"{_choices(flow.states)}")
+            if transition.condition is not None:
+                yield from self.expression(transition.condition, flow, f"{at} condition")
+            yield from self.mapping(transition.mapping, flow, f"{at} mapping")
+        for event, mapping in (("enter", state.enter), ("transit", state.transit),
+                               ("exit", state.exit)):
+            yield from self.mapping(mapping, flow, f"{label} {event}")
+        for action in state.actions:
+            at = f"{label} action {action.name!r}"
+            if action.name not in flow.actions and action.name not in ACTION_TYPES:
+                yield _at(action.where, f"{at}: unknown action (neither an action of the flow"
+                          f"{_choices(flow.actions, ': ')} nor an action type)")
+            if action.condition is not None:
+                yield from self.expression(action.condition, flow, f"{at} condition")
+            if action.options:
+                yield from self.templates(action.options, flow, action.where, f"{at} options")
+
+    def check_actions(self, flow: Flow, label: str) -> Iterator[Problem]:
+        for action in flow.actions.values():
+            at = f"{label} action {action.name!r}"
+            if action.type not in ACTION_TYPES:
+                yield _at(action.where, f"{at}: unknown action type {action.type!r}; known: "
+                          f"{', '.join(sorted(ACTION_TYPES))}")
+            if action.type == "method" and action.method is None:
+                yield _at(action.where, f"{at}: a method action needs method")
+            yield from self.method_ref(action.method, flow, action.where, at)
+            if action.condition is not None:
+                yield from self.expression(action.condition, flow, f"{at} condition")
+            yield from self.templates(action.options, flow, action.where, f"{at} options")
+
+    def mapping(self, mapping: StateMapping | None, flow: Flow,
+                label: str) -> Iterator[Problem]:
+        if mapping is None:
+            return
+        yield from self.method_ref(mapping.method, flow, mapping.where, label)
+        for entry in mapping.entries:
+            root = entry.target.split(".", 1)[0].split("[", 1)[0]
+            if root not in MAPPING_ROOTS or not entry.target.strip():
+                yield _at(entry.where, f"{label}: cannot write to {entry.target!r} (a mapping "
+                          "writes to context.x or data.x)")
+            yield from self.expression(entry.value, flow, f"{label} {entry.target}")
+
+    # -- expressions (compiled by turnflow.kata.js)
+
+    def expression(self, expression: Expression, flow: Flow,
+                   label: str) -> Iterator[Problem]:
+        return iter(())
+
+    def templates(self, value: Any, flow: Flow, where: Where, label: str) -> Iterator[Problem]:
+        return iter(())
+
+
+def _at(where: Where, message: str) -> Problem:
+    return Problem(where.file, where.line, message)
+
+
+def _choices(names: Any, lead: str = "; known: ") -> str:
+    names = list(names)
+    if not names:
+        return ""
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    return f"{lead}{shown}"
