@@ -93,6 +93,7 @@ def _is_transcripts(path: Path) -> bool:
 def cmd_test(args: argparse.Namespace) -> int:
     """Runner tests (NAME.json + NAME.test.json) and RapidPro transcripts (NAME.runs.json)."""
     # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .kata.reading import is_kata_bot
     from .rasa.reading import is_rasa_project
     from .testing.goflow_runner import find_runner_tests, run_test
     from .testing.rapidpro_transcripts import find_transcripts, is_transcript_file, run_transcripts
@@ -100,11 +101,19 @@ def cmd_test(args: argparse.Namespace) -> int:
     runner_files: list[Path] = []
     transcript_files: list[Path] = []
     rasa_runs: list[tuple[Path, list[Path]]] = []  # (project, its test paths)
+    kata_runs: list[tuple[Path | None, list[Path]]] = []  # (bot or None, its test files)
     for name in args.paths:
         path = Path(name)
         if not path.exists():
             raise TurnflowError(f"no such file or directory: {name}")
-        if path.is_dir() and is_rasa_project(path):
+        if path.is_dir() and is_kata_bot(path):
+            kata_runs.append((path, []))
+        elif path.is_file() and _is_kata_test_file(path):
+            if kata_runs and kata_runs[-1][0] is not None:
+                kata_runs[-1][1].append(path)  # tests of the bot before them
+            else:
+                kata_runs.append((None, [path]))  # a file naming its bot (bot:)
+        elif path.is_dir() and is_rasa_project(path):
             rasa_runs.append((path, []))
         elif rasa_runs and (path.suffix in (".yml", ".yaml") or path.is_dir()):
             rasa_runs[-1][1].append(path)  # e2e tests of the project before them
@@ -138,6 +147,12 @@ def cmd_test(args: argparse.Namespace) -> int:
     for project_dir, test_paths in rasa_runs:
         for name, ok, message in _rasa_e2e(project_dir, test_paths):
             report(name, ok, message)
+    for outcome in _kata_tests(kata_runs, args.config or []):
+        if outcome.passed:
+            report(outcome.name, True, "")
+        else:  # one line: the test and what differed
+            failed += 1
+            print(f"FAIL {outcome.name}" + ("" if args.quiet else f": {outcome.message}"))
     print(f"{passed} passed, {failed} failed")
     return EXIT_OK if failed == 0 else EXIT_EVAL_ERRORS
 
@@ -163,6 +178,48 @@ def _rasa_e2e(project_dir: Path, test_paths: list[Path]) -> list[tuple[str, bool
         message = "\n".join(result.problems + result.notes)
         results.append((result.name, result.passed, message))
     return results
+
+
+def _is_kata_test_file(path: Path) -> bool:
+    """A Kata test spec (NAME.spec.yml) or a conversation test file (``conversations:``)."""
+    if path.name.endswith((".spec.yml", ".spec.yaml")):
+        return True
+    if path.suffix not in (".yml", ".yaml"):
+        return False
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(line.startswith("conversations:") for line in head.splitlines())
+
+
+def _kata_config(items: list[str]) -> dict[str, Any]:
+    """``--config KEY=VALUE`` overrides of a Kata bot's config (VALUE as JSON, else text)."""
+    config: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise TurnflowError(f"--config {item}: expected KEY=VALUE")
+        try:
+            config[key] = json.loads(value)
+        except json.JSONDecodeError:
+            config[key] = value
+    return config
+
+
+def _kata_tests(runs: list[tuple[Path | None, list[Path]]], config_items: list[str]) -> Any:
+    """The outcomes of Kata bots' tests (a bot's own, or the files given after it) and of
+    test files given alone."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .kata.testing import run_bot_tests, run_test_file
+
+    config = _kata_config(config_items)
+    for bot_dir, files in runs:
+        if bot_dir is not None:
+            yield from run_bot_tests(bot_dir, config, files or None)
+        else:
+            for path in files:
+                yield from run_test_file(path, config)
 
 
 def _chat_assets_file(args: argparse.Namespace, path: Path,
@@ -422,6 +479,9 @@ def build_parser() -> argparse.ArgumentParser:
     te.add_argument("--exact", action="store_true", help="compare UUIDs and times exactly (seeded)")
     te.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
     te.add_argument("-q", "--quiet", action="store_true", help="don't print diffs of failures")
+    te.add_argument("--config", action="append", metavar="KEY=VALUE", help="Kata bots: "
+                    "override a value of the bot's config (JSON or text), e.g. "
+                    "apiBase=http://127.0.0.1:8765")
     te.set_defaults(handler=cmd_test)
 
     mi = sub.add_parser("migrate", help="print a flow file migrated to goflow's current spec "
