@@ -212,6 +212,12 @@ class _Checker:
         return iter(())
 
 
+def expression_problems(obj: Any) -> list[Problem]:
+    """Expressions and templates in a model object (and the objects inside it) that do not
+    parse; for fragments, whose names cannot be checked."""
+    return []
+
+
 def _at(where: Where, message: str) -> Problem:
     return Problem(where.file, where.line, message)
 

@@ -52,9 +52,9 @@ def looks_like_bot(path: str | Path) -> bool:
 
 
 def read_bot(path: str | Path) -> tuple[Bot | None, list[Problem]]:
-    """The bot at ``path`` and every problem found reading it (the bot is None when the
-    bot.yml cannot be read at all). Only reading problems: :func:`validate_bot` adds the
-    checks across objects."""
+    """The bot at ``path`` and every problem found reading it, by file and line (the bot is
+    None when the bot.yml cannot be read at all). Only reading problems: :func:`validate_bot`
+    adds the checks across objects."""
     path = Path(path)
     file_path = bot_file(path)
     file = str(file_path)
@@ -68,6 +68,9 @@ def read_bot(path: str | Path) -> tuple[Bot | None, list[Problem]]:
         return None, [exc.problem]
     if isinstance(value, str):  # (read_file gives text for unknown suffixes)
         return None, [Problem(file, 0, "a bot file must be YAML (bot.yml)")]
+    if type(value) is dict and not value:  # (an empty document, not a written `{}`)
+        return None, [Problem(file, 0, "empty file (a bot.yml starts with schema: "
+                                       "kata.ai/schema/kata-ml/1.0)")]
     bot_dir = file_path.parent
     located: Located = resolve_includes(value, file, bot_dir, problems,
                                         display_dir=str(bot_dir))
@@ -77,7 +80,7 @@ def read_bot(path: str | Path) -> tuple[Bot | None, list[Problem]]:
     bot = reader.read_bot(located.value, file)
     if bot is not None:
         object.__setattr__(bot, "directory", bot_dir)
-    return bot, problems
+    return bot, sorted(problems, key=lambda p: (p.file, p.line))
 
 
 def load_bot(path: str | Path) -> Bot:

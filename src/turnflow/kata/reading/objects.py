@@ -205,7 +205,7 @@ class ObjectReader:
 
     # -- the objects
 
-    def read_bot(self, value: Any, file: str) -> Bot | None:
+    def read_bot(self, value: Any, file: str, require_schema: bool = True) -> Bot | None:
         where = Where(file, getattr(value, "line", 1) or 1)
         if value is BROKEN:
             return None
@@ -216,7 +216,8 @@ class ObjectReader:
         self.check_keys(value, BOT_KEYS, "bot")
         schema = value.get("schema")
         if "schema" not in value:
-            self.problem(where, "bot: no schema (kata.ai/schema/kata-ml/1.0)")
+            if require_schema:
+                self.problem(where, "bot: no schema (kata.ai/schema/kata-ml/1.0)")
             schema = ""
         elif schema not in SCHEMAS:
             if schema is not BROKEN:
