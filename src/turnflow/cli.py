@@ -279,14 +279,31 @@ def _chat_rasa(args: argparse.Namespace, path: Path) -> int:
                          echo=not sys.stdin.isatty())
 
 
+def _chat_kata(args: argparse.Namespace, path: Path) -> int:
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .kata.chat import run_kata_chat
+
+    goflow_only = [f"--{name.replace('_', '-')}" for name in
+                   ("flow", "keyword", "contact", "steps", "legacy_engine", "events")
+                   if getattr(args, name)]
+    if goflow_only:
+        raise TurnflowError(f"{', '.join(goflow_only)}: not for Kata bots")
+    # a terminal shows what was typed; a pipe doesn't, so the chat echoes it
+    return run_kata_chat(path, _line_reader("you: "), sys.stdout,
+                         _kata_config(args.config or []), echo=not sys.stdin.isatty())
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     # (imported here: each command loads only what it uses, so the CLI starts fast)
     import tempfile
 
     from .chat import run_chat
+    from .kata.reading import is_kata_bot
     from .rasa.reading import is_rasa_project
 
     path = Path(args.flow_file)
+    if path.is_dir() and is_kata_bot(path):
+        return _chat_kata(args, path)
     if path.is_dir() and is_rasa_project(path):
         return _chat_rasa(args, path)
     if path.is_dir():
@@ -458,9 +475,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the typed value as JSON")
     ev.set_defaults(handler=cmd_eval)
 
-    ch = sub.add_parser("chat", help="talk to a flow or a Rasa project in the terminal")
+    ch = sub.add_parser("chat", help="talk to a flow, a Rasa project or a Kata bot in the "
+                        "terminal")
     ch.add_argument("flow_file", help="a goflow assets file, a flow (goflow or legacy), a "
-                    "RapidPro export or a Rasa project directory")
+                    "RapidPro export, a Rasa project directory or a Kata bot directory")
     ch.add_argument("--flow", help="which flow to start (name or UUID; default: the first)")
     ch.add_argument("--keyword", help="start as the export's triggers start a flow for this "
                     "incoming message, e.g. 'join' (the message is the session's first input)")
@@ -470,6 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("--steps", action="store_true", help="print every run's steps (node, "
                     "arrival, exit, value) when the conversation ends (also: /steps)")
     ch.add_argument("--legacy-engine", action="store_true", help=LEGACY_ENGINE_HELP)
+    ch.add_argument("--config", action="append", metavar="KEY=VALUE", help="Kata bots: "
+                    "override a value of the bot's config (JSON or text)")
     ch.set_defaults(handler=cmd_chat)
 
     te = sub.add_parser("test", help="run conversation tests: goflow runner tests (NAME.json + "

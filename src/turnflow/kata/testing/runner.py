@@ -31,7 +31,7 @@ class BotTestError(TurnflowError):
 
 
 def load_engine(bot_dir: str | Path, config: Mapping[str, Any] | None = None,
-                clock: TestClock | None = None) -> Any:
+                clock: Any = None) -> Any:
     """The engine for a bot directory, its ``config`` overridden by ``config``; a bot that
     cannot be read or has errors raises :class:`BotTestError` naming the first problem."""
     from ..engine import KataEngine
