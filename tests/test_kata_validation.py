@@ -1,0 +1,215 @@
+"""validate_bot and ``turnflow validate BOT_DIR``: every problem at once, each with file and
+line; no traceback for any bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from turnflow.kata import validate_bot
+
+from .conftest import REPO, SHARED, require_fixtures
+
+SCHEMA = "schema: kata.ai/schema/kata-ml/1.0\n"
+
+# a valid flow, to which each case adds one mistake
+FLOW = """\
+flows:
+  main:
+    intents:
+      hi: {initial: true, condition: "content == 'hi'"}
+    states:
+      init:
+        initial: true
+        transitions:
+          done: {condition: "intent == 'hi'"}
+          init: {fallback: true}
+      done:
+        end: true
+        action: bye
+    actions:
+      bye: {type: text, options: {text: bye}}
+"""
+
+
+def bot_dir(tmp_path: Path, text: str, **files: str) -> Path:
+    (tmp_path / "bot.yml").write_text(textwrap.dedent(text), encoding="utf-8")
+    for name, content in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(content), encoding="utf-8")
+    return tmp_path
+
+
+def found(tmp_path: Path) -> list[tuple[int, str]]:
+    problems = validate_bot(tmp_path)
+    assert all(p.file == str(tmp_path / "bot.yml") for p in problems), problems
+    return [(p.line, p.message) for p in problems]
+
+
+def test_a_valid_bot_has_no_problems(tmp_path):
+    assert validate_bot(bot_dir(tmp_path, SCHEMA + FLOW)) == []
+
+
+def test_valid_samples_of_kata_cli():
+    samples = require_fixtures(SHARED / "reference" / "kata" / "samples")
+    assert validate_bot(samples / "kata-cli-init-2017") == []
+    assert validate_bot(samples / "kata-cli-init-2021") == []
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    # no initial state
+    (("        initial: true\n", ""), [(3, "flow 'main': no initial state")]),
+    # two initial states
+    (("        end: true\n", "        end: true\n        initial: true\n"),
+     [(12, "flow 'main': state 'done' is a second initial state (the first is 'init', line 7)")]),
+    # no end state
+    (("        end: true\n", ""), [(3, "flow 'main': no end state"),
+                                   (12, "flow 'main' state 'done': no fallback transition (every "
+                                        "state but an end state needs one: add `fallback: true` "
+                                        "to a transition)")]),
+    # no fallback transition
+    (("          init: {fallback: true}\n", ""),
+     [(7, "flow 'main' state 'init': no fallback transition (every state but an end state "
+          "needs one: add `fallback: true` to a transition)")]),
+    # a transition to an unknown state
+    (("          done: {condition", "          dnoe: {condition"),
+     [(10, "flow 'main' state 'init' transition to 'dnoe': unknown state 'dnoe'; known: init, "
+           "done")]),
+    # an unknown action
+    (("action: bye", "action: bey"),
+     [(14, "flow 'main' state 'done' action 'bey': unknown action (neither an action of the "
+           "flow: bye nor an action type)")]),
+    # an unknown action type
+    (("{type: text,", "{type: txet,"),
+     [(16, "flow 'main' action 'bye': unknown action type 'txet'; known: api, asyncApi, "
+           "command, image, method, reply, schedule, template, text")]),
+    # a mapping that writes nowhere
+    (("{fallback: true}", "{fallback: true, mapping: {session.x: '1'}}"),
+     [(11, "flow 'main' state 'init' transition to 'init' mapping: cannot write to 'session.x' "
+           "(a mapping writes to context.x or data.x)")]),
+])
+def test_one_problem_each(tmp_path, change, expected):
+    old, new = change
+    assert old in FLOW
+    assert found(bot_dir(tmp_path, SCHEMA + FLOW.replace(old, new, 1))) == expected
+
+
+def test_unknown_nlus_and_methods(tmp_path):
+    text = SCHEMA + FLOW.replace(
+        "      hi: {initial: true, condition: \"content == 'hi'\"}\n",
+        "      hi:\n"
+        "        classifier: [{nlu: greetings, process: tidy}, {nlu: keyword}]\n"
+        "        attributes: {who: {nlu: names}}\n",
+    ).replace("        action: bye\n", "        action: bye\n        enter: countIt\n"
+              "        exit: {context.x: '1'}\n") + textwrap.dedent("""\
+        nlus:
+          greetings: {type: keyword, process: [tidy, clean]}
+          custom: {type: method, method: findIt}
+          remote: {type: watson}
+        methods:
+          clean(x): return x;
+        """)
+    text = text.replace("      bye: {type: text, options: {text: bye}}\n",
+                        "      bye: {type: text, options: {text: bye}}\n"
+                        "      run: {type: method, method: doIt}\n"
+                        "      run2: {type: method}\n")
+    assert found(bot_dir(tmp_path, text)) == [
+        (6, "flow 'main' intent 'hi' classifier 1 process: unknown method 'tidy' (methods: "
+            "clean)"),
+        (7, "flow 'main' intent 'hi' attribute 'who': unknown NLU 'names'"),
+        (17, "flow 'main' state 'done' enter: unknown method 'countIt' (methods: clean)"),
+        (21, "flow 'main' action 'run': unknown method 'doIt' (methods: clean)"),
+        (22, "flow 'main' action 'run2': a method action needs method"),
+        (24, "nlu 'greetings' process: unknown method 'tidy' (methods: clean)"),
+        (25, "nlu 'custom': unknown method 'findIt' (methods: clean)"),
+        (26, "nlu 'remote': unknown NLU type 'watson'; known: keyword, method, nl, regex, "
+             "verstandClassifier, verstandTagger, witEntity, witIntent"),
+    ]
+
+
+def test_floating_fallback_and_unconditional_transitions_count(tmp_path):
+    text = SCHEMA + FLOW.replace("          init: {fallback: true}\n", "").replace(
+        "        end: true\n",
+        "        end: true\n"
+        "      lost:\n"
+        "        transitions: {done: ~}\n"
+        "      catch:\n"
+        "        float: {fallback: true}\n"
+        "        transitions: {done: {fallback: true}}\n")
+    assert found(bot_dir(tmp_path, text)) == []
+
+
+def test_fallback_flow_needs_a_fallback_intent_and_a_bot_needs_flows(tmp_path):
+    text = SCHEMA + FLOW.replace("  main:\n", "  main:\n    fallback: true\n")
+    assert found(bot_dir(tmp_path, text)) == [
+        (3, "flow 'main': a fallback flow needs a fallback intent")]
+    assert found(bot_dir(tmp_path, SCHEMA + "flows: {}\n")) == [(1, "bot: no flows")]
+
+
+def test_every_problem_at_once_with_included_files(tmp_path):
+    root = bot_dir(
+        tmp_path,
+        SCHEMA + "flows:\n  main: $include(./main.yml)\n  other: $include(./gone.yml)\n",
+        **{"main.yml": "intents: {}\nstates:\n  a: {initial: true, transitions: {b: x}}\n"},
+    )
+    problems = [str(p) for p in validate_bot(root)]
+    assert problems == [
+        f"{root / 'bot.yml'}:3: flow 'main': no end state",
+        f"{root / 'bot.yml'}:4: $include(./gone.yml): {root / 'gone.yml'}: no such file",
+        f"{root / 'main.yml'}:3: flow 'main' state 'a': no fallback transition (every state "
+        "but an end state needs one: add `fallback: true` to a transition)",
+        f"{root / 'main.yml'}:3: flow 'main' state 'a' transition to 'b': unknown state 'b'; "
+        "known: a",
+    ]
+
+
+# -- the command line
+
+
+def turnflow(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "turnflow.cli", *args], capture_output=True,
+                          text=True, cwd=REPO, timeout=60)
+
+
+def test_cli_prints_one_line_per_problem_and_fails(tmp_path):
+    root = bot_dir(tmp_path, SCHEMA + FLOW.replace("action: bye", "action: bey").replace(
+        "          init: {fallback: true}\n", ""))
+    run = turnflow("validate", str(root))
+    assert run.returncode == 1, run.stderr
+    assert run.stdout.splitlines() == [
+        f"{root / 'bot.yml'}:7: flow 'main' state 'init': no fallback transition (every state "
+        "but an end state needs one: add `fallback: true` to a transition)",
+        f"{root / 'bot.yml'}:13: flow 'main' state 'done' action 'bey': unknown action (neither "
+        "an action of the flow: bye nor an action type)",
+        f"{root}: Kata bot, 2 problems",
+    ]
+    assert "Traceback" not in run.stderr
+
+
+def test_cli_valid_bot(tmp_path):
+    root = bot_dir(tmp_path, SCHEMA + FLOW)
+    run = turnflow("validate", str(root / "bot.yml"))
+    assert (run.returncode, run.stdout) == (0, f"{root / 'bot.yml'}: Kata bot, valid\n")
+    assert turnflow("validate", "-q", str(root)).stdout == ""
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"not: [yaml", b"- a\n- b\n", b"[" * 10000 + b"]" * 10000, b"\xff\xfe\x00",
+    b'schema: kata.ai/schema/kata-ml/1.0\nflows: {"\\ud800": 1}\n', b"flows: {}\n",
+    (b"schema: kata.ai/schema/kata-ml/1.0\nconfig: $include(./c.json)\nflows:\n"
+     b"  \"\\ud83d\": 1\n"),
+    b"schema: kata.ai/schema/kata-ml/1.0\nflows: $include(./bot.yml)\n",
+    b"schema: kata.ai/schema/kata-ml/1.0\nflows: $include(./c.json)\n",  # a surrogate name
+])
+def test_cli_never_shows_a_traceback(tmp_path, content):
+    (tmp_path / "bot.yml").write_bytes(content)
+    (tmp_path / "c.json").write_text('{"\\ud800": "\\udfff"}')  # JSON takes lone surrogates
+    run = turnflow("validate", str(tmp_path))
+    assert run.returncode == 1, (run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr and run.stderr == ""
+    lines = run.stdout.splitlines()
+    assert lines and lines[-1].startswith(f"{tmp_path}: Kata bot, ")
+    assert all(line.startswith(str(tmp_path)) for line in lines)
