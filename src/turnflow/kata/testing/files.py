@@ -34,7 +34,10 @@ def read_yaml(path: Path, file: str) -> Any:
 
 
 def line_of(container: Any, key: Any) -> int:
-    if isinstance(container, YamlMap | YamlSeq):
+    """The line of ``key`` in a mapping (of item ``key`` in a list); 0 when it isn't there."""
+    if isinstance(container, YamlMap):
+        return container.key_lines.get(key, 0)
+    if isinstance(container, YamlSeq):
         return container.line_of(key)
     return 0
 

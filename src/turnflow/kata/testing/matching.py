@@ -60,7 +60,8 @@ def first_difference(expected: Any, actual: Any, path: str = "") -> str | None:
         for index, value in enumerate(expected):
             inner = f"{path}[{index}]"
             if index >= len(actual):
-                return f"{inner}: expected {show(value)}, got nothing ({len(actual)} items)"
+                count = f"{len(actual)} item{'' if len(actual) == 1 else 's'}"
+                return f"{inner}: expected {show(value)}, got nothing (only {count})"
             difference = first_difference(value, actual[index], inner)
             if difference is not None:
                 return difference
