@@ -1,0 +1,161 @@
+"""``Number.prototype`` methods (``toFixed``, ``toString(radix)``, ``toPrecision``) and the
+number parsing globals (``parseInt``, ``parseFloat``)."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from turnflow.kata.js.errors import JsRuntimeError
+from turnflow.kata.js.functions import Impl, arg, to_integer
+from turnflow.kata.js.values import (
+    JS_WHITESPACE,
+    UNDEFINED,
+    js_number,
+    number_to_string,
+    to_int32,
+    to_js_string,
+    to_number,
+)
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_FLOAT_PREFIX = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
+
+
+def to_fixed(x: int | float, args: list[Any], env: Any) -> str:
+    digits = to_integer(arg(args, 0))
+    if not 0 <= digits <= 100:
+        raise JsRuntimeError("toFixed() digits argument must be between 0 and 100")
+    if x != x:
+        return "NaN"
+    if abs(x) >= 1e21 or x in (math.inf, -math.inf):
+        return number_to_string(x)
+    # ties go up (away from zero), on the exact binary value, as the spec says
+    q = Decimal(x).quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
+    text = f"{q:f}"
+    if text.startswith("-") and q == 0:
+        text = text[1:]
+    return text
+
+
+def to_precision(x: int | float, args: list[Any], env: Any) -> str:
+    if arg(args, 0) is UNDEFINED:
+        return number_to_string(x)
+    p = to_integer(args[0])
+    if x != x or x in (math.inf, -math.inf):
+        return number_to_string(x)
+    if not 1 <= p <= 100:
+        raise JsRuntimeError("toPrecision() argument must be between 1 and 100")
+    p = int(p)
+    sign = "-" if x < 0 else ""
+    d = Decimal(abs(x))
+    if d == 0:
+        return sign + ("0" if p == 1 else "0." + "0" * (p - 1))
+    e = d.adjusted()
+    q = d.scaleb(-e).quantize(Decimal(1).scaleb(-(p - 1)), rounding=ROUND_HALF_UP)
+    if q >= 10:  # rounding carried into a new digit: 9.99 -> 10.0
+        e += 1
+        q = (q / 10).quantize(Decimal(1).scaleb(-(p - 1)), rounding=ROUND_HALF_UP)
+    digits = f"{q:f}".replace(".", "")
+    if e < -6 or e >= p:
+        mantissa = digits[0] + ("." + digits[1:] if p > 1 else "")
+        return f"{sign}{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
+    if e >= 0:
+        whole, frac = digits[: e + 1], digits[e + 1 :]
+        return sign + whole + ("." + frac if frac else "")
+    return sign + "0." + "0" * (-e - 1) + digits
+
+
+def to_string_radix(x: int | float, args: list[Any], env: Any) -> str:
+    radix_arg = arg(args, 0)
+    radix = 10 if radix_arg is UNDEFINED else to_integer(radix_arg)
+    if not 2 <= radix <= 36:
+        raise JsRuntimeError("toString() radix must be between 2 and 36")
+    if radix == 10 or x != x or x in (math.inf, -math.inf):
+        return number_to_string(x)
+    radix = int(radix)
+    negative = x < 0
+    x = abs(x)
+    whole = int(x)
+    out = ""
+    while True:
+        whole, r = divmod(whole, radix)
+        out = _DIGITS[r] + out
+        if not whole:
+            break
+    frac = x - int(x)
+    if frac:
+        out += "."
+        for _ in range(52):  # enough digits to tell any double apart
+            frac *= radix
+            digit = int(frac)
+            out += _DIGITS[digit]
+            frac -= digit
+            if not frac:
+                break
+    return ("-" if negative else "") + out
+
+
+def value_of(x: int | float, args: list[Any], env: Any) -> int | float:
+    return x
+
+
+def to_locale_string(x: int | float, args: list[Any], env: Any) -> str:
+    """English grouping (``1,234.5``), up to three fraction digits, as V8 does by default."""
+    if x != x or x in (math.inf, -math.inf):
+        return "NaN" if x != x else ("∞" if x > 0 else "-∞")
+    return f"{Decimal(x).quantize(Decimal('0.001'), rounding=ROUND_HALF_UP):,f}".rstrip(
+        "0"
+    ).rstrip(".")
+
+
+NUMBER_METHODS: dict[str, Impl] = {
+    "toFixed": to_fixed, "toLocaleString": to_locale_string, "toPrecision": to_precision,
+    "toString": to_string_radix, "valueOf": value_of,
+}  # fmt: skip
+
+
+def parse_int(args: list[Any]) -> int | float:
+    s = to_js_string(arg(args, 0)).lstrip(JS_WHITESPACE)
+    sign = 1
+    if s[:1] in ("+", "-"):
+        sign = -1 if s[0] == "-" else 1
+        s = s[1:]
+    radix = to_int32(arg(args, 1))
+    strip_prefix = True
+    if radix != 0:
+        if not 2 <= radix <= 36:
+            return math.nan
+        strip_prefix = radix == 16
+    else:
+        radix = 10
+    if strip_prefix and s[:2] in ("0x", "0X"):
+        s = s[2:]
+        radix = 16
+    valid = _DIGITS[:radix]
+    end = 0
+    while end < len(s) and s[end].lower() in valid:
+        end += 1
+    if end == 0:
+        return math.nan
+    value = int(s[:end], radix)
+    if value > 2**53:
+        return sign * float(value)
+    return sign * value
+
+
+def parse_float(args: list[Any]) -> int | float:
+    s = to_js_string(arg(args, 0)).lstrip(JS_WHITESPACE)
+    m = _FLOAT_PREFIX.match(s)
+    if not m:
+        return math.nan
+    text = m.group()
+    if text.endswith("Infinity"):
+        return -math.inf if text[0] == "-" else math.inf
+    return js_number(float(text))
+
+
+def number_of(v: Any) -> int | float:
+    return to_number(v)
