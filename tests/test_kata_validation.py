@@ -90,6 +90,11 @@ def test_valid_samples_of_kata_cli():
     (("{fallback: true}", "{fallback: true, mapping: {session.x: '1'}}"),
      [(11, "flow 'main' state 'init' transition to 'init' mapping: cannot write to 'session.x' "
            "(a mapping writes to context.x or data.x)")]),
+    (("{fallback: true}", "{fallback: true, mapping: {context.$state: '1', context: '2'}}"),
+     [(11, "flow 'main' state 'init' transition to 'init' mapping: cannot write to "
+           "'context.$state' (meta context is read-only)"),
+      (11, "flow 'main' state 'init' transition to 'init' mapping: cannot write to 'context' "
+           "(a mapping writes to context.x or data.x)")]),
 ])
 def test_one_problem_each(tmp_path, change, expected):
     old, new = change

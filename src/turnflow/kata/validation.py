@@ -25,8 +25,9 @@ from .model import (
 from .problems import Problem
 from .reading import read_bot
 
-# where a mapping may write (the docs map into context and data, and once into payload)
-MAPPING_ROOTS = frozenset({"context", "data", "payload"})
+# where a mapping may write (the docs map into context and data, once into payload; the
+# runtime also lets a mapping change the message's attributes and metadata)
+MAPPING_ROOTS = frozenset({"context", "data", "payload", "attributes", "metadata"})
 
 
 def validate_bot(path: str | Path) -> list[Problem]:
@@ -196,10 +197,13 @@ class _Checker:
             return
         yield from self.method_ref(mapping.method, flow, mapping.where, label)
         for entry in mapping.entries:
-            root = entry.target.split(".", 1)[0].split("[", 1)[0]
-            if root not in MAPPING_ROOTS or not entry.target.strip():
+            parts = [part for part in entry.target.split(".") if part]
+            if len(parts) < 2 or parts[0] not in MAPPING_ROOTS:
                 yield _at(entry.where, f"{label}: cannot write to {entry.target!r} (a mapping "
                           "writes to context.x or data.x)")
+            elif parts[0] == "context" and parts[1].startswith("$"):
+                yield _at(entry.where, f"{label}: cannot write to {entry.target!r} (meta "
+                          "context is read-only)")
             yield from self.expression(entry.value, flow, f"{label} {entry.target}")
 
     # -- expressions (compiled by turnflow.kata.js)
