@@ -1,0 +1,152 @@
+"""The example Kata bots (examples/kata/) pass all their own tests, run as a user runs them:
+`turnflow test BOT_DIR` through the CLI entry point. The support bot's HTTP services
+(examples/kata/support/service.py) run on a free local port for it."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from turnflow.cli import main
+
+from .conftest import REPO
+
+EXAMPLES = REPO / "examples" / "kata"
+BOTS = sorted(p.name for p in EXAMPLES.iterdir() if (p / "bot.yml").is_file())
+
+
+@pytest.fixture(scope="module")
+def services() -> Iterator[str]:
+    spec = importlib.util.spec_from_file_location("kata_support_service",
+                                                  EXAMPLES / "support" / "service.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    server, url = module.start(0)
+    yield url
+    server.shutdown()
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    code = main(["test", *args])
+    captured = capsys.readouterr()
+    return code, (captured.out + captured.err).splitlines()
+
+
+def test_there_are_two_example_bots_or_more() -> None:
+    assert {"pizza", "support"} <= set(BOTS)
+
+
+@pytest.mark.parametrize("bot", BOTS)
+def test_example_bot_passes_its_tests(bot: str, services: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = run(capsys, str(EXAMPLES / bot), "--config", f"apiBase={services}")
+    assert lines and re.fullmatch(r"\d+ passed, 0 failed", lines[-1]), "\n".join(lines)
+    assert code == 0
+    passed = int(lines[-1].split()[0])
+    specs = list((EXAMPLES / bot / "test").glob("*.spec.yml"))
+    assert passed >= 10 and len(specs) >= 4
+
+
+@pytest.mark.parametrize("bot", BOTS)
+def test_example_bot_has_every_kind_of_test(bot: str) -> None:
+    folder = EXAMPLES / bot / "test"
+    kinds = set()
+    for spec in folder.glob("*.spec.yml"):
+        kinds.update(re.findall(r"schema: kata\.ai/schema/kata-?ml/1\.0/test/(\w+)",
+                                spec.read_text()))
+    conversations = [p for p in folder.glob("*.yml") if not p.name.endswith(".spec.yml")
+                     and p.read_text().lstrip("# \n").find("conversations:") >= 0]
+    assert kinds >= {"intents", "states", "actions", "flow"}, kinds
+    assert conversations
+
+
+def test_every_spec_kind_across_the_examples() -> None:
+    text = "".join(p.read_text() for p in EXAMPLES.glob("*/test/*.spec.yml"))
+    for kind in ("intents", "states", "actions", "flow"):
+        assert f"/1.0/test/{kind}" in text
+
+
+def test_a_failing_spec_says_what_differed(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "order_states.spec.yml"
+    spec.write_text("""\
+schema: kata.ai/schema/kata-ml/1.0/test/states
+flow: order
+test:
+  'a size alone still needs the quantity':
+    state: collect
+    intent: details
+    attributes:
+      size: medium
+    context:
+      pizzaType: Veggie
+    expect:
+      state: confirm
+  'the size is kept':
+    state: collect
+    intent: details
+    attributes:
+      size: medium
+    expect:
+      context:
+        size: large
+""")
+    code, lines = run(capsys, str(EXAMPLES / "pizza"), str(spec))
+    assert code == 1
+    assert lines == [
+        f"FAIL {spec}:4 a size alone still needs the quantity: "
+        'state: expected "confirm", got "collect"',
+        f"FAIL {spec}:13 the size is kept: context.size: expected \"large\", got \"medium\"",
+        "0 passed, 2 failed",
+    ]
+
+
+def test_a_failing_conversation_says_which_step(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    test = tmp_path / "talk.yml"
+    test.write_text(f"""\
+bot: {EXAMPLES / 'pizza'}
+conversations:
+  - name: wrong answer
+    steps:
+      - user: order
+      - bot: What size?
+  - name: right answer
+    steps:
+      - user: order
+      - bot: Which pizza would you like?
+""")
+    code, lines = run(capsys, str(test))
+    assert code == 1
+    assert lines == [
+        f"FAIL {test}:3 wrong answer: {test}:6: expected the bot to say \"What size?\", "
+        'got "Which pizza would you like?"',
+        "1 passed, 1 failed",
+    ]
+
+
+def test_a_broken_test_file_is_one_line(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    test = tmp_path / "x.spec.yml"
+    test.write_text("schema: kata.ai/schema/kata-ml/1.0/test/flow\nflow: order\ntest:\n"
+                    "  a:\n    mesage: hi\n    expect: {}\n")
+    code, lines = run(capsys, str(EXAMPLES / "pizza"), str(test))
+    assert code == 1
+    assert lines == [f"FAIL {test}: {test}:5: test 'a': unknown key 'mesage' (known: "
+                     "attributes, desc, expect, intent, message)", "0 passed, 1 failed"]
+
+
+def test_a_broken_bot_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bot = tmp_path / "bot"
+    (bot / "test").mkdir(parents=True)
+    (bot / "bot.yml").write_text("schema: kata.ai/schema/kata-ml/1.0\nname: x\nflows:\n"
+                                 "  f:\n    states:\n      s:\n        initial: true\n")
+    code, lines = run(capsys, str(bot))
+    assert code == 2
+    assert len(lines) == 1 and lines[0].startswith(f"error: {bot}: the bot has errors: ")
+    assert "bot.yml:" in lines[0]
