@@ -3,6 +3,7 @@ line; no traceback for any bad input."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -132,6 +133,39 @@ def test_unknown_nlus_and_methods(tmp_path):
         (25, "nlu 'custom': unknown method 'findIt' (methods: clean)"),
         (26, "nlu 'remote': unknown NLU type 'watson'; known: keyword, method, nl, regex, "
              "verstandClassifier, verstandTagger, witEntity, witIntent"),
+    ]
+
+
+def test_expressions_and_templates_that_do_not_parse_or_call_unknown_methods(tmp_path):
+    text = SCHEMA + FLOW.replace(
+        "condition: \"content == 'hi'\"", "condition: [\"content == 'hi'\", \"a &&\"]"
+    ).replace(
+        "          done: {condition: \"intent == 'hi'\"}\n",
+        "          done: {condition: \"isHi(content) && tidy(content)\"}\n",
+    ).replace(
+        "          init: {fallback: true}\n",
+        "          init:\n            fallback: true\n            mapping:\n"
+        "              context.n: (context.n || 0) +\n",
+    ).replace(
+        "      bye: {type: text, options: {text: bye}}\n",
+        "      bye:\n        type: text\n        options:\n          text: bye\n"
+        "          items:\n            - title: 'hi $(data.name'\n"
+        "            - title: 'hi $(greet(data.name))'\n",
+    ) + "methods:\n  isHi(text): return text == 'hi';\n"
+    # (the JS parser's wording of a syntax error is its own: only "at column N" is checked)
+    problems = [(line, re.sub(r": [^:]* (at column \d+ in)", r": ... \1", message))
+                for line, message in found(bot_dir(tmp_path, text))]
+    problems[3] = (problems[3][0], re.sub(r"column \d+", "column N", problems[3][1]))
+    assert problems == [
+        (5, "flow 'main' intent 'hi' condition: ... at column 5 in 'a &&'"),
+        (10, "flow 'main' state 'init' transition to 'done' condition: calls tidy(), which is "
+             "neither a method of the bot nor a built-in (methods: isHi)"),
+        (14, "flow 'main' state 'init' transition to 'init' mapping context.n: ... at column 19 "
+             "in '(context.n || 0) +'"),
+        (24, "flow 'main' action 'bye' options items[0].title: ... at column N in "
+             "'hi $(data.name'"),
+        (25, "flow 'main' action 'bye' options items[1].title: calls greet(), which is neither "
+             "a method of the bot nor a built-in (methods: isHi)"),
     ]
 
 

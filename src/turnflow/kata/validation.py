@@ -9,16 +9,20 @@ parse.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from .js import JsSyntaxError, JsTemplate, compile_expression, compile_template
 from .model import (
     ACTION_TYPES,
     NLU_TYPES,
+    Action,
     Bot,
     Expression,
     Flow,
     State,
+    StateAction,
     StateMapping,
     Where,
 )
@@ -210,16 +214,93 @@ class _Checker:
 
     def expression(self, expression: Expression, flow: Flow,
                    label: str) -> Iterator[Problem]:
-        return iter(())
+        compiled, problem = _compile(expression, label)
+        if problem is not None:
+            yield problem
+        elif compiled is not None:
+            yield from self.calls(compiled.called, flow, expression.where, label)
 
     def templates(self, value: Any, flow: Flow, where: Where, label: str) -> Iterator[Problem]:
-        return iter(())
+        for template, problem, at, line in _templates(value, where, label):
+            if problem is not None:
+                yield problem
+            elif template is not None:
+                yield from self.calls(template.called, flow, Where(where.file, line), at)
+
+    def calls(self, called: Any, flow: Flow, where: Where, label: str) -> Iterator[Problem]:
+        for name in sorted(called):
+            if not self.has_method(name, flow):
+                yield _at(where, f"{label}: calls {name}(), which is neither a method of the "
+                          f"bot nor a built-in{self.method_hint(flow)}")
 
 
 def expression_problems(obj: Any) -> list[Problem]:
     """Expressions and templates in a model object (and the objects inside it) that do not
     parse; for fragments, whose names cannot be checked."""
-    return []
+    problems: list[Problem] = []
+    stack: list[Any] = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Expression):
+            problem = _compile(item, "expression")[1]
+            if problem is not None:
+                problems.append(problem)
+        elif isinstance(item, Action | StateAction):
+            what = f"action {item.name!r} options"
+            problems.extend(p for _, p, _, _ in _templates(item.options or {}, item.where, what)
+                            if p is not None)
+            stack.append(item.condition)
+        elif is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in fields(item) if f.name != "where")
+        elif isinstance(item, dict):
+            stack.extend(v for v in item.values() if is_dataclass(v))
+        elif isinstance(item, tuple | list):
+            stack.extend(v for v in item if is_dataclass(v))
+    return sorted(problems, key=lambda p: (p.file, p.line))
+
+
+def _compile(expression: Expression, label: str) -> tuple[Any, Problem | None]:
+    """The compiled expression, or the problem of one that does not parse."""
+    try:
+        return compile_expression(expression.source), None
+    except JsSyntaxError as exc:
+        return None, _at(expression.where, f"{label}: {exc} in {_short(expression.source)}")
+    except (RecursionError, MemoryError):
+        return None, _at(expression.where, f"{label}: expression nested too deeply")
+
+
+def _templates(value: Any, where: Where, label: str
+               ) -> Iterator[tuple[JsTemplate | None, Problem | None, str, int]]:
+    """Each string of an options value compiled as a ``$(...)`` template, or its problem;
+    with the label and line of the string (from the mapping that holds it, when known)."""
+    stack: list[tuple[Any, str, int]] = [(value, "", where.line)]
+    while stack:
+        item, path, line = stack.pop()
+        if isinstance(item, str):
+            if "$" not in item:
+                continue
+            at = f"{label} {path}" if path else label
+            try:
+                yield compile_template(item), None, at, line
+            except JsSyntaxError as exc:
+                yield None, Problem(where.file, line, f"{at}: {exc} in {_short(item)}"), at, line
+            except (RecursionError, MemoryError):
+                yield None, Problem(where.file, line, f"{at}: nested too deeply"), at, line
+        elif isinstance(item, dict):
+            line_of = getattr(item, "line_of", None)
+            for key in reversed(list(item)):
+                key_line = line_of(key) if line_of is not None else line
+                stack.append((item[key], f"{path}.{key}" if path else str(key), key_line))
+        elif isinstance(item, list):
+            line_of = getattr(item, "line_of", None)
+            for index in reversed(range(len(item))):
+                item_line = line_of(index) if line_of is not None else line
+                stack.append((item[index], f"{path}[{index}]", item_line))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 def _at(where: Where, message: str) -> Problem:
