@@ -108,6 +108,8 @@ def cmd_test(args: argparse.Namespace) -> int:
             raise TurnflowError(f"no such file or directory: {name}")
         if path.is_dir() and is_kata_bot(path):
             kata_runs.append((path, []))
+        elif path.is_dir() and path.name == "test" and is_kata_bot(path.parent):
+            kata_runs.append((path.parent, []))  # a bot's test folder: its tests
         elif path.is_file() and _is_kata_test_file(path):
             if kata_runs and kata_runs[-1][0] is not None:
                 kata_runs[-1][1].append(path)  # tests of the bot before them
