@@ -79,6 +79,10 @@ def test_valid_samples_of_kata_cli():
     (("          done: {condition", "          dnoe: {condition"),
      [(10, "flow 'main' state 'init' transition to 'dnoe': unknown state 'dnoe'; known: init, "
            "done")]),
+    # a condition that compares intent with a name the flow has no intent of
+    (("{condition: \"intent == 'hi'\"}", "{condition: \"'hi' == intent || intent == 'hey'\"}"),
+     [(10, "flow 'main' state 'init' transition to 'done' condition: compares intent with "
+           "'hey', which is not an intent of flow 'main'; known: hi")]),
     # an unknown action
     (("action: bye", "action: bey"),
      [(14, "flow 'main' state 'done' action 'bey': unknown action (neither an action of the "

@@ -8,6 +8,7 @@ parse.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -119,7 +120,7 @@ class _Checker:
         for intent in flow.intents.values():
             at = f"{label} intent {intent.name!r}"
             for condition in intent.conditions:
-                yield from self.expression(condition, flow, f"{at} condition")
+                yield from self.expression(condition, flow, f"{at} condition", False)
             for index, classifier in enumerate(intent.classifiers):
                 name = f"{at} classifier" + (f" {index + 1}" if len(intent.classifiers) > 1
                                              else "")
@@ -128,7 +129,7 @@ class _Checker:
                 yield from self.processes(classifier.process, flow, classifier.where, name)
                 if classifier.expression is not None:
                     yield from self.expression(classifier.expression, flow,
-                                               f"{name} expression")
+                                               f"{name} expression", False)
             for attribute in intent.attributes.values():
                 name = f"{at} attribute {attribute.name!r}"
                 if not self.has_nlu(attribute.nlu, flow):
@@ -212,13 +213,22 @@ class _Checker:
 
     # -- expressions (compiled by turnflow.kata.js)
 
-    def expression(self, expression: Expression, flow: Flow,
-                   label: str) -> Iterator[Problem]:
+    def expression(self, expression: Expression, flow: Flow, label: str,
+                   sees_intent: bool = True) -> Iterator[Problem]:
+        """Problems of an expression; ``sees_intent``: ``intent`` there is the flow's
+        selected intent (not in intent conditions and classifier expressions)."""
         compiled, problem = _compile(expression, label)
         if problem is not None:
             yield problem
-        elif compiled is not None:
-            yield from self.calls(compiled.called, flow, expression.where, label)
+            return
+        if compiled is None:
+            return
+        yield from self.calls(compiled.called, flow, expression.where, label)
+        if sees_intent and "intent" in compiled.names:
+            for name in _compared_intents(expression.source):
+                if name not in flow.intents:
+                    yield _at(expression.where, f"{label}: compares intent with {name!r}, which "
+                              f"is not an intent of flow {flow.name!r}{_choices(flow.intents)}")
 
     def templates(self, value: Any, flow: Flow, where: Where, label: str) -> Iterator[Problem]:
         for template, problem, at, line in _templates(value, where, label):
@@ -296,6 +306,18 @@ def _templates(value: Any, where: Where, label: str
             for index in reversed(range(len(item))):
                 item_line = line_of(index) if line_of is not None else line
                 stack.append((item[index], f"{path}[{index}]", item_line))
+
+
+# `intent == 'name'` (or `!=`, `===`, `!==`, either way round), `intent` not a property
+_INTENT_COMPARED = re.compile(
+    r"""(?<![\w$.])intent\s*[!=]==?\s*(['"])([^'"\\]*)\1"""
+    r"""|(['"])([^'"\\]*)\3\s*[!=]==?\s*intent(?![\w$])"""
+)
+
+
+def _compared_intents(source: str) -> list[str]:
+    """The intent names an expression compares ``intent`` with."""
+    return [m.group(2) if m.group(1) else m.group(4) for m in _INTENT_COMPARED.finditer(source)]
 
 
 def _short(text: str, limit: int = 60) -> str:
