@@ -77,9 +77,7 @@ def read_bot(path: str | Path) -> tuple[Bot | None, list[Problem]]:
     if located.value is BROKEN:
         return None, problems
     reader = ObjectReader(located, problems)
-    bot = reader.read_bot(located.value, file)
-    if bot is not None:
-        object.__setattr__(bot, "directory", bot_dir)
+    bot = reader.read_bot(located.value, file, directory=bot_dir)
     return bot, sorted(problems, key=lambda p: (p.file, p.line))
 
 

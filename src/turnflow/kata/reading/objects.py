@@ -12,6 +12,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ..model import (
@@ -205,7 +206,8 @@ class ObjectReader:
 
     # -- the objects
 
-    def read_bot(self, value: Any, file: str, require_schema: bool = True) -> Bot | None:
+    def read_bot(self, value: Any, file: str, require_schema: bool = True,
+                 directory: Path | None = None) -> Bot | None:
         where = Where(file, getattr(value, "line", 1) or 1)
         if value is BROKEN:
             return None
@@ -242,6 +244,7 @@ class ObjectReader:
             methods=methods,
             nlus=self.named(value.get("nlus"), value, "nlus", "bot", "nlu", self.read_nlu),
             config=self.mapping(value.get("config"), value, "config", "bot config") or {},
+            directory=directory if directory is not None else Path(file).parent,
             file=file,
             where=where,
         )
