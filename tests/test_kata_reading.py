@@ -238,6 +238,29 @@ def test_every_key_of_the_spec(tmp_path):
     assert bot.nlu("local", "main") is flow.nlus["local"] and bot.nlu("local") is None
 
 
+def test_spellings_of_the_spec_examples(tmp_path):
+    root = write_bot(tmp_path, {"bot.yml": """\
+        schema: kata.ai/schema/kata-ml/1.0
+        flows:
+          f:
+            states:
+              s:
+                actions:
+                  - name: a
+                  - name: b
+              t:
+                action: a
+                actions: b
+        method:
+          sq(x): return x*x;
+        """})
+    bot, problems = read_bot(root)
+    assert [a.name for a in bot.flows["f"].states["s"].actions] == ["a", "b"]
+    assert bot.methods["sq"].code == "return x*x;"
+    assert [(p.line, p.message) for p in problems] == [
+        (11, "flow 'f' state 't': both 'actions' and 'action'; write only 'action'")]
+
+
 def test_both_schema_spellings_and_is_kata_bot(tmp_path):
     for index, schema in enumerate(("kata.ai/schema/kata-ml/1.0", "kata.ai/schema/kataml/1.0")):
         root = write_bot(tmp_path / str(index), {"bot.yml": HELLO.replace(

@@ -37,7 +37,7 @@ from .objects import (
 _FLOW_ONLY = frozenset({"intents", "states", "actions", "active", "volatile", "expire",
                         "invalidate"})
 _BOT_ONLY = frozenset({"schema", "flows", "config", "name", "desc", "lang", "id", "version",
-                       "revision", "timezone"})
+                       "revision", "timezone", "method"})
 
 
 class FragmentRefused(Exception):

@@ -34,20 +34,24 @@ from ..model import (
     Where,
 )
 from ..problems import Problem
-from .files import IncludedText
+from .files import IncludedText, YamlMap
 from .include import BROKEN, Located
 
 T = TypeVar("T")
 
 BOT_KEYS = ("schema", "name", "desc", "lang", "id", "version", "revision", "timezone", "flows",
-            "methods", "nlus", "config")
+            "methods", "nlus", "config", "method")
 FLOW_KEYS = ("active", "volatile", "expire", "fallback", "priority", "invalidate", "intents",
              "states", "actions", "methods", "nlus")
 INTENT_KEYS = ("type", "condition", "classifier", "attributes", "fallback", "priority",
                "initial")
 CLASSIFIER_KEYS = ("nlu", "match", "hint", "options", "process", "dict", "expression")
 ATTRIBUTE_KEYS = ("nlu", "path", "hint", "options", "process", "dict")
-STATE_KEYS = ("initial", "end", "action", "transitions", "float", "enter", "transit", "exit")
+STATE_KEYS = ("initial", "end", "action", "transitions", "float", "enter", "transit", "exit",
+              "actions")
+# spellings the docs' own examples use for a key: read as that key
+STATE_ALIASES = {"actions": "action"}  # (the api action example of the KataML spec)
+BOT_ALIASES = {"method": "methods"}  # (the method-from-file example of the KataML spec)
 TRANSITION_KEYS = ("condition", "priority", "fallback", "mapping")
 STATE_ACTION_KEYS = ("name", "condition", "options")
 ACTION_KEYS = ("type", "options", "method", "condition", "command")
@@ -121,6 +125,25 @@ class ObjectReader:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             self.problem(self.where(value, key),
                          f"{label}: unknown key {name!r}{hint}; known: {', '.join(allowed)}")
+
+    def aliased(self, value: dict[Any, Any], aliases: dict[str, str],
+                label: str) -> dict[Any, Any]:
+        """``value`` with each alias read as its key (a problem when both are written)."""
+        present = [alias for alias in aliases if alias in value]
+        if not present:
+            return value
+        renamed = YamlMap(getattr(value, "line", 0))
+        for key, item in value.items():
+            name = aliases.get(key, key) if isinstance(key, str) else key
+            if key in aliases and aliases[key] in value:
+                self.problem(self.where(value, key),
+                             f"{label}: both {key!r} and {aliases[key]!r}; write only "
+                             f"{aliases[key]!r}")
+                continue
+            renamed[name] = item
+            renamed.key_lines[name] = self.where(value, key).line
+        self.located.files[id(renamed)] = self.located.file_of(value)
+        return renamed
 
     # -- typed values
 
@@ -216,6 +239,7 @@ class ObjectReader:
                          f"a bot must be a mapping of bot keys, not {_kind(value)}")
             return None
         self.check_keys(value, BOT_KEYS, "bot")
+        value = self.aliased(value, BOT_ALIASES, "bot")
         schema = value.get("schema")
         if "schema" not in value:
             if require_schema:
@@ -387,6 +411,7 @@ class ObjectReader:
         if body is None:
             return None
         self.check_keys(body, STATE_KEYS, label)
+        body = self.aliased(body, STATE_ALIASES, label)
         floating = None
         if body.get("float") is not None:
             floating = self.read_transition(name, body["float"], body, "float",
