@@ -81,6 +81,7 @@ class CompiledMapping:
     entries: tuple[MappingEntry, ...] = ()
     method: str | None = None
     where: Any = None
+    what: str = ""  # where it sits, for errors ("flow 'x' state 'y' enter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +290,7 @@ def compile_mapping(mapping: model.StateMapping | None, what: str, host: JsHost 
     if mapping is None:
         return None
     if mapping.method:
-        return CompiledMapping(method=mapping.method, where=mapping.where)
+        return CompiledMapping(method=mapping.method, where=mapping.where, what=what)
     entries = []
     for entry in mapping.entries:
         parts = tuple(part for part in entry.target.split(".") if part)
@@ -302,7 +303,7 @@ def compile_mapping(mapping: model.StateMapping | None, what: str, host: JsHost 
                 f"{what}: {entry.target!r} is meta context, which is read-only", entry.where)
         entries.append(MappingEntry(parts[0], parts[1:], Expr(
             entry.value.source, entry.value.where, f"{what} {entry.target}", host), entry.where))
-    return CompiledMapping(tuple(entries), None, mapping.where)
+    return CompiledMapping(tuple(entries), None, mapping.where, what)
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from ..core.family import BaseFamily
 from ..core.runtime import Runtime
 from ..core.session import Run
 from . import model
+from .bot_methods import BotMethods
 from .compiler import CompiledFlow, compile_flow
 from .expressions import Calls
 from .js import JsHost
@@ -27,11 +28,6 @@ from .sprint import KataSprint
 if TYPE_CHECKING:
     from ..core.engine import Engine
     from ..core.graph import Flow
-
-# what a bot method may use (the docs don't say; generous for an ES5 function of a bot)
-METHOD_TIME_LIMIT_MS = 1000
-METHOD_MEMORY_LIMIT = 32 * 1024 * 1024
-
 
 class KataEvaluator:
     """The core's evaluator protocol; Kata's expressions are compiled and run by the family
@@ -62,13 +58,13 @@ class KataFamily(BaseFamily):
         self.host = host
         self.evaluator = KataEvaluator()
         self.policy = KataPolicy(self)
-        self._method_callers: dict[tuple[str, ...], Calls] = {}
+        self._methods: dict[tuple[Any, ...], BotMethods] = {}
         self.compiled: dict[str, CompiledFlow] = {}
         for order, flow in enumerate(bot.flows.values()):
-            methods = {**bot.methods, **flow.methods}
-            calls = self._calls_for(methods)
+            methods = self._methods_for({**bot.methods, **flow.methods})
             self.compiled[flow.name] = compile_flow(
-                bot, flow, order, calls, frozenset(methods), self.nlu_plugins, host)
+                bot, flow, order, methods.call, frozenset(methods.methods), self.nlu_plugins,
+                host)
         super().__init__({name: flow.core for name, flow in self.compiled.items()})
         active = [flow for flow in self.compiled.values() if flow.active]
         # other flows' initial intents are tried by flow priority, then the order written
@@ -78,27 +74,37 @@ class KataFamily(BaseFamily):
 
     # -- methods --------------------------------------------------------------------------------
 
-    def _calls_for(self, methods: Mapping[str, model.Method]) -> Calls:
-        """How expressions of a flow call the methods it sees (one method runtime per set of
-        methods: the bot's, or the bot's with a flow's own)."""
+    def _methods_for(self, methods: dict[str, model.Method]) -> BotMethods:
+        """The runtime of a set of methods (the bot's, or the bot's with a flow's own):
+        one per distinct set."""
         key = tuple(sorted((name, id(method)) for name, method in methods.items()))
-        found = self._method_callers.get(key)  # type: ignore[call-overload]
+        found = self._methods.get(key)
         if found is None:
-            found = _method_caller(dict(methods))
-            self._method_callers[key] = found  # type: ignore[index]
+            found = self._methods[key] = BotMethods(methods, self.host)
         return found
+
+    def methods_of(self, run: Run | None) -> BotMethods:
+        flow = self.compiled.get(run.flow.uuid) if run is not None else None
+        if flow is not None:
+            return self._methods_for({**self.bot.methods, **flow.model.methods})
+        return self._methods_for(dict(self.bot.methods))
 
     def calls_of(self, run: Run | None) -> Calls:
         flow = self.compiled.get(run.flow.uuid) if run is not None else None
-        return flow.calls if flow is not None else self._calls_for(self.bot.methods)
+        return flow.calls if flow is not None else self.methods_of(None).call
 
-    def call_method(self, run: Run | None, name: str, args: list[Any], where: Any = None) -> Any:
-        """Call a bot method directly (a mapping method, a method action)."""
+    def call_method(self, run: Run | None, name: str, args: list[Any], what: str = "",
+                    mutating: bool = False) -> Any:
+        """Call a bot method directly (a mapping method, a method action); ``what`` says who
+        called it, for the error. With ``mutating``: (result, arguments as left)."""
+        methods = self.methods_of(run)
         try:
-            return self.calls_of(run)(name, args)
+            if mutating:
+                return methods.call_mutating(name, args)
+            return methods.call(name, args)
         except KataRuntimeError as error:
-            if where is not None and error.where is None:
-                raise KataRuntimeError(error.message, where) from None
+            if what:
+                raise KataRuntimeError(f"{what}: {error}") from None
             raise
 
     # -- what expressions see -------------------------------------------------------------------
@@ -148,42 +154,3 @@ def _max_recursion(config: Mapping[str, Any], bot: model.Bot) -> int:
         raise KataRuntimeError(f"config.maxRecursion must be a number >= 0, not {value!r}",
                                bot.where)
     return int(value)
-
-
-def _method_caller(methods: dict[str, model.Method]) -> Calls:
-    """A caller of ``methods`` through the embedded JavaScript engine; a failure raises a
-    one-line KataRuntimeError that names the method and where it is written."""
-    if not methods:
-        def none(name: str, args: list[Any]) -> Any:
-            raise KataRuntimeError(f"method '{name}' is not defined")
-        return none
-    try:
-        from .methods import MethodError, MethodRuntime, MethodSource
-    except ImportError as missing:  # (only while the embedded JS engine is not installed)
-        reason = f"bot methods cannot run here: {missing}"
-
-        def unavailable(name: str, args: list[Any]) -> Any:
-            raise KataRuntimeError(f"method '{name}': {reason}")
-        return unavailable
-
-    sources = {}
-    for name, method in methods.items():
-        where = method.code_where if method.code_where.line else method.where
-        sources[name] = MethodSource(name, tuple(method.params), method.code, where.file,
-                                     where.line, method.entry)
-    try:
-        runtime = MethodRuntime(sources, time_limit_ms=METHOD_TIME_LIMIT_MS,
-                                memory_limit=METHOD_MEMORY_LIMIT)
-    except MethodError as error:
-        raise KataRuntimeError(str(error)) from None
-
-    def call(name: str, args: list[Any]) -> Any:
-        method = methods.get(name)
-        if method is None:
-            raise KataRuntimeError(f"method '{name}' is not defined")
-        try:
-            return runtime.call(name, args)
-        except MethodError as error:
-            raise KataRuntimeError(str(error), method.where) from None
-
-    return call

@@ -146,9 +146,16 @@ def run_mapping_method(rt: Runtime, run: KataRun, mapping: CompiledMapping) -> N
     scope = family.scope(rt, run)
     ctx = {name: value for name, value in scope.items() if value is not UNDEFINED
            and name != "result"}
-    returned = family.call_method(run, mapping.method, [ctx], mapping.where)
-    if isinstance(returned, dict):
-        apply_returned(rt, run, returned)
+    returned, after = family.call_method(run, mapping.method, [ctx], _at(mapping),
+                                         mutating=True)
+    # (the docs' methods change ctx and return it; one that returns nothing changed it)
+    changed = returned if isinstance(returned, dict) else (after[0] if after else None)
+    if isinstance(changed, dict):
+        apply_returned(rt, run, changed)
+
+
+def _at(mapping: CompiledMapping) -> str:
+    return f"{mapping.where}: {mapping.what}" if mapping.where is not None else mapping.what
 
 
 def apply_returned(rt: Runtime, run: KataRun, returned: dict[str, Any]) -> None:

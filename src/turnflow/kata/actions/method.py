@@ -40,9 +40,11 @@ class MethodAction:
         options = self.options.render(scope, family.calls_of(run))
         message = copy_json(rt.state.message)
         context = scope["context"]
-        returned = family.call_method(
+        returned, after = family.call_method(
             run, self.method, [message, context, copy_json(rt.session.data), options,
-                               family.config], self.where)
+                               family.config], f"{self.where}: {self.what}", mutating=True)
+        if len(after) >= 3:  # (a method may change the context and data it is given)
+            apply_returned(rt, run, {"context": after[1], "data": after[2]})
         rt.state.result = stored(returned) if returned is not UNDEFINED else UNDEFINED
         for item in returned if isinstance(returned, list) else [returned]:
             if not isinstance(item, dict):
