@@ -256,3 +256,66 @@ def test_cli_never_shows_a_traceback(tmp_path, content):
     lines = run.stdout.splitlines()
     assert lines and lines[-1].startswith(f"{tmp_path}: Kata bot, ")
     assert all(line.startswith(str(tmp_path)) for line in lines)
+
+
+# -- never a crash: seeded random damage to a valid bot
+
+
+def _damage(value, rng, depth=0):
+    """A copy of ``value`` with one random change somewhere inside it."""
+    junk = [None, True, 0, -1.5, "", "$(", "x ==", "$include(./nowhere.yml)", [], {}, [1, {}],
+            {"a": None}, "\ud800", "<name>", {"name": 3}, "a" * 50]
+    if isinstance(value, dict) and value and rng.random() < 0.8:
+        key = rng.choice(list(value))
+        copy = dict(value)
+        roll = rng.random()
+        if roll < 0.15:
+            del copy[key]
+        elif roll < 0.3:
+            copy[rng.choice(["initial", "end", "fallback", "type", "nlu", "name", "zzz"])] = (
+                rng.choice(junk))
+        else:
+            copy[key] = _damage(value[key], rng, depth + 1)
+        return copy
+    if isinstance(value, list) and value and rng.random() < 0.8:
+        index = rng.randrange(len(value))
+        copy = list(value)
+        copy[index] = _damage(value[index], rng, depth + 1)
+        return copy
+    return rng.choice(junk)
+
+
+def test_damaged_bots_never_crash_the_reader_or_the_validator(tmp_path):
+    import json
+    import random
+
+    import yaml
+
+    from turnflow.kata import KataBotError, load_bot
+
+    rng = random.Random(1305)
+    good = yaml.safe_load(SCHEMA + FLOW.replace(
+        "      hi: {initial: true, condition: \"content == 'hi'\"}\n",
+        "      hi:\n        initial: true\n        condition: [\"content == 'hi'\"]\n"
+        "        classifier: [{nlu: kw, match: hi, process: [m]}]\n"
+        "        attributes: {who: {nlu: kw, path: x, dict: {a: [b]}}}\n",
+    ).replace("        action: bye\n", "        action: [{name: bye, condition: 'true', "
+              "options: {text: '$(data.x)'}}]\n        enter: {context.x: '1'}\n"
+              "        float: {condition: 'false', mapping: m}\n") +
+        "nlus:\n  kw: {type: keyword, options: {keywords: {hi: [hi]}}}\n"
+        "methods:\n  m(x): return x;\nconfig: {maxRecursion: 3}\n")
+    assert validate_bot(bot_dir(tmp_path, json.dumps(good))) == []
+    for round_ in range(150):
+        damaged = good
+        for _ in range(rng.randint(1, 3)):
+            damaged = _damage(damaged, rng)
+        text = json.dumps(damaged, ensure_ascii=True)
+        root = tmp_path / str(round_)
+        root.mkdir()
+        (root / "bot.yml").write_text(text, encoding="utf-8")
+        problems = validate_bot(root)  # never raises
+        assert all(p.file.startswith(str(root)) for p in problems), problems
+        try:
+            load_bot(root)
+        except KataBotError as exc:
+            assert exc.problems

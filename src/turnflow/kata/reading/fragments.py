@@ -83,7 +83,7 @@ def read_fragment(value: Any, file: str = "<fragment>",
         if schema is not None:
             if isinstance(schema, str) and "/test/" in schema:
                 raise FragmentRefused(f"a test spec ({schema}), not a bot fragment")
-            if schema not in SCHEMAS:
+            if not isinstance(schema, str) or schema not in SCHEMAS:
                 raise FragmentRefused(f"unknown schema {schema!r}")
             add("bot", reader.read_bot(value, file))
         else:
@@ -164,6 +164,8 @@ def _kind_of_named(body: dict[Any, Any]) -> str | None:
 
 def _typed_kind(body: dict[Any, Any]) -> str:
     kind = body.get("type")
+    if not isinstance(kind, str):
+        raise FragmentRefused(f"type must be a string, not {_kind(kind)}")
     if kind in NLU_TYPES or "process" in body:
         return "nlu"
     if kind in ACTION_TYPES or "condition" in body or "command" in body:

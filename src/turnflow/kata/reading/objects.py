@@ -245,11 +245,11 @@ class ObjectReader:
             if require_schema:
                 self.problem(where, "bot: no schema (kata.ai/schema/kata-ml/1.0)")
             schema = ""
-        elif schema not in SCHEMAS:
+        elif not isinstance(schema, str) or schema not in SCHEMAS:
             if schema is not BROKEN:
+                shown = repr(schema) if isinstance(schema, str) else f"({_kind(schema)})"
                 self.problem(self.where(value, "schema"),
-                             f"bot: unknown schema {js_literal(schema)!r}; expected "
-                             "kata.ai/schema/kata-ml/1.0")
+                             f"bot: unknown schema {shown}; expected kata.ai/schema/kata-ml/1.0")
             schema = ""
         timezone = self.number(value.get("timezone"), value, "timezone", "bot timezone")
         methods = self.read_methods(value.get("methods"), value, "bot")
