@@ -149,7 +149,9 @@ class KataFamily(BaseFamily):
 
 
 def _max_recursion(config: Mapping[str, Any], bot: model.Bot) -> int:
-    value = config.get("maxRecursion", DEFAULT_MAX_RECURSION)
+    value = config.get("maxRecursion")
+    if value is None:
+        return DEFAULT_MAX_RECURSION
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise KataRuntimeError(f"config.maxRecursion must be a number >= 0, not {value!r}",
                                bot.where)

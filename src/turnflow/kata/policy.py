@@ -105,7 +105,9 @@ class KataPolicy:
     def apply(self, rt: Runtime, message: dict[str, Any]) -> None:
         conversation = rt.session
         assert isinstance(conversation, KataConversation)
-        st = rt.state
+        self.close_expired(rt)
+        if message is not TICK:
+            self.converse(rt, message)
         # what the conversation is, is its open flows: the runs of closed flows are let go,
         # and an open flow keeps only its current step, so a converse costs the same however
         # long the conversation has been
@@ -113,10 +115,14 @@ class KataPolicy:
         for run in conversation.runs:
             if len(run.path) > 1:
                 del run.path[:-1]
-        self.close_expired(rt)
-        if message is TICK:
-            conversation.status = WAITING if conversation.stack else COMPLETED
-            return
+        conversation.timestamp_ns = rt.now_ns()
+        conversation.status = WAITING if conversation.stack else COMPLETED
+
+    def converse(self, rt: Runtime, message: dict[str, Any]) -> None:
+        """The message, then the messages it leads to (commands, reenter)."""
+        conversation = rt.session
+        assert isinstance(conversation, KataConversation)
+        st = rt.state
         limit = self.family.max_recursion
         queue: deque[tuple[dict[str, Any], bool]] = deque([(message, False)])
         internal = 0
@@ -137,8 +143,6 @@ class KataPolicy:
                 st.reenter_run = None
                 if conversation.current is uncovered:
                     queue.append((dict(REENTER), True))
-        conversation.timestamp_ns = rt.now_ns()
-        conversation.status = WAITING if conversation.stack else COMPLETED
 
     def process(self, rt: Runtime, message: dict[str, Any], internal: bool) -> None:
         """One message: select its flow and intent, move the stack, map the state, act."""
