@@ -81,6 +81,8 @@ def classifier_matches(rt: Runtime, flow: CompiledFlow, classifier: CompiledClas
     if classifier.table is not None:
         output = translate(output, classifier.table)
     if classifier.expression is not None:
+        if not present(output):  # (no output: nothing to test)
+            return False
         scope = output if isinstance(output, Mapping) else {"output": output}
         return classifier.expression.holds(scope, flow.calls, rt.family.warner(rt))
     if classifier.match is not None:
