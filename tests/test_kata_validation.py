@@ -319,3 +319,54 @@ def test_damaged_bots_never_crash_the_reader_or_the_validator(tmp_path):
             load_bot(root)
         except KataBotError as exc:
             assert exc.problems
+
+
+def test_methods_that_do_not_compile(tmp_path):
+    root = bot_dir(tmp_path, SCHEMA + FLOW + textwrap.dedent("""\
+        methods:
+          square(x): x * x
+          broken(x): "return (x;"
+          fromFile(x):
+            code: $include(./m.js)
+            entry: module.exports
+        """), **{"m.js": "function f(x) {\n  return x +;\n}\nmodule.exports = f;\n"})
+    problems = [(Path(p.file).name, p.line, p.message.split(": SyntaxError")[0])
+                for p in validate_bot(root)]
+    assert problems == [("bot.yml", 19, "method 'broken' does not compile"),
+                        ("m.js", 2, "method 'fromFile' does not compile")]
+
+
+def test_what_each_action_type_needs_in_its_options(tmp_path):
+    actions = (
+        "        action:\n"
+        "          - bye\n"
+        "          - {name: text, options: {txt: hi}}\n"
+        "          - {name: template, options: {type: buttons}}\n"
+        "          - {name: command}\n"
+        "          - {name: api, options: {method: GET}}\n"
+        "          - {name: asyncApi, options: {uri: 'http://x'}}\n"
+        "          - {name: method}\n"
+        "          - {name: bye2, options: {text: fine}}\n"
+    )
+    text = SCHEMA + FLOW.replace("        action: bye\n", actions).replace(
+        "      bye: {type: text, options: {text: bye}}\n",
+        "      bye: {type: text, options: {text: bye}}\n      bye2: {type: text}\n")
+    messages = [(line, message.split(": ", 1)[1]) for line, message in found(
+        bot_dir(tmp_path, text))]
+    assert messages == [
+        (16, "a text action needs options.text (or data, path and template)"),
+        (17, "a template's type is one of audio, button, carousel, confirm, image, imagemap, "
+             "location, sticker, text, video, not 'buttons'"),
+        (18, "a command action needs options.command"),
+        (19, "an api action needs options.uri"),
+        (20, "an asyncApi action needs options.command (the command its answer comes back as)"),
+        (21, "a method action is an action of the flow with its method"),
+    ]
+
+
+def test_what_only_the_engine_refuses_is_reported_too(tmp_path):
+    text = SCHEMA + FLOW + "nlus:\n  bad: {type: regex, options: {regex: '(unclosed'}}\n"
+    text = text.replace("      hi: {initial: true, condition: \"content == 'hi'\"}\n",
+                        "      hi: {initial: true, classifier: {nlu: bad}}\n")
+    problems = found(bot_dir(tmp_path, text))
+    assert len(problems) == 1 and "regex" in problems[0][1] and problems[0][0] > 0

@@ -44,7 +44,69 @@ def validate_bot(path: str | Path) -> list[Problem]:
         return [Problem(str(path), 0, "nested too deeply")]
     if bot is not None:
         problems.extend(_Checker(bot, read_well=not problems).run())
+        problems.extend(method_problems(bot))
+        if not problems:
+            problems.extend(_engine_problems(bot))
     return sorted(problems, key=lambda p: (p.file, p.line))
+
+
+def method_problems(bot: Bot) -> list[Problem]:
+    """Methods whose code does not compile (in the sandboxed JS engine the runtime uses);
+    none when that engine is not installed."""
+    try:
+        from .methods import MethodRuntime, MethodSource
+    except ImportError:
+        return []
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    for methods in (bot.methods, *({**bot.methods, **flow.methods}
+                                   for flow in bot.flows.values() if flow.methods)):
+        todo = {name: method for name, method in methods.items() if id(method) not in seen}
+        if not todo:
+            continue
+        seen.update(id(method) for method in todo.values())
+        sources = {}
+        for name, method in todo.items():
+            where = method.code_where if method.code_where.line else method.where
+            sources[name] = MethodSource(name, tuple(method.params), method.code, where.file,
+                                         where.line or None, method.entry)
+        try:
+            runtime = MethodRuntime(sources)
+        except Exception as exc:  # noqa: BLE001 (the engine itself failed: say so, once)
+            return [_at(bot.where, f"methods cannot be checked: {type(exc).__name__}: {exc}")]
+        for name, error in runtime.errors.items():
+            method = todo[name]
+            message = error.message.replace(f" ({sources[name].where})", "")
+            file, line = _file_line(error.where, method.where)
+            if message.endswith(f" at {error.where}"):
+                message = message[: -len(f" at {error.where}")]
+            problems.append(Problem(file, line, message))
+    return problems
+
+
+def _file_line(where: str, default: Where) -> tuple[str, int]:
+    file, _, line = where.rpartition(":")
+    if file and line.isdigit():
+        return file, int(line)
+    return default.file, default.line
+
+
+def _engine_problems(bot: Bot) -> list[Problem]:
+    """What the engine still refuses in a bot the checks found nothing wrong with (so that
+    a valid bot always runs)."""
+    try:
+        from .engine import KataEngine
+        from .runtime_errors import KataRuntimeError
+    except ImportError:
+        return []
+    try:
+        KataEngine(bot)
+    except KataRuntimeError as exc:
+        where = exc.where if isinstance(exc.where, Where) else bot.where
+        return [_at(where, exc.message)]
+    except Exception as exc:  # noqa: BLE001 (never a traceback: the engine's own failure)
+        return [_at(bot.where, f"the engine cannot run this bot: {type(exc).__name__}: {exc}")]
+    return []
 
 
 def check_bot(bot: Bot) -> list[Problem]:
@@ -183,6 +245,7 @@ class _Checker:
                 yield from self.expression(action.condition, flow, f"{at} condition")
             if action.options:
                 yield from self.templates(action.options, flow, action.where, f"{at} options")
+            yield from _options_problems(flow, action, at)
 
     def check_actions(self, flow: Flow, label: str) -> Iterator[Problem]:
         for action in flow.actions.values():
@@ -243,6 +306,38 @@ class _Checker:
             if not self.has_method(name, flow):
                 yield _at(where, f"{label}: calls {name}(), which is neither a method of the "
                           f"bot nor a built-in{self.method_hint(flow)}")
+
+
+def _options_problems(flow: Flow, state_action: StateAction, label: str) -> Iterator[Problem]:
+    """What an action type needs in its options (the action's, with the state action's over
+    them), as the runtime asks for it when the bot is loaded."""
+    action = flow.actions.get(state_action.name)
+    kind = action.type if action is not None else state_action.name
+    options = {**(action.options if action is not None else {}), **(state_action.options or {})}
+    where = state_action.where
+    if kind in ("text", "reply") and "text" not in options and "template" not in options:
+        yield _at(where, f"{label}: a text action needs options.text (or data, path and "
+                  "template)")
+    elif kind == "template":
+        try:
+            from .actions.template import TEMPLATE_TYPES
+        except ImportError:
+            return
+        template_type = options.get("type")
+        if not isinstance(template_type, str) or template_type not in TEMPLATE_TYPES:
+            shown = repr(template_type) if template_type is not None else "none"
+            yield _at(where, f"{label}: a template's type is one of "
+                      f"{', '.join(sorted(TEMPLATE_TYPES))}, not {shown}")
+    elif kind == "command" and not options.get("command"):
+        yield _at(where, f"{label}: a command action needs options.command")
+    elif kind in ("api", "asyncApi"):
+        if not options.get("uri"):
+            yield _at(where, f"{label}: an {kind} action needs options.uri")
+        if kind == "asyncApi" and not options.get("command"):
+            yield _at(where, f"{label}: an asyncApi action needs options.command (the "
+                      "command its answer comes back as)")
+    elif kind == "method" and action is None:
+        yield _at(where, f"{label}: a method action is an action of the flow with its method")
 
 
 def expression_problems(obj: Any) -> list[Problem]:
