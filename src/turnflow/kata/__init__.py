@@ -16,6 +16,9 @@ _PUBLIC = {
     "KataBotError": "problems", "Problem": "problems",
     "is_kata_bot": "reading", "load_bot": "reading", "read_bot": "reading",
     "validate_bot": "validation",
+    "ConverseResult": "engine", "KataEngine": "engine",
+    "KataSession": "session",
+    "KataRuntimeError": "runtime_errors",
 }  # fmt: skip
 
 __all__ = sorted(_PUBLIC)
