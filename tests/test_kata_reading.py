@@ -463,3 +463,19 @@ def test_a_json_include_with_lone_surrogates_does_not_break(tmp_path):
         "c.json": '{"a": "\\ud800",\n "b": 1}',  # JSON allows it, YAML does not
     })
     assert load_bot(root).config["a"] == "\ud800"
+
+
+def test_reading_a_bot_loads_neither_the_engine_nor_the_js_engine(tmp_path):
+    import subprocess
+    import sys
+
+    write_bot(tmp_path, {"bot.yml": HELLO})
+    code = (
+        "import sys, turnflow.kata as kata\n"
+        f"kata.load_bot({str(tmp_path)!r})\n"
+        "print(sorted(m for m in sys.modules if m.startswith('turnflow.kata.')\n"
+        "             and m.split('.')[2] in ('engine', 'family', 'methods', 'js')))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert run.stdout.strip() == "[]", run.stderr
