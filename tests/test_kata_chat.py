@@ -73,7 +73,7 @@ def test_quick_replies_and_carousel_cards() -> None:
         "  [1] Order Margherita (button)",
         "bot: [carousel] Hawaiian - ham and pineapple",
     ]
-    assert after(run, "promo")[-1] == "  [2] yes (quick reply)"
+    assert after(run, "promo")[-2:] == ["  [2] yes (quick reply)", "(left the conversation)"]
 
 
 def test_a_broken_bot_is_one_line(tmp_path: Path) -> None:

@@ -111,8 +111,6 @@ class KataChat:
         shown = " - ".join(str(part) for part in (title, text) if part)
         self.say(f"bot: [{kind}] {shown}")
         self.print_actions(item.get("actions"))
-        if kind != "text":  # (a text template's quick replies are printed by print_data)
-            self.print_actions(item.get("quickreply"), quick=True)
 
     def print_actions(self, actions: Any, quick: bool = False) -> None:
         if not isinstance(actions, list):
