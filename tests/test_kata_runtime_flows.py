@@ -49,6 +49,32 @@ def test_the_current_flows_intents_come_first(engine):
     assert say(engine, session, "size small") == ["Sorry."]
 
 
+def test_held_flows_take_only_their_initial_intents(engine):
+    session = engine.new_session("u1")
+    say(engine, session, "order")
+    say(engine, session, "side")
+    # order's non-initial "answer" intent: order is on hold, so it doesn't take it
+    assert say(engine, session, "size large") == ["Sorry.", "Side waits."]
+    assert (session.flow, session.stack) == ("side", ["order"])
+
+
+def test_a_current_flow_with_a_fallback_intent_keeps_every_message(engine):
+    session = engine.new_session("u1")
+    assert say(engine, session, "sticky") == ["Sticky 1."]
+    assert say(engine, session, "faq") == ["Sticky 2."]  # not the faq flow
+    assert (session.flow, session.stack) == ("sticky", [])
+
+
+def test_a_flows_context_is_dropped_after_its_invalidate_time(engine, clock):
+    session = engine.new_session("u1")
+    say(engine, session, "sticky")
+    say(engine, session, "x")
+    assert session.context == {"seen": 2}
+    clock.advance(2 * 3600)  # past 11:00
+    assert say(engine, session, "x") == ["Sticky 1."]
+    assert say(engine, session, "x") == ["Sticky 2."]  # once
+
+
 def test_an_interrupting_flow_holds_the_current_one_and_reenter_brings_it_back(engine):
     session = engine.new_session("u1")
     say(engine, session, "order")
@@ -117,6 +143,16 @@ def test_fire_due_closes_expired_flows(engine, clock):
     assert result.responses == []  # no reenter: nobody is told
     assert (session.flow, session.stack) == ("order", [])
     assert engine.due(session) == []
+
+
+def test_a_held_flow_expires_too(engine, clock):
+    session = engine.new_session("u1")
+    say(engine, session, "promo")
+    say(engine, session, "order")
+    assert session.stack == ["promo"]
+    clock.advance(61)
+    assert say(engine, session, "size xl") == ["Order for size xl."]  # no reenter to promo
+    assert (session.flow, session.stack) == (None, [])
 
 
 def test_inactive_flows_are_never_selected(engine):

@@ -238,7 +238,7 @@ class KataPolicy:
 
     def close_expired(self, rt: Runtime) -> list[str]:
         """Close the open flows whose ``expire`` time has passed since they last took a
-        message; their names."""
+        message (their names); drop the context of those past their ``invalidate`` time."""
         conversation = rt.session
         now = rt.now_ns()
         closed = []
@@ -246,10 +246,16 @@ class KataPolicy:
             if not isinstance(run, KataRun):
                 continue
             flow = self.family.compiled.get(run.flow.uuid)
-            expire = flow.expire_ms if flow is not None else None
+            if flow is None:
+                continue
+            expire = flow.expire_ms
             if expire is not None and now - run.touched_ns >= expire * 1_000_000:
                 rt.engine.loop.end_run(rt, run, EXPIRED)
                 closed.append(run.flow.uuid)
+            elif (flow.model.invalidate is not None and not run.invalidated
+                  and now >= flow.model.invalidate * 1_000_000):
+                run.context.clear()  # (once: what the flow keeps afterwards stays)
+                run.invalidated = True
         return closed
 
 

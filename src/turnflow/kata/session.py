@@ -23,6 +23,7 @@ class KataRun(Run):
     context: dict[str, Any] = field(default_factory=dict)
     touched_ns: int = 0  # the last time the flow took a message (or was opened)
     fresh: bool = True  # opened by the message being processed ($init)
+    invalidated: bool = False  # its context was dropped at the flow's ``invalidate`` time
 
     @property
     def state(self) -> str | None:
@@ -226,7 +227,7 @@ class Snapshot:
 
     runs: list[Run]
     stack: list[Run]
-    runs_state: list[tuple[KataRun, str, list[Any], dict[str, Any], int, bool]]
+    runs_state: list[tuple[KataRun, str, list[Any], dict[str, Any], int, bool, bool]]
     data: dict[str, Any]
     meta: tuple[Any, ...]
     schedules: list[Schedule]
@@ -234,7 +235,8 @@ class Snapshot:
     @classmethod
     def take(cls, session: KataConversation) -> Snapshot:
         runs_state = [
-            (run, run.status, list(run.path), copy_json(run.context), run.touched_ns, run.fresh)
+            (run, run.status, list(run.path), copy_json(run.context), run.touched_ns, run.fresh,
+             run.invalidated)
             for run in session.stack if isinstance(run, KataRun)
         ]  # fmt: skip
         meta = (
@@ -251,9 +253,9 @@ class Snapshot:
     def restore(self, session: KataConversation) -> None:
         session.runs = self.runs
         session.stack = self.stack
-        for run, status, path, context, touched, fresh in self.runs_state:
+        for run, status, path, context, touched, fresh, invalidated in self.runs_state:
             run.status, run.path, run.context = status, path, context
-            run.touched_ns, run.fresh = touched, fresh
+            run.touched_ns, run.fresh, run.invalidated = touched, fresh, invalidated
             run.exited_on = None
         # (data may be shared with other sessions through a data key: restored in place)
         session.data.clear()
