@@ -11,6 +11,7 @@ included); there is no local figure to compare with.
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 from pathlib import Path
 
@@ -40,22 +41,26 @@ def converses_per_second(engine, conversations: int) -> float:
     return conversations * len(messages) / (time.perf_counter() - start)
 
 
-def late_against_early(engine, conversations: int) -> tuple[float, float]:
-    """The mean time of message 5 and of message 60 over many long conversations, and of the
-    whole cycle around each (seconds a message)."""
-    early = late = 0.0
+def late_against_early(engine, conversations: int) -> dict[str, float]:
+    """Over many long conversations, the median time of message 5 and of message 60, and of
+    the cycles they end (messages 1-5 and 56-60), in seconds (medians: the machine is shared,
+    and one slow outlier should not decide)."""
+    times: dict[str, list[float]] = {"5": [], "60": [], "1-5": [], "56-60": []}
     for n in range(conversations):
         session = engine.new_session(user_id=f"long{n}")
+        cycle = 0.0
         for number in range(1, 61):
             message = text(CYCLE[(number - 1) % len(CYCLE)])
             start = time.perf_counter()
             engine.converse(session, message)
             elapsed = time.perf_counter() - start
-            if number == 5:
-                early += elapsed
-            elif number == 60:
-                late += elapsed
-    return early / conversations, late / conversations
+            cycle += elapsed
+            if number in (5, 60):
+                times[str(number)].append(elapsed)
+                times["1-5" if number == 5 else "56-60"].append(cycle / len(CYCLE))
+            if number % len(CYCLE) == 0:
+                cycle = 0.0
+    return {key: statistics.median(values) for key, values in times.items()}
 
 
 def check(engine) -> None:
@@ -78,13 +83,14 @@ def main() -> None:
     check(engine)
     converses_per_second(engine, 20)  # warm up
     rate = converses_per_second(engine, args.conversations)
-    early, late = late_against_early(engine, max(args.conversations // 5, 20))
+    late = late_against_early(engine, max(args.conversations // 5, 20))
     print(f"load, validate and compile {BOT.name}: {loading * 1000:.1f} ms")
     print(f"converses/s ({len(CONVERSATION)}-message pizza conversation): {rate:,.0f} "
           f"({1000 / rate:.2f} ms a message)")
-    print(f"message 5: {early * 1000:.3f} ms, message 60: {late * 1000:.3f} ms "
-          f"(60 / 5 = {late / early:.2f})")
-
+    print(f"message 5: {late['5'] * 1000:.3f} ms, message 60: {late['60'] * 1000:.3f} ms "
+          f"(60 / 5 = {late['60'] / late['5']:.2f}); messages 1-5: "
+          f"{late['1-5'] * 1000:.3f} ms, 56-60: {late['56-60'] * 1000:.3f} ms a message "
+          f"({late['56-60'] / late['1-5']:.2f})")
 
 if __name__ == "__main__":
     main()
