@@ -73,7 +73,7 @@ class ConverseResult:
             if kind == RESPONSE_CREATED:
                 self.responses.append(event["response"])
             elif kind == MESSAGE_PROCESSED:
-                self.messages.append(event["message"])
+                self.messages.append(_shown(event["message"]))
             elif kind == WARNING:
                 self.warnings.append(event["text"])
             elif kind == RUN_STARTED:
@@ -91,6 +91,13 @@ class ConverseResult:
     def to_json(self) -> dict[str, Any]:
         """As Kata's converse API answered (``messages``, ``responses``)."""
         return {"messages": self.messages, "responses": self.responses}
+
+
+def _shown(message: dict[str, Any]) -> dict[str, Any]:
+    """A processed message as Kata showed it: no empty payload or metadata it was not sent
+    with."""
+    return {key: value for key, value in message.items()
+            if not (key in ("payload", "metadata") and value == {})}
 
 
 class KataEngine:

@@ -31,7 +31,7 @@ from ..core.session import ACTIVE, COMPLETED, EXPIRED, INTERRUPTED, WAITING
 from .events import MESSAGE_PROCESSED
 from .intents import select_intent
 from .runtime_errors import KataRuntimeError
-from .session import KataConversation, KataRun
+from .session import KataConversation, KataRun, copy_json
 
 if TYPE_CHECKING:
     from ..core.graph import Flow
@@ -70,9 +70,9 @@ def normalized(message: dict[str, Any]) -> dict[str, Any]:
     if message.get("content") is not None:
         out["content"] = message["content"]
     payload = message.get("payload")
-    out["payload"] = dict(payload) if isinstance(payload, dict) else {}
+    out["payload"] = copy_json(payload) if isinstance(payload, dict) else {}
     metadata = message.get("metadata")
-    out["metadata"] = dict(metadata) if isinstance(metadata, dict) else {}
+    out["metadata"] = copy_json(metadata) if isinstance(metadata, dict) else {}
     if message.get("id") is not None:
         out["id"] = message["id"]
     return out
