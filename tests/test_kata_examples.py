@@ -13,7 +13,7 @@ import pytest
 
 from turnflow.cli import main
 
-from .conftest import REPO
+from .conftest import REPO, SHARED, require_fixtures
 
 EXAMPLES = REPO / "examples" / "kata"
 BOTS = sorted(p.name for p in EXAMPLES.iterdir() if (p / "bot.yml").is_file())
@@ -150,3 +150,19 @@ def test_a_broken_bot_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 2
     assert len(lines) == 1 and lines[0].startswith(f"error: {bot}: the bot has errors: ")
     assert "bot.yml:" in lines[0]
+
+
+def test_the_test_spec_pages_examples_run(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The four examples of Kata's test-spec page (read in place from ../shared, named as the
+    page says to name them) pass against a bot of ours shaped for them: spec files written
+    from the docs alone run as written (the flow example carries the actions schema)."""
+    pages = require_fixtures(SHARED / "reference" / "kata" / "extracted-yaml"
+                             / "kata-ai+kata-platform-docs" / "docs" / "kata-ml" / "test-spec")
+    files = []
+    for block, kind in (("02", "intents"), ("04", "states"), ("06", "actions"), ("08", "flow")):
+        target = tmp_path / f"welcome_{kind}.spec.yml"
+        target.write_text((pages / f"{block}.yml").read_text())
+        files.append(str(target))
+    code, lines = run(capsys, str(REPO / "tests" / "data" / "kata" / "welcome"), *files)
+    assert lines == ["4 passed, 0 failed"] and code == 0

@@ -127,6 +127,33 @@ test:
     assert keyed.expect == {"responses": [{"action": "sendMainMenu"}]}
 
 
+def test_the_docs_flow_spec_example_under_the_actions_schema_is_a_flow_spec(
+        tmp_path: Path) -> None:
+    path = write(tmp_path, "welcome_flow.spec.yml", """\
+schema: kata.ai/schema/kata-ml/1.0/test/actions
+desc: Welcome State Test
+flow: welcome
+state: initialState
+context: # initial context
+data: # initial data
+test:
+  'should select langauge':
+    message:
+      type: text
+      content: 'english please'
+    expect:
+      state: mainMenu
+      intent: selectLanguage
+""")
+    suite = read_spec_file(path)
+    assert (suite.kind, suite.state) == ("flow", "initialState")
+    assert suite.cases[0].expect == {"state": "mainMenu", "intent": "selectLanguage"}
+    # a real actions spec stays one
+    path = write(tmp_path, "a.spec.yml", "schema: kata.ai/schema/kata-ml/1.0/test/actions\n"
+                 "flow: f\ntest:\n  t:\n    state: s\n    expect: [{action: a}]\n")
+    assert read_spec_file(path).kind == "actions"
+
+
 @pytest.mark.parametrize("text, where, message", [
     ("schema: kata.ai/schema/kata-ml/1.0/test/nope\nflow: f\ntest: {a: {expect: {}}}\n", 1,
      "not a Kata test spec: 'kata.ai/schema/kata-ml/1.0/test/nope'"),
