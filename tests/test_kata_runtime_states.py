@@ -206,3 +206,88 @@ def test_exec_with_unknown_names(engine):
         engine.exec_intent("nope", {"type": "text", "content": "x"})
     with pytest.raises(KataRuntimeError, match="no state 'nope'"):
         engine.exec_state("main", "nope", None, {}, None, {}, {})
+
+
+# -- small bots written inline ------------------------------------------------------------------
+
+HEADER = "schema: kata.ai/schema/kata-ml/1.0\nname: t\n"
+
+
+def inline(tmp_path: Path, body: str) -> KataEngine:
+    (tmp_path / "bot.yml").write_text(HEADER + body)
+    return KataEngine(tmp_path, clock=TestClock())
+
+
+def test_a_mapping_method_may_change_ctx_and_return_nothing(tmp_path):
+    engine = inline(tmp_path, """
+methods:
+  count(ctx): "ctx.context.n = (ctx.context.n || 0) + 1; ctx.data.last = ctx.content;"
+flows:
+  f:
+    intents:
+      go: {initial: true, type: text}
+    states:
+      init:
+        initial: true
+        transitions: {s: {fallback: true, mapping: count}}
+      s:
+        enter: count
+        action:
+          name: text
+          options: {text: "n=$(context.n) $(context.$init) $(context.$lastState)"}
+        transitions: {s: {fallback: true}}
+""")
+    session = engine.new_session("u")
+    assert [r["content"] for r in engine.converse(
+        session, {"type": "text", "content": "a"}).responses] == ["n=2 true "]
+    assert [r["content"] for r in engine.converse(
+        session, {"type": "text", "content": "b"}).responses] == ["n=3 false s"]
+    assert session.data == {"last": "b"}
+
+
+def test_an_initial_state_that_is_also_an_end_state(tmp_path):
+    engine = inline(tmp_path, """
+flows:
+  f:
+    intents:
+      go: {initial: true, type: text}
+    states:
+      only:
+        initial: true
+        end: true
+        action: {name: text, options: {text: "at once"}}
+""")
+    session = engine.new_session("u")
+    result = engine.converse(session, {"type": "text", "content": "x"})
+    assert [r["content"] for r in result.responses] == ["at once"]
+    assert session.flow is None and result.closed == [("f", "completed")]
+
+
+def test_a_schedule_time_in_the_bots_timezone(tmp_path):
+    engine = inline(tmp_path, """
+timezone: 7
+flows:
+  f:
+    intents:
+      go: {initial: true, type: text}
+      ring: {initial: true, type: command, condition: "content == 'ring'"}
+    states:
+      init:
+        initial: true
+        transitions:
+          rang: "intent == 'ring'"
+          set: {fallback: true}
+      set:
+        end: true
+        action:
+          name: schedule
+          options: {id: r, message: {type: command, content: ring}, start: '2026-01-05 17:00'}
+      rang:
+        end: true
+        action: {name: text, options: {text: ring}}
+""")
+    session = engine.new_session("u")
+    engine.converse(session, {"type": "text", "content": "x"})
+    # 17:00 at UTC+7 is 10:00 UTC, an hour after the test clock's start
+    [due] = session.conversation.schedules
+    assert due.due_ns == TEST_START.ns + 3600 * 10**9
