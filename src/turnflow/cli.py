@@ -124,6 +124,9 @@ def cmd_test(args: argparse.Namespace) -> int:
         else:
             runner_files.extend(p for p in find_runner_tests(path) if not is_transcript_file(p))
             transcript_files.extend(find_transcripts(path))
+            # a folder of Kata bots (examples/kata): each bot's tests
+            kata_runs.extend((sub, []) for sub in sorted(path.iterdir())
+                             if sub.is_dir() and is_kata_bot(sub))
     passed = failed = 0
 
     def report(name: str, ok: bool, message: str) -> None:

@@ -93,8 +93,10 @@ def bot_of_test_file(path: Path) -> Path | None:
 
 
 def _relative(path: Path, bot_dir: Path) -> str:
+    """How reports name a test file: as found under the bot directory as given
+    (``examples/kata/pizza/test/x.yml``), else as given."""
     try:
-        return str(path.relative_to(bot_dir))
+        return str(bot_dir / path.relative_to(bot_dir))
     except ValueError:
         return str(path)
 
