@@ -3,6 +3,7 @@ drives the Rasa chat."""
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from .conftest import REPO
 
 PIZZA = REPO / "examples" / "kata" / "pizza"
+SUPPORT = REPO / "examples" / "kata" / "support"
 
 
 def chat(*lines: str, bot: Path = PIZZA) -> subprocess.CompletedProcess[str]:
@@ -82,3 +84,32 @@ def test_a_broken_bot_is_one_line(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert run.stdout == ""
     assert len(run.stderr.splitlines()) == 1 and "bot.yml:3" in run.stderr
+
+
+def test_api_async_api_and_schedules_in_the_chat() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "kata_support_service_chat", REPO / "examples" / "kata" / "support" / "service.py")
+    assert spec is not None and spec.loader is not None
+    service = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(service)
+    server, url = service.start(0)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "turnflow.cli", "chat", str(SUPPORT), "--config",
+             f"apiBase={url}"],
+            input="what is the status\nmy internet is broken\nann@example.com\n"
+                  "book monday at 10\nmonday at 10\nyes\n/wait 3600\n",
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+    assert run.returncode == 0, run.stderr
+    assert after(run, "what is the status") == ["bot: All systems are working."]
+    # the asyncApi answer is delivered as soon as it is due: right after the message
+    assert after(run, "ann@example.com") == [
+        "bot: Thanks, your ticket is on its way to Support desk.",
+        "bot: Ticket T-1001 is open, we will write to ann@example.com.",
+    ]
+    assert after(run, "yes") == ["bot: Booked for Monday at 10:00, reference B-MON10."]
+    assert after(run, "/wait 3600") == [
+        "bot: Reminder: your appointment is on Monday at 10:00.", "(left the conversation)"]
