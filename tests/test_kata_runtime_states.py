@@ -291,3 +291,40 @@ flows:
     # 17:00 at UTC+7 is 10:00 UTC, an hour after the test clock's start
     [due] = session.conversation.schedules
     assert due.due_ns == TEST_START.ns + 3600 * 10**9
+
+
+def test_the_flow_meta_context_and_metadata(tmp_path):
+    engine = inline(tmp_path, """
+flows:
+  f:
+    intents:
+      go: {initial: true, type: text}
+    states:
+      init:
+        initial: true
+        transitions: {s: {fallback: true}}
+      s:
+        enter:
+          context.meta: "[context.$flow, context.$state, context.$sessionId, context.$channelId,
+            context.$deploymentId, context.$userId, context.$dataKey, context.$timestamp,
+            context.$now]"
+        action:
+          - name: text
+            condition: metadata.channelType == 'line'
+            options: {text: "on line"}
+        transitions: {s: {fallback: true}}
+""")
+    clock = engine.clock
+    session = engine.new_session("ann", channel_id="c1", deployment_id="d1", data_key="k1")
+    start_ms = clock.now_ns() // 1_000_000
+    clock.advance(5)
+    result = engine.converse(session, {"type": "text", "content": "x",
+                                       "metadata": {"channelType": "line"}})
+    assert session.context["meta"] == [
+        "f", "s", session.id, "c1", "d1", "ann", "k1", start_ms, start_ms + 5000]
+    assert [r["content"] for r in result.responses] == ["on line"]
+    assert session.record()["timestamp"] == start_ms + 5000
+    clock.advance(1)
+    result = engine.converse(session, {"type": "text", "content": "y"})
+    assert session.context["meta"][7:] == [start_ms + 5000, start_ms + 6000]
+    assert result.responses == []
