@@ -1,6 +1,6 @@
-"""Reading the files of a bot: YAML with the line of every mapping and sequence (the located
-loader Rasa's reader uses: libyaml, YAML 1.2 core scalars like kata-cli's js-yaml, duplicate
-keys refused), JSON, and plain text (method code)."""
+"""Reading the files of a bot: YAML with the line of every mapping and sequence
+(:mod:`turnflow.located_yaml`: libyaml, YAML 1.2 core scalars like kata-cli's js-yaml,
+duplicate keys refused), JSON, and plain text (method code)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ...rasa.yaml_io import YamlError, YamlMap, YamlSeq, parse_yaml
+from ...located_yaml import YamlError, YamlMap, YamlSeq, parse_yaml
 from ..problems import Problem
 
 __all__ = ["FileReadError", "IncludedText", "YamlMap", "YamlSeq", "parse_text", "read_file"]
@@ -35,7 +35,7 @@ def parse_text(text: str, file: str, kind: str = "yaml") -> Any:
     if kind == "json":
         return _parse_json(text, file)
     try:
-        return parse_yaml(text, file, expand_env=False)
+        return parse_yaml(text, file)
     except YamlError as exc:
         raise FileReadError(Problem(file, exc.line, exc.message)) from None
     except RecursionError:
@@ -45,7 +45,7 @@ def parse_text(text: str, file: str, kind: str = "yaml") -> Any:
 def _parse_json(text: str, file: str) -> Any:
     # JSON is YAML 1.2: read it as YAML first to know the lines; json when YAML disagrees
     try:
-        return parse_yaml(text, file, expand_env=False)
+        return parse_yaml(text, file)
     except (YamlError, RecursionError):
         pass
     try:
