@@ -28,7 +28,7 @@ from typing import Any
 from ..core.engine import Engine, EngineError
 from ..core.events import FAILURE, RUN_ENDED, RUN_STARTED, WARNING, Event
 from ..core.runtime import Limits, Runtime
-from ..core.session import WAITING, Step
+from ..core.session import ACTIVE, WAITING, Step
 from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource
 from . import model
 from .actions.base import StateActionStep
@@ -166,10 +166,7 @@ class KataEngine:
     def converse(self, session: KataSession, message: Mapping[str, Any]) -> ConverseResult:
         """One message in, the bot's responses out. A converse that fails raises
         :class:`KataRuntimeError` (one line) and leaves the session as it was."""
-        try:
-            check_message(message)
-        except KataRuntimeError:
-            raise
+        check_message(message)
         return self._sprint(session.conversation, dict(message))
 
     def _sprint(self, conversation: KataConversation, message: Any) -> ConverseResult:
@@ -275,7 +272,7 @@ class KataEngine:
         rt, run = self._exec_runtime(compiled, start, context, data)
         rt.state.begin_message(self._message(message, intent, attributes))
         if compiled.states[start].end:
-            return {"state": start, "context": self._context(run), "data": rt.session.data,
+            return {"state": start, "context": run.context, "data": rt.session.data,
                     "end": True}
         rt.run = run
         chosen = map_state(rt, run, compiled.states[start])
@@ -285,7 +282,7 @@ class KataEngine:
         enter = target.actions[0]
         assert isinstance(enter, EnterMapping)
         enter.execute(rt)
-        return {"state": chosen.target, "context": self._context(run), "data": rt.session.data,
+        return {"state": chosen.target, "context": run.context, "data": rt.session.data,
                 "end": compiled.states[chosen.target].end}
 
     def exec_actions(self, flow: str, state: str, intent: str | None,
@@ -340,14 +337,14 @@ class KataEngine:
             found = select_intent(rt, compiled, run, compiled.intents)
             if found is None:
                 return {"state": start, "intent": None, "attributes": {},
-                        "context": self._context(run), "data": rt.session.data, "end": False,
+                        "context": run.context, "data": rt.session.data, "end": False,
                         "responses": []}
             intent_name, attributes = found[0].name, found[1]
         st.message["intent"] = intent_name
         st.message["attributes"] = dict(attributes or {})
         st.run = run
         loop = self.core.loop
-        rt.session.status = "active"
+        rt.session.status = ACTIVE
         if start is not None:
             loop.resume(rt, run)
         else:
@@ -362,7 +359,7 @@ class KataEngine:
                 raise KataRuntimeError(f"flow '{flow}' failed: {event['text']}")
         return {
             "state": run.state, "intent": intent_name, "attributes": st.message["attributes"],
-            "context": self._context(run), "data": rt.session.data, "end": run.ended,
+            "context": run.context, "data": rt.session.data, "end": run.ended,
             "responses": [event["response"] for event in rt.emitted
                           if event["type"] == RESPONSE_CREATED],
         }  # fmt: skip
@@ -413,10 +410,6 @@ class KataEngine:
             run.fresh = False
         rt.run = run
         return rt, run
-
-    @staticmethod
-    def _context(run: KataRun) -> dict[str, Any]:
-        return run.context
 
 
 __all__ = ["ConverseResult", "KataEngine", "KataRuntimeError", "KataSession"]
