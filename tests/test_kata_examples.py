@@ -5,7 +5,10 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -166,3 +169,21 @@ def test_the_test_spec_pages_examples_run(tmp_path: Path,
         files.append(str(target))
     code, lines = run(capsys, str(REPO / "tests" / "data" / "kata" / "welcome"), *files)
     assert lines == ["4 passed, 0 failed"] and code == 0
+
+
+def test_the_console_examples_of_docs_kata_md() -> None:
+    """Each `$ command` of docs/kata.md's console blocks prints what the page shows."""
+    text = (REPO / "docs" / "kata.md").read_text()
+    examples = []
+    for body in re.findall(r"```console\n(.*?)```", text, re.S):
+        for chunk in re.split(r"^\$ ", body, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            examples.append((command, output.rstrip("\n")))
+    assert len(examples) >= 3
+    bin_dir = str(Path(sys.executable).parent)
+    for command, output in examples:
+        run = subprocess.run(
+            command, shell=True, capture_output=True, text=True, timeout=120, cwd=REPO,
+            env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")},
+        )  # fmt: skip
+        assert (run.stdout + run.stderr).rstrip("\n") == output, command
