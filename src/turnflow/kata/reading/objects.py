@@ -102,6 +102,7 @@ class ObjectReader:
     def __init__(self, located: Located, problems: list[Problem]) -> None:
         self.located = located
         self.problems = problems
+        self._made: list[Any] = []
 
     # -- places and problems
 
@@ -143,6 +144,7 @@ class ObjectReader:
             renamed[name] = item
             renamed.key_lines[name] = self.where(value, key).line
         self.located.files[id(renamed)] = self.located.file_of(value)
+        self._made.append(renamed)  # (kept alive: ``files`` is keyed by id)
         return renamed
 
     # -- typed values
