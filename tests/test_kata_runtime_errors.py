@@ -55,8 +55,20 @@ def test_no_transition_and_no_fallback(tmp_path):
     text = str(error.value)
     assert "flow 'main' state 'ask': no transition holds" in text
     assert text.startswith(f"{tmp_path / 'bot.yml'}:14: ")
+    assert error.value.reply == {"type": "text", "content": "Maaf terjadi kesalahan pada sistem",
+                                 "action": None}
     # the session is as it was: the flow, its state and context
     assert (session.flow, session.state, session.context) == ("main", "ask", {"n": 1})
+
+
+def test_the_bots_error_message(tmp_path):
+    config = "config: {defaultErrorMessage: Oops}\n"
+    engine = make(tmp_path, config + FLOW % "ask: \"content == 'z'\"")
+    session = engine.new_session("u")
+    engine.converse(session, {"type": "text", "content": "go"})
+    with pytest.raises(KataRuntimeError) as error:
+        engine.converse(session, {"type": "text", "content": "other"})
+    assert error.value.reply["content"] == "Oops"
 
 
 def test_a_condition_that_throws_is_false_with_a_warning(tmp_path):

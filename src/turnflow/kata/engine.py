@@ -46,6 +46,8 @@ from .states import EnterMapping, map_state
 
 # a converse visits a few states per message; this only stops a bot that loops
 MAX_STEPS_PER_CONVERSE = 1000
+# what Kata's platform said when a converse failed and the bot set no defaultErrorMessage
+DEFAULT_ERROR_MESSAGE = "Maaf terjadi kesalahan pada sistem"
 
 
 @dataclass
@@ -169,23 +171,31 @@ class KataEngine:
         check_message(message)
         return self._sprint(session.conversation, dict(message))
 
+    def error_reply(self) -> dict[str, Any]:
+        """What Kata told the user when a converse failed: the bot's
+        ``config.defaultErrorMessage``, else Kata's own default. A failing converse's
+        :class:`KataRuntimeError` carries it as ``reply``, for a channel to send."""
+        text = self.family.config.get("defaultErrorMessage")
+        if not isinstance(text, str) or not text:
+            text = DEFAULT_ERROR_MESSAGE
+        return {"type": "text", "content": text, "action": None}
+
     def _sprint(self, conversation: KataConversation, message: Any) -> ConverseResult:
         snapshot = Snapshot.take(conversation)
         try:
-            sprint = self.core.resume(conversation, message)
-        except KataRuntimeError:
+            try:
+                sprint = self.core.resume(conversation, message)
+            except EngineError as error:
+                raise KataRuntimeError(str(error)) from None
+            except RecursionError:
+                raise KataRuntimeError("the bot's data is nested too deeply") from None
+            for event in sprint.events:
+                if event["type"] == FAILURE:  # (the core's limits: a bot that loops)
+                    raise KataRuntimeError(f"the converse failed: {event['text']}")
+        except KataRuntimeError as error:
             snapshot.restore(conversation)
+            error.reply = self.error_reply()
             raise
-        except EngineError as error:
-            snapshot.restore(conversation)
-            raise KataRuntimeError(str(error)) from None
-        except RecursionError:
-            snapshot.restore(conversation)
-            raise KataRuntimeError("the bot's data is nested too deeply") from None
-        for event in sprint.events:
-            if event["type"] == FAILURE:  # (the core's limits: a bot that loops)
-                snapshot.restore(conversation)
-                raise KataRuntimeError(f"the converse failed: {event['text']}")
         return ConverseResult.of(sprint.events)
 
     # -- time -----------------------------------------------------------------------------------
