@@ -370,3 +370,18 @@ def test_what_only_the_engine_refuses_is_reported_too(tmp_path):
                         "      hi: {initial: true, classifier: {nlu: bad}}\n")
     problems = found(bot_dir(tmp_path, text))
     assert len(problems) == 1 and "regex" in problems[0][1] and problems[0][0] > 0
+
+
+def test_slips_the_docs_make_are_warnings(tmp_path):
+    text = SCHEMA + FLOW.replace("{text: bye}", "{text: '$(context.mood = 1)'}").replace(
+        "        action: bye\n",
+        "        action: bye\n        enter: {context.n: (context.n || 0)++}\n")
+    root = bot_dir(tmp_path, text)
+    assert validate_bot(root) == []
+    warnings = validate_bot(root, warnings=True)
+    assert [(p.line, p.warning) for p in warnings] == [(15, True), (17, True)]
+    assert str(warnings[0]).startswith(f"{root / 'bot.yml'}:15: warning: flow 'main' state "
+                                       "'done' enter context.n: '++' at column 17")
+    run = turnflow("validate", str(root))
+    assert run.returncode == 0
+    assert run.stdout.splitlines()[-1] == f"{root}: Kata bot, valid, 2 warnings"

@@ -413,14 +413,17 @@ def _validate_kata(name: str, quiet: bool) -> int:
     """Check a Kata bot (directory or bot.yml): each problem on one line, then a summary."""
     from .kata.validation import validate_bot
 
-    problems = validate_bot(name)
+    problems = validate_bot(name, warnings=True)
     for problem in problems:
         _print_safe(str(problem))
-    count = len(problems)
-    if count or not quiet:
+    count = sum(not problem.warning for problem in problems)
+    warnings = len(problems) - count
+    if problems or not quiet:
         summary = f"{count} problem{'s' if count != 1 else ''}" if count else "valid"
+        if warnings:
+            summary += f", {warnings} warning{'s' if warnings != 1 else ''}"
         _print_safe(f"{name}: Kata bot, {summary}")
-    return EXIT_EVAL_ERRORS if problems else EXIT_OK
+    return EXIT_EVAL_ERRORS if count else EXIT_OK
 
 
 def _print_safe(line: str) -> None:

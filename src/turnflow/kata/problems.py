@@ -9,15 +9,19 @@ from ..errors import TurnflowError
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem: ``file`` and ``line`` (1-based; 0 = the whole file) and what is wrong."""
+    """One problem: ``file`` and ``line`` (1-based; 0 = the whole file) and what is wrong.
+    A ``warning`` is something the bot runs with, read the way its author likely meant it
+    (``condition: a = 'x'`` read as ``==``); only :func:`validate_bot` gives warnings, and
+    only when asked."""
 
     file: str
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 class KataBotError(TurnflowError):

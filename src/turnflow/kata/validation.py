@@ -35,9 +35,10 @@ from .reading import read_bot
 MAPPING_ROOTS = frozenset({"context", "data", "payload", "attributes", "metadata"})
 
 
-def validate_bot(path: str | Path) -> list[Problem]:
+def validate_bot(path: str | Path, *, warnings: bool = False) -> list[Problem]:
     """Every problem of the bot at ``path`` (a bot directory or its bot.yml), ordered by file
-    and line; an empty list when the bot is valid. Never raises for a bad bot."""
+    and line; an empty list when the bot is valid. Never raises for a bad bot. With
+    ``warnings``, also what runs but was likely meant otherwise (``Problem.warning``)."""
     try:
         bot, problems = read_bot(path)
     except RecursionError:  # (the reader is iterative; this is a last guard)
@@ -45,8 +46,10 @@ def validate_bot(path: str | Path) -> list[Problem]:
     if bot is not None:
         problems.extend(_Checker(bot, read_well=not problems).run())
         problems.extend(method_problems(bot))
-        if not problems:
+        if not any(not p.warning for p in problems):
             problems.extend(_engine_problems(bot))
+    if not warnings:
+        problems = [p for p in problems if not p.warning]
     return sorted(problems, key=lambda p: (p.file, p.line))
 
 
@@ -288,6 +291,8 @@ class _Checker:
         if compiled is None:
             return
         yield from self.calls(compiled.called, flow, expression.where, label)
+        for warning in compiled.warnings:
+            yield _warn(expression.where, f"{label}: {warning}")
         if sees_intent and "intent" in compiled.names:
             for name in _compared_intents(expression.source):
                 if name not in flow.intents:
@@ -300,6 +305,8 @@ class _Checker:
                 yield problem
             elif template is not None:
                 yield from self.calls(template.called, flow, Where(where.file, line), at)
+                for warning in template.warnings:
+                    yield _warn(Where(where.file, line), f"{at}: {warning}")
 
     def calls(self, called: Any, flow: Flow, where: Where, label: str) -> Iterator[Problem]:
         for name in sorted(called):
@@ -423,6 +430,10 @@ def _short(text: str, limit: int = 60) -> str:
 
 def _at(where: Where, message: str) -> Problem:
     return Problem(where.file, where.line, message)
+
+
+def _warn(where: Where, message: str) -> Problem:
+    return Problem(where.file, where.line, message, warning=True)
 
 
 def _choices(names: Any, lead: str = "; known: ") -> str:
