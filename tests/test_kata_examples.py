@@ -187,3 +187,55 @@ def test_the_console_examples_of_docs_kata_md() -> None:
             env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")},
         )  # fmt: skip
         assert (run.stdout + run.stderr).rstrip("\n") == output, command
+
+
+BROKEN_METHODS = """\
+schema: kata.ai/schema/kata-ml/1.0
+name: broken
+flows:
+  main:
+    fallback: true
+    intents:
+      any:
+        fallback: true
+    states:
+      init:
+        initial: true
+        transitions:
+          boom: content == 'boom'
+          spin: content == 'spin'
+          ok:
+            fallback: true
+      boom:
+        end: true
+        enter: explode
+      spin:
+        end: true
+        enter: forever
+      ok:
+        end: true
+        action:
+          name: text
+          options:
+            text: fine
+methods:
+  explode(ctx): "throw new Error('kaput');"
+  forever(ctx): "while (true) {}"
+"""
+
+
+def test_a_method_that_throws_or_loops_fails_its_test_in_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "test").mkdir()
+    (tmp_path / "bot.yml").write_text(BROKEN_METHODS)
+    (tmp_path / "test" / "talk.yml").write_text(
+        "conversations:\n  - name: throws\n    steps: [{user: boom}]\n"
+        "  - name: loops\n    steps: [{user: spin}]\n"
+        "  - name: fine\n    steps: [{user: hello}, {bot: fine}]\n")
+    code, lines = run(capsys, str(tmp_path))
+    assert code == 1 and lines[-1] == "1 passed, 2 failed"
+    talk, bot = tmp_path / "test" / "talk.yml", tmp_path / "bot.yml"
+    assert lines[0].startswith(f"FAIL {talk}:2 throws: {talk}:3: {bot}:19: ")
+    assert lines[0].endswith(f"method 'explode' ({bot}:30) threw Error: kaput")
+    assert lines[1].startswith(f"FAIL {talk}:4 loops: {talk}:5: {bot}:22: ")
+    assert "method 'forever'" in lines[1] and "timed out" in lines[1]
