@@ -166,9 +166,10 @@ def test_among_other_flows_the_flow_priority_decides_first(engine):
     assert say(engine, session, "dup") == ["high"]
 
 
-def test_among_equal_flows_the_first_written_wins(engine):
+def test_among_equal_flows_the_intent_priority_then_the_first_written(engine):
     session = engine.new_session("u1")
     assert say(engine, session, "same") == ["first"]
+    assert say(engine, session, "equal") == ["eq2"]
 
 
 def test_a_reenter_the_uncovered_flow_does_not_take_is_dropped(engine):

@@ -135,7 +135,7 @@ class KataPolicy:
                         f"Max Recursion of {limit} is reached: the command "
                         f"{current.get('content')!r} would be message {internal + 1} of this "
                         "converse (set config.maxRecursion for more)", self.family.bot_where)
-            self.process(rt, normalized(current), is_internal)
+            self.process(rt, normalized(current))
             queue.extend((command, True) for command in st.commands)
             st.commands.clear()
             uncovered = st.reenter_run
@@ -144,7 +144,7 @@ class KataPolicy:
                 if conversation.current is uncovered:
                     queue.append((dict(REENTER), True))
 
-    def process(self, rt: Runtime, message: dict[str, Any], internal: bool) -> None:
+    def process(self, rt: Runtime, message: dict[str, Any]) -> None:
         """One message: select its flow and intent, move the stack, map the state, act."""
         conversation = rt.session
         assert isinstance(conversation, KataConversation)
@@ -198,15 +198,22 @@ class KataPolicy:
                 return flow, found[0], found[1]
             if message is not None and _is_reenter(message):
                 return None  # a reenter the flow doesn't take is dropped
+        # other flows, a group of equal flow priority at a time (the highest first): the
+        # intent with the highest priority in the group, the first written among equals
+        best: tuple[CompiledFlow, CompiledIntent, dict[str, Any]] | None = None
+        group: float | None = None
         for flow in family.selection_order:
-            if current is not None and flow.name == current.flow.uuid:
-                continue
-            if not flow.initial_intents:
+            if best is not None and flow.priority != group:
+                break
+            if not flow.initial_intents or (current is not None
+                                            and flow.name == current.flow.uuid):
                 continue
             run = conversation.run_of(flow.name)
             found = select_intent(rt, flow, run, flow.initial_intents, fallbacks=False)
-            if found is not None:
-                return flow, found[0], found[1]
+            if found is not None and (best is None or found[0].priority > best[1].priority):
+                best, group = (flow, found[0], found[1]), flow.priority
+        if best is not None:
+            return best
         for flow in family.fallback_flows:
             if current is not None and flow.name == current.flow.uuid:
                 continue  # (its intents were tried first)
