@@ -148,10 +148,14 @@ test:
     suite = read_spec_file(path)
     assert (suite.kind, suite.state) == ("flow", "initialState")
     assert suite.cases[0].expect == {"state": "mainMenu", "intent": "selectLanguage"}
-    # a real actions spec stays one
+    # a real actions spec stays one, also when the suite gives the state for all its tests
     path = write(tmp_path, "a.spec.yml", "schema: kata.ai/schema/kata-ml/1.0/test/actions\n"
                  "flow: f\ntest:\n  t:\n    state: s\n    expect: [{action: a}]\n")
     assert read_spec_file(path).kind == "actions"
+    path = write(tmp_path, "b.spec.yml", "schema: kata.ai/schema/kata-ml/1.0/test/actions\n"
+                 "flow: f\nstate: s\ntest:\n  t:\n    expect: {responses: [{action: a}]}\n")
+    suite = read_spec_file(path)
+    assert suite.kind == "actions" and suite.cases[0].state == "s"
 
 
 @pytest.mark.parametrize("text, where, message", [

@@ -80,8 +80,8 @@ def read_spec_file(path: str | Path, name: str | None = None) -> SpecSuite:
     if not isinstance(tests, dict) or not tests:
         raise TestFileError(file, line_of(document, "test") or line(document) or 1,
                             "test must be a mapping of test names to tests")
-    cases = tuple(_read_case(file, kind, str(key), value, line_of(tests, key), context, data)
-                  for key, value in tests.items())
+    cases = tuple(_read_case(file, kind, str(key), value, line_of(tests, key), context, data,
+                             state) for key, value in tests.items())
     return SpecSuite(file=file, kind=kind, flow=flow, desc=str(desc or ""), cases=cases,
                      state=state, context=context, data=data)
 
@@ -96,13 +96,13 @@ def _written_as_flow_spec(document: Any) -> bool:
     for test in tests.values():
         if not isinstance(test, dict) or "state" in test:
             return False
-    return "state" in document or any(
-        isinstance(test.get("expect"), dict) and flow_only & set(test["expect"])
-        for test in tests.values())
+    return any(isinstance(test.get("expect"), dict) and flow_only & set(test["expect"])
+               for test in tests.values())
 
 
 def _read_case(file: str, kind: str, name: str, test: Any, where: int,
-               suite_context: dict[str, Any], suite_data: dict[str, Any]) -> SpecCase:
+               suite_context: dict[str, Any], suite_data: dict[str, Any],
+               suite_state: str | None) -> SpecCase:
     if not isinstance(test, dict):
         raise TestFileError(file, where, f"test {name!r} must be a mapping")
     check_keys(file, test, _CASE_KEYS[kind], f"test {name!r}")
@@ -111,7 +111,7 @@ def _read_case(file: str, kind: str, name: str, test: Any, where: int,
     expect = _read_expect(file, kind, name, test["expect"], line_of(test, "expect"))
     message = read_message(file, test.get("message"), line_of(test, "message") or where,
                            DEFAULT_MESSAGE)
-    state = test.get("state")
+    state = test.get("state", suite_state)  # (a states/actions suite may give one for all)
     if kind in ("states", "actions"):
         state = need_string(file, state, line_of(test, "state") or where,
                             f"test {name!r}: state")
