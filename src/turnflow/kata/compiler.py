@@ -64,6 +64,7 @@ class CompiledIntent:
     initial: bool
     order: int
     where: Any
+    reads_context: bool = True  # its conditions read ``context`` (the flow's own scope)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +252,7 @@ def _intent(flow: str, intent: model.Intent, order: int, nlu_call: NluFactory,
         name=intent.name, flow=flow, type=intent.type, conditions=conditions,
         classifiers=tuple(classifiers), attributes=attributes, fallback=intent.fallback,
         priority=intent.priority or 0, initial=intent.initial, order=order, where=intent.where,
+        reads_context=any("context" in c.compiled.names for c in conditions),
     )  # fmt: skip
 
 

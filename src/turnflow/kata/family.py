@@ -116,6 +116,13 @@ class KataFamily(BaseFamily):
         context = run.context if run is not None else {}
         return st.scope(conversation, run, context, self.config, flow)
 
+    def message_scope(self, rt: Runtime) -> dict[str, Any]:
+        """The scope of expressions that don't read ``context`` (made once per message)."""
+        st: KataSprint = rt.state
+        if st.shared_scope is None:
+            st.shared_scope = self.scope(rt, None, None)
+        return st.shared_scope
+
     def warner(self, rt: Runtime) -> Callable[[str, Any], None]:
         def warn(text: str, where: Any) -> None:
             event = rt.stamp_event(WARNING)

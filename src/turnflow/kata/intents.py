@@ -43,10 +43,14 @@ def select_intent(
         elif best is not None and intent.priority <= best.priority:
             continue  # (it could not win)
         if intent.conditions:
-            if scope is None:
-                scope = rt.family.scope(rt, run, flow.name)
+            if intent.reads_context:
+                if scope is None:
+                    scope = rt.family.scope(rt, run, flow.name)
+                seen = scope
+            else:  # (most conditions read only the message: one scope for every flow)
+                seen = rt.family.message_scope(rt)
             warn = rt.family.warner(rt)
-            if not all(c.holds(scope, flow.calls, warn) for c in intent.conditions):
+            if not all(c.holds(seen, flow.calls, warn) for c in intent.conditions):
                 continue
         if intent.classifiers and not any(
             classifier_matches(rt, flow, classifier) for classifier in intent.classifiers

@@ -25,10 +25,12 @@ class KataSprint:
     nlu_outputs: dict[Any, Any] = field(default_factory=dict)  # per message
     reenter_run: KataRun | None = None  # a held flow uncovered by a closing one
     collect_commands: bool = False  # exec_actions: command messages are responses too
+    shared_scope: dict[str, Any] | None = None  # intent conditions that don't read context
 
     def begin_message(self, message: dict[str, Any]) -> None:
         self.message = message
         self.nlu_outputs = {}
+        self.shared_scope = None
         self.state = None
         self.state_meta = {}
         self.result = UNDEFINED
