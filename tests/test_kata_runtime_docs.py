@@ -1,0 +1,16 @@
+"""The Python example of docs/kata.md's runtime section runs as written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_the_python_example_of_docs_kata_md(monkeypatch):
+    text = (REPO / "docs" / "kata.md").read_text()
+    section = text[text.index("## Running a conversation: decisions"):]
+    [block] = re.findall(r"```python\n(.*?)```", section, re.S)
+    monkeypatch.chdir(REPO)
+    exec(compile(block, "docs/kata.md", "exec"), {})
