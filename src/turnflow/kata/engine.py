@@ -196,6 +196,9 @@ class KataEngine:
             snapshot.restore(conversation)
             error.reply = self.error_reply()
             raise
+        except Exception:  # (a bug of ours: the session is still left as it was)
+            snapshot.restore(conversation)
+            raise
         return ConverseResult.of(sprint.events)
 
     # -- time -----------------------------------------------------------------------------------
