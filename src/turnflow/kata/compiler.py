@@ -20,7 +20,7 @@ from ..core.graph import Category, Exit, Node
 from ..core.graph import Flow as CoreFlow
 from . import model
 from .actions import compile_state_action
-from .expressions import Calls, Expr, Value
+from .expressions import Calls, Expr
 from .js import JsHost
 from .nlu import NluCall, NluPlugin, build_nlu_call, label_table
 from .runtime_errors import KataRuntimeError
@@ -310,6 +310,6 @@ def compile_mapping(mapping: model.StateMapping | None, what: str, host: JsHost 
 
 __all__ = [
     "CompiledAttribute", "CompiledClassifier", "CompiledFlow", "CompiledIntent",
-    "CompiledMapping", "CompiledState", "CompiledTransition", "MappingEntry", "Value",
-    "compile_flow", "compile_mapping",
+    "CompiledMapping", "CompiledState", "CompiledTransition", "MappingEntry", "compile_flow",
+    "compile_mapping",
 ]  # fmt: skip

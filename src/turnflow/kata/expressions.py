@@ -20,7 +20,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .js import (
-    UNDEFINED,
     JsHost,
     JsRuntimeError,
     JsSyntaxError,
@@ -115,8 +114,4 @@ def _short(raw: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def defined(value: Any) -> bool:
-    return value is not UNDEFINED
-
-
-__all__ = ["UNDEFINED", "Calls", "Expr", "Value", "Warn", "defined", "has_template"]
+__all__ = ["Calls", "Expr", "Value", "Warn", "has_template"]

@@ -96,9 +96,6 @@ class KataConversation(Session):
         """The flows on hold, the most recent first (Kata's flow stack)."""
         return [run.flow.uuid for run in reversed(self.stack[:-1])]
 
-    def runs_held(self) -> list[KataRun]:
-        return [run for run in reversed(self.stack[:-1]) if isinstance(run, KataRun)]
-
     @property
     def context(self) -> dict[str, Any]:
         """The current flow's context ({} when no flow is open)."""
