@@ -159,6 +159,8 @@ def _max_recursion(config: Mapping[str, Any], bot: model.Bot) -> int:
     value = config.get("maxRecursion")
     if value is None:
         return DEFAULT_MAX_RECURSION
+    if isinstance(value, str) and value.strip().isdigit():  # (e.g. given on a command line)
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise KataRuntimeError(f"config.maxRecursion must be a number >= 0, not {value!r}",
                                bot.where)
