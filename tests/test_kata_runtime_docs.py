@@ -14,3 +14,13 @@ def test_the_python_example_of_docs_kata_md(monkeypatch):
     [block] = re.findall(r"```python\n(.*?)```", section, re.S)
     monkeypatch.chdir(REPO)
     exec(compile(block, "docs/kata.md", "exec"), {})
+
+
+def test_the_docstring_examples_of_the_runtime():
+    import doctest
+
+    from turnflow.kata import nlu, runtime_errors, store
+
+    for module in (nlu, runtime_errors, store):
+        result = doctest.testmod(module)
+        assert result.attempted and not result.failed, module.__name__

@@ -245,3 +245,32 @@ def test_a_converse_costs_the_same_however_long_the_conversation(engine):
     # only the open flows are kept, each with its current step only
     assert len(conversation.runs) == len(conversation.stack) == 2
     assert all(len(run.path) == 1 for run in conversation.runs)
+
+
+def test_a_session_saved_and_taken_up_again_goes_on_the_same(engine, clock):
+    import json
+
+    def script(session, other: KataEngine) -> list[list[str]]:
+        return [say(other, session, text) for text in ("size m", "side", "order", "size s")]
+
+    session = engine.new_session("u1", data={"lang": "id"})
+    say(engine, session, "order")
+    say(engine, session, "promo")
+    say(engine, session, "side")
+    record = json.loads(json.dumps(engine.save_session(session)))
+    assert [flow["flow"] for flow in record["flows"]] == ["order", "promo", "side"]
+    again = KataEngine(BOT, clock=clock).load_session(record)
+    assert (again.flow, again.state, again.stack, again.contexts, again.data) == (
+        session.flow, session.state, session.stack, session.contexts, session.data)
+    assert again.id == session.id
+    assert script(again, engine) == script(session, engine)
+    assert again.record()["history"] == session.record()["history"]
+
+
+def test_a_session_record_for_another_bot_is_refused(engine):
+    record = engine.save_session(engine.new_session("u"))
+    record["flows"] = [{"flow": "nope", "state": "x", "context": {}}]
+    with pytest.raises(KataRuntimeError, match="flow 'nope' at state 'x'"):
+        engine.load_session(record)
+    with pytest.raises(KataRuntimeError, match="not a Kata session record"):
+        engine.load_session({"flows": []})

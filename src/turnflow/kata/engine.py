@@ -43,6 +43,7 @@ from .policy import TICK, check_message, normalized
 from .runtime_errors import KataRuntimeError
 from .session import KataConversation, KataRun, KataSession, Snapshot, copy_json
 from .states import EnterMapping, map_state
+from .store import conversation_of, record_of
 
 # a converse visits a few states per message; this only stops a bot that loops
 MAX_STEPS_PER_CONVERSE = 1000
@@ -164,6 +165,20 @@ class KataEngine:
         else:
             conversation.data = copy_json(dict(data or {}))
         return KataSession(conversation)
+
+    def save_session(self, session: KataSession) -> dict[str, Any]:
+        """The session as JSON-ready values (its open flows, data, schedules; no history),
+        for :meth:`load_session` to take up later, in this engine or another of the bot."""
+        return record_of(session.conversation)
+
+    def load_session(self, record: Mapping[str, Any]) -> KataSession:
+        """A session saved by :meth:`save_session`. One with a data key shares the data of
+        this engine's sessions with that key (the record's data, if it has none yet)."""
+        data = None
+        key = record.get("data_key") if isinstance(record, Mapping) else None
+        if key is not None:
+            data = self._shared_data.setdefault(key, copy_json(dict(record.get("data") or {})))
+        return KataSession(conversation_of(record, self.family.flows, data))
 
     def converse(self, session: KataSession, message: Mapping[str, Any]) -> ConverseResult:
         """One message in, the bot's responses out. A converse that fails raises
