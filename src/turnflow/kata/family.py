@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ..core.engine import Engine
     from ..core.graph import Flow
 
+
 class KataEvaluator:
     """The core's evaluator protocol; Kata's expressions are compiled and run by the family
     itself (see :mod:`turnflow.kata.expressions`), so this only serves generic callers."""
