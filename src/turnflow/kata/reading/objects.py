@@ -52,6 +52,7 @@ STATE_KEYS = ("initial", "end", "action", "transitions", "float", "enter", "tran
 # spellings the docs' own examples use for a key: read as that key
 STATE_ALIASES = {"actions": "action"}  # (the api action example of the KataML spec)
 BOT_ALIASES = {"method": "methods"}  # (the method-from-file example of the KataML spec)
+_ALIASES = frozenset({*STATE_ALIASES, *BOT_ALIASES})  # (not listed as known keys)
 TRANSITION_KEYS = ("condition", "priority", "fallback", "mapping")
 STATE_ACTION_KEYS = ("name", "condition", "options")
 ACTION_KEYS = ("type", "options", "method", "condition", "command")
@@ -124,8 +125,9 @@ class ObjectReader:
             name = js_key(key)
             close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
+            shown = ", ".join(k for k in allowed if k not in _ALIASES)
             self.problem(self.where(value, key),
-                         f"{label}: unknown key {name!r}{hint}; known: {', '.join(allowed)}")
+                         f"{label}: unknown key {name!r}{hint}; known: {shown}")
 
     def aliased(self, value: dict[Any, Any], aliases: dict[str, str],
                 label: str) -> dict[Any, Any]:
