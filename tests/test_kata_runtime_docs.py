@@ -24,3 +24,11 @@ def test_the_docstring_examples_of_the_runtime():
     for module in (nlu, runtime_errors, store):
         result = doctest.testmod(module)
         assert result.attempted and not result.failed, module.__name__
+
+
+def test_the_runtimes_test_bots_are_valid():
+    from turnflow.kata.validation import validate_bot
+
+    for name in ("stack", "lifecycle", "nlus", "actions"):
+        problems = validate_bot(REPO / "tests" / "data" / "kata" / name)
+        assert not [p for p in problems if "warning" not in str(p)], (name, problems)
