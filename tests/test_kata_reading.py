@@ -374,8 +374,14 @@ def test_unknown_keys_at_every_level(tmp_path):
         methods:
           m(x): {code: "", entri: x}
         """})
-    found = {(p.line, p.message.split(": unknown key ")[1].split(";")[0])
-             for p in problems_of(root)}
+    problems = problems_of(root)
+    found = {(p.line, p.message.split(": unknown key ")[1].split(";")[0]) for p in problems}
+    known = {p.line: p.message.split("; known: ")[1] for p in problems}
+    assert known[5] == ("active, volatile, expire, fallback, priority, invalidate, intents, "
+                        "states, actions, methods, nlus")
+    assert known[17] == "initial, end, action, transitions, float, enter, transit, exit"
+    assert known[2] == ("schema, name, desc, lang, id, version, revision, timezone, flows, "
+                        "methods, nlus, config")
     assert found == {
         (2, "'flwos' (did you mean 'flows'?)"), (5, "'intnets' (did you mean 'intents'?)"),
         (8, "'clasifier' (did you mean 'classifier'?)"), (9, "'matches' (did you mean 'match'?)"),

@@ -52,7 +52,6 @@ STATE_KEYS = ("initial", "end", "action", "transitions", "float", "enter", "tran
 # spellings the docs' own examples use for a key: read as that key
 STATE_ALIASES = {"actions": "action"}  # (the api action example of the KataML spec)
 BOT_ALIASES = {"method": "methods"}  # (the method-from-file example of the KataML spec)
-_ALIASES = frozenset({*STATE_ALIASES, *BOT_ALIASES})  # (not listed as known keys)
 TRANSITION_KEYS = ("condition", "priority", "fallback", "mapping")
 STATE_ACTION_KEYS = ("name", "condition", "options")
 ACTION_KEYS = ("type", "options", "method", "condition", "command")
@@ -118,14 +117,16 @@ class ObjectReader:
     def problem(self, where: Where, message: str) -> None:
         self.problems.append(Problem(where.file, where.line, message))
 
-    def check_keys(self, value: dict[Any, Any], allowed: tuple[str, ...], label: str) -> None:
+    def check_keys(self, value: dict[Any, Any], allowed: tuple[str, ...], label: str,
+                   aliases: dict[str, str] | None = None) -> None:
+        """A problem for each key not ``allowed`` (``aliases`` are allowed, not listed)."""
         for key in value:
             if key in allowed:
                 continue
             name = js_key(key)
             close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            shown = ", ".join(k for k in allowed if k not in _ALIASES)
+            shown = ", ".join(k for k in allowed if k not in (aliases or ()))
             self.problem(self.where(value, key),
                          f"{label}: unknown key {name!r}{hint}; known: {shown}")
 
@@ -242,7 +243,7 @@ class ObjectReader:
             self.problem(Where(file, getattr(value, "line", 1) or 1),
                          f"a bot must be a mapping of bot keys, not {_kind(value)}")
             return None
-        self.check_keys(value, BOT_KEYS, "bot")
+        self.check_keys(value, BOT_KEYS, "bot", BOT_ALIASES)
         value = self.aliased(value, BOT_ALIASES, "bot")
         schema = value.get("schema")
         if "schema" not in value:
@@ -414,7 +415,7 @@ class ObjectReader:
         body = self.mapping(value, holder, key, label)
         if body is None:
             return None
-        self.check_keys(body, STATE_KEYS, label)
+        self.check_keys(body, STATE_KEYS, label, STATE_ALIASES)
         body = self.aliased(body, STATE_ALIASES, label)
         floating = None
         if body.get("float") is not None:
