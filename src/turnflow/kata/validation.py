@@ -1,9 +1,10 @@
 """``validate_bot``: every problem of a bot at once, each with file and line.
 
 Reading problems first come from the reader (YAML, includes, unknown keys, wrong types);
-then the checks across objects: initial and end states, fallback transitions, names that
-point nowhere (states, actions, NLUs, methods), and expressions and templates that do not
-parse.
+then the checks across objects (:func:`check_bot`): initial and end states, fallback
+transitions, names that point nowhere (states, actions, NLUs, methods), expressions and
+templates that do not parse, what action types need in their options, method code that
+does not compile; and, when nothing else is wrong, what the engine still refuses.
 """
 
 from __future__ import annotations
@@ -44,13 +45,20 @@ def validate_bot(path: str | Path, *, warnings: bool = False) -> list[Problem]:
     except RecursionError:  # (the reader is iterative; this is a last guard)
         return [Problem(str(path), 0, "nested too deeply")]
     if bot is not None:
-        problems.extend(_Checker(bot, read_well=not problems).run())
-        problems.extend(method_problems(bot))
-        if not any(not p.warning for p in problems):
-            problems.extend(_engine_problems(bot))
+        problems.extend(check_bot(bot, warnings=True, read_well=not problems))
     if not warnings:
         problems = [p for p in problems if not p.warning]
     return sorted(problems, key=lambda p: (p.file, p.line))
+
+
+def check_bot(bot: Bot, *, warnings: bool = False, read_well: bool = True) -> list[Problem]:
+    """The checks across the objects of a bot that was read (``read_well``: without reading
+    problems, so an empty ``flows`` is a problem of its own)."""
+    problems = list(_Checker(bot, read_well).run())
+    problems.extend(method_problems(bot))
+    if not any(not p.warning for p in problems):
+        problems.extend(_engine_problems(bot))
+    return problems if warnings else [p for p in problems if not p.warning]
 
 
 def method_problems(bot: Bot) -> list[Problem]:
@@ -112,11 +120,6 @@ def _engine_problems(bot: Bot) -> list[Problem]:
     return []
 
 
-def check_bot(bot: Bot) -> list[Problem]:
-    """The checks across the objects of a bot that was read."""
-    return list(_Checker(bot).run())
-
-
 class _Checker:
     def __init__(self, bot: Bot, read_well: bool = True) -> None:
         self.bot = bot
@@ -128,7 +131,6 @@ class _Checker:
             yield _at(bot.where, "bot: no flows")
         for nlu in bot.nlus.values():
             yield from self.check_nlu(nlu, None, f"nlu {nlu.name!r}")
-        yield from self.check_methods(bot.methods.values(), None)
         for flow in bot.flows.values():
             yield from self.check_flow(flow)
 
@@ -157,9 +159,6 @@ class _Checker:
 
     # -- objects
 
-    def check_methods(self, methods: Any, flow: Flow | None) -> Iterator[Problem]:
-        return iter(())
-
     def check_nlu(self, nlu: Any, flow: Flow | None, label: str) -> Iterator[Problem]:
         if nlu.type not in NLU_TYPES:
             yield _at(nlu.where, f"{label}: unknown NLU type {nlu.type!r}; known: "
@@ -175,7 +174,6 @@ class _Checker:
         label = f"flow {flow.name!r}"
         for nlu in flow.nlus.values():
             yield from self.check_nlu(nlu, flow, f"{label} nlu {nlu.name!r}")
-        yield from self.check_methods(flow.methods.values(), flow)
         yield from self.check_intents(flow, label)
         yield from self.check_states(flow, label)
         yield from self.check_actions(flow, label)
