@@ -200,6 +200,7 @@ conversations:
       - wait: 120
       - user: {type: data, payload: {op: order}}
       - bot: 42
+      - user: 2
 """
 
 
@@ -219,6 +220,7 @@ def test_conversation_file(tmp_path: Path) -> None:
         ("wait", 120),
         ("user", {"type": "data", "payload": {"op": "order"}}),
         ("bot", "42"),
+        ("user", {"type": "text", "content": "2"}),
     ]
     assert conversation.steps[4].where == f"{path}:10"
 

@@ -83,8 +83,8 @@ def need_string(file: str, value: Any, where: int, what: str) -> str:
 def read_message(file: str, value: Any, where: int, defaults: dict[str, Any] | None = None
                  ) -> dict[str, Any]:
     """A message: a mapping of type/content/payload/metadata (a string is a text message)."""
-    if isinstance(value, str):
-        message: dict[str, Any] = {"type": "text", "content": value}
+    if isinstance(value, str | int | float):  # `user: 2` is the text "2" a user types
+        message: dict[str, Any] = {"type": "text", "content": _js_text(value)}
     elif isinstance(value, dict):
         for key in value:
             if key not in MESSAGE_KEYS:
