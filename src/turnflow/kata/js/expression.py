@@ -9,7 +9,7 @@ from typing import Any
 
 from turnflow.errors import TurnflowError
 from turnflow.kata.js.compiler import Compiler, Fn, free_names
-from turnflow.kata.js.errors import JsRuntimeError
+from turnflow.kata.js.errors import JsRuntimeError, JsSyntaxError
 from turnflow.kata.js.host import DEFAULT_HOST, Env, JsHost
 from turnflow.kata.js.parser import Node, parse
 
@@ -58,7 +58,10 @@ class JsExpression:
 
 def build_expression(source: str, node: Node, warnings: list[str]) -> JsExpression:
     """The :class:`JsExpression` of a tree parsed from ``source``."""
-    fn = Compiler(source).compile(node)
+    try:
+        fn = Compiler(source).compile(node)
+    except RecursionError:  # a safety net: the parser's depth limit comes first
+        raise JsSyntaxError("Expression nested too deeply", source, node.pos) from None
     names, called = free_names(node)
     return JsExpression(source, fn, frozenset(names), frozenset(called), tuple(warnings))
 

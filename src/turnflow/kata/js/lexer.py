@@ -79,7 +79,7 @@ def tokenize(source: str, start: int = 0) -> Iterator[Token]:
         if c == "'" or c == '"':
             value, end = _read_string(source, pos)
             tok = Token(STR, value, pos, end)
-        elif c.isdigit() or (c == "." and pos + 1 < n and source[pos + 1].isdigit()):
+        elif "0" <= c <= "9" or (c == "." and pos + 1 < n and "0" <= source[pos + 1] <= "9"):
             tok = _read_number(source, pos)
         elif c == "`":
             parts, exprs, end = read_template_literal(source, pos)

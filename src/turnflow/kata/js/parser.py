@@ -31,8 +31,9 @@ from turnflow.kata.js.lexer import (
     Token,
     tokenize,
 )
+from turnflow.kata.js.values import to_js_string
 
-MAX_DEPTH = 100
+MAX_DEPTH = 64
 
 # binding powers of the binary (infix) operators; higher binds tighter
 _BINARY = {
@@ -199,19 +200,27 @@ class Parser:
             if op == "instanceof":
                 raise JsSyntaxError("'instanceof' is not supported", self.source, tok.pos)
             # '**' is right-associative: its right side may hold another '**'
-            right = self.parse_binary(bp - 1 if op == "**" else bp)
+            self._enter(tok)
+            try:
+                right = self.parse_binary(bp - 1 if op == "**" else bp)
+            finally:
+                self.level -= 1
+            # a chain of one precedence level grows in place (a + b + c is one node)
             logic = _LOGICAL.get(op)  # type: ignore[arg-type]
             if logic is not None:
                 if left.kind == "logic" and left.args[0] == logic:
-                    left = self._node("logic", left.pos, logic, [*left.args[1], right])
+                    self._extend(left, right, right)
                 else:
                     left = self._node("logic", left.pos, logic, [left, right])
-            elif op == "**":
-                left = self._node("chain", left.pos, left, [(op, right)])
-            elif left.kind == "chain" and _BINARY[left.args[1][0][0]] == bp:
-                left = self._node("chain", left.pos, left.args[0], [*left.args[1], (op, right)])
+            elif op != "**" and left.kind == "chain" and _BINARY[left.args[1][0][0]] == bp:
+                self._extend(left, (op, right), right)
             else:
                 left = self._node("chain", left.pos, left, [(op, right)])
+
+    def _extend(self, chain: Node, item: Any, right: Node) -> None:
+        chain.args[-1].append(item)
+        chain.end = self.prev_end
+        chain.depth = max(chain.depth, right.depth + 1)
 
     def parse_unary(self) -> Node:
         tok = self.peek()
@@ -298,21 +307,12 @@ class Parser:
                 self.next()
                 node = self._node("member", node.pos, node, self._property_name(), False)
             elif v == "[":
-                self._enter(tok)
-                try:
-                    self.next()
-                    key = self.parse_sequence()
-                    self.expect("]")
-                finally:
-                    self.level -= 1
+                self.next()
+                key = self.parse_sequence()
+                self.expect("]")
                 node = self._node("index", node.pos, node, key, optional)
             elif v == "(" and calls:
-                self._enter(tok)
-                try:
-                    args = self._arguments()
-                finally:
-                    self.level -= 1
-                node = self._node("call", node.pos, node, args, optional)
+                node = self._node("call", node.pos, node, self._arguments(), optional)
             else:
                 if optional:
                     raise self.unexpected(tok)
@@ -367,12 +367,8 @@ class Parser:
         if kind == PUNCT:
             v = tok.value
             if v == "(":
-                self._enter(tok)
-                try:
-                    inner = self.parse_sequence()
-                    self.expect(")")
-                finally:
-                    self.level -= 1
+                inner = self.parse_sequence()
+                self.expect(")")
                 return inner
             if v == "[":
                 return self._array(tok)
@@ -392,59 +388,49 @@ class Parser:
         return node
 
     def _array(self, open_tok: Token) -> Node:
-        self._enter(open_tok)
-        try:
-            items: list[Node] = []
-            while not self.is_punct("]"):
-                if self.is_punct(","):  # a hole: [1, , 2]
-                    tok = self.next()
-                    items.append(self._node("name", tok.pos, "undefined"))
-                    continue
-                if self.is_punct("..."):
-                    raise JsSyntaxError("Spread '...' is not supported", self.source,
-                                        self.peek().pos)
-                items.append(self.parse_assignment())
-                if not self.is_punct("]"):
-                    self.expect(",")
-            self.expect("]")
-        finally:
-            self.level -= 1
+        items: list[Node] = []
+        while not self.is_punct("]"):
+            if self.is_punct(","):  # a hole: [1, , 2]
+                tok = self.next()
+                items.append(self._node("name", tok.pos, "undefined"))
+                continue
+            if self.is_punct("..."):
+                raise JsSyntaxError("Spread '...' is not supported", self.source,
+                                    self.peek().pos)
+            items.append(self.parse_assignment())
+            if not self.is_punct("]"):
+                self.expect(",")
+        self.expect("]")
         return self._node("array", open_tok.pos, items)
 
     def _object(self, open_tok: Token) -> Node:
-        self._enter(open_tok)
-        try:
-            entries: list[tuple[Any, Node]] = []
-            while not self.is_punct("}"):
-                tok = self.next()
-                key: Any
-                if tok.kind == NAME:
-                    key = tok.value
-                    if self.is_punct(",") or self.is_punct("}"):  # shorthand {a}
-                        if key in _RESERVED or key in ("true", "false", "null", "function"):
-                            raise self.unexpected(tok)
-                        entries.append((key, self._node("name", tok.pos, key)))
-                        if self.is_punct(","):
-                            self.next()
-                        continue
-                elif tok.kind == STR:
-                    key = tok.value
-                elif tok.kind == NUM:
-                    from turnflow.kata.js.values import to_js_string
-
-                    key = to_js_string(tok.value)
-                elif tok.kind == PUNCT and tok.value == "[":
-                    key = self.parse_assignment()  # computed key: a Node
-                    self.expect("]")
-                else:
-                    raise self.unexpected(tok)
-                self.expect(":")
-                entries.append((key, self.parse_assignment()))
-                if not self.is_punct("}"):
-                    self.expect(",")
-            self.expect("}")
-        finally:
-            self.level -= 1
+        entries: list[tuple[Any, Node]] = []
+        while not self.is_punct("}"):
+            tok = self.next()
+            key: Any
+            if tok.kind == NAME:
+                key = tok.value
+                if self.is_punct(",") or self.is_punct("}"):  # shorthand {a}
+                    if key in _RESERVED or key in ("true", "false", "null", "function"):
+                        raise self.unexpected(tok)
+                    entries.append((key, self._node("name", tok.pos, key)))
+                    if self.is_punct(","):
+                        self.next()
+                    continue
+            elif tok.kind == STR:
+                key = tok.value
+            elif tok.kind == NUM:
+                key = to_js_string(tok.value)
+            elif tok.kind == PUNCT and tok.value == "[":
+                key = self.parse_assignment()  # computed key: a Node
+                self.expect("]")
+            else:
+                raise self.unexpected(tok)
+            self.expect(":")
+            entries.append((key, self.parse_assignment()))
+            if not self.is_punct("}"):
+                self.expect(",")
+        self.expect("}")
         return self._node("object", open_tok.pos, entries)
 
     # ---------------------------------------------------------------- functions
@@ -535,7 +521,10 @@ def parse(source: str) -> tuple[Node, list[str]]:
     parser = Parser(source)
     if parser.peek().kind == EOF:
         raise JsSyntaxError("Empty expression", source, 0)
-    node = parser.parse_sequence()
+    try:
+        node = parser.parse_sequence()
+    except RecursionError:  # a safety net: the depth limits come first
+        raise JsSyntaxError("Expression nested too deeply", source, 0) from None
     tok = parser.peek()
     if tok.kind != EOF:
         raise parser.unexpected(tok)
@@ -548,10 +537,13 @@ def parse_embedded(source: str, start: int, closer: str) -> tuple[Node, int, lis
     parser = Parser(source, start)
     if parser.is_punct(closer):
         raise JsSyntaxError("Empty expression", source, parser.peek().pos)
-    node = parser.parse_sequence()
+    try:
+        node = parser.parse_sequence()
+    except RecursionError:  # a safety net: the depth limits come first
+        raise JsSyntaxError("Expression nested too deeply", source, start) from None
     tok = parser.peek()
     if tok.kind != PUNCT or tok.value != closer:
         if tok.kind == EOF:
-            raise JsSyntaxError(f"Missing '{closer}'", source, start - 1)
+            raise JsSyntaxError(f"Missing '{closer}'", source, start - 2)
         raise parser.unexpected(tok)
     return node, tok.end, parser.warnings

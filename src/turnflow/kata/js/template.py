@@ -10,8 +10,9 @@ Decisions (the Kata docs show the notation by example only):
 - ``$[expr]`` is an expression over *the current item*: each element of a dynamic carousel's
   ``data`` (``text: I am $[name]``), or the message dictionary a text action picked with
   ``data`` and ``path`` (``template: $[upgrade4G.confirmUpgrade]``). The caller passes that
-  item to ``render(..., item=...)``; its keys are the names the expression reads. Without an
-  item every name in ``$[...]`` is ``undefined``.
+  item to ``render(..., item=...)``; its keys are the names the expression reads. Rendered
+  without an item (``item=None``), ``$[...]`` parts stay as they are written, so options
+  can be rendered in two passes: first ``data`` and ``path``, then the template per item.
 - A string that is exactly one ``$(...)`` or ``$[...]`` (nothing around it) renders to the
   value itself, with its type: ``data: $(config.messages)`` is the dictionary,
   ``payload: {result: $(result)}`` carries the API result object, ``count: $(context.n)`` a
@@ -86,13 +87,18 @@ class JsTemplate:
         try:
             if self.single is not None:
                 on_item, expr = self.single
+                if on_item and item is None:
+                    return expr.source
                 return expr.evaluate(item_scope if on_item else scope, calls, host)
             out: list[str] = []
             for p in self.parts:
                 if type(p) is str:
                     out.append(p)
+                    continue
+                on_item, expr = p  # type: ignore[misc]
+                if on_item and item is None:
+                    out.append(expr.source)  # left for the pass with an item
                 else:
-                    on_item, expr = p  # type: ignore[misc]
                     out.append(text_of(expr.evaluate(item_scope if on_item else scope,
                                                      calls, host)))
             return "".join(out)

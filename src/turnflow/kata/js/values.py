@@ -82,7 +82,7 @@ def number_to_string(x: int | float) -> str:
     """Number::toString(10) of ECMAScript: ``1.0`` -> ``1``, ``1e21`` -> ``1e+21``,
     ``0.000001`` -> ``0.000001``, ``1e-7`` -> ``1e-7``, ``NaN``, ``Infinity``."""
     if type(x) is int:
-        if -(10**21) < x < 10**21:
+        if -MAX_SAFE <= x <= MAX_SAFE:
             return str(x)
         x = float(x)
     if x != x:
@@ -93,7 +93,7 @@ def number_to_string(x: int | float) -> str:
         return "-Infinity"
     if x == 0:
         return "0"
-    if x.is_integer() and abs(x) < 1e21:
+    if x.is_integer() and abs(x) <= MAX_SAFE:
         return str(int(x))
     sign = "-" if x < 0 else ""
     # repr is the shortest text that reads back as x: its digits and exponent are JS's k, n
