@@ -666,3 +666,55 @@ def test_any_template_compiles_or_fails_cleanly(text):
         t.render({}, item={})
     except JsRuntimeError as exc:
         assert "\n" not in str(exc)
+
+
+# ---------------------------------------------------------------------------- dates
+
+def _jakarta_host():
+    from zoneinfo import ZoneInfo
+
+    # 2024-12-05T00:00:00Z, a Thursday; 07:00 in Jakarta (UTC+7, no DST)
+    return JsHost(now_ms=lambda: 1_733_356_800_000.4, tz=ZoneInfo("Asia/Jakarta"))
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("new Date().getTime()", 1_733_356_800_000), ("Date.now()", 1_733_356_800_000),
+    ("new Date().getHours()", 7), ("new Date().getUTCHours()", 0), ("new Date().getDay()", 4),
+    ("new Date().getDate()", 5), ("new Date().getMonth()", 11), ("new Date().getFullYear()", 2024),
+    ("new Date().toISOString()", "2024-12-05T00:00:00.000Z"),
+    ("new Date().getTimezoneOffset()", -420), ("typeof new Date()", "object"),
+    ("typeof Date()", "string"), ("new Date(0).toISOString()", "1970-01-01T00:00:00.000Z"),
+    ("new Date('2024-03-01').toISOString()", "2024-03-01T00:00:00.000Z"),
+    ("new Date('2024-03-01T10:00').toISOString()", "2024-03-01T03:00:00.000Z"),
+    ("new Date('2024-03-01T10:00:00.5+02:00').toISOString()", "2024-03-01T08:00:00.500Z"),
+    ("new Date(2024, 0, 31, 12).toISOString()", "2024-01-31T05:00:00.000Z"),
+    ("new Date(2024, 12, 1).getMonth()", 0), ("new Date(2024, 1, 30).getDate()", 1),
+    ("Date.UTC(2024, 1, 29)", 1_709_164_800_000), ("Date.parse('nonsense')", NAN),
+    ("new Date('x').getTime()", NAN), ("String(new Date('x'))", "Invalid Date"),
+    ("new Date() - new Date(0)", 1_733_356_800_000), ("new Date(0) < new Date()", True),
+    ("new Date(5) == 5", False), ("+new Date(5)", 5),
+    ("JSON.stringify({d: new Date(0)})", '{"d":"1970-01-01T00:00:00.000Z"}'),
+    ("String(new Date(0))", "Thu Jan 01 1970 07:00:00 GMT+0700"),
+    ("new Date(0).toLocaleDateString()", "1/1/1970"),
+    ("new Date(0).toUTCString()", "Thu, 01 Jan 1970 00:00:00 GMT"),
+])  # fmt: skip
+def test_dates(source, expected):
+    got = ev(source, host=_jakarta_host())
+    if expected is NAN:
+        assert got != got
+    else:
+        assert got == expected and type(got) is type(expected), (source, got)
+
+
+def test_invalid_date_to_iso_is_an_error():
+    with pytest.raises(JsRuntimeError, match="Invalid time value"):
+        ev("new Date('x').toISOString()")
+
+
+def test_to_json_value_gives_what_javascript_would_store():
+    from turnflow.kata.js import to_json_value
+
+    value = ev("({d: new Date(0), f: x => 1, n: NaN, u: undefined, l: [undefined, 1.0]})")
+    assert to_json_value(value) == {"d": "1970-01-01T00:00:00.000Z", "n": None, "l": [None, 1]}
+    assert to_json_value(UNDEFINED) is UNDEFINED
+    assert to_json_value("x") == "x"

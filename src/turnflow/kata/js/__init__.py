@@ -21,6 +21,7 @@ from turnflow.kata.js.functions import JsFunction
 from turnflow.kata.js.host import JsHost
 from turnflow.kata.js.jsjson import parse as json_parse
 from turnflow.kata.js.jsjson import stringify as json_stringify
+from turnflow.kata.js.jsjson import to_json_value
 from turnflow.kata.js.template import (
     CompiledValue,
     JsTemplate,
@@ -42,5 +43,5 @@ __all__ = [
     "UNDEFINED", "CompiledValue", "JsExpression", "JsFunction", "JsHost", "JsRuntimeError",
     "JsSyntaxError", "JsTemplate", "compile_expression", "compile_template", "compile_value",
     "js_typeof", "json_parse", "json_stringify", "loose_equals", "strict_equals", "text_of",
-    "to_js_string", "to_number", "truthy",
+    "to_js_string", "to_json_value", "to_number", "truthy",
 ]  # fmt: skip

@@ -302,9 +302,12 @@ class Compiler:
 
     def _new(self, node: Node, bound: frozenset[str]) -> Fn:
         callee: Node = node.args[0]
-        if callee.kind == "name" and callee.args[0] in GLOBALS:
-            return self._call(Node("call", node.pos, node.end, callee, node.args[1], False),
-                              bound)
+        if callee.kind == "name" and callee.args[0] not in bound:
+            builtin = GLOBALS.get(callee.args[0])
+            if type(builtin) is JsFunction:  # new Date(...), new RegExp(...)
+                impl = builtin.construct or builtin.impl
+                args = [self.compile(a, bound) for a in node.args[1]]
+                return lambda env: impl(UNDEFINED, [a(env) for a in args], env)
         return _raise(f"{self.text(callee)} is not a constructor")
 
     # ---------------------------------------------------------------- operators

@@ -17,13 +17,15 @@ Impl = Callable[[Any, list[Any], Any], Any]
 class JsFunction(HostObject):
     """A callable JavaScript value. ``props`` are its own properties (``Number.isInteger``)."""
 
-    __slots__ = ("name", "impl", "props")
+    __slots__ = ("name", "impl", "props", "construct")
     typeof = "function"
 
-    def __init__(self, name: str, impl: Impl, props: dict[str, Any] | None = None) -> None:
+    def __init__(self, name: str, impl: Impl, props: dict[str, Any] | None = None,
+                 construct: Impl | None = None) -> None:
         self.name = name
         self.impl = impl
         self.props = props
+        self.construct = construct  # what `new` calls, when it differs from a plain call
 
     def js_string(self) -> str:
         return f"function {self.name}() {{ [native code] }}"

@@ -9,6 +9,7 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
+from turnflow.kata.js import dates
 from turnflow.kata.js.errors import JsRuntimeError
 from turnflow.kata.js.functions import JsFunction, JsNamespace, arg
 from turnflow.kata.js.jsjson import json_parse, json_stringify
@@ -259,19 +260,13 @@ STRING = JsFunction(
 BOOLEAN = JsFunction("Boolean", lambda this, args, env: truthy(arg(args, 0)))
 
 
-def _date_now(this: Any, args: list[Any], env: Any) -> int | float:
-    return js_number(float(math.floor(env.host.now_ms())))
-
-
 DATE = JsFunction(
     "Date",
-    lambda this, args, env: _no_date(),
-    {"now": _fn("now", _date_now)},
+    dates.call,
+    {"now": _fn("now", dates.now), "UTC": _fn("UTC", dates.utc),
+     "parse": _fn("parse", dates.parse)},
+    construct=dates.construct,
 )
-
-
-def _no_date() -> Any:
-    raise JsRuntimeError("Date objects are not supported in expressions (use Date.now())")
 
 
 def _regexp(this: Any, args: list[Any], env: Any) -> JsRegExp:

@@ -7,16 +7,19 @@ import random as _random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
 class JsHost:
-    """``now_ms()`` gives milliseconds since 1970 (``Date.now()``); ``random()`` a float in
-    [0, 1) (``Math.random()``)."""
+    """``now_ms()`` gives milliseconds since 1970 (``Date.now()``, ``new Date()``);
+    ``random()`` a float in [0, 1) (``Math.random()``); ``tz`` the time zone of a date's local
+    time (``getHours()``), UTC when None."""
 
     now_ms: Callable[[], float] = field(default=lambda: time.time() * 1000.0)
     random: Callable[[], float] = field(default=_random.random)
+    tz: tzinfo | None = None
 
 
 DEFAULT_HOST = JsHost()

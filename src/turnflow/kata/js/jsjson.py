@@ -54,7 +54,8 @@ def stringify(value: Any, replacer: Any = UNDEFINED, space: Any = UNDEFINED, env
         if v is UNDEFINED or isinstance(v, JsFunction):
             return None
         if isinstance(v, HostObject):
-            return "{}"
+            plain = v.json_value()
+            return "{}" if plain == {} else ser(holder, key, plain, current)
         if len(active) >= _MAX_DEPTH:
             raise JsRuntimeError("JSON.stringify: structure nested too deeply")
         if id(v) in active:
@@ -91,6 +92,18 @@ def stringify(value: Any, replacer: Any = UNDEFINED, space: Any = UNDEFINED, env
 
     out = ser({"": value}, "", value, "")
     return UNDEFINED if out is None else out
+
+
+def to_json_value(value: Any) -> Any:
+    """The plain JSON value (dicts, lists, str, int/float, bool, None) that JavaScript would
+    store for ``value``: what ``JSON.parse(JSON.stringify(value))`` gives (dates become ISO
+    strings, functions and ``undefined`` in objects are dropped, NaN becomes null);
+    ``UNDEFINED`` for a value JSON can't hold at all."""
+    t = type(value)
+    if t is str or t is bool or t is int or value is None:
+        return value
+    text = stringify(value)
+    return UNDEFINED if text is UNDEFINED else parse(text)
 
 
 def _reject_constant(name: str) -> Any:

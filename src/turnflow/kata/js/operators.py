@@ -121,8 +121,8 @@ def power(a: Any, b: Any) -> int | float:
 
 def _compare(a: Any, b: Any) -> Any:
     """The Abstract Relational Comparison ``a < b``: True, False, or None (undefined: NaN)."""
-    a = to_primitive(a)
-    b = to_primitive(b)
+    a = to_primitive(a, "number")
+    b = to_primitive(b, "number")
     if type(a) is str and type(b) is str:
         return a < b
     x = to_number(a)

@@ -61,8 +61,16 @@ class HostObject:
     def js_string(self) -> str:
         return "[object Object]"
 
+    def primitive(self, hint: str) -> Any:
+        """ToPrimitive with ``hint`` ``"number"``, ``"string"`` or ``"default"``."""
+        return self.js_string()
+
     def get_property(self, name: str) -> Any:
         return UNDEFINED
+
+    def json_value(self) -> Any:
+        """What JSON.stringify writes for it (``{}`` unless the object says)."""
+        return {}
 
 
 # --------------------------------------------------------------------------- numbers
@@ -160,7 +168,7 @@ def to_number(v: Any) -> int | float:
         return math.nan
     if isinstance(v, int | float):  # other numeric types (IntEnum, numpy scalars...)
         return js_number(float(v)) if isinstance(v, float) else int(v)
-    return to_number(to_primitive(v))
+    return to_number(to_primitive(v, "number"))
 
 
 def to_int32(v: Any) -> int:
@@ -209,12 +217,15 @@ def to_js_string(v: Any) -> str:
     return str(v)
 
 
-def to_primitive(v: Any) -> Any:
-    """ToPrimitive: primitives as they are, arrays/objects/host objects as their string
-    (plain objects' valueOf is themselves, so their toString is what counts)."""
+def to_primitive(v: Any, hint: str = "default") -> Any:
+    """ToPrimitive: primitives as they are, arrays and objects as their string (plain
+    objects' valueOf is themselves, so their toString is what counts); host objects say
+    (a date is its time in milliseconds for ``hint="number"``)."""
     t = type(v)
     if t is str or t is int or t is float or t is bool or v is None or v is UNDEFINED:
         return v
+    if isinstance(v, HostObject):
+        return v.primitive(hint)
     return to_js_string(v)
 
 
