@@ -26,10 +26,19 @@ _UNARY = ["!", "-", "+", "typeof ", "~"]
 _METHODS = [
     ".length", ".toString()", ".indexOf('a')", ".includes(1)", ".slice(1)", ".concat('x')",
     ".toUpperCase()", ".split('')", ".join('-')", ".charAt(0)", ".trim()",
-    ".lastIndexOf('b')", ".substring(1, 2)", ".replace('a', 'z')",
+    ".lastIndexOf('b')", ".substring(1, 2)", ".replace('a', 'z')", ".padStart(6, '*')",
+    ".repeat(2)", ".startsWith('s')", ".endsWith('r')", ".match(/[a-z]/)", ".search('t')",
+    ".substr(-2)", ".replace(/[a-z]/g, '_$&')", ".split(/(t)/)", ".toLowerCase()",
+    ".charCodeAt(1)", ".match(/\\d+/g)", ".slice(-3, -1)", ".at(-1)", ".padEnd(4)",
 ]  # fmt: skip
-_STRINGY_METHODS = {".toUpperCase()", ".charAt(0)", ".trim()", ".substring(1, 2)",
-                    ".replace('a', 'z')", ".split('')", ".lastIndexOf('b')"}
+_ARRAY_METHODS = [
+    ".map(v => v + 1)", ".filter(v => v)", ".indexOf(1)", ".reverse()", ".sort()",
+    ".some(v => v > 1)", ".every(function (v) { return v; })", ".find(v => !v)",
+    ".reduce((a, b) => a + b)", ".slice(1)", ".concat([null], 2)", ".join()", ".flat()",
+    ".lastIndexOf(null)", ".findIndex(v => typeof v == 'string')",
+]  # fmt: skip
+_NUMBER_METHODS = [".toFixed(2)", ".toFixed(0)", ".toString(2)", ".toPrecision(3)",
+                   ".toString(16)"]
 
 
 def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -40,10 +49,17 @@ def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(st.sampled_from(_UNARY), children).map(lambda t: f"({t[0]} {t[1]})"),
         st.tuples(children, children, children).map(lambda t: f"({t[0]} ? {t[1]} : {t[2]})"),
         st.tuples(children, st.sampled_from(_METHODS)).map(
-            lambda t: f"String({t[0]}){t[1]}" if t[1] in _STRINGY_METHODS else
-            f"[{t[0]}, 'a']{t[1]}" if t[1] in (".join('-')", ".includes(1)") else
-            f"String({t[0]}){t[1]}"
+            lambda t: f"String({t[0]}){t[1]}"
         ),
+        st.tuples(children, children, st.sampled_from(_ARRAY_METHODS)).map(
+            lambda t: f"[{t[0]}, {t[1]}, 1]{t[2]}"
+        ),
+        st.tuples(children, st.sampled_from(_NUMBER_METHODS)).map(
+            lambda t: f"(Number({t[0]}) % 1e6){t[1]}"
+        ),
+        st.tuples(children, children).map(lambda t: f"Math.max({t[0]}, {t[1]})"),
+        st.tuples(children).map(lambda t: f"Math.round({t[0]})"),
+        st.tuples(children).map(lambda t: f"Object.keys({t[0]} || 0)"),
         st.tuples(children, children).map(lambda t: f"[{t[0]}, {t[1]}]"),
         st.tuples(children).map(lambda t: f"({{k: {t[0]}}}).k"),
         st.tuples(children).map(lambda t: f"parseInt({t[0]})"),

@@ -35,7 +35,7 @@ def to_fixed(x: int | float, args: list[Any], env: Any) -> str:
     # ties go up (away from zero), on the exact binary value, as the spec says
     q = Decimal(x).quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
     text = f"{q:f}"
-    if text.startswith("-") and q == 0:
+    if text.startswith("-") and x == 0:  # -0 prints as 0; -0.001 as -0.00
         text = text[1:]
     return text
 
