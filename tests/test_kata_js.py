@@ -312,6 +312,16 @@ def test_array_methods(source, expected):
     check(source, expected, SCOPE)
 
 
+@pytest.mark.parametrize("source, expected", [
+    ("n?.a.b.c", UNDEFINED), ("n?.[0].x", UNDEFINED), ("n?.f().x", UNDEFINED),
+    ("n?.a.toUpperCase()", UNDEFINED), ("o?.a.b", 1), ("o.a?.b", 1), ("o.z?.b.c", UNDEFINED),
+    ("o?.a.b + 1", 2), ("(n?.a) ?? 'd'", "d"), ("n?.a || 'd'", "d"), ("o.a.f?.()", UNDEFINED),
+    ("o?.s.toUpperCase()", "X"), ("[n?.a.b, 1]", [UNDEFINED, 1]), ("f?.(1)", UNDEFINED),
+])  # fmt: skip
+def test_optional_chains_short_circuit_to_the_end(source, expected):
+    check(source, expected, {"n": None, "o": {"a": {"b": 1}, "s": "x"}})
+
+
 def test_sort_and_reverse_leave_the_array_as_it_was():
     items = [3, 1, 2]
     assert ev("a.sort()", {"a": items}) == [1, 2, 3]

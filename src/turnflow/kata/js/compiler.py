@@ -38,6 +38,18 @@ from turnflow.kata.js.values import (
 
 Fn = Callable[[Env], Any]
 _MISSING = object()
+# what a link of a chain gives when a ?. before it met null or undefined: the rest of the
+# chain is skipped, and the chain's value is undefined (a?.b.c with a null is undefined)
+_SHORT = object()
+_LINKS = frozenset({"member", "index", "call"})
+
+
+def _has_optional(node: Node) -> bool:
+    while node.kind in _LINKS:
+        if node.args[2]:
+            return True
+        node = node.args[0]
+    return False
 
 
 def _const(value: Any) -> Fn:
@@ -73,8 +85,22 @@ class Compiler:
         return self.source[node.pos : node.end].strip()
 
     def compile(self, node: Node, bound: frozenset[str] = frozenset()) -> Fn:
-        method = getattr(self, "_" + node.kind)
-        return method(node, bound)  # type: ignore[no-any-return]
+        fn: Fn = getattr(self, "_" + node.kind)(node, bound)
+        if node.kind in _LINKS and _has_optional(node):
+            # the top of a chain with ?. in it: a short-circuit ends here as undefined
+            inner = fn
+
+            def chain_top(env: Env) -> Any:
+                v = inner(env)
+                return UNDEFINED if v is _SHORT else v
+
+            return chain_top
+        return fn
+
+    def link(self, node: Node, bound: frozenset[str]) -> Fn:
+        """The object of a member access or call: part of the same chain as its parent, so a
+        ``?.`` short-circuit inside it goes on through the parent."""
+        return getattr(self, "_" + node.kind)(node, bound)  # type: ignore[no-any-return]
 
     # ---------------------------------------------------------------- leaves
 
@@ -176,18 +202,18 @@ class Compiler:
             steps.append((base.args[1], self.text(base.args[0])))
             base = base.args[0]
         if base is node:  # o?.name
-            obj = self.compile(node.args[0], bound)
+            obj = self.link(node.args[0], bound)
             name = node.args[1]
 
             def optional_member(env: Env) -> Any:
                 o = obj(env)
-                if o is None or o is UNDEFINED:
-                    return UNDEFINED
+                if o is None or o is UNDEFINED or o is _SHORT:
+                    return _SHORT
                 return o.get(name, UNDEFINED) if type(o) is dict else get_named(o, name)
 
             return optional_member
         steps.reverse()
-        obj = self.compile(base, bound)
+        obj = self.link(base, bound)
         if len(steps) == 1:
             name, what = steps[0]
 
@@ -197,6 +223,8 @@ class Compiler:
                     return o.get(name, UNDEFINED)
                 if o is None or o is UNDEFINED:
                     raise _cannot_read(o, name, what)
+                if o is _SHORT:
+                    return o
                 return get_named(o, name)
 
             return member
@@ -208,6 +236,8 @@ class Compiler:
                     o = o.get(name, UNDEFINED)
                 elif o is None or o is UNDEFINED:
                     raise _cannot_read(o, name, what)
+                elif o is _SHORT:
+                    return o
                 else:
                     o = get_named(o, name)
             return o
@@ -215,19 +245,19 @@ class Compiler:
         return member_path
 
     def _index(self, node: Node, bound: frozenset[str]) -> Fn:
-        obj = self.compile(node.args[0], bound)
+        obj = self.link(node.args[0], bound)
         key = self.compile(node.args[1], bound)
         optional = node.args[2]
         what = self.text(node.args[0])
 
         def index(env: Env) -> Any:
             o = obj(env)
+            if o is _SHORT or (optional and (o is None or o is UNDEFINED)):
+                return _SHORT
             k = key(env)
             if type(o) is dict and type(k) is str:
                 return o.get(k, UNDEFINED)
             if o is None or o is UNDEFINED:
-                if optional:
-                    return UNDEFINED
                 raise _cannot_read(o, property_key(k), what)
             return get_index(o, k)
 
@@ -239,19 +269,19 @@ class Compiler:
         callee: Node = node.args[0]
         args = [self.compile(a, bound) for a in node.args[1]]
         optional = node.args[2]
-        if callee.kind == "name" and callee.args[0] not in bound:
+        if callee.kind == "name" and callee.args[0] not in bound and not optional:
             return self._call_name(callee.args[0], args)
         if callee.kind == "member" and not optional:
             return self._call_member(callee, args, bound)
-        fn = self.compile(callee, bound)
+        fn = self.link(callee, bound)
         what = self.text(callee)
 
         def call_value(env: Env) -> Any:
             f = fn(env)
             if type(f) is JsFunction:
                 return f.impl(UNDEFINED, [a(env) for a in args], env)
-            if optional and (f is None or f is UNDEFINED):
-                return UNDEFINED
+            if f is _SHORT or (optional and (f is None or f is UNDEFINED)):
+                return _SHORT
             raise JsRuntimeError(f"{what} is not a function")
 
         return call_value
@@ -286,17 +316,21 @@ class Compiler:
                     impl = f.impl
                     return lambda env: impl(ns, [a(env) for a in args], env)
                 return _raise(f"{what}.{name} is not a function")
-        obj = self.compile(obj_node, bound)
+        obj = self.link(obj_node, bound)
         string_impl = STRING_METHODS.get(name)
+        optional = callee.args[2]  # o?.name(...)
 
         def call_member(env: Env) -> Any:
             o = obj(env)
-            values = [a(env) for a in args]
             if type(o) is str and string_impl is not None:
-                return string_impl(o, values, env)
+                return string_impl(o, [a(env) for a in args], env)
             if o is None or o is UNDEFINED:
+                if optional:
+                    return _SHORT
                 raise _cannot_read(o, name, what)
-            return call_method(o, name, values, env, what)
+            if o is _SHORT:
+                return o
+            return call_method(o, name, [a(env) for a in args], env, what)
 
         return call_member
 
@@ -462,7 +496,7 @@ def free_names(node: Node) -> tuple[set[str], set[str]]:
                         and name != "this":
                     reads.add(name)
                 return
-            if n.kind == "call" and n.args[0].kind == "name":
+            if n.kind == "call" and n.args[0].kind == "name" and not n.args[2]:
                 name = n.args[0].args[0]
                 if name not in bound and name not in GLOBALS and name not in CONSTANTS:
                     calls.add(name)
