@@ -61,7 +61,7 @@ METHODS = {
     "recurses": source("recurses", "n", "return recurses(n + 1);", 70),
     "sandbox": source("sandbox", "", (
         "return [typeof require, typeof process, typeof module, typeof fetch,"
-        " typeof XMLHttpRequest, typeof std, typeof os, typeof setTimeout, typeof console,"
+        " typeof XMLHttpRequest, typeof std, typeof os, typeof setTimeout,"
         " typeof importScripts];"
     )),
     "clock": source("clock", "", "return [Date.now(), new Date().getTime(), Math.random()];"),
@@ -153,6 +153,16 @@ def test_entry_from_a_file(runtime):
 
 def test_sandbox_has_no_host_api(runtime):
     assert set(runtime.call("sandbox", [])) == {"undefined"}
+
+
+def test_console_logs_are_kept_not_fatal():
+    rt = MethodRuntime({"chatty": source("chatty", "x", (
+        "console.log('got', x); console.warn({a: 1}); console.error(undefined); return 1;"
+    ))})
+    assert rt.call("chatty", [[1, 2]]) == 1
+    assert rt.last_logs == ["log: got [1,2]", 'warn: {"a":1}', "error: undefined"]
+    assert rt.call("chatty", ["y"]) == 1
+    assert rt.last_logs[0] == "log: got y"
 
 
 def test_host_gives_time_and_chance(runtime):

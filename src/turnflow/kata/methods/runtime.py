@@ -1,7 +1,7 @@
 """Bot methods run in QuickJS (the ``quickjs-ng`` package), one JavaScript context per bot.
 
 Why QuickJS: a small embeddable engine with no host API at all (no ``require``, file system,
-network, timers or console: only the ECMAScript built-ins), a per-call CPU-time limit, a
+network or timers: only the ECMAScript built-ins), a per-call CPU-time limit, a
 memory limit and a stack limit, a context that stays usable after an interrupted call, and
 calls into it cost about a microsecond. It runs ES5 and everything newer that bots may have
 picked up from the docs (``let``, arrow functions).
@@ -10,6 +10,9 @@ Each method is compiled once when the runtime is built. Arguments go in and resu
 out as JSON (objects are dicts, arrays lists, integral numbers ints; ``undefined`` arguments
 stay ``undefined``, an ``undefined`` result is :data:`~turnflow.kata.js.UNDEFINED`), so the
 caller always gets plain Python values and a method cannot keep a reference to them.
+
+``console.log`` (and ``info``, ``warn``, ``error``, ``debug``) don't fail a method: what the
+last call wrote is in :attr:`MethodRuntime.last_logs` (``"log: text"``, at most 100 lines).
 
 A method that throws, runs past ``time_limit_ms`` (CPU time), recurses too deeply or needs
 more than ``memory_limit`` bytes raises :class:`MethodError`, one line naming the method
@@ -69,7 +72,25 @@ _PRELUDE = r"""
 var Regex = RegExp;
 var __tf_methods = {};
 var __tf_host = { now: 0, state: 0 };
-var __tf_call = (function (host, parse, stringify) {
+var __tf_logs = [];
+var console = (function (logs, stringify) {
+  function logger(level) {
+    return function () {
+      if (logs.length >= 100) return;
+      var parts = [];
+      for (var i = 0; i < arguments.length; i++) {
+        var a = arguments[i];
+        if (typeof a === "string") { parts.push(a); continue; }
+        try { parts.push(a === undefined ? "undefined" : String(stringify(a))); }
+        catch (e) { parts.push(String(a)); }
+      }
+      logs.push(level + ": " + parts.join(" ").slice(0, 2000));
+    };
+  }
+  return { log: logger("log"), info: logger("info"), warn: logger("warn"),
+           error: logger("error"), debug: logger("debug") };
+})(__tf_logs, JSON.stringify);
+var __tf_call = (function (host, logs, parse, stringify) {
   return function (name, payload, returnArgs) {
     var input = parse(payload);
     if (input.n !== undefined) {
@@ -78,17 +99,19 @@ var __tf_call = (function (host, parse, stringify) {
     }
     var args = input.a;
     for (var i = 0; i < input.u.length; i++) args[input.u[i]] = undefined;
+    logs.length = 0;
     var result = __tf_methods[name].apply(undefined, args);
     var box = {};
     if (result !== undefined) box.r = result;
     if (returnArgs) box.a = args;
+    if (logs.length) box.l = logs.slice();
     try {
       return stringify(box);
     } catch (e) {
       throw new TypeError("__tf_result " + e.message);
     }
   };
-})(__tf_host, JSON.parse, JSON.stringify);
+})(__tf_host, __tf_logs, JSON.parse, JSON.stringify);
 function __tf_define(name, fn) {
   if (typeof fn !== "function") {
     throw new TypeError("__tf_entry the entry is " + (fn === null ? "null" : typeof fn)
@@ -175,6 +198,7 @@ class MethodRuntime:
         self.host = host
         self.errors: dict[str, MethodError] = {}
         self.rebuilds = 0  # how many times the context was made anew after a failure
+        self.last_logs: list[str] = []  # what the last call wrote with console.log & co.
         self._lock = threading.RLock()
         self._compiled: dict[str, _Compiled] = {}
         self._context: Any = None
@@ -294,6 +318,7 @@ class MethodRuntime:
                     from None
         try:
             box = js_json_parse(out)
+            self.last_logs = list(box.get("l", ())) if isinstance(box, dict) else []
         except TurnflowError as exc:  # pragma: no cover - JSON.stringify output always parses
             raise self._error(
                 name, "result", f"returned a value turnflow can't read: {exc}"
