@@ -350,7 +350,14 @@ class Compiler:
         op: str = node.args[0]
         f = self.compile(node.args[1], bound)
         if op == "!":
-            return lambda env: not truthy(f(env))
+
+            def not_(env: Env) -> bool:
+                v = f(env)
+                if v is True or v is False:  # comparisons give booleans: skip the call
+                    return not v
+                return not truthy(v)
+
+            return not_
         g = _UNARY[op]
         return lambda env: g(f(env))
 
@@ -384,9 +391,19 @@ class Compiler:
         ):
             lit = right_node.args[0]
             if op == "===":
-                return lambda env: (lambda v: type(v) is str and v == lit)(left(env))
+
+                def strict_eq_lit(env: Env) -> bool:
+                    v = left(env)
+                    return type(v) is str and v == lit
+
+                return strict_eq_lit
             if op == "!==":
-                return lambda env: (lambda v: not (type(v) is str and v == lit))(left(env))
+
+                def strict_ne_lit(env: Env) -> bool:
+                    v = left(env)
+                    return type(v) is not str or v != lit
+
+                return strict_ne_lit
 
             def eq_lit(env: Env) -> bool:
                 v = left(env)
@@ -411,14 +428,18 @@ class Compiler:
 
                 def and2(env: Env) -> Any:
                     v = a(env)
-                    return b(env) if truthy(v) else v
+                    if v is True or (v is not False and truthy(v)):
+                        return b(env)
+                    return v
 
                 return and2
             if kind == "or":
 
                 def or2(env: Env) -> Any:
                     v = a(env)
-                    return v if truthy(v) else b(env)
+                    if v is True or (v is not False and truthy(v)):
+                        return v
+                    return b(env)
 
                 return or2
         head, last = fns[:-1], fns[-1]
@@ -454,7 +475,14 @@ class Compiler:
 
     def _cond(self, node: Node, bound: frozenset[str]) -> Fn:
         test, then, otherwise = (self.compile(n, bound) for n in node.args)
-        return lambda env: then(env) if truthy(test(env)) else otherwise(env)
+
+        def cond(env: Env) -> Any:
+            v = test(env)
+            if v is True or (v is not False and truthy(v)):
+                return then(env)
+            return otherwise(env)
+
+        return cond
 
     def _seq(self, node: Node, bound: frozenset[str]) -> Fn:
         fns = [self.compile(n, bound) for n in node.args[0]]
