@@ -728,3 +728,11 @@ def test_to_json_value_gives_what_javascript_would_store():
     assert to_json_value(value) == {"d": "1970-01-01T00:00:00.000Z", "n": None, "l": [None, 1]}
     assert to_json_value(UNDEFINED) is UNDEFINED
     assert to_json_value("x") == "x"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("'١٢' * 1", NAN), ("parseInt('١٢')", NAN), ("parseFloat('²')", NAN), ("a['²']", UNDEFINED),
+    ("a['١']", UNDEFINED), ("'x'.replace('x', '$١')", "$١"), ("'²' in a", False),
+])  # fmt: skip
+def test_only_ascii_digits_are_digits(source, expected):
+    check(source, expected, {"a": ["p", "q"]})

@@ -24,7 +24,7 @@ def _has_own_property(o: Any, args: list[Any], env: Any) -> bool:
     if isinstance(o, Mapping):
         return key in o
     if type(o) is list or type(o) is tuple or type(o) is str:
-        return key == "length" or (key.isdigit() and int(key) < len(o))
+        return key == "length" or ((key.isascii() and key.isdigit()) and int(key) < len(o))
     return False
 
 
@@ -89,7 +89,7 @@ def get_named(o: Any, name: str) -> Any:
     if t is list or t is tuple or t is str:
         if name == "length":
             return len(o)
-        if name.isdigit() and (name == "0" or name[0] != "0"):
+        if (name.isascii() and name.isdigit()) and (name == "0" or name[0] != "0"):
             i = int(name)
             return o[i] if i < len(o) else UNDEFINED
         impl = (STRING_METHODS if t is str else ARRAY_METHODS).get(name)

@@ -62,7 +62,7 @@ def js_in(key: Any, obj: Any) -> bool:
     if isinstance(obj, Mapping):
         return name in obj
     if type(obj) is list or type(obj) is tuple:
-        return name == "length" or (name.isdigit() and int(name) < len(obj))
+        return name == "length" or ((name.isascii() and name.isdigit()) and int(name) < len(obj))
     if isinstance(obj, JsFunction | JsRegExp):
         return obj.get_property(name) is not UNDEFINED
     raise JsRuntimeError(

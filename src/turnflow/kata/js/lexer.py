@@ -28,7 +28,7 @@ _PUNCTUATORS = sorted(
 _PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCTUATORS))
 _NAME_RE = re.compile(r"[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]*")
 _NUMBER_RE = re.compile(
-    r"0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+    r"0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 )
 _SPACE_RE = re.compile(r"(?:\s+|//[^\n\r\u2028\u2029]*|/\*.*?\*/)+", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
@@ -96,7 +96,7 @@ def tokenize(source: str, start: int = 0) -> Iterator[Token]:
                 if not m:
                     raise syntax_error(f"Unexpected character {c!r}", source, pos)
                 # "?." followed by a digit is "?" then a number (a ? .5 : 1)
-                if m.group() == "?." and pos + 2 < n and source[pos + 2].isdigit():
+                if m.group() == "?." and pos + 2 < n and "0" <= source[pos + 2] <= "9":
                     tok = Token(PUNCT, "?", pos, pos + 1)
                 else:
                     tok = Token(PUNCT, m.group(), pos, m.end())
@@ -141,7 +141,7 @@ def _read_escape(source: str, i: int) -> tuple[str, int]:
     if i >= n:
         raise syntax_error("Invalid or unexpected token", source, i - 1)
     e = source[i]
-    if e in _ESCAPES and not (e == "0" and i + 1 < n and source[i + 1].isdigit()):
+    if e in _ESCAPES and not (e == "0" and i + 1 < n and "0" <= source[i + 1] <= "9"):
         return _ESCAPES[e], i + 1
     if e == "x":
         h = source[i + 1 : i + 3]

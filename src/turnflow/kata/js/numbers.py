@@ -21,7 +21,7 @@ from turnflow.kata.js.values import (
 )
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_FLOAT_PREFIX = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
+_FLOAT_PREFIX = re.compile(r"[+-]?(?:Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
 
 
 def to_fixed(x: int | float, args: list[Any], env: Any) -> str:

@@ -174,9 +174,9 @@ def expand_replacement(template: str, m: Any, text: str) -> str:
         elif e == "'":
             out.append(text[end:])
             i += 2
-        elif e.isdigit():
+        elif "0" <= e <= "9":
             two = template[i + 1 : i + 3]
-            if len(two) == 2 and two.isdigit() and 1 <= int(two) <= len(groups):
+            if len(two) == 2 and two.isascii() and two.isdigit() and 1 <= int(two) <= len(groups):
                 g = groups[int(two) - 1]
                 out.append(g or "")
                 i += 3
