@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from turnflow.kata.js import UNDEFINED, JsHost, compile_expression
 from turnflow.kata.methods import (
@@ -249,3 +251,21 @@ def test_arguments_that_are_not_json_are_refused_clearly():
     with pytest.raises(MethodError, match="can't take its arguments: Converting circular"):
         rt.call("echo", [loop])
     assert rt.call("echo", [[float("nan"), UNDEFINED]]) == [None, None]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=10)
+    | st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: not f.is_integer()),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(JSON_VALUES)
+def test_json_values_cross_unchanged(value):
+    assert _ECHO.call("echo", [value]) == value
+
+
+_ECHO = MethodRuntime({"echo": METHODS["echo"]})
