@@ -21,7 +21,7 @@ _ATOMS = st.sampled_from([
 ])  # fmt: skip
 
 _BINARY = ["+", "-", "*", "/", "%", "<", ">", "<=", ">=", "==", "!=", "===", "!==", "&&",
-           "||", "&", "|", "^", "<<", ">>", ">>>", "**"]
+           "||", "&", "|", "^", "<<", ">>", ">>>", "**", "??"]
 _UNARY = ["!", "-", "+", "typeof ", "~"]
 _METHODS = [
     ".length", ".toString()", ".indexOf('a')", ".includes(1)", ".slice(1)", ".concat('x')",
@@ -59,7 +59,13 @@ def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         ),
         st.tuples(children, children).map(lambda t: f"Math.max({t[0]}, {t[1]})"),
         st.tuples(children).map(lambda t: f"Math.round({t[0]})"),
-        st.tuples(children).map(lambda t: f"Object.keys({t[0]} || 0)"),
+        # (not Object.keys of any value: a match() result's index/input/groups are not kept)
+        st.tuples(children).map(lambda t: f"Object.keys({{a: {t[0]}, b: [{t[0]}]}})"),
+        st.tuples(children, children).map(lambda t: f"`<${{{t[0]}}}|${{{t[1]}}}>`"),
+        st.tuples(children).map(lambda t: f"(String({t[0]}) in {{a: 1, '1': 2, null: 3}})"),
+        st.tuples(children, children).map(lambda t: f"((v => w => v + w)({t[0]}))({t[1]})"),
+        st.tuples(children).map(lambda t: f"({{a: {{b: {t[0]}}}}})?.a?.b"),
+        st.tuples(children).map(lambda t: f"({t[0]})?.length"),
         st.tuples(children, children).map(lambda t: f"[{t[0]}, {t[1]}]"),
         st.tuples(children).map(lambda t: f"({{k: {t[0]}}}).k"),
         st.tuples(children).map(lambda t: f"parseInt({t[0]})"),

@@ -88,7 +88,9 @@ def to_string_radix(x: int | float, args: list[Any], env: Any) -> str:
     frac = x - int(x)
     if frac:
         out += "."
-        for _ in range(52):  # enough digits to tell any double apart
+        # a power-of-two radix writes the double's fraction exactly (it ends); others stop
+        # after enough digits to tell any two doubles apart
+        for _ in range(1100 if radix & (radix - 1) == 0 else 52):
             frac *= radix
             digit = int(frac)
             out += _DIGITS[digit]
