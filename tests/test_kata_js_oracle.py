@@ -66,6 +66,8 @@ def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(children, children).map(lambda t: f"((v => w => v + w)({t[0]}))({t[1]})"),
         st.tuples(children).map(lambda t: f"({{a: {{b: {t[0]}}}}})?.a?.b"),
         st.tuples(children).map(lambda t: f"({t[0]})?.length"),
+        st.tuples(children).map(lambda t: f"/^[a-z]+$|1/i.test({t[0]})"),
+        st.tuples(children).map(lambda t: f"/(\\d)(x)?/.exec(String({t[0]}))"),
         st.tuples(children, children).map(lambda t: f"[{t[0]}, {t[1]}]"),
         st.tuples(children).map(lambda t: f"({{k: {t[0]}}}).k"),
         st.tuples(children).map(lambda t: f"parseInt({t[0]})"),

@@ -13,7 +13,7 @@ from typing import Any
 import regex
 
 from turnflow.kata.js.errors import JsRuntimeError
-from turnflow.kata.js.values import HostObject
+from turnflow.kata.js.values import UNDEFINED, HostObject, to_js_string
 
 REGEX_TIMEOUT = 0.25  # seconds one match may take
 
@@ -121,6 +121,12 @@ class JsRegExp(HostObject):
             return "i" in self.flags
         if name == "multiline":
             return "m" in self.flags
+        if name == "lastIndex":
+            return 0
+        if name == "test":
+            return _method("test", lambda args: self.search(_subject(args)) is not None)
+        if name == "exec":
+            return _method("exec", lambda args: _match_list(self.search(_subject(args))))
         return super().get_property(name)
 
     # every use of the pattern goes through these, under the time limit
@@ -139,3 +145,21 @@ class JsRegExp(HostObject):
 
     def _timeout(self) -> JsRuntimeError:
         return JsRuntimeError(f"Regular expression {self.js_string()} took too long")
+
+
+def _subject(args: list[Any]) -> str:
+    return to_js_string(args[0] if args else UNDEFINED)
+
+
+def _match_list(m: Any) -> list[Any] | None:
+    """A match as JavaScript's array: the whole match, then each group (undefined when it
+    took no part). Stateless: ``lastIndex`` is not kept, so ``exec`` finds the first match."""
+    if m is None:
+        return None
+    return [m.group(0), *(UNDEFINED if g is None else g for g in m.groups())]
+
+
+def _method(name: str, fn: Any) -> Any:
+    from turnflow.kata.js.functions import JsFunction  # functions imports values only
+
+    return JsFunction(name, lambda this, args, env: fn(args))
