@@ -739,3 +739,17 @@ def test_to_json_value_gives_what_javascript_would_store():
 ])  # fmt: skip
 def test_only_ascii_digits_are_digits(source, expected):
     check(source, expected, {"a": ["p", "q"]})
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("(1234567.891).toLocaleString()", "1,234,567.891"), ("(1234.5).toLocaleString('en-US')",
+                                                          "1,234.5"),
+    ("(10000).toLocaleString('id-ID')", "10.000"), ("(1234.5).toLocaleString('id')", "1.234,5"),
+    ("(1234.5).toLocaleString('de-DE', {minimumFractionDigits: 2})", "1.234,50"),
+    ("(2.345).toLocaleString('en', {maximumFractionDigits: 1})", "2.3"),
+    ("(0.1).toLocaleString()", "0.1"), ("(-1500).toLocaleString()", "-1,500"),
+    ("(1.25).toLocaleString('en', {maximumFractionDigits: 1})", "1.3"),
+    ("(5).toLocaleString('en', {minimumFractionDigits: 2})", "5.00"),
+])  # fmt: skip
+def test_to_locale_string(source, expected):
+    check(source, expected)

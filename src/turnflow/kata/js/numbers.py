@@ -104,13 +104,41 @@ def value_of(x: int | float, args: list[Any], env: Any) -> int | float:
     return x
 
 
+# (group separator, decimal separator) by language; the others write numbers as English does
+_LOCALE_SEPARATORS = {
+    **dict.fromkeys(("id", "de", "es", "it", "pt", "nl", "tr", "da", "el", "vi", "ro", "hr",
+                     "sl", "sr", "ms-id"), (".", ",")),
+    **dict.fromkeys(("fr", "nb", "no", "sv", "fi", "cs", "pl", "ru", "uk", "sk", "hu", "bg"),
+                    ("\u202f", ",")),
+}  # fmt: skip
+
+
 def to_locale_string(x: int | float, args: list[Any], env: Any) -> str:
-    """English grouping (``1,234.5``), up to three fraction digits, as V8 does by default."""
+    """``toLocaleString(locale, {minimumFractionDigits, maximumFractionDigits})``: grouped
+    digits with the locale's separators (``'id-ID'``: ``1.234,5``; English by default:
+    ``1,234.5``), at most three fraction digits unless the options say otherwise."""
     if x != x or x in (math.inf, -math.inf):
         return "NaN" if x != x else ("∞" if x > 0 else "-∞")
-    return f"{Decimal(x).quantize(Decimal('0.001'), rounding=ROUND_HALF_UP):,f}".rstrip(
-        "0"
-    ).rstrip(".")
+    locale = arg(args, 0)
+    language = to_js_string(locale).lower() if type(locale) is str else "en"
+    group, point = _LOCALE_SEPARATORS.get(
+        language, _LOCALE_SEPARATORS.get(language.split("-")[0], (",", "."))
+    )
+    options = arg(args, 1)
+    low, high = 0, 3
+    if isinstance(options, dict):
+        if options.get("minimumFractionDigits", UNDEFINED) is not UNDEFINED:
+            low = int(min(max(to_integer(options["minimumFractionDigits"]), 0), 20))
+            high = max(high, low)
+        if options.get("maximumFractionDigits", UNDEFINED) is not UNDEFINED:
+            high = int(min(max(to_integer(options["maximumFractionDigits"]), 0), 20))
+            low = min(low, high)
+    q = Decimal(x).quantize(Decimal(1).scaleb(-high), rounding=ROUND_HALF_UP)
+    text = f"{abs(q):,f}"
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0").ljust(low, "0")
+    sign = "-" if q < 0 else ""
+    return sign + whole.replace(",", group) + (point + frac if frac else "")
 
 
 NUMBER_METHODS: dict[str, Impl] = {
