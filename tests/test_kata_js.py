@@ -65,6 +65,20 @@ def test_shorthand_object_and_nested_literals():
     assert ev("{x, y: [x, {z: x}]}", {"x": 5}) == {"x": 5, "y": [5, {"z": 5}]}
 
 
+@pytest.mark.parametrize("source, expected", [
+    ("[...a, 3, ...'xy']", [1, 2, 3, "x", "y"]), ("[...[]]", []),
+    ("({...o, b: 3})", {"a": 1, "b": 3}), ("({b: 3, ...o})", {"b": 2, "a": 1}),
+    ("({...null, ...undefined, ...1})", {}), ("({...a})", {"0": 1, "1": 2}),
+])  # fmt: skip
+def test_spread_in_literals(source, expected):
+    check(source, expected, {"a": [1, 2], "o": {"a": 1, "b": 2}})
+
+
+def test_spread_of_a_non_iterable_is_an_error():
+    with pytest.raises(JsRuntimeError, match="o is not iterable"):
+        ev("[...o]", {"o": {}})
+
+
 def test_nan_infinity_names():
     check("NaN", NAN)
     check("Infinity", math.inf)
@@ -463,6 +477,7 @@ def test_same_text_compiles_once():
     ("'\\x4'", "Invalid hexadecimal", 2), ("var x", "Unexpected token 'var'", 1),
     ("function (x) { x; }", "may only hold 'return", 16), ("delete a.b", "'delete'", 1),
     ("a instanceof b", "'instanceof' is not supported", 3), ("f(...a)", "Spread", 3),
+    ("[...]", "Unexpected token ']'", 5),
     ("`a${`", "Unterminated template", 5), ("`${1 +}`", "Unexpected end of input", 7),
 ])  # fmt: skip
 def test_syntax_errors(source, message, column):

@@ -137,14 +137,32 @@ class Compiler:
             raise JsSyntaxError(str(exc), self.source, node.pos) from None
 
     def _array(self, node: Node, bound: frozenset[str]) -> Fn:
-        fns = [self.compile(n, bound) for n in node.args[0]]
-        return lambda env: [f(env) for f in fns]
+        items: list[Node] = node.args[0]
+        fns = [self.compile(n.args[0] if n.kind == "spread" else n, bound) for n in items]
+        if not any(n.kind == "spread" for n in items):
+            return lambda env: [f(env) for f in fns]
+        parts = [(n.kind == "spread", f, self.text(n.args[0]) if n.kind == "spread" else "")
+                 for n, f in zip(items, fns, strict=True)]
+
+        def array_with_spread(env: Env) -> list[Any]:
+            out: list[Any] = []
+            for spread, f, what in parts:
+                if spread:
+                    out.extend(_iterate(f(env), what))
+                else:
+                    out.append(f(env))
+            return out
+
+        return array_with_spread
 
     def _object(self, node: Node, bound: frozenset[str]) -> Fn:
         entries: list[tuple[Any, Fn]] = []
         computed = False
         for key, value in node.args[0]:
-            if isinstance(key, Node):
+            if key is None:  # {...a}
+                computed = True
+                entries.append((None, self.compile(value.args[0], bound)))
+            elif isinstance(key, Node):
                 computed = True
                 entries.append((self.compile(key, bound), self.compile(value, bound)))
             else:
@@ -155,7 +173,10 @@ class Compiler:
         def build(env: Env) -> dict[str, Any]:
             out: dict[str, Any] = {}
             for k, f in entries:
-                out[property_key(k(env)) if callable(k) else k] = f(env)
+                if k is None:
+                    _spread_into(out, f(env))
+                else:
+                    out[property_key(k(env)) if callable(k) else k] = f(env)
             return out
 
         return build
@@ -494,6 +515,26 @@ class Compiler:
             return last(env)
 
         return seq
+
+
+def _iterate(v: Any, what: str) -> list[Any]:
+    """The elements ``...v`` spreads into an array."""
+    if type(v) is list or type(v) is tuple:
+        return list(v)
+    if type(v) is str:
+        return list(v)
+    raise JsRuntimeError(f"{what} is not iterable")
+
+
+def _spread_into(out: dict[str, Any], v: Any) -> None:
+    """``{...v}``: own properties of objects, indexes of arrays and strings; nothing for
+    null, undefined, numbers and booleans."""
+    if isinstance(v, Mapping):
+        for k, e in v.items():
+            out[k if type(k) is str else property_key(k)] = e
+    elif type(v) is list or type(v) is tuple or type(v) is str:
+        for i, e in enumerate(v):
+            out[str(i)] = e
 
 
 def _cannot_read(o: Any, name: str, what: str) -> JsRuntimeError:

@@ -63,7 +63,8 @@ class Node:
     ``member`` (object node, name, optional), ``index`` (object node, key node, optional),
     ``call`` (callee node, argument nodes, optional), ``unary`` (op, node), ``update`` (op,
     node), ``chain`` (first node, [(op, node)]), ``logic`` (and/or/nullish, nodes), ``cond``
-    (test, then, else), ``seq`` (nodes), ``function`` (parameter names, body node).
+    (test, then, else), ``seq`` (nodes), ``function`` (parameter names, body node),
+    ``spread`` (node; inside ``array`` items and as an ``object`` entry with key None).
     """
 
     __slots__ = ("kind", "pos", "end", "args", "depth")
@@ -329,7 +330,7 @@ class Parser:
         args: list[Node] = []
         while not self.is_punct(")"):
             if self.is_punct("..."):
-                raise JsSyntaxError("Spread '...' is not supported", self.source,
+                raise JsSyntaxError("Spread '...' in a call is not supported", self.source,
                                     self.peek().pos)
             args.append(self.parse_assignment())
             if not self.is_punct(")"):
@@ -394,10 +395,11 @@ class Parser:
                 tok = self.next()
                 items.append(self._node("name", tok.pos, "undefined"))
                 continue
-            if self.is_punct("..."):
-                raise JsSyntaxError("Spread '...' is not supported", self.source,
-                                    self.peek().pos)
-            items.append(self.parse_assignment())
+            if self.is_punct("..."):  # [...a, 1]
+                tok = self.next()
+                items.append(self._node("spread", tok.pos, self.parse_assignment()))
+            else:
+                items.append(self.parse_assignment())
             if not self.is_punct("]"):
                 self.expect(",")
         self.expect("]")
@@ -408,6 +410,11 @@ class Parser:
         while not self.is_punct("}"):
             tok = self.next()
             key: Any
+            if tok.kind == PUNCT and tok.value == "...":  # {...a, b: 1}
+                entries.append((None, self._node("spread", tok.pos, self.parse_assignment())))
+                if not self.is_punct("}"):
+                    self.expect(",")
+                continue
             if tok.kind == NAME:
                 key = tok.value
                 if self.is_punct(",") or self.is_punct("}"):  # shorthand {a}
