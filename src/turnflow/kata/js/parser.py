@@ -151,13 +151,7 @@ class Parser:
 
     def parse_assignment(self) -> Node:
         """AssignmentExpression: arrow functions, conditionals, binary expressions."""
-        self.level += 1
-        if self.level > MAX_DEPTH:
-            raise JsSyntaxError(
-                f"Expression nested too deeply (more than {MAX_DEPTH} levels)",
-                self.source,
-                self.peek().pos,
-            )
+        self._enter(self.peek())
         try:
             arrow = self._try_arrow()
             if arrow is not None:
