@@ -607,6 +607,10 @@ def test_doc_examples_of_templates():
     item = rendered["data"][rendered["path"]]
     assert compile_template(rendered["template"]).render(scope, item=item) == "Upgrade?"
     assert options.render(scope, item=item)["template"] == "Upgrade?"
+    data = compile_template("$(context.data) // e.g. [{name:\"A\", label:\"x\"}]")
+    assert data.render(scope) == scope["context"]["data"]
+    assert "comment" in data.warnings[0]
+    assert compile_template("$(a) // b $(c)").render({"a": 1, "c": 2}) == "1 // b 2"
     carousel = compile_value({"text": "I am $[name]", "title": "$[label]"})
     assert [carousel.render(scope, item=i) for i in scope["context"]["data"]] == [
         {"text": "I am A", "title": "x"}, {"text": "I am B", "title": "y"},

@@ -20,6 +20,9 @@ Decisions (the Kata docs show the notation by example only):
 - In a string, ``undefined`` and ``null`` render as nothing (``hi $(data.name)!`` is
   ``hi !`` when no name is known, not ``hi undefined!``), objects and arrays as JSON, every
   other value as JavaScript's ``String(value)`` (``1`` not ``1.0``, ``true``).
+- A lone ``$(...)`` followed by `` // words`` keeps its type too: the docs' dynamic carousel
+  writes ``data: $(context.data) // e.g. [...]``, a JavaScript comment where YAML wanted
+  ``#``; the template's ``warnings`` say so.
 - The expression ends at the bracket that closes it, skipping brackets inside strings, so
   ``$(context.list.join(', '))`` works. A ``$`` not followed by ``(`` or ``[`` is just text.
 """
@@ -40,6 +43,7 @@ from turnflow.kata.js.values import UNDEFINED, to_js_string
 Calls = Callable[[str, list[Any]], Any]
 _OPEN = re.compile(r"\$[(\[]")
 _NO_ITEM: Mapping[str, Any] = {}
+_COMMENT = re.compile(r"\s+//[^\n]*\Z")
 
 
 def text_of(value: Any) -> str:
@@ -132,9 +136,19 @@ def compile_template(text: str) -> JsTemplate:
         expr.source = text[start:end]
         parts.append((closer == "]", expr))
         pos = for_start = end
-    if "".join(literal) or not parts:
-        parts.append("".join(literal))
-    return JsTemplate(text, parts)
+    tail = "".join(literal)
+    comment = None
+    if len(parts) == 1 and not isinstance(parts[0], str) and _COMMENT.match(tail):
+        # `data: $(context.data) // e.g. [...]` (the docs' dynamic carousel): a JS comment
+        # after a lone value, read as one so the value keeps its type
+        comment = f"the text after '$(...)' is read as a comment: {tail.strip()[:40]!r}"
+        tail = ""
+    if tail or not parts:
+        parts.append(tail)
+    template = JsTemplate(text, parts)
+    if comment is not None:
+        template.warnings = (*template.warnings, comment)
+    return template
 
 
 class CompiledValue:
