@@ -6,6 +6,7 @@ Raise the numbers in conformance_expected.json when a change passes more cases.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,12 @@ import pytest
 from .conftest import GOFLOW_FIXTURES, REPO, SHARED, require_fixtures
 
 EXPECTED = json.loads((Path(__file__).parent / "conformance_expected.json").read_text())
-SUITE_DIRS = {"goflow": GOFLOW_FIXTURES, "rapidpro": SHARED / "fixtures" / "rapidpro"}
+SUITE_DIRS = {
+    "goflow": GOFLOW_FIXTURES,
+    "rapidpro": SHARED / "fixtures" / "rapidpro",
+    "kata": SHARED / "reference" / "kata" / "extracted-yaml",
+}
+LINE = re.compile(r"(.+): (\d+) \w+, (\d+) \w+\Z")  # NAME: N passed, M failed (or read, refused)
 
 
 def run_suite(suite: str) -> dict[str, tuple[int, int]]:
@@ -27,9 +33,9 @@ def run_suite(suite: str) -> dict[str, tuple[int, int]]:
     assert run.returncode == 0, run.stderr
     counts = {}
     for line in run.stdout.splitlines():
-        name, rest = line.split(": ", 1)
-        passed, failed = rest.replace(" passed", "").replace(" failed", "").split(", ")
-        counts[name] = (int(passed), int(failed))
+        found = LINE.match(line)
+        assert found, f"not a conformance line: {line!r}"
+        counts[found.group(1)] = (int(found.group(2)), int(found.group(3)))
     return counts
 
 

@@ -95,6 +95,7 @@ def _is_transcripts(path: Path) -> bool:
 def cmd_test(args: argparse.Namespace) -> int:
     """Runner tests (NAME.json + NAME.test.json) and RapidPro transcripts (NAME.runs.json)."""
     # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .kata.reading import is_kata_bot
     from .rasa.reading import is_rasa_project
     from .testing.goflow_runner import find_runner_tests, run_test
     from .testing.rapidpro_transcripts import find_transcripts, is_transcript_file, run_transcripts
@@ -102,11 +103,21 @@ def cmd_test(args: argparse.Namespace) -> int:
     runner_files: list[Path] = []
     transcript_files: list[Path] = []
     rasa_runs: list[tuple[Path, list[Path]]] = []  # (project, its test paths)
+    kata_runs: list[tuple[Path | None, list[Path]]] = []  # (bot or None, its test files)
     for name in args.paths:
         path = Path(name)
         if not path.exists():
             raise TurnflowError(f"no such file or directory: {name}")
-        if path.is_dir() and is_rasa_project(path):
+        if path.is_dir() and is_kata_bot(path):
+            kata_runs.append((path, []))
+        elif path.is_dir() and path.name == "test" and is_kata_bot(path.parent):
+            kata_runs.append((path.parent, []))  # a bot's test folder: its tests
+        elif path.is_file() and _is_kata_test_file(path):
+            if kata_runs and kata_runs[-1][0] is not None:
+                kata_runs[-1][1].append(path)  # tests of the bot before them
+            else:
+                kata_runs.append((None, [path]))  # a file naming its bot (bot:)
+        elif path.is_dir() and is_rasa_project(path):
             rasa_runs.append((path, []))
         elif rasa_runs and (path.suffix in (".yml", ".yaml") or path.is_dir()):
             rasa_runs[-1][1].append(path)  # e2e tests of the project before them
@@ -115,6 +126,9 @@ def cmd_test(args: argparse.Namespace) -> int:
         else:
             runner_files.extend(p for p in find_runner_tests(path) if not is_transcript_file(p))
             transcript_files.extend(find_transcripts(path))
+            # a folder of Kata bots (examples/kata): each bot's tests
+            kata_runs.extend((sub, []) for sub in sorted(path.iterdir())
+                             if sub.is_dir() and is_kata_bot(sub))
     passed = failed = 0
 
     def report(name: str, ok: bool, message: str) -> None:
@@ -143,6 +157,12 @@ def cmd_test(args: argparse.Namespace) -> int:
     for project_dir, test_paths in rasa_runs:
         for name, ok, message in _rasa_e2e(project_dir, test_paths):
             report(name, ok, message)
+    for outcome in _kata_tests(kata_runs, args.config or []):
+        if outcome.passed:
+            report(outcome.name, True, "")
+        else:  # one line: the test and what differed
+            failed += 1
+            print(f"FAIL {outcome.name}" + ("" if args.quiet else f": {outcome.message}"))
     print(f"{passed} passed, {failed} failed")
     return EXIT_OK if failed == 0 else EXIT_EVAL_ERRORS
 
@@ -168,6 +188,48 @@ def _rasa_e2e(project_dir: Path, test_paths: list[Path]) -> list[tuple[str, bool
         message = "\n".join(result.problems + result.notes)
         results.append((result.name, result.passed, message))
     return results
+
+
+def _is_kata_test_file(path: Path) -> bool:
+    """A Kata test spec (NAME.spec.yml) or a conversation test file (``conversations:``)."""
+    if path.name.endswith((".spec.yml", ".spec.yaml")):
+        return True
+    if path.suffix not in (".yml", ".yaml"):
+        return False
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(line.startswith("conversations:") for line in head.splitlines())
+
+
+def _kata_config(items: list[str]) -> dict[str, Any]:
+    """``--config KEY=VALUE`` overrides of a Kata bot's config (VALUE as JSON, else text)."""
+    config: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise TurnflowError(f"--config {item}: expected KEY=VALUE")
+        try:
+            config[key] = json.loads(value)
+        except json.JSONDecodeError:
+            config[key] = value
+    return config
+
+
+def _kata_tests(runs: list[tuple[Path | None, list[Path]]], config_items: list[str]) -> Any:
+    """The outcomes of Kata bots' tests (a bot's own, or the files given after it) and of
+    test files given alone."""
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .kata.testing import run_bot_tests, run_test_file
+
+    config = _kata_config(config_items)
+    for bot_dir, files in runs:
+        if bot_dir is not None:
+            yield from run_bot_tests(bot_dir, config, files or None)
+        else:
+            for path in files:
+                yield from run_test_file(path, config)
 
 
 def _chat_assets_file(args: argparse.Namespace, path: Path,
@@ -227,14 +289,31 @@ def _chat_rasa(args: argparse.Namespace, path: Path) -> int:
                          echo=not sys.stdin.isatty())
 
 
+def _chat_kata(args: argparse.Namespace, path: Path) -> int:
+    # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .kata.chat import run_kata_chat
+
+    goflow_only = [f"--{name.replace('_', '-')}" for name in
+                   ("flow", "keyword", "contact", "steps", "legacy_engine", "events")
+                   if getattr(args, name)]
+    if goflow_only:
+        raise TurnflowError(f"{', '.join(goflow_only)}: not for Kata bots")
+    # a terminal shows what was typed; a pipe doesn't, so the chat echoes it
+    return run_kata_chat(path, _line_reader("you: "), sys.stdout,
+                         _kata_config(args.config or []), echo=not sys.stdin.isatty())
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     # (imported here: each command loads only what it uses, so the CLI starts fast)
     import tempfile
 
     from .chat import run_chat
+    from .kata.reading import is_kata_bot
     from .rasa.reading import is_rasa_project
 
     path = Path(args.flow_file)
+    if path.is_dir() and is_kata_bot(path):
+        return _chat_kata(args, path)
     if path.is_dir() and is_rasa_project(path):
         return _chat_rasa(args, path)
     if path.is_dir():
@@ -326,16 +405,44 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Check every flow in a file, or a Rasa project directory; print each problem with where
     it is, one per line."""
     # (imported here: each command loads only what it uses, so the CLI starts fast)
+    from .kata.reading import is_kata_bot, looks_like_bot
     from .rasa.reading import is_rasa_project
 
     rasa_dirs = [name for name in args.files if is_rasa_project(name)]
-    others = [name for name in args.files if name not in rasa_dirs]
+    kata_bots = [name for name in args.files if name not in rasa_dirs
+                 and (is_kata_bot(name) or looks_like_bot(name))]
+    others = [name for name in args.files if name not in rasa_dirs and name not in kata_bots]
     code = EXIT_OK
     for name in rasa_dirs:
         code = max(code, _validate_rasa(name, args.quiet))
+    for name in kata_bots:
+        code = max(code, _validate_kata(name, args.quiet))
     if others:
         code = max(code, _validate_goflow(others, args.quiet))
     return code
+
+
+def _validate_kata(name: str, quiet: bool) -> int:
+    """Check a Kata bot (directory or bot.yml): each problem on one line, then a summary."""
+    from .kata.validation import validate_bot
+
+    problems = validate_bot(name, warnings=True)
+    for problem in problems:
+        _print_safe(str(problem))
+    count = sum(not problem.warning for problem in problems)
+    warnings = len(problems) - count
+    if problems or not quiet:
+        summary = f"{count} problem{'s' if count != 1 else ''}" if count else "valid"
+        if warnings:
+            summary += f", {warnings} warning{'s' if warnings != 1 else ''}"
+        _print_safe(f"{name}: Kata bot, {summary}")
+    return EXIT_EVAL_ERRORS if count else EXIT_OK
+
+
+def _print_safe(line: str) -> None:
+    """Print a line that may hold text the terminal cannot encode (lone surrogates...)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    print(line.encode(encoding, "backslashreplace").decode(encoding, "replace"))
 
 
 def _validate_goflow(files: list[str], quiet: bool) -> int:
@@ -486,9 +593,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the typed value as JSON")
     ev.set_defaults(handler=cmd_eval)
 
-    ch = sub.add_parser("chat", help="talk to a flow or a Rasa project in the terminal")
+    ch = sub.add_parser("chat", help="talk to a flow, a Rasa project or a Kata bot in the "
+                        "terminal")
     ch.add_argument("flow_file", help="a goflow assets file, a flow (goflow or legacy), a "
-                    "RapidPro export or a Rasa project directory")
+                    "RapidPro export, a Rasa project directory or a Kata bot directory")
     ch.add_argument("--flow", help="which flow to start (name or UUID; default: the first)")
     ch.add_argument("--keyword", help="start as the export's triggers start a flow for this "
                     "incoming message, e.g. 'join' (the message is the session's first input)")
@@ -498,6 +606,8 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("--steps", action="store_true", help="print every run's steps (node, "
                     "arrival, exit, value) when the conversation ends (also: /steps)")
     ch.add_argument("--legacy-engine", action="store_true", help=LEGACY_ENGINE_HELP)
+    ch.add_argument("--config", action="append", metavar="KEY=VALUE", help="Kata bots: "
+                    "override a value of the bot's config (JSON or text)")
     ch.set_defaults(handler=cmd_chat)
 
     te = sub.add_parser("test", help="run conversation tests: goflow runner tests (NAME.json + "
@@ -507,6 +617,9 @@ def build_parser() -> argparse.ArgumentParser:
     te.add_argument("--exact", action="store_true", help="compare UUIDs and times exactly (seeded)")
     te.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
     te.add_argument("-q", "--quiet", action="store_true", help="don't print diffs of failures")
+    te.add_argument("--config", action="append", metavar="KEY=VALUE", help="Kata bots: "
+                    "override a value of the bot's config (JSON or text), e.g. "
+                    "apiBase=http://127.0.0.1:8765")
     te.set_defaults(handler=cmd_test)
 
     mi = sub.add_parser("migrate", help="print a flow file migrated to goflow's current spec "
@@ -519,10 +632,10 @@ def build_parser() -> argparse.ArgumentParser:
     mi.add_argument("--legacy-engine", action="store_true", help=LEGACY_ENGINE_HELP)
     mi.set_defaults(handler=cmd_migrate)
 
-    va = sub.add_parser("validate", help="check flow files or Rasa projects and report every "
-                        "problem found")
-    va.add_argument("files", nargs="+", help="flow definitions, assets files or exports, or "
-                    "Rasa project directories")
+    va = sub.add_parser("validate", help="check flow files, Rasa projects or Kata bots and "
+                        "report every problem found")
+    va.add_argument("files", nargs="+", help="flow definitions, assets files or exports, "
+                    "Rasa project directories, or Kata bot directories")
     va.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     va.set_defaults(handler=cmd_validate)
 

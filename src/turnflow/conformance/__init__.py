@@ -1,7 +1,9 @@
 """Conformance runs against other projects' test data, read in place.
 
 ``python -m turnflow.conformance goflow DIR`` prints one ``NAME: N passed, M failed`` line
-per data set. Every case counts as passed or failed; nothing is skipped.
+per data set. Every case counts as passed or failed; nothing is skipped. (The Kata doc
+fragments are counted as ``N read, M refused``: a refusal is a fragment turnflow reads as
+not valid KataML, with its reason.)
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ class DataSetResult:
     passed: int = 0
     failed: int = 0
     failures: list[str] = field(default_factory=list)  # one line per failed case
+    # what the two counts are called on the line (a reader's suite says "read, refused")
+    labels: tuple[str, str] = ("passed", "failed")
 
     def record(self, ok: bool, description: str) -> None:
         if ok:
@@ -29,7 +33,8 @@ class DataSetResult:
 
     @property
     def line(self) -> str:
-        return f"{self.name}: {self.passed} passed, {self.failed} failed"
+        passed, failed = self.labels
+        return f"{self.name}: {self.passed} {passed}, {self.failed} {failed}"
 
 
 DataSet = Callable[[Path], DataSetResult]
@@ -88,9 +93,16 @@ def rapidpro_data_sets() -> list[DataSet]:
     return data_sets()
 
 
+def kata_data_sets() -> list[DataSet]:
+    from .kata_doc_fragments import run_doc_fragments  # (imported here: as above)
+
+    return [run_doc_fragments]
+
+
 SUITES: dict[str, Callable[[], list[DataSet]]] = {
     "goflow": goflow_data_sets,
     "rapidpro": rapidpro_data_sets,
+    "kata": kata_data_sets,
 }
 
 

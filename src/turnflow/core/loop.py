@@ -92,6 +92,16 @@ class FlowLoop:
         rt.run = run
         self._continue(rt, run, None, None, None, first_node=node, starting=True)
 
+    def take_up(self, rt: Runtime, run: Run, node: Node) -> None:
+        """Advance ``run`` from ``node`` as if it had been waiting there: the node routes
+        at once (its actions don't run), then the loop carries on. For flows whose first
+        node only routes the input that opened them (Kata's initial state)."""
+        rt.run = run
+        run.path.append(Step(node.uuid, rt.now()))
+        run.status = ACTIVE
+        exit_, operand = self.pick_exit(rt, run, node)
+        self._continue(rt, run, node, exit_, operand)
+
     def resume(
         self, rt: Runtime, run: Run, *, expire: bool = False,
         after_route: Callable[[], None] | None = None,

@@ -1,0 +1,26 @@
+"""The two errors of the expression language: one when text doesn't parse, one when it runs."""
+
+from __future__ import annotations
+
+from turnflow.errors import ExpressionSyntaxError, TurnflowError
+
+
+class JsSyntaxError(ExpressionSyntaxError):
+    """A JavaScript expression or ``$(...)`` template that cannot be parsed.
+
+    ``message`` names the offending token, ``column`` is 1-based (``position`` 0-based) in the
+    text given to :func:`compile_expression` / :func:`compile_template`; ``str()`` is one line:
+    ``Unexpected token ')' at column 7``. ``path`` says which string of a value compiled
+    with :func:`compile_value` is at fault (``items[0].title``; empty for a lone string).
+    """
+
+    path: str = ""
+
+
+class JsRuntimeError(TurnflowError):
+    """An expression that failed while evaluated (a property of undefined, a call of something
+    that is not a function, a method that failed...). ``str()`` is one line."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
