@@ -1,5 +1,6 @@
-"""The outbox: replies for callback channels (courier's external channel), posted to the
-channel's send URL and retried with backoff until they go or run out of attempts.
+"""The outbox: replies for callback channels (courier's external channel, one post per
+message; Kata's generic channel, one post per turn), posted to the channel's send URL and
+retried with backoff until they go or run out of attempts.
 
 An item is claimed by pushing its next attempt a lease ahead in one transaction (row locks
 skipped by other processes on PostgreSQL), then posted outside any transaction, then marked.
@@ -52,7 +53,6 @@ def mark(turns: Turns, item_id: int, error: str | None) -> None:
         item = session.get(OutboxItem, item_id)
         if item is None or item.status != "pending":
             return
-        message = session.get(Message, item.message_id)
         item.attempts += 1
         if error is None:
             item.status, item.sent_on, item.last_error = "sent", now, None
@@ -65,8 +65,11 @@ def mark(turns: Turns, item_id: int, error: str | None) -> None:
                 delay = min(2 ** item.attempts, BACKOFF_CAP_SECONDS)
                 item.next_attempt_at = now + dt.timedelta(seconds=delay)
                 status = "errored"
-        if message is not None:
-            message.status, message.modified_on = status, now
+        ids = item.payload.get("_message_ids") or [item.message_id]
+        for message_id in ids:  # (a generic channel post carries a turn's replies)
+            message = session.get(Message, message_id)
+            if message is not None:
+                message.status, message.modified_on = status, now
 
 
 async def post(client: httpx.AsyncClient, item: Claimed) -> str | None:
