@@ -656,9 +656,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "port (PostgreSQL only; default 1)")
     se.set_defaults(handler=cmd_serve)
 
-    lo = sub.add_parser("load", help="store flow files and Rasa projects in a workspace "
-                        "(a new revision when they changed)")
-    lo.add_argument("paths", nargs="+", help="flow files and Rasa project directories")
+    lo = sub.add_parser("load", help="store flow files, Rasa projects and Kata bots in a "
+                        "workspace (a new revision when they changed)")
+    lo.add_argument("paths", nargs="+", help="flow files, Rasa project directories and Kata "
+                    "bot directories")
     _store_options(lo)
     _load_options(lo)
     lo.set_defaults(handler=cmd_load)
