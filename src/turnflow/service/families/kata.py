@@ -86,12 +86,11 @@ class KataServiceBot:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         try:
-            bot = load_bot(root)
+            # the bot's api and asyncApi actions call out through turnflow's safe client
+            self.engine = KataEngine(load_bot(root), clock=clock, http=SafeTransport(),
+                                     uuids=RandomUUIDs(clock))
         except (KataBotError, TurnflowError) as exc:
             raise DefinitionError(str(exc).replace(str(root), name)) from None
-        # the bot's api and asyncApi actions call out through turnflow's safe client
-        self.engine = KataEngine(bot, clock=clock, http=SafeTransport(),
-                                 uuids=RandomUUIDs(clock))
         self.clock = clock
         self.lock = threading.Lock()  # one converse at a time per engine (its JS host)
 
@@ -258,6 +257,17 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+def _check(root: Path) -> None:
+    """Read and compile the bot where it is, so that its problems name its own files."""
+    from ...generators import SystemClock
+    from ...kata import KataBotError, KataEngine, load_bot
+
+    try:
+        KataEngine(load_bot(root), clock=SystemClock())
+    except (KataBotError, TurnflowError) as exc:
+        raise DefinitionError(str(exc)) from None
+
+
 class KataServiceFamily:
     name = "kata"
     channel = "generic"
@@ -288,6 +298,7 @@ class KataServiceFamily:
             files[relative.as_posix()] = text
         if path.is_file() and path.name != "bot.yml":  # (a bot.yaml given by name)
             files["bot.yml"] = files.pop(path.name)
+        _check(root)
         return {"files": files}
 
     def build(self, content: dict[str, Any], name: str, clock: Any) -> KataServiceBot:
