@@ -119,8 +119,8 @@ class KataServiceBot:
                     raise StateError(str(exc)) from None
             try:
                 if given.kind == TIMER:
-                    if not self.engine.due(session):
-                        return Outcome(state=state)
+                    if not self.engine.due(session):  # (nothing yet: the timer is set again)
+                        return Outcome(state=state, timers=self._timers(record))
                     result = self.engine.fire_due(session)
                 else:
                     result = self.engine.converse(session, self._message(given))
