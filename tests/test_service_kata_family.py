@@ -6,7 +6,6 @@ starts afresh; a timer comes due at the earliest expiry or schedule."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import shutil
@@ -17,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from turnflow.generators import NanoTime
+from turnflow.http import SafeHTTPClient
 from turnflow.service import outbox
 from turnflow.service.families.base import DefinitionError
 from turnflow.service.loading import load_paths, read_definition
@@ -69,11 +69,9 @@ def deliver(turns: Turns) -> list[dict]:
         seen.append(json.loads(request.content))
         return httpx.Response(200)
 
-    async def run() -> None:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
-            for item in outbox.claim_due(turns):
-                outbox.mark(turns, item.id, await outbox.post(client, item))
-    asyncio.run(run())
+    client = SafeHTTPClient(transport=httpx.MockTransport(answer))
+    for item in outbox.claim_due(turns):
+        outbox.mark(turns, item.id, outbox.post(client, item))
     return seen
 
 
