@@ -20,6 +20,7 @@ specs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,7 +125,9 @@ class KataEngine:
             bot = load_bot(bot)
         self.bot = bot
         self.clock: Clock = clock or SystemClock()
-        host = JsHost(now_ms=self._now_ms)
+        # a date's local time (getHours() in conditions and $(...)) is the bot's time zone
+        tz = None if bot.timezone is None else dt.timezone(dt.timedelta(hours=bot.timezone))
+        host = JsHost(now_ms=self._now_ms, tz=tz)
         self.family = KataFamily(bot, http=http, nlu_plugins=nlu_plugins, config=config,
                                  host=host)
         limits = Limits(max_steps_per_sprint=MAX_STEPS_PER_CONVERSE,
