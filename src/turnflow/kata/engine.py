@@ -302,6 +302,7 @@ class KataEngine:
         start = self._state(compiled, state)
         rt, run = self._exec_runtime(compiled, start, context, data)
         rt.state.begin_message(self._message(message, intent, attributes))
+        self._understand(rt, compiled, run, message, intent, attributes)
         if compiled.states[start].end:
             return {"state": start, "context": run.context, "data": rt.session.data,
                     "end": True}
@@ -328,6 +329,7 @@ class KataEngine:
         rt, run = self._exec_runtime(compiled, name, context, data)
         st = rt.state
         st.begin_message(self._message(message, intent, attributes))
+        self._understand(rt, compiled, run, message, intent, attributes)
         st.collect_commands = True
         compiled_state = compiled.states[name]
         st.state = name
@@ -411,6 +413,29 @@ class KataEngine:
             raise KataRuntimeError(f"flow '{flow.name}' has no state '{name}'",
                                    flow.model.where)
         return name
+
+    def _understand(self, rt: Runtime, compiled: CompiledFlow, run: KataRun,
+                    message: Mapping[str, Any] | None, intent: str | None,
+                    attributes: Mapping[str, Any] | None) -> None:
+        """A states or actions spec that gives a message but no ``intent`` means the
+        intent the flow finds for it (as a flow spec does): the author wrote what the
+        user says, not what the NLU made of it. One that gives the intent but no
+        ``attributes`` gets the intent's attributes taken from the message."""
+        if not message:
+            return
+        st = rt.state
+        if intent is None:
+            found = select_intent(rt, compiled, run, compiled.intents)
+            if found is not None:
+                st.message["intent"], st.message["attributes"] = found[0].name, found[1]
+        elif attributes is None:
+            chosen = next((i for i in compiled.intents if i.name == intent), None)
+            if chosen is not None and chosen.attributes:
+                try:
+                    st.message["attributes"] = extract_attributes(rt, compiled,
+                                                                  chosen.attributes)
+                except KataRuntimeError:  # (a remote NLU with no plug-in: none, as given)
+                    pass
 
     @staticmethod
     def _message(message: Mapping[str, Any] | None, intent: str | None = None,

@@ -174,13 +174,13 @@ def run_spec_suite(engine: Any, clock: TestClock, suite: SpecSuite) -> Iterator[
                 expected, actual = case.expect, result
             elif suite.kind == "states":
                 actual = engine.exec_state(suite.flow, case.state, case.intent,
-                                           dict(case.attributes or {}), case.message,
+                                           case.attributes, case.message,
                                            copy.deepcopy(case.context),
                                            copy.deepcopy(case.data))
                 expected = case.expect
             elif suite.kind == "actions":
                 responses = engine.exec_actions(suite.flow, case.state, case.intent,
-                                                dict(case.attributes or {}), case.message,
+                                                case.attributes, case.message,
                                                 copy.deepcopy(case.context),
                                                 copy.deepcopy(case.data))
                 expected, actual = _actions_expectation(case, list(responses))
