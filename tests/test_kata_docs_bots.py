@@ -137,3 +137,24 @@ def test_chat_shows_the_reply_of_a_failed_converse() -> None:
     assert lines[at + 1] == "bot: Maaf terjadi kesalahan pada sistem"
     assert "Max Recursion of 4 is reached" in lines[at + 2]
     assert run.returncode == 0 and "Traceback" not in run.stderr
+
+
+def test_method_and_methods_together_are_merged(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # the spec's method-from-file example writes `method:`, its other pages `methods:`
+    (tmp_path / "bot.yml").write_text(
+        "schema: kata.ai/schema/kata-ml/1.0\nname: m\nflows:\n  f:\n    intents:\n"
+        "      go: {initial: true}\n    states:\n      s:\n        initial: true\n"
+        "        end: true\n        action: {name: text, options: {text: '$(sq(3)) $(cube(2))'}}\n"
+        "methods:\n  sq(x): x*x\nmethod:\n  cube(x): x*x*x\n  sq(x): x\n")
+    code, lines = run(capsys, "validate", str(tmp_path))
+    assert code != 0 and len(lines) == 2
+    assert "'sq(x)' is written both under 'methods' and under 'method'" in lines[0]
+    assert "bot.yml:16" in lines[0]
+    text = (tmp_path / "bot.yml").read_text().replace("  sq(x): x\n", "")
+    (tmp_path / "bot.yml").write_text(text)
+    from turnflow.kata import KataEngine, load_bot
+
+    engine = KataEngine(load_bot(tmp_path))
+    result = engine.converse(engine.new_session("u"), {"type": "text", "content": "hi"})
+    assert [r["content"] for r in result.responses] == ["9 8"]
