@@ -169,9 +169,17 @@ def run_spec_suite(engine: Any, clock: TestClock, suite: SpecSuite) -> Iterator[
                                             context=copy.deepcopy(case.context),
                                             data=copy.deepcopy(case.data))
                 result = dict(result)
-                if case.intent is not None:  # "does this message match that intent?"
-                    result["match"] = result.get("intent") == case.intent
-                expected, actual = case.expect, result
+                expected = case.expect
+                asked = case.intent
+                if (asked is None and isinstance(expected, dict)
+                        and expected.get("match") is False and "intent" in expected):
+                    # `expect: {intent: X, match: false}`: "this message is not X" (the
+                    # spec page: match is whether the message matches the intent)
+                    asked = expected["intent"]
+                    expected = {k: v for k, v in expected.items() if k != "intent"}
+                if asked is not None:  # "does this message match that intent?"
+                    result["match"] = result.get("intent") == asked
+                actual = result
             elif suite.kind == "states":
                 actual = engine.exec_state(suite.flow, case.state, case.intent,
                                            case.attributes, case.message,
