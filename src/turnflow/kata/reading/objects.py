@@ -147,8 +147,6 @@ class ObjectReader:
                                  f"{label}: both {key!r} and {aliases[key]!r}; write only "
                                  f"{aliases[key]!r}")
                 continue
-            if name in renamed:  # (merged with its alias, which came first)
-                continue
             if isinstance(key, str) and key in aliases.values():
                 alias = next(a for a, k in aliases.items() if k == key)
                 if alias in value:
@@ -164,9 +162,9 @@ class ObjectReader:
         """Both spellings written as mappings in one file (a bot's ``methods`` and the
         method-from-file example's ``method``): one mapping of both; a name in both is a
         problem. None when they can't be merged."""
-        if not (isinstance(canonical, dict) and isinstance(alias, dict)) or (
+        if key != "methods" or not (isinstance(canonical, dict) and isinstance(alias, dict)) or (
                 self.located.file_of(canonical) != self.located.file_of(alias)):
-            return None
+            return None  # (a state's action and actions are one thing written twice)
         cached = self._merges.get((id(canonical), id(alias)))
         if cached is not None:
             return cached
