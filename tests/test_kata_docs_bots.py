@@ -158,3 +158,12 @@ def test_method_and_methods_together_are_merged(tmp_path: Path,
     engine = KataEngine(load_bot(tmp_path))
     result = engine.converse(engine.new_session("u"), {"type": "text", "content": "hi"})
     assert [r["content"] for r in result.responses] == ["9 8"]
+
+
+def test_an_engine_refuses_a_client_that_bypasses_the_safe_http_client() -> None:
+    import httpx
+
+    from turnflow.kata import KataEngine
+
+    with pytest.raises(TypeError, match="SafeHTTPClient or an httpx transport"):
+        KataEngine(BOTS_DIR / "weather", http=httpx.Client())

@@ -33,7 +33,7 @@ from ..core.session import ACTIVE, WAITING, Step
 from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource
 from . import model
 from .actions.base import StateActionStep
-from .actions.http import ApiRequest, call_api
+from .actions.http import ApiRequest, call_api, check_http
 from .compiler import CompiledFlow
 from .events import MESSAGE_PROCESSED, RESPONSE_CREATED
 from .family import KataFamily
@@ -109,8 +109,9 @@ class KataEngine:
 
     ``clock``: a clock of :mod:`turnflow.generators` (or anything with ``now_ns``,
     ``now_time`` and ``now``; tests use one that moves only when told). ``http``: the
-    client ``api`` actions call through (an ``httpx.Client`` or an httpx transport; None: a
-    plain client). ``config``: values over the bot's ``config``. ``nlu_plugins``: remote
+    client ``api`` actions call through: a ``turnflow.http.SafeHTTPClient`` (its allow-list),
+    an httpx transport that replaces the network (tests), or None: a safe client reading
+    ``TURNFLOW_HTTP_ALLOW``. ``config``: values over the bot's ``config``. ``nlu_plugins``: remote
     NLU types (``nl``, ``witIntent``...) -> ``(message, options, config) -> output``.
     """
 
@@ -124,6 +125,7 @@ class KataEngine:
 
             bot = load_bot(bot)
         self.bot = bot
+        check_http(http)
         self.clock: Clock = clock or SystemClock()
         # a date's local time (getHours() in conditions and $(...)) is the bot's time zone
         tz = None if bot.timezone is None else dt.timezone(dt.timedelta(hours=bot.timezone))

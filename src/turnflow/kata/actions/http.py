@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from ...http import CallTimeout
 from ..js import JsRuntimeError, to_js_string
 from ..js.jsjson import parse as parse_json
 
@@ -54,6 +53,20 @@ class ApiAnswer:
     problem: str | None = None  # why the result is null
 
 
+def check_http(http: Any) -> None:
+    """Refuse an ``http=`` that would bypass turnflow's safe client (a plain
+    ``httpx.Client``)."""
+    if http is None:
+        return
+    import httpx
+
+    from ...http import SafeHTTPClient
+
+    if not isinstance(http, (SafeHTTPClient, httpx.BaseTransport)):
+        raise TypeError(f"http= must be a turnflow.http.SafeHTTPClient or an httpx transport, "
+                        f"not {type(http).__name__}")
+
+
 def call_api(http: Any, request: ApiRequest) -> ApiAnswer:
     """Make the call through turnflow's safe client (``turnflow.http``: public addresses only
     unless ``TURNFLOW_HTTP_ALLOW`` or the client's ``allow`` names them, a total time limit,
@@ -62,7 +75,7 @@ def call_api(http: Any, request: ApiRequest) -> ApiAnswer:
     or None for a client reading the allow-list from the environment."""
     import httpx  # (imported here: heavy, and only bots that call APIs need it)
 
-    from ...http import HTTPError, SafeHTTPClient
+    from ...http import CallTimeout, HTTPError, SafeHTTPClient
 
     timeout = max(request.timeout_ms, 1) / 1000
     if isinstance(http, SafeHTTPClient):
