@@ -167,3 +167,16 @@ def test_an_engine_refuses_a_client_that_bypasses_the_safe_http_client() -> None
 
     with pytest.raises(TypeError, match="SafeHTTPClient or an httpx transport"):
         KataEngine(BOTS_DIR / "weather", http=httpx.Client())
+
+
+def test_test_files_are_known_by_content_not_name(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # a conversation file named like a spec, a spec named like anything: both run
+    import shutil
+
+    bot = tmp_path / "quiz"
+    shutil.copytree(BOTS_DIR / "quiz", bot)
+    (bot / "test" / "conversations.yml").rename(bot / "test" / "quiz_chat.spec.yml")
+    (bot / "test" / "quiz_flow.spec.yml").rename(bot / "test" / "quiz-flow.yml")
+    code, lines = run(capsys, "test", str(bot))
+    assert (code, lines[-1]) == (0, "15 passed, 0 failed"), lines
