@@ -4,6 +4,7 @@ drives the Rasa chat."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -100,6 +101,7 @@ def test_api_async_api_and_schedules_in_the_chat() -> None:
             input="what is the status\nmy internet is broken\nann@example.com\n"
                   "book monday at 10\nmonday at 10\nyes\n/wait 3600\n",
             capture_output=True, text=True, timeout=120,
+            env={**os.environ, "TURNFLOW_HTTP_ALLOW": "127.0.0.1"},
         )  # fmt: skip
     finally:
         server.shutdown()

@@ -30,8 +30,18 @@ def services() -> Iterator[str]:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     server, url = module.start(0)
-    yield url
-    server.shutdown()
+    # api actions go through turnflow.http, which reaches a loopback address only when
+    # the allow-list names it
+    before = os.environ.get("TURNFLOW_HTTP_ALLOW")
+    os.environ["TURNFLOW_HTTP_ALLOW"] = "127.0.0.1"
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        if before is None:
+            del os.environ["TURNFLOW_HTTP_ALLOW"]
+        else:
+            os.environ["TURNFLOW_HTTP_ALLOW"] = before
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:

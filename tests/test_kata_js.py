@@ -588,8 +588,11 @@ def test_template_errors():
     with pytest.raises(JsSyntaxError) as info:
         compile_value({"items": [{"title": "ok"}, {"title": "$(a b)"}]})
     assert info.value.path == "items[1].title"
-    with pytest.raises(JsRuntimeError, match=r"Cannot read property 'b' of undefined.*in 'x "):
-        compile_template("x $(a.b)").render({})
+    # a property of null/undefined reads as undefined in dollar notation (printed as nothing)
+    assert compile_template("x $(a.b)!").render({}) == "x !"
+    assert compile_template("$(result.name)").render({"result": None}) is UNDEFINED
+    with pytest.raises(JsRuntimeError, match=r"data.f is not a function.*in 'x "):
+        compile_template("x $(data.f())").render({"data": {}})
 
 
 def test_doc_examples_of_templates():

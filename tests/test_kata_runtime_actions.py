@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from turnflow.http import SafeHTTPClient
 from turnflow.kata.engine import ConverseResult, KataEngine
 from turnflow.kata.runtime_errors import KataRuntimeError
 from turnflow.kata.testing.clock import TEST_START, TestClock
@@ -140,7 +141,7 @@ def test_an_api_that_times_out(clock):
     assert "timed out after 5000 ms" in result.warnings[0]
 
 
-def test_api_against_a_real_local_server(clock):
+def test_api_against_a_real_local_server(clock, monkeypatch):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
             body = json.dumps({"email": "real@x.org", "address": {"city": "Ubud"}}).encode()
@@ -158,6 +159,18 @@ def test_api_against_a_real_local_server(clock):
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         engine = KataEngine(BOT, clock=clock, config={"api": base})
+        # api actions go through turnflow.http: a loopback address is refused...
+        monkeypatch.delenv("TURNFLOW_HTTP_ALLOW", raising=False)
+        result = run(engine, engine.new_session("u"), "api")
+        assert "127.0.0.1 is a loopback address" in result.warnings[0]
+        # ...unless the allow-list names it
+        monkeypatch.setenv("TURNFLOW_HTTP_ALLOW", "127.0.0.1")
+        result = run(engine, engine.new_session("u"), "api")
+        assert contents(result)[0] == "email real@x.org, city Ubud"
+        # a SafeHTTPClient given to the engine brings its own allow-list
+        monkeypatch.delenv("TURNFLOW_HTTP_ALLOW")
+        engine = KataEngine(BOT, clock=clock, config={"api": base},
+                            http=SafeHTTPClient(allow=["127.0.0.1"]))
         result = run(engine, engine.new_session("u"), "api")
         assert contents(result)[0] == "email real@x.org, city Ubud"
     finally:

@@ -86,15 +86,23 @@ def test_a_condition_that_throws_is_false_with_a_warning(tmp_path):
     assert "payload.a.b.c" in warning and "taken as false" in warning
 
 
+def test_a_template_reading_a_property_of_undefined_prints_nothing(tmp_path):
+    body = FLOW % "ask: {fallback: true}"
+    body = body.replace('options: {text: "asked"}', 'options: {text: "[$(data.x.y)]"}')
+    engine = make(tmp_path, body)
+    result = engine.converse(engine.new_session("u"), {"type": "text", "content": "go"})
+    assert [r["content"] for r in result.responses] == ["[]"]
+
+
 def test_a_template_that_fails_fails_the_converse(tmp_path):
     body = FLOW % "ask: {fallback: true}"
-    body = body.replace('options: {text: "asked"}', 'options: {text: "$(data.x.y)"}')
+    body = body.replace('options: {text: "asked"}', 'options: {text: "$(data.x())"}')
     engine = make(tmp_path, body)
     session = engine.new_session("u", data={"kept": True})
     with pytest.raises(KataRuntimeError) as error:
         engine.converse(session, {"type": "text", "content": "go"})
     text = str(error.value)
-    assert "flow 'main' state 'ask' action 'text'" in text and "data.x.y" in text
+    assert "flow 'main' state 'ask' action 'text'" in text and "data.x()" in text
     assert text.startswith(f"{tmp_path / 'bot.yml'}:")
     assert (session.flow, session.stack, session.data) == (None, [], {"kept": True})
 

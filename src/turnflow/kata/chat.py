@@ -147,7 +147,15 @@ class KataChat:
             self.print_responses(list(result.responses))
             self.deliver_due()
         except TurnflowError as exc:  # the bot failed this turn: say so, keep chatting
-            self.say(f"  (error: {_one_line(exc)})")
+            self.failed(exc)
+
+    def failed(self, exc: TurnflowError) -> None:
+        """A converse that failed: what Kata told the user then (the error's ``reply``),
+        then the error itself for the author."""
+        reply = getattr(exc, "reply", None)
+        if isinstance(reply, dict):
+            self.print_responses([reply])
+        self.say(f"  (error: {_one_line(exc)})")
 
     def deliver_due(self) -> None:
         result = self.engine.fire_due(self.session)
@@ -203,7 +211,7 @@ class KataChat:
         try:
             self.deliver_due()
         except TurnflowError as exc:
-            self.say(f"  (error: {_one_line(exc)})")
+            self.failed(exc)
 
 
 def _choice_message(action: dict[str, Any]) -> dict[str, Any] | None:

@@ -153,12 +153,13 @@ def compile_flow(
 ) -> CompiledFlow:
     """One flow of ``bot``, with ``calls`` calling the methods it sees (named ``methods``)."""
     nlu_calls: dict[tuple[Any, ...], NluCall] = {}
+    arities = {m.name: len(m.params) for m in (*bot.methods.values(), *flow.methods.values())}
 
     def nlu_call(reference: str, options: Mapping[str, Any] | None, hint: str | None,
                  where: Any) -> NluCall:
         known = {**bot.nlus, **flow.nlus}
         call = build_nlu_call(reference, known, options, hint=hint, where=where,
-                              plugins=plugins)
+                              plugins=plugins, arities=arities)
         # classifiers and attributes that use the same NLU share its output per message
         return nlu_calls.setdefault(call.key, call)
 

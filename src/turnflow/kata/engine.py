@@ -20,6 +20,7 @@ specs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from ..core.session import ACTIVE, WAITING, Step
 from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource
 from . import model
 from .actions.base import StateActionStep
-from .actions.http import ApiRequest, call_api
+from .actions.http import ApiRequest, call_api, check_http
 from .compiler import CompiledFlow
 from .events import MESSAGE_PROCESSED, RESPONSE_CREATED
 from .family import KataFamily
@@ -108,8 +109,9 @@ class KataEngine:
 
     ``clock``: a clock of :mod:`turnflow.generators` (or anything with ``now_ns``,
     ``now_time`` and ``now``; tests use one that moves only when told). ``http``: the
-    client ``api`` actions call through (an ``httpx.Client`` or an httpx transport; None: a
-    plain client). ``config``: values over the bot's ``config``. ``nlu_plugins``: remote
+    client ``api`` actions call through: a ``turnflow.http.SafeHTTPClient`` (its allow-list),
+    an httpx transport that replaces the network (tests), or None: a safe client reading
+    ``TURNFLOW_HTTP_ALLOW``. ``config``: values over the bot's ``config``. ``nlu_plugins``: remote
     NLU types (``nl``, ``witIntent``...) -> ``(message, options, config) -> output``.
     """
 
@@ -123,8 +125,11 @@ class KataEngine:
 
             bot = load_bot(bot)
         self.bot = bot
+        check_http(http)
         self.clock: Clock = clock or SystemClock()
-        host = JsHost(now_ms=self._now_ms)
+        # a date's local time (getHours() in conditions and $(...)) is the bot's time zone
+        tz = None if bot.timezone is None else dt.timezone(dt.timedelta(hours=bot.timezone))
+        host = JsHost(now_ms=self._now_ms, tz=tz)
         self.family = KataFamily(bot, http=http, nlu_plugins=nlu_plugins, config=config,
                                  host=host)
         limits = Limits(max_steps_per_sprint=MAX_STEPS_PER_CONVERSE,
@@ -299,6 +304,7 @@ class KataEngine:
         start = self._state(compiled, state)
         rt, run = self._exec_runtime(compiled, start, context, data)
         rt.state.begin_message(self._message(message, intent, attributes))
+        self._understand(rt, compiled, run, message, intent, attributes)
         if compiled.states[start].end:
             return {"state": start, "context": run.context, "data": rt.session.data,
                     "end": True}
@@ -325,6 +331,7 @@ class KataEngine:
         rt, run = self._exec_runtime(compiled, name, context, data)
         st = rt.state
         st.begin_message(self._message(message, intent, attributes))
+        self._understand(rt, compiled, run, message, intent, attributes)
         st.collect_commands = True
         compiled_state = compiled.states[name]
         st.state = name
@@ -408,6 +415,29 @@ class KataEngine:
             raise KataRuntimeError(f"flow '{flow.name}' has no state '{name}'",
                                    flow.model.where)
         return name
+
+    def _understand(self, rt: Runtime, compiled: CompiledFlow, run: KataRun,
+                    message: Mapping[str, Any] | None, intent: str | None,
+                    attributes: Mapping[str, Any] | None) -> None:
+        """A states or actions spec that gives a message but no ``intent`` means the
+        intent the flow finds for it (as a flow spec does): the author wrote what the
+        user says, not what the NLU made of it. One that gives the intent but no
+        ``attributes`` gets the intent's attributes taken from the message."""
+        if not message:
+            return
+        st = rt.state
+        if intent is None:
+            found = select_intent(rt, compiled, run, compiled.intents)
+            if found is not None:
+                st.message["intent"], st.message["attributes"] = found[0].name, found[1]
+        elif attributes is None:
+            chosen = next((i for i in compiled.intents if i.name == intent), None)
+            if chosen is not None and chosen.attributes:
+                try:
+                    st.message["attributes"] = extract_attributes(rt, compiled,
+                                                                  chosen.attributes)
+                except KataRuntimeError:  # (a remote NLU with no plug-in: none, as given)
+                    pass
 
     @staticmethod
     def _message(message: Mapping[str, Any] | None, intent: str | None = None,

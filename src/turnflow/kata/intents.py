@@ -73,9 +73,18 @@ def nlu_output(rt: Runtime, flow: CompiledFlow, nlu: Any) -> Any:
     outputs = st.nlu_outputs
     if key in outputs:
         return outputs[key]
-    output = nlu(st.message, flow.calls, rt.family.config)
+    output = nlu(st.message, flow.calls, rt.family.config,
+                 lambda: (_context_of(rt, flow), rt.session.data))
     outputs[key] = output
     return output
+
+
+def _context_of(rt: Runtime, flow: CompiledFlow) -> Any:
+    """The context of ``flow`` if it is open ({} if not)."""
+    for run in rt.session.stack:
+        if isinstance(run, KataRun) and run.flow.uuid == flow.core.uuid:
+            return run.context
+    return {}
 
 
 def classifier_matches(rt: Runtime, flow: CompiledFlow, classifier: CompiledClassifier) -> bool:

@@ -9,7 +9,9 @@ options already merged (the NLU's own, then the classifier's or attribute's): an
   else ``default`` (or null).
 * ``regex``: ``regex`` a pattern or ``{key: pattern}``; ``index`` a group number or
   ``{key: group}`` → the match (or the group), an object of them, or null.
-* ``method``: a bot method called with ``(message, options, config)``.
+* ``method``: a bot method called with ``(message, options, config)`` (the spec's custom
+  NLU), or ``(message, context, data, options, config)`` when it is written with five
+  parameters (kata-cli's bot template).
 * ``nl``, ``witIntent``, ``witEntity`` (and the older Verstand types) are remote services: a
   plug-in registered for the type with :func:`register_nlu_type` answers for them.
 
@@ -159,7 +161,7 @@ class NluCall:
     def __init__(
         self, name: str, type_: str, options: dict[str, Any], *, hint: str | None = None,
         process: tuple[str, ...] = (), method: str | None = None, where: Any = None,
-        plugins: Mapping[str, NluPlugin] | None = None,
+        plugins: Mapping[str, NluPlugin] | None = None, method_arity: int | None = None,
     ) -> None:
         self.name, self.type, self.options, self.hint = name, type_, options, hint
         self.process, self.where = process, where
@@ -174,7 +176,14 @@ class NluCall:
         elif type_ == "method":
             if not method:
                 raise KataRuntimeError(f"NLU '{name}' of type method names no method", where)
-            self._run = lambda message, call, config: call(method, [message, options, config])
+            if method_arity == 5:
+                # kata-cli's bot template writes NLU methods as
+                # (message, context, data, options, config)
+                self._run = lambda message, call, config, scope=None: call(
+                    method, [message, *(scope() if scope else ({}, {})), options, config])
+            else:  # the spec's custom NLU: (msg, opt, cfg)
+                self._run = lambda message, call, config, scope=None: call(
+                    method, [message, options, config])
         else:
             engine_plugins = plugins if plugins is not None else {}
 
@@ -201,11 +210,17 @@ class NluCall:
         return self._key
 
     def __call__(
-        self, message: dict[str, Any], call: MethodCaller, config: Mapping[str, Any]
+        self, message: dict[str, Any], call: MethodCaller, config: Mapping[str, Any],
+        scope: Callable[[], tuple[Any, Any]] | None = None,
     ) -> Any:
+        """``scope`` gives the flow's context and the session's data, for NLU methods
+        written with them."""
         if self.hint:
             message = {**message, "content": f"{self.hint} {message_text(message)}".strip()}
-        output = self._run(message, call, config)
+        if self.type == "method":
+            output = self._run(message, call, config, scope)
+        else:
+            output = self._run(message, call, config)
         for method in self.process:
             output = call(method, [output, message])
         return output
@@ -214,6 +229,7 @@ class NluCall:
 def build_nlu_call(
     reference: str, nlus: Mapping[str, Any], override: Mapping[str, Any] | None, *,
     hint: str | None, where: Any, plugins: Mapping[str, NluPlugin] | None = None,
+    arities: Mapping[str, int] | None = None,
 ) -> NluCall:
     """The NLU a classifier or attribute names (a defined NLU, else an NLU type used
     directly), with its options overridden by ``override``."""
@@ -222,7 +238,8 @@ def build_nlu_call(
         options = {**(nlu.options or {}), **(override or {})}
         return NluCall(reference, nlu.type, options, hint=hint, process=tuple(nlu.process),
                        method=nlu.method, where=nlu.where if where is None else where,
-                       plugins=plugins)
+                       plugins=plugins,
+                       method_arity=(arities or {}).get(nlu.method or ""))
     from .model import NLU_TYPES  # (an NLU type named directly)
 
     if reference in NLU_TYPES and reference != "method":

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from turnflow.kata.js.arrays import ARRAY_METHODS, MUTATING
-from turnflow.kata.js.errors import JsRuntimeError
+from turnflow.kata.js.errors import JsNullAccess, JsRuntimeError
 from turnflow.kata.js.functions import Impl, JsFunction
 from turnflow.kata.js.numbers import NUMBER_METHODS
 from turnflow.kata.js.strings import STRING_METHODS
@@ -59,7 +59,7 @@ def property_key(k: Any) -> str:
 
 def cannot_read(o: Any, name: str) -> JsRuntimeError:
     what = "null" if o is None else "undefined"
-    return JsRuntimeError(f"Cannot read property '{name}' of {what}")
+    return JsNullAccess(f"Cannot read property '{name}' of {what}")
 
 
 def _methods_of(o: Any) -> dict[str, Impl] | None:

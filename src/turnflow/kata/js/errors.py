@@ -24,3 +24,9 @@ class JsRuntimeError(TurnflowError):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+class JsNullAccess(JsRuntimeError):
+    """Reading a property of ``null`` or ``undefined`` (``result.name`` when the API gave no
+    result). Dollar notation in action options reads it as ``undefined``
+    (:mod:`turnflow.kata.js.template`); everywhere else it is the JavaScript TypeError."""

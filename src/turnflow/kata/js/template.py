@@ -20,6 +20,11 @@ Decisions (the Kata docs show the notation by example only):
 - In a string, ``undefined`` and ``null`` render as nothing (``hi $(data.name)!`` is
   ``hi !`` when no name is known, not ``hi undefined!``), objects and arrays as JSON, every
   other value as JavaScript's ``String(value)`` (``1`` not ``1.0``, ``true``).
+- Reading a property of ``null`` or ``undefined`` inside ``$(...)`` (``$(result.name)``
+  after an API call that gave no result, ``$(context.user.name)`` before the user is known)
+  makes that part ``undefined``, so it prints as nothing, as a missing value does; it does
+  not fail the turn. Kata authors write ``$(result.x)`` right after an ``api`` action whose
+  result the FAQ says may be null, and expect the bot to go on.
 - A lone ``$(...)`` followed by `` // words`` keeps its type too: the docs' dynamic carousel
   writes ``data: $(context.data) // e.g. [...]``, a JavaScript comment where YAML wanted
   ``#``; the template's ``warnings`` say so.
@@ -33,7 +38,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from turnflow.kata.js.errors import JsRuntimeError, JsSyntaxError
+from turnflow.kata.js.errors import JsNullAccess, JsRuntimeError, JsSyntaxError
 from turnflow.kata.js.expression import JsExpression, build_expression
 from turnflow.kata.js.host import DEFAULT_HOST, JsHost
 from turnflow.kata.js.jsjson import stringify
@@ -93,7 +98,7 @@ class JsTemplate:
                 on_item, expr = self.single
                 if on_item and item is None:
                     return expr.source
-                return expr.evaluate(item_scope if on_item else scope, calls, host)
+                return _value(expr, item_scope if on_item else scope, calls, host)
             out: list[str] = []
             for p in self.parts:
                 if type(p) is str:
@@ -103,14 +108,24 @@ class JsTemplate:
                 if on_item and item is None:
                     out.append(expr.source)  # left for the pass with an item
                 else:
-                    out.append(text_of(expr.evaluate(item_scope if on_item else scope,
-                                                     calls, host)))
+                    out.append(text_of(_value(expr, item_scope if on_item else scope,
+                                              calls, host)))
             return "".join(out)
         except JsRuntimeError as exc:
             raise JsRuntimeError(f"{exc.message} (in {self.source!r})") from None
 
     def __repr__(self) -> str:
         return f"JsTemplate({self.source!r})"
+
+
+def _value(expr: JsExpression, scope: Mapping[str, Any], calls: Calls | None,
+           host: JsHost) -> Any:
+    """A part's value; a property read of null or undefined anywhere in it makes the part
+    undefined (so it prints as nothing) instead of failing the action."""
+    try:
+        return expr.evaluate(scope, calls, host)
+    except JsNullAccess:
+        return UNDEFINED
 
 
 def compile_template(text: str) -> JsTemplate:

@@ -44,6 +44,7 @@ of ``RegExp`` (the docs' custom-NLU example writes ``new Regex(...)``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import threading
@@ -149,6 +150,32 @@ _HOST_HOOKS = r"""
 """
 
 
+# A host with a time zone (the bot's `timezone`): a date's local-time getters read that zone
+# rather than the process's, as the expressions outside methods do. (The constructor with
+# parts and the local setters still use the process's zone: bots read the time, they rarely
+# build one.)
+_LOCAL_TIME = r"""
+(function (P, offset) {
+  var ms = offset * 60000;
+  ["Hours", "Minutes", "Seconds", "Milliseconds", "Date", "Day", "Month", "FullYear"]
+    .forEach(function (part) {
+      var utc = P["getUTC" + part];
+      P["get" + part] = function () { return utc.call(new Date(this.getTime() + ms)); };
+    });
+  P.getTimezoneOffset = function () { return -offset; };
+})(Date.prototype, %d);
+"""
+
+
+def _offset_minutes(host: JsHost) -> int | None:
+    """The host zone's offset from UTC in minutes now (None: no zone given)."""
+    if host.tz is None:
+        return None
+    moment = dt.datetime.fromtimestamp(host.now_ms() / 1000, dt.UTC).astimezone(host.tz)
+    delta = moment.utcoffset()
+    return None if delta is None else int(delta.total_seconds() // 60)
+
+
 class MethodError(TurnflowError):
     """A bot method that failed: ``kind`` is ``threw``, ``timeout``, ``memory``, ``stack``,
     ``syntax``, ``result``, ``arguments`` or ``unknown``; ``str()`` is one line naming the
@@ -215,6 +242,9 @@ class MethodRuntime:
         ctx.eval(_PRELUDE)
         if self.host is not None:
             ctx.eval(_HOST_HOOKS + f"__tf_host.now = {float(self.host.now_ms())!r};")
+            offset = _offset_minutes(self.host)
+            if offset is not None:
+                ctx.eval(_LOCAL_TIME % offset)
         self._context = ctx
         self._call_fn = ctx.get("__tf_call")
         self.errors = {}

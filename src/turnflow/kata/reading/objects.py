@@ -103,6 +103,7 @@ class ObjectReader:
         self.located = located
         self.problems = problems
         self._made: list[Any] = []
+        self._merges: dict[tuple[int, int], Any] = {}
 
     # -- places and problems
 
@@ -140,15 +141,47 @@ class ObjectReader:
         for key, item in value.items():
             name = aliases.get(key, key) if isinstance(key, str) else key
             if key in aliases and aliases[key] in value:
-                self.problem(self.where(value, key),
-                             f"{label}: both {key!r} and {aliases[key]!r}; write only "
-                             f"{aliases[key]!r}")
+                merged = self._merged(value[aliases[key]], item, key, aliases[key], label)
+                if merged is None:
+                    self.problem(self.where(value, key),
+                                 f"{label}: both {key!r} and {aliases[key]!r}; write only "
+                                 f"{aliases[key]!r}")
                 continue
+            if isinstance(key, str) and key in aliases.values():
+                alias = next(a for a, k in aliases.items() if k == key)
+                if alias in value:
+                    item = self._merged(item, value[alias], alias, key, label) or item
             renamed[name] = item
             renamed.key_lines[name] = self.where(value, key).line
         self.located.files[id(renamed)] = self.located.file_of(value)
         self._made.append(renamed)  # (kept alive: ``files`` is keyed by id)
         return renamed
+
+    def _merged(self, canonical: Any, alias: Any, alias_key: str, key: str,
+                label: str) -> dict[Any, Any] | None:
+        """Both spellings written as mappings in one file (a bot's ``methods`` and the
+        method-from-file example's ``method``): one mapping of both; a name in both is a
+        problem. None when they can't be merged."""
+        if key != "methods" or not (isinstance(canonical, dict) and isinstance(alias, dict)) or (
+                self.located.file_of(canonical) != self.located.file_of(alias)):
+            return None  # (a state's action and actions are one thing written twice)
+        cached = self._merges.get((id(canonical), id(alias)))
+        if cached is not None:
+            return cached
+        merged = YamlMap(getattr(canonical, "line", 0))
+        for source in (canonical, alias):
+            for name, item in source.items():
+                if name in merged:
+                    self.problem(self.where(source, name),
+                                 f"{label}: {name!r} is written both under {key!r} and "
+                                 f"under {alias_key!r}")
+                    continue
+                merged[name] = item
+                merged.key_lines[name] = self.where(source, name).line
+        self.located.files[id(merged)] = self.located.file_of(canonical)
+        self._made.append(merged)
+        self._merges[(id(canonical), id(alias))] = merged
+        return merged
 
     # -- typed values
 
