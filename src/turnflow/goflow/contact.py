@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import operator
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -68,6 +69,9 @@ _URN_VALIDATORS: dict[str, re.Pattern[str]] = {
     "twitter": re.compile(r"[a-zA-Z0-9_]{1,15}"),
     "webchat": re.compile(r"[a-zA-Z0-9]{24}(:[^\s@]+@[^\s@]+)?"),
 }  # fmt: skip
+
+
+_intern = sys.intern
 
 
 def split_urn(urn: str) -> tuple[str, str, str, str]:
@@ -128,9 +132,10 @@ def urn_identity(urn: str) -> str:
     return f"{scheme}:{path}"
 
 
-@dataclass
+@dataclass(slots=True)
 class ContactURN:
-    """One of a contact's URNs, with the channel (UUID) it prefers, if any."""
+    """One of a contact's URNs, with the channel (UUID) it prefers, if any (slotted: every
+    waiting session's contact holds its URNs)."""
 
     scheme: str
     path: str
@@ -141,7 +146,8 @@ class ContactURN:
     def parse(cls, urn: str) -> ContactURN:
         scheme, path, query, display = split_urn(urn)
         channel = (parse_qs(query).get("channel") or [None])[0] if query else None
-        return cls(scheme, path, display, channel)
+        # a few schemes among all contacts' URNs: one string each, not one per URN
+        return cls(_intern(scheme), path, display, channel)
 
     @property
     def identity(self) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core.graph import Flow
-from ..core.session import ACTIVE, WAITING, Run, Step, time_text
+from ..core.session import ACTIVE, ENDED, WAITING, Run, Step, time_text
 from ..errors import TurnflowError
 from ..generators import NanoTime
 from .session import GoflowRun, GoflowSession
@@ -202,10 +202,10 @@ def build_session(
 ) -> GoflowSession:
     """A session from its read runs (either stored form): the contact checked, runs linked
     to their parents (``parent_uuids``, one a run), the stack rebuilt."""
-    if isinstance(contact, Mapping):
-        given_uuid = contact.get("uuid")
-    else:
+    if contact.__class__ is not dict and not isinstance(contact, Mapping):
         given_uuid = getattr(contact, "uuid", None)
+    else:
+        given_uuid = contact.get("uuid")
     if contact_uuid and given_uuid and contact_uuid != given_uuid:
         raise SessionReadError(
             f"session is for contact {contact_uuid}, not {given_uuid}", "session.contact_uuid"
@@ -223,18 +223,21 @@ def build_session(
                     f"session.runs[{index}].parent_uuid",
                 )
             run.parent = parent
-    in_play = [run for run in runs if not run.ended]
+    # runs compared by identity (a dataclass's == compares every field)
+    in_play = [run for run in runs if run.status not in ENDED]
     for index, run in enumerate(runs):
         # a run in play goes on from its last node: that node must still be in its flow
-        step = run.current_step
-        if run in in_play and step is not None and run.flow.node(step.node_uuid) is None:
+        if run.status in ENDED or not run.path:
+            continue
+        step = run.path[-1]
+        if run.flow.node(step.node_uuid) is None:
             raise SessionReadError(
                 f"run is at node {step.node_uuid}, which flow {run.flow.uuid} "
                 f"({getattr(run.flow, 'name', '')}) doesn't have",
                 f"session.runs[{index}].path[{len(run.path) - 1}].node_uuid",
             )
     waiting = [run for run in in_play if run.status == WAITING]
-    stack: list[Run] = [run for run in in_play if run not in waiting]
+    stack: list[Run] = [run for run in in_play if run.status != WAITING]
     stack += waiting
     session = GoflowSession(
         uuid=uuid,

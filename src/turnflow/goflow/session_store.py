@@ -117,9 +117,13 @@ def session_to_stored(session: GoflowSession) -> dict[str, Any]:
     return data
 
 
+# one encoder for every session (json.dumps with options makes a new one per call)
+_ENCODER = json.JSONEncoder(default=json_default, separators=(",", ":"))
+
+
 def dump_session(session: GoflowSession) -> str:
     """The session's stored form as JSON text."""
-    return json.dumps(session_to_stored(session), default=json_default, separators=(",", ":"))
+    return _ENCODER.encode(session_to_stored(session))
 
 
 def stored_session(session: GoflowSession) -> dict[str, Any]:
@@ -139,12 +143,10 @@ def _run_from_stored(data: Mapping[str, Any], flows: list[Any], path: str) -> Go
     modified_on = data.get("modified_on")
     exited_on = data.get("exited_on")
     flat = data.get("path") or ()
-    steps = [
-        Step(node_uuid=flat[i], arrived_on=NanoTime(_ns(flat[i + 1])))
-        for i in range(0, len(flat), 2)
-    ]
-    if any(not isinstance(step.node_uuid, str) for step in steps):
-        raise SessionReadError("a step's node must be a string", f"{path}.path")
+    steps = [Step(flat[i], NanoTime(flat[i + 1])) for i in range(0, len(flat), 2)]
+    for step in steps:
+        if step.node_uuid.__class__ is not str or step.arrived_on.ns.__class__ is not int:
+            raise SessionReadError("a step is a node UUID and an integer time", f"{path}.path")
     results = data.get("results") or {}
     return GoflowRun(
         uuid=data["uuid"],
