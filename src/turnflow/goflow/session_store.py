@@ -50,7 +50,7 @@ def is_stored_form(data: Any) -> bool:
 
 def _run_to_stored(run: Any, flows: dict[str, int]) -> dict[str, Any]:
     ended = run.status in ENDED
-    created_on = run.created_on.ns
+    created_on = run.created_on  # a NanoTime is an int: JSON writes its ns
     flow_index = flows.get(run.flow.uuid)
     if flow_index is None:
         flow_index = flows[run.flow.uuid] = len(flows)
@@ -61,15 +61,15 @@ def _run_to_stored(run: Any, flows: dict[str, int]) -> dict[str, Any]:
         "created_on": created_on,
     }
     modified_on = run.modified_on
-    if modified_on is not None and modified_on.ns != created_on:
-        data["modified_on"] = modified_on.ns
+    if modified_on is not None and modified_on != created_on:
+        data["modified_on"] = modified_on
     if run.exited_on is not None:
-        data["exited_on"] = run.exited_on.ns
+        data["exited_on"] = run.exited_on
     if not ended and run.path:  # ended runs are stored compacted, as goflow does
         flat: list[Any] = []
+        extend = flat.extend
         for step in run.path:
-            flat.append(step.node_uuid)
-            flat.append(step.arrived_on.ns)
+            extend((step.node_uuid, step.arrived_on))
         data["path"] = flat
     if run.results:
         data["results"] = run.results
@@ -97,7 +97,7 @@ def session_to_stored(session: GoflowSession) -> dict[str, Any]:
         "uuid": session.uuid,
         "type": session.type,
         "status": session.status,
-        "created_on": session.created_on.ns,
+        "created_on": session.created_on,
         "sprints": session.sprints,
         "contact_uuid": (
             contact.get("uuid") if isinstance(contact, dict) else getattr(contact, "uuid", None)
@@ -143,10 +143,11 @@ def _run_from_stored(data: Mapping[str, Any], flows: list[Any], path: str) -> Go
     modified_on = data.get("modified_on")
     exited_on = data.get("exited_on")
     flat = data.get("path") or ()
+    if len(flat) % 2 or any(node.__class__ is not str for node in flat[0::2]) or any(
+        time.__class__ is not int for time in flat[1::2]
+    ):
+        raise SessionReadError("a step is a node UUID and an integer time", f"{path}.path")
     steps = [Step(flat[i], NanoTime(flat[i + 1])) for i in range(0, len(flat), 2)]
-    for step in steps:
-        if step.node_uuid.__class__ is not str or step.arrived_on.ns.__class__ is not int:
-            raise SessionReadError("a step is a node UUID and an integer time", f"{path}.path")
     results = data.get("results") or {}
     return GoflowRun(
         uuid=data["uuid"],
