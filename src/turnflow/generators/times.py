@@ -218,8 +218,20 @@ def _utc_seconds_text(seconds: int) -> str:
     and of expirations an hour on alternate)."""
     text = _utc_seconds.get(seconds)
     if text is None:
-        text = (_EPOCH + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+        days, within = divmod(seconds, 86_400)
+        day = _utc_days.get(days)
+        if day is None:  # the date part, kept per day (a test clock steps a second a reading)
+            day = (_EPOCH + dt.timedelta(days=days)).strftime("%Y-%m-%dT")
+            if len(_utc_days) >= 64:
+                _utc_days.clear()
+            _utc_days[days] = day
+        hours, within = divmod(within, 3600)
+        text = f"{day}{hours:02d}:{within // 60:02d}:{within % 60:02d}"
         if len(_utc_seconds) >= 64:
             _utc_seconds.clear()
         _utc_seconds[seconds] = text
     return text
+
+
+# day number since the epoch -> "YYYY-MM-DDT"
+_utc_days: dict[int, str] = {}
