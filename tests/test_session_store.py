@@ -156,3 +156,29 @@ def test_values_orjson_cannot_write_exactly_are_stored_exactly(value):
     assert kept == value and type(kept) is type(value)
     document = eng.stored_session(session)
     assert eng.read_session(document, CONTACT).runs[0].locals == {"x": {"v": [value]}}
+
+
+def test_the_service_stores_the_compact_form_and_still_reads_older_goflow_json():
+    import datetime as dt
+
+    from turnflow.service.families.base import MSG, ContactData, Input
+    from turnflow.service.families.goflow import GoflowBot
+
+    coffee = json.loads((Path(__file__).resolve().parents[1] / "examples/coffee.json").read_text())
+    bot = GoflowBot({"file": coffee}, "coffee.json", SequentialClock())
+    contact = ContactData(uuid="1b9a2c3d-0000-4000-8000-000000000001", name="Ana",
+                          language="eng", status="active", urns=["tel:+12065551212"],
+                          fields={}, groups=[], created_on="2025-01-01T00:00:00Z")  # fmt: skip
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+
+    def say(text: str, state: dict | None):
+        return bot.handle(contact, state, Input(MSG, now, text=text, urn="tel:+12065551212"))
+
+    first = say("hi", None)
+    assert is_stored_form(first.state) and first.status == "waiting"
+    older = to_goflow_json(first.state)  # as the service stored it before the compact form
+    assert not is_stored_form(older)
+    from_older, from_compact = say("tea", older), say("tea", first.state)
+    assert is_stored_form(from_older.state)
+    assert [r["text"] for r in from_older.replies] == [r["text"] for r in from_compact.replies]
+    assert from_older.replies and from_older.status == from_compact.status == "waiting"
