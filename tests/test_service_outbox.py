@@ -3,7 +3,6 @@ them), retried with backoff while the channel fails, and given up after MAX_ATTE
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -11,6 +10,7 @@ from urllib.parse import parse_qs
 import httpx
 from sqlalchemy import select
 
+from turnflow.http import SafeHTTPClient
 from turnflow.service import outbox
 from turnflow.service.loading import load_paths
 from turnflow.service.turns import Turns
@@ -54,13 +54,11 @@ def deliver(turns: Turns, status: int, seen: list[httpx.Request]) -> int:
         seen.append(request)
         return httpx.Response(status)
 
-    async def run() -> int:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
-            items = outbox.claim_due(turns)
-            for item in items:
-                outbox.mark(turns, item.id, await outbox.post(client, item))
-            return len(items)
-    return asyncio.run(run())
+    client = SafeHTTPClient(transport=httpx.MockTransport(answer))
+    items = outbox.claim_due(turns)
+    for item in items:
+        outbox.mark(turns, item.id, outbox.post(client, item))
+    return len(items)
 
 
 def state(turns: Turns) -> tuple[str, int, str]:
@@ -94,3 +92,15 @@ def test_given_up_after_max_attempts(tmp_path: Path) -> None:
     assert state(turns) == ("failed", outbox.MAX_ATTEMPTS, "failed")
     assert deliver(turns, 200, seen) == 0
     assert seen[0].headers["content-type"] == "application/json"
+
+
+def test_posts_go_through_the_safe_client(monkeypatch) -> None:
+    # the channel's own host is allowed (the operator configured it); another private or
+    # loopback address is refused unless TURNFLOW_HTTP_ALLOW names it
+    monkeypatch.delenv("TURNFLOW_HTTP_ALLOW", raising=False)
+    item = outbox.Claimed(1, "http://127.0.0.1:9/send", {"text": "x"}, False)
+    error = outbox.post(outbox.client_for("http://channel.test/send"), item)
+    assert error is not None and error.startswith("AddressRefused") and "loopback" in error
+    assert str(outbox.client_for(item.url).allow.networks[0]) == "127.0.0.1/32"
+    monkeypatch.setenv("TURNFLOW_HTTP_ALLOW", "10.0.0.0/8")
+    assert len(outbox.client_for("http://channel.test/send").allow.networks) == 1

@@ -507,7 +507,8 @@ def _load(args: argparse.Namespace, store: Any) -> Any:
     except ValueError as exc:
         raise TurnflowError(str(exc)) from None
     paths = {"api": "POST /api/converse", "rest": "POST /webhooks/rest/webhook",
-             "external": "POST /c/ex/{uuid}/receive"}
+             "external": "POST /c/ex/{uuid}/receive",
+             "generic": "POST /receive_message/{uuid}"}
     for item in loaded:
         where = ", ".join(paths.get(kind, kind).format(uuid=uuid)
                           for kind, uuid in item.channels.items())
@@ -567,7 +568,8 @@ def _load_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token", help="an API token for the workspace (else one is made "
                         "and shown when the workspace has none)")
     parser.add_argument("--send-url", help="where the external channel of goflow flows "
-                        "posts replies (courier's external channel send URL)")
+                        "posts replies (courier's external channel send URL), and the "
+                        "webhook URL Kata bots' generic channel posts replies to")
     parser.add_argument("--send-body", choices=["json", "form"], help="how replies are "
                         "posted to the send URL: JSON (default) or a form, as courier does")
 
@@ -639,10 +641,10 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     va.set_defaults(handler=cmd_validate)
 
-    se = sub.add_parser("serve", help="serve flows and Rasa projects over HTTP, stored in "
-                        "SQLite or PostgreSQL (see docs/service.md)")
-    se.add_argument("paths", nargs="*", help="flow files and Rasa project directories to load "
-                    "first (the store keeps what was loaded before)")
+    se = sub.add_parser("serve", help="serve flows, Rasa projects and Kata bots over HTTP, "
+                        "stored in SQLite or PostgreSQL (see docs/service.md)")
+    se.add_argument("paths", nargs="*", help="flow files, Rasa project directories and Kata "
+                    "bot directories to load first (the store keeps what was loaded before)")
     _store_options(se)
     _load_options(se)
     se.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
@@ -654,9 +656,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "port (PostgreSQL only; default 1)")
     se.set_defaults(handler=cmd_serve)
 
-    lo = sub.add_parser("load", help="store flow files and Rasa projects in a workspace "
-                        "(a new revision when they changed)")
-    lo.add_argument("paths", nargs="+", help="flow files and Rasa project directories")
+    lo = sub.add_parser("load", help="store flow files, Rasa projects and Kata bots in a "
+                        "workspace (a new revision when they changed)")
+    lo.add_argument("paths", nargs="+", help="flow files, Rasa project directories and Kata "
+                    "bot directories")
     _store_options(lo)
     _load_options(lo)
     lo.set_defaults(handler=cmd_load)

@@ -32,7 +32,7 @@ from ..store.db import Store
 from ..store.models import ApiToken, Channel, Definition, Message
 from . import background, flow_starts, read_api
 from .clock import clock_from_setting
-from .loading import API, EXTERNAL, REST, token_digest
+from .loading import API, EXTERNAL, GENERIC, REST, token_digest
 from .rasa_rest import rest_messages
 from .request_checks import (
     ERROR_HANDLERS,
@@ -47,6 +47,7 @@ from .turns import FAILED, Received, RequestError, Turns
 log = logging.getLogger("turnflow.service")
 T = TypeVar("T")
 CHANNEL_CHECK = 2.0  # seconds a request's channel is kept before it is looked up again
+MAX_KATA_MESSAGES = 50  # messages in one request of Kata's generic channel
 
 
 @dataclass
@@ -318,6 +319,53 @@ class Service:
             "text": text, "urn": urn, "external_id": external_id,
             "duplicate": received.duplicate}]})
 
+    async def kata_receive(self, request: Request) -> Response:
+        """Kata's generic channel: ``{"userId", "messages": [message objects]}`` posted to
+        the channel's webhook URL (its UUID stands for Kata's webhook id). Answered once
+        stored; handled in the background, the replies posted to the channel's webhook as
+        ``{"messages", "userId"}`` through the outbox."""
+        from ..kata.policy import check_message
+        from ..kata.runtime_errors import KataRuntimeError
+
+        channel_uuid = request.path_params["uuid"]
+
+        def find() -> Channel | None:
+            with self.store.reading() as session:
+                return session.scalar(select(Channel).where(
+                    Channel.uuid == channel_uuid, Channel.kind == GENERIC))
+        channel = await self.run(find)
+        if channel is None:
+            raise RequestError(f"no Kata generic channel {channel_uuid}", 404)
+        data = await self.json_object(request)
+        user = data.get("userId")
+        if not isinstance(user, str | int) or isinstance(user, bool) or str(user) == "":
+            raise RequestError("field 'userId' is required (the user's id)")
+        user = str(user)
+        if len(user) > 200:
+            raise RequestError("field 'userId' is over 200 characters")
+        messages = data.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise RequestError("field 'messages' must be a non-empty list of message objects")
+        if len(messages) > MAX_KATA_MESSAGES:
+            raise RequestError(f"field 'messages' has over {MAX_KATA_MESSAGES} messages")
+        items: list[tuple[str, dict[str, Any] | None]] = []
+        for index, message in enumerate(messages):
+            try:
+                check_message(message)
+            except KataRuntimeError as exc:
+                raise RequestError(f"messages[{index}]: {exc}") from None
+            content = message.get("content")
+            text = content if isinstance(content, str) else ""
+            if len(text) > self.settings.max_text:
+                raise RequestError(f"messages[{index}]: content is over "
+                                   f"{self.settings.max_text} characters", 413)
+            items.append((text, {"kata": message}))
+        received = await self.run(lambda: self.turns.receive_many(
+            channel, f"ext:{user}", items))
+        self.drain_later(received[0].contact_id)
+        return JSONResponse({"status": "ok", "userId": user,
+                             "messages": [r.message_uuid for r in received]})
+
     async def read(self, request: Request) -> Response:
         workspace_id = await self.workspace(request)
         name = request.path_params["name"]
@@ -349,6 +397,7 @@ class Service:
             Route("/webhooks/rest/webhook", self.rasa_rest, methods=["POST"]),
             Route("/webhooks/rest/", self.rasa_rest_health, methods=["GET"]),
             Route("/c/ex/{uuid}/receive", self.external_receive, methods=["GET", "POST"]),
+            Route("/receive_message/{uuid}", self.kata_receive, methods=["POST"]),
         ]
         return Starlette(routes=routes, lifespan=lambda app: background.lifespan(self),
                          exception_handlers=ERROR_HANDLERS)  # type: ignore[arg-type]

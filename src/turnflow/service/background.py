@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import httpx
 from sqlalchemy import select
 
 from ..store.models import Message
@@ -48,11 +47,11 @@ async def fire_timers(service: Service) -> None:
             service.drain_later(contact_id)
 
 
-async def post_outbox(service: Service, client: httpx.AsyncClient) -> None:
-    """Post the outbox's due items (see outbox.py)."""
+async def post_outbox(service: Service) -> None:
+    """Post the outbox's due items (see outbox.py), each in a worker thread."""
     items = await service.run(outbox.claim_due, service.turns)
     for item in items:
-        error = await outbox.post(client, item)
+        error = await service.run(outbox.post, outbox.client_for(item.url), item)
         await service.run(outbox.mark, service.turns, item.id, error)
 
 
@@ -86,11 +85,10 @@ async def loop(every: float, step: Callable[[], Any], name: str) -> None:
 
 async def lifespan(service: Service) -> AsyncIterator[None]:
     """The loops run while the server does; at its end they stop, then the store closes."""
-    client = httpx.AsyncClient(timeout=10, follow_redirects=False)
     tick, every = service.settings.tick, service.settings.sweep
     loops = [
         asyncio.ensure_future(loop(tick, partial(fire_timers, service), "timers")),
-        asyncio.ensure_future(loop(tick, partial(post_outbox, service, client), "outbox")),
+        asyncio.ensure_future(loop(tick, partial(post_outbox, service), "outbox")),
         asyncio.ensure_future(loop(every, partial(sweep, service), "sweep")),
     ]
     try:
@@ -99,5 +97,4 @@ async def lifespan(service: Service) -> AsyncIterator[None]:
         for task in loops + list(service.tasks):
             task.cancel()
         await asyncio.gather(*loops, *service.tasks, return_exceptions=True)
-        await client.aclose()
         service.store.close()

@@ -20,7 +20,8 @@ from ..store.models import ApiToken, Channel, Definition, Revision, Workspace
 from .clock import now_of
 from .families.base import Family, family_of
 
-API, REST, EXTERNAL = "api", "rest", "external"
+API, REST, EXTERNAL, GENERIC = "api", "rest", "external", "generic"
+CALLBACK_KINDS = (EXTERNAL, GENERIC)  # channels whose replies are posted (the outbox)
 
 
 def token_digest(token: str) -> str:
@@ -103,7 +104,7 @@ def load_definition(session: Session, workspace: Workspace, path: Path, clock: A
             channel = Channel(workspace_id=workspace.id, definition_id=definition.id,
                               uuid=str(uuid.uuid4()), kind=kind, config={}, created_on=now)
             session.add(channel)
-        if kind == EXTERNAL and send_url:
+        if kind in CALLBACK_KINDS and send_url:
             channel.config = dict(channel.config, send_url=send_url)
         if kind == EXTERNAL and send_body:
             channel.config = dict(channel.config, content_type=send_body)

@@ -54,7 +54,7 @@ from .families.base import (
     StateError,
     family_named,
 )
-from .loading import EXTERNAL
+from .loading import CALLBACK_KINDS, GENERIC
 
 log = logging.getLogger("turnflow.service")
 
@@ -223,6 +223,15 @@ class Turns:
             contact = self.contact_for_urn(session, channel.workspace_id, urn, name)
             return self._store_message(session, channel, contact, urn, text, external_id, data,
                                        PENDING)[0]
+
+    def receive_many(self, channel: Channel, urn: str,
+                     items: list[tuple[str, dict[str, Any] | None]]) -> list[Received]:
+        """Store several incoming messages of one contact as pending, all or none (Kata's
+        generic channel takes a list of messages in one request)."""
+        with self.store.transaction() as session:
+            contact = self.contact_for_urn(session, channel.workspace_id, urn)
+            return [self._store_message(session, channel, contact, urn, text, None, data,
+                                        PENDING)[0] for text, data in items]
 
     def _store_message(self, session: Session, channel: Channel, contact: Contact, urn: str,
                        text: str, external_id: str | None, data: dict[str, Any] | None,
@@ -503,13 +512,15 @@ class Turns:
             return
         if channel is None:  # a timer or a flow start: the definition's callback channel
             channel = session.scalar(select(Channel).where(
-                Channel.definition_id == conversation.definition_id, Channel.kind == EXTERNAL))
+                Channel.definition_id == conversation.definition_id,
+                Channel.kind.in_(CALLBACK_KINDS)).order_by(Channel.id).limit(1))
             if channel is None:
                 channel = session.scalar(select(Channel).where(
                     Channel.definition_id == conversation.definition_id))
         assert channel is not None
         urn = message.urn if message is not None else self._first_urn(session, contact)
-        send_url = channel.config.get("send_url") if channel.kind == EXTERNAL else None
+        send_url = channel.config.get("send_url") if channel.kind in CALLBACK_KINDS else None
+        batch: list[tuple[Message, dict[str, Any]]] = []  # (Kata's generic channel: one post)
         for reply in outcome.replies:
             text = reply.get("text")
             out = Message(
@@ -521,13 +532,21 @@ class Turns:
                 modified_on=now,
             )  # fmt: skip
             session.add(out)
-            if send_url:
+            if send_url and channel.kind == GENERIC:
+                batch.append((out, reply))
+            elif send_url:
                 session.flush()
                 session.add(OutboxItem(
                     workspace_id=contact.workspace_id, message_id=out.id, url=send_url,
                     payload=external_payload(channel, out, reply), status="pending",
                     attempts=0, next_attempt_at=now, last_error=None, created_on=now,
                     sent_on=None))
+        if batch:
+            session.flush()
+            session.add(OutboxItem(
+                workspace_id=contact.workspace_id, message_id=batch[0][0].id, url=send_url,
+                payload=generic_payload(batch), status="pending", attempts=0,
+                next_attempt_at=now, last_error=None, created_on=now, sent_on=None))
 
     def _first_urn(self, session: Session, contact: Contact) -> str:
         urn = session.scalar(select(ContactURN.identity).where(
@@ -584,3 +603,13 @@ def external_payload(channel: Channel, message: Message, reply: dict[str, Any]) 
     if channel.config.get("content_type") == "form":  # courier's default body
         payload["_content_type"] = "form"
     return payload
+
+
+def generic_payload(batch: list[tuple[Message, dict[str, Any]]]) -> dict[str, Any]:
+    """What Kata's generic channel posts to its webhook for a turn's replies: ``{messages,
+    userId}`` (``_message_ids``: the stored messages the post carries, for the outbox)."""
+    from .families.kata import channel_message
+
+    return {"messages": [channel_message(reply) for _, reply in batch],
+            "userId": batch[0][0].urn.split(":", 1)[-1],
+            "_message_ids": [message.id for message, _ in batch]}

@@ -88,8 +88,9 @@ class Revision(Base):
 
 class Channel(Base):
     """Where messages come from and go to: ``api`` (turnflow's JSON API), ``rest`` (Rasa's
-    REST channel) or ``external`` (courier's external channel: replies are posted to
-    ``config["send_url"]`` through the outbox)."""
+    REST channel), ``external`` (courier's external channel) or ``generic`` (Kata's generic
+    channel); the replies of the last two are posted to ``config["send_url"]`` through the
+    outbox."""
 
     __tablename__ = "channels"
 

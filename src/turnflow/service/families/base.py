@@ -5,7 +5,8 @@ builds a :class:`Bot` from that JSON (``build``). A bot takes one input for one 
 the conversation's stored state and returns an :class:`Outcome`: the new state (opaque JSON
 for the store), the replies, the events, the runs, the contact as changed and the timers to
 set. The service never looks inside the state, so a family added later (Kata) plugs in by
-registering its adapter.
+registering its adapter
+(as Kata's does, kata.py).
 """
 
 from __future__ import annotations
@@ -126,8 +127,9 @@ def family_of(path: Path) -> Family:
     for family in FAMILIES.values():
         if family.detect(path):
             return family
-    raise DefinitionError(f"{path}: not a flow file (goflow, legacy, export) or a Rasa project")
+    raise DefinitionError(f"{path}: not a flow file (goflow, legacy, export), a Rasa project or a "
+                          "Kata bot")
 
 
 def _load_builtin() -> None:
-    from . import goflow, rasa  # noqa: F401  (they register themselves)
+    from . import goflow, kata, rasa  # noqa: F401  (they register themselves)
