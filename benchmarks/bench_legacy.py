@@ -6,21 +6,28 @@ cost is paid once and counted in the total. Each session then starts the flow, a
 (out of range: asked again) and "7": 3 sprints. Prints sessions and steps per second. For
 scale: the legacy Python RapidPro engine ran about 940 sessions/s on this kind of flow.
 
-With ``--stored`` the session is written to JSON text and read back before each answer, as a
-server keeps it between messages (the legacy engine: ~730 sessions/s that way).
+With ``--stored`` the session is written as JSON text (the compact stored form a server keeps,
+``engine.dump_session``) and read back before each answer, as a server keeps it between
+messages (the legacy engine: ~730 sessions/s that way).
 
 Steps are goflow's path steps, one per node visit: 6 per session here (2 action sets and the
 wait, the retry message and the wait again, the expression split and the last action set).
 The legacy engine's measurement counted 8 steps for the same conversation.
 
-    .venv/bin/python benchmarks/bench_legacy.py [--sessions 2000] [--stored]
+With ``--memory`` it measures instead how much memory a waiting session holds (with its
+contact, as a server keeps both between messages): ``--sessions`` sessions are started and
+kept waiting at the first question, and tracemalloc counts what they hold (the legacy engine:
+~2,400 bytes a waiting session).
+
+    .venv/bin/python benchmarks/bench_legacy.py [--sessions 2000] [--stored] [--memory]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import gc
 import time
+import tracemalloc
 from pathlib import Path
 
 from turnflow.chat import DEFAULT_CONTACT
@@ -39,7 +46,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=2000)
     parser.add_argument("--flow", type=Path, default=FLOW)
     parser.add_argument("--stored", action="store_true",
-                        help="write the session to JSON and read it back before each answer")
+                        help="store the session as JSON text and read it back before each answer")
+    parser.add_argument("--memory", action="store_true",
+                        help="measure the memory a waiting session holds instead of speed")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -50,6 +59,9 @@ def main() -> None:
     flow = assets.flow_refs()[0]
     trigger = {"type": "manual", "flow": flow, "triggered_on": "2025-01-01T00:00:00Z"}
     resumes = [msg_resume(text, "tel:+12065551212") for text in ANSWERS]
+    if args.memory:
+        measure_memory(engine, assets, trigger, args.sessions)
+        return
 
     steps = 0
     for _ in range(args.sessions):
@@ -57,7 +69,7 @@ def main() -> None:
         session, _ = engine.start(contact, trigger)
         for resume in resumes:
             if args.stored:
-                session = engine.read_session(json.dumps(engine.session_to_json(session)), contact)
+                session = engine.read_session(engine.dump_session(session), contact)
             engine.resume(session, resume)
         assert session.status == "completed", session.status
         steps += sum(len(run.path) for run in session.runs)
@@ -73,6 +85,25 @@ def main() -> None:
         print("(legacy RapidPro Python engine, state stored between sprints: ~730 sessions/s)")
     else:
         print("(legacy RapidPro Python engine: ~940 sessions/s, ~7,500 steps/s; goal 10x)")
+
+
+def measure_memory(engine: GoflowEngine, assets: object, trigger: dict, sessions: int) -> None:
+    for _ in range(50):  # caches filled before counting
+        engine.start(read_contact(DEFAULT_CONTACT, assets), trigger)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    waiting = []
+    for _ in range(sessions):
+        session, _ = engine.start(read_contact(DEFAULT_CONTACT, assets), trigger)
+        assert session.status == "waiting", session.status
+        waiting.append(session)
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    print(f"{sessions} waiting sessions with their contacts hold {held:,} bytes")
+    print(f"bytes per waiting session: {held / sessions:,.0f}")
+    print("(legacy RapidPro Python engine: ~2,400 bytes per waiting session)")
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ class Case:
         for resume in self.spec.get("resumes") or []:
             if session.status != "waiting":
                 break
-            session = engine.read_session(json.dumps(engine.session_to_json(session)), contact)
+            session = engine.read_session(engine.dump_session(session), contact)
             engine.resume(session, resume)
             sprints += 1
         return sprints, sum(len(run.path) for run in session.runs)

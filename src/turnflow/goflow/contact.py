@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import operator
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -68,6 +69,9 @@ _URN_VALIDATORS: dict[str, re.Pattern[str]] = {
     "twitter": re.compile(r"[a-zA-Z0-9_]{1,15}"),
     "webchat": re.compile(r"[a-zA-Z0-9]{24}(:[^\s@]+@[^\s@]+)?"),
 }  # fmt: skip
+
+
+_intern = sys.intern
 
 
 def split_urn(urn: str) -> tuple[str, str, str, str]:
@@ -128,9 +132,10 @@ def urn_identity(urn: str) -> str:
     return f"{scheme}:{path}"
 
 
-@dataclass
+@dataclass(slots=True)
 class ContactURN:
-    """One of a contact's URNs, with the channel (UUID) it prefers, if any."""
+    """One of a contact's URNs, with the channel (UUID) it prefers, if any (slotted: every
+    waiting session's contact holds its URNs)."""
 
     scheme: str
     path: str
@@ -141,7 +146,8 @@ class ContactURN:
     def parse(cls, urn: str) -> ContactURN:
         scheme, path, query, display = split_urn(urn)
         channel = (parse_qs(query).get("channel") or [None])[0] if query else None
-        return cls(scheme, path, display, channel)
+        # a few schemes among all contacts' URNs: one string each, not one per URN
+        return cls(_intern(scheme), path, display, channel)
 
     @property
     def identity(self) -> str:
@@ -408,7 +414,7 @@ def typed_query_value(field_type: str, value: Mapping[str, Any] | None) -> Any:
 # -- the contact ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Contact:
     uuid: str
     created_on: str
@@ -431,18 +437,19 @@ class Contact:
         default=None, init=False, repr=False, compare=False
     )
 
+    # slotted: a waiting session holds its contact, and a __dict__ of its 14 attributes is
+    # the largest part of a session's memory
     def __setattr__(self, name: str, value: Any) -> None:
-        object.__setattr__(self, name, value)
-        state = self.__dict__
-        if "tickets" not in state:  # still being made (its last field is unset): nothing to drop
-            return
+        _set_attr(self, name, value)
         if name == "last_seen_on":
-            if self._context is not None:
+            cached = _cached_context(self)
+            if cached is not None:
                 # every incoming message sets it: keep the rest of the cached @contact
-                key, obj = self._context
-                object.__setattr__(self, "_context", (key, _with_last_seen(obj, self)))
+                key, obj = cached
+                _set_attr(self, "_context", (key, _with_last_seen(obj, self)))
         elif name != "_context" and name != "_route":
-            state["_context"] = state["_route"] = None
+            _set_attr(self, "_context", None)
+            _set_attr(self, "_route", None)
 
     def changed(self) -> None:
         """Drop what was derived from the contact after a change made in place (a field
@@ -526,11 +533,13 @@ class Contact:
         }
         if cls is not Contact:
             return cls(**values)
-        # what the dataclass's __init__ makes, without a __setattr__ call per field (a
-        # contact is read for every session): the fields in order; the caches (_context,
-        # _route) stay unset, as __init__ leaves them, so they read as the class's None
+        # what the dataclass's __init__ makes, without Contact.__setattr__'s work per field
+        # (a contact is read for every session)
         contact = object.__new__(Contact)
-        contact.__dict__.update(values)
+        for key, value in values.items():
+            _set_attr(contact, key, value)
+        _set_attr(contact, "_context", None)
+        _set_attr(contact, "_route", None)
         return contact
 
     def to_json(self) -> dict[str, Any]:
@@ -751,6 +760,17 @@ class _BoundContact:
 
     def query_property(self, env: Environment, key: str, prop_type: str) -> list[Any]:
         return self.contact.query_property(env, key, prop_type, self.field_types)
+
+
+_set_attr = object.__setattr__
+
+
+def _cached_context(contact: Contact) -> Any:
+    """The contact's cached @contact, or None (also while it is still being made)."""
+    try:
+        return contact._context
+    except AttributeError:
+        return None
 
 
 def json_default(value: Any) -> Any:

@@ -25,6 +25,7 @@ from .legacy_extra import keep_stored_extras, stored_indent
 from .policy import GoflowStart
 from .session import GoflowSession
 from .session_json import SessionReadError, read_session, session_to_dict
+from .session_store import dump_session, is_stored_form, read_stored, stored_session
 
 
 class GoflowEngine:
@@ -124,8 +125,18 @@ class GoflowEngine:
         """The session as goflow stores it between sprints (plain JSON values only)."""
         return session_to_json(session)
 
+    def dump_session(self, session: Session) -> str:
+        """The session in the compact stored form, as JSON text: what a server keeps between
+        sprints (see :mod:`~turnflow.goflow.session_store`); :meth:`read_session` reads it."""
+        return dump_session(session)  # type: ignore[arg-type]
+
+    def stored_session(self, session: Session) -> dict[str, Any]:
+        """:meth:`dump_session` as a JSON document (plain values), for a JSON column."""
+        return stored_session(session)  # type: ignore[arg-type]
+
     def read_session(self, data: dict[str, Any] | str, contact: Any) -> GoflowSession:
-        """Read a stored session back (``data``: its JSON or JSON text), ready to resume.
+        """Read a stored session back, ready to resume: ``data`` is goflow's session JSON or
+        the compact stored form (:meth:`dump_session`), as a document or JSON text.
 
         Sessions store only the contact's UUID, so the contact is given (it must match)."""
         return session_from_json(self, data, contact)
@@ -160,7 +171,10 @@ def session_to_json(session: Session) -> dict[str, Any]:
 def session_from_json(
     engine: GoflowEngine, data: dict[str, Any] | str, contact: Any
 ) -> GoflowSession:
-    """Read a session stored by :func:`session_to_json` for ``engine``'s assets."""
+    """Read a session stored by :func:`session_to_json` (or in the compact stored form) for
+    ``engine``'s assets."""
+    if is_stored_form(data):
+        return read_stored(data, engine.flow, contact)
     indent = None
     if isinstance(data, str | bytes):
         try:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core.graph import Flow
-from ..core.session import ACTIVE, WAITING, Run, Step, time_text
+from ..core.session import ACTIVE, ENDED, WAITING, Run, Step, time_text
 from ..errors import TurnflowError
 from ..generators import NanoTime
 from .session import GoflowRun, GoflowSession
@@ -164,22 +164,54 @@ def read_session(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
     trigger = data.get("trigger")
     if not isinstance(trigger, Mapping):
         raise SessionReadError("field 'trigger' is required", "session.trigger")
-    stored_uuid = data.get("contact_uuid")
-    if isinstance(contact, Mapping):
-        contact_uuid = contact.get("uuid")
-    else:
-        contact_uuid = getattr(contact, "uuid", None)
-    if stored_uuid and contact_uuid and stored_uuid != contact_uuid:
-        raise SessionReadError(
-            f"session is for contact {stored_uuid}, not {contact_uuid}", "session.contact_uuid"
-        )
     runs_data = data.get("runs") or []
     if not isinstance(runs_data, list):
         raise SessionReadError("field 'runs' must be a list", "session.runs")
     runs = [read_run(item, flows, f"session.runs[{i}]") for i, item in enumerate(runs_data)]
+    parent_uuids = [item.get("parent_uuid") for item in runs_data]
+    return build_session(
+        runs, parent_uuids, contact,
+        uuid=_text(data, "uuid", "session"),
+        type=data.get("type") or "messaging",
+        created_on=created_on,
+        trigger=trigger,
+        contact_uuid=data.get("contact_uuid"),
+        status=_text(data, "status", "session"),
+        wait=data.get("wait"),
+        input=data.get("input"),
+        sprints=_count(data, "sprints", "session"),
+        call_uuid=data.get("call_uuid"),
+    )
+
+
+def build_session(
+    runs: list[GoflowRun],
+    parent_uuids: list[Any],
+    contact: Any,
+    *,
+    uuid: str,
+    type: str,
+    created_on: NanoTime,
+    trigger: Mapping[str, Any],
+    contact_uuid: Any,
+    status: str,
+    wait: Any,
+    input: Any,
+    sprints: int,
+    call_uuid: Any,
+) -> GoflowSession:
+    """A session from its read runs (either stored form): the contact checked, runs linked
+    to their parents (``parent_uuids``, one a run), the stack rebuilt."""
+    if contact.__class__ is not dict and not isinstance(contact, Mapping):
+        given_uuid = getattr(contact, "uuid", None)
+    else:
+        given_uuid = contact.get("uuid")
+    if contact_uuid and given_uuid and contact_uuid != given_uuid:
+        raise SessionReadError(
+            f"session is for contact {contact_uuid}, not {given_uuid}", "session.contact_uuid"
+        )
     by_uuid = {run.uuid: run for run in runs}
-    for index, (run, item) in enumerate(zip(runs, runs_data, strict=True)):
-        parent_uuid = item.get("parent_uuid")
+    for index, (run, parent_uuid) in enumerate(zip(runs, parent_uuids, strict=True)):
         if parent_uuid is not None and not isinstance(parent_uuid, str):
             raise SessionReadError("field 'parent_uuid' must be a string",
                                    f"session.runs[{index}].parent_uuid")
@@ -191,32 +223,35 @@ def read_session(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
                     f"session.runs[{index}].parent_uuid",
                 )
             run.parent = parent
-    in_play = [run for run in runs if not run.ended]
+    # runs compared by identity (a dataclass's == compares every field)
+    in_play = [run for run in runs if run.status not in ENDED]
     for index, run in enumerate(runs):
         # a run in play goes on from its last node: that node must still be in its flow
-        step = run.current_step
-        if run in in_play and step is not None and run.flow.node(step.node_uuid) is None:
+        if run.status in ENDED or not run.path:
+            continue
+        step = run.path[-1]
+        if run.flow.node(step.node_uuid) is None:
             raise SessionReadError(
                 f"run is at node {step.node_uuid}, which flow {run.flow.uuid} "
                 f"({getattr(run.flow, 'name', '')}) doesn't have",
                 f"session.runs[{index}].path[{len(run.path) - 1}].node_uuid",
             )
     waiting = [run for run in in_play if run.status == WAITING]
-    stack: list[Run] = [run for run in in_play if run not in waiting]
+    stack: list[Run] = [run for run in in_play if run.status != WAITING]
     stack += waiting
     session = GoflowSession(
-        uuid=_text(data, "uuid", "session"),
-        type=data.get("type") or "messaging",
+        uuid=uuid,
+        type=type,
         created_on=created_on,
         trigger=dict(trigger),
         contact=contact,
-        status=_text(data, "status", "session"),
+        status=status,
         runs=list(runs),
         stack=stack,
-        wait=data.get("wait"),
-        input=dict(data["input"]) if isinstance(data.get("input"), Mapping) else None,
-        sprints=_count(data, "sprints", "session"),
-        call_uuid=data.get("call_uuid"),
+        wait=wait,
+        input=dict(input) if isinstance(input, Mapping) else None,
+        sprints=sprints,
+        call_uuid=call_uuid,
     )
     if session.status == WAITING and not waiting:
         raise SessionReadError("session is waiting but none of its runs is", "session.status")

@@ -137,6 +137,19 @@ def contacts(session: Session, workspace_id: int, params: dict[str, str], url: s
     return {"next": next_url, "previous": None, "results": results}
 
 
+def _shown_state(state: Any) -> Any:
+    """A conversation's state as the API shows it: a goflow session stored in the compact
+    form (see turnflow.goflow.session_store) as goflow's session JSON."""
+    from ..goflow.session_store import is_stored_form, to_goflow_json
+
+    if not is_stored_form(state):
+        return state
+    shown = to_goflow_json(state)
+    if "error" in state:  # why the last turn failed (see turns.py)
+        shown["error"] = state["error"]
+    return shown
+
+
 EXIT_TYPES = {"completed": "completed", "interrupted": "interrupted", "expired": "expired",
               "failed": "failed"}
 
@@ -242,7 +255,8 @@ def sessions(session: Session, workspace_id: int, params: dict[str, str], url: s
     results = [{
         "uuid": c.uuid, "family": c.family, "definition": names.get(c.definition_id),
         "contact": refs.get(c.contact_id), "status": c.status, "turns": c.sprints,
-        "state": c.state, "created_on": iso(c.created_on), "modified_on": iso(c.modified_on),
+        "state": _shown_state(c.state), "created_on": iso(c.created_on),
+        "modified_on": iso(c.modified_on),
         "ended_on": iso(c.ended_on),
     } for c in rows]
     return {"next": next_url, "previous": None, "results": results}

@@ -171,7 +171,7 @@ class GoflowBot:
                 for run in session.runs]
         changed = _plain(contact.to_json(), json_default)
         return Outcome(
-            state=self.engine.session_to_json(session), session_uuid=session.uuid,
+            state=self.engine.stored_session(session), session_uuid=session.uuid,
             status=session.status, replies=replies, events=events, runs=runs,
             contact=ContactData(
                 uuid=changed["uuid"], name=changed.get("name", ""),
