@@ -232,3 +232,20 @@ def parse_yaml(text: str, file: str = "<text>", expand: Expand | None = None) ->
     except RecursionError:  # (libyaml stops at 1,000 levels; the builder recurses per level)
         raise YamlError("invalid YAML: nested too deeply", file, node.start_mark.line + 1
                         ) from None
+
+
+def kind_of(value: Any) -> str:
+    """What a value read from YAML or JSON is, in words, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ...located_yaml import kind_of
 from ..model import (
     SCHEMAS,
     Action,
@@ -192,7 +193,7 @@ class ObjectReader:
         if isinstance(value, dict):
             return value
         self.problem(self.where(holder, key),
-                     f"{label}: must be a mapping, not {_kind(value)}")
+                     f"{label}: must be a mapping, not {kind_of(value)}")
         return None
 
     def text(self, value: Any, holder: Any, key: Any, label: str,
@@ -203,7 +204,7 @@ class ObjectReader:
             return value
         if numbers and isinstance(value, int | float) and not isinstance(value, bool):
             return js_literal(value)
-        self.problem(self.where(holder, key), f"{label}: must be a string, not {_kind(value)}")
+        self.problem(self.where(holder, key), f"{label}: must be a string, not {kind_of(value)}")
         return None
 
     def flag(self, value: Any, holder: Any, key: Any, label: str, default: bool = False) -> bool:
@@ -212,7 +213,7 @@ class ObjectReader:
         if isinstance(value, bool):
             return value
         self.problem(self.where(holder, key),
-                     f"{label}: must be true or false, not {_kind(value)}")
+                     f"{label}: must be true or false, not {kind_of(value)}")
         return default
 
     def number(self, value: Any, holder: Any, key: Any, label: str) -> float | None:
@@ -220,7 +221,7 @@ class ObjectReader:
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
             return value
-        self.problem(self.where(holder, key), f"{label}: must be a number, not {_kind(value)}")
+        self.problem(self.where(holder, key), f"{label}: must be a number, not {kind_of(value)}")
         return None
 
     def expression(self, value: Any, holder: Any, key: Any, label: str) -> Expression | None:
@@ -228,7 +229,7 @@ class ObjectReader:
             return None
         if isinstance(value, dict | list):
             self.problem(self.where(holder, key),
-                         f"{label}: must be an expression (a string), not {_kind(value)}")
+                         f"{label}: must be an expression (a string), not {kind_of(value)}")
             return None
         return Expression(js_literal(value), self.where(holder, key))
 
@@ -274,7 +275,7 @@ class ObjectReader:
             return None
         if not isinstance(value, dict):
             self.problem(Where(file, getattr(value, "line", 1) or 1),
-                         f"a bot must be a mapping of bot keys, not {_kind(value)}")
+                         f"a bot must be a mapping of bot keys, not {kind_of(value)}")
             return None
         self.check_keys(value, BOT_KEYS, "bot", BOT_ALIASES)
         value = self.aliased(value, BOT_ALIASES, "bot")
@@ -285,7 +286,7 @@ class ObjectReader:
             schema = ""
         elif not isinstance(schema, str) or schema not in SCHEMAS:
             if schema is not BROKEN:
-                shown = repr(schema) if isinstance(schema, str) else f"({_kind(schema)})"
+                shown = repr(schema) if isinstance(schema, str) else f"({kind_of(schema)})"
                 self.problem(self.where(value, "schema"),
                              f"bot: unknown schema {shown}; expected kata.ai/schema/kata-ml/1.0")
             schema = ""
@@ -403,7 +404,7 @@ class ObjectReader:
         match = body.get("match")
         if isinstance(match, dict | list):
             self.problem(self.where(body, "match"),
-                         f"{label} match: must be a label (string or number), not {_kind(match)}")
+                         f"{label} match: must be a label (string or number), not {kind_of(match)}")
             match = None
         return Classifier(
             nlu=nlu,
@@ -648,18 +649,3 @@ class ObjectReader:
         return Method(name=name, params=params, code=str(code), entry=entry, where=where,
                       code_where=code_where)
 
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__

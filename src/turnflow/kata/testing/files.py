@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import TurnflowError
+from ...located_yaml import kind_of
 from ..reading.files import FileReadError, YamlMap, YamlSeq, read_file
 
 MESSAGE_KEYS = frozenset({"type", "content", "payload", "metadata", "id"})
@@ -69,14 +70,14 @@ def need_mapping(file: str, value: Any, where: int, what: str, optional: bool = 
     if value is None and optional:
         return {}
     if not isinstance(value, dict):
-        raise TestFileError(file, where, f"{what} must be a mapping, not {_kind(value)}")
+        raise TestFileError(file, where, f"{what} must be a mapping, not {kind_of(value)}")
     return plain(value)
 
 
 def need_string(file: str, value: Any, where: int, what: str) -> str:
     if not isinstance(value, str) or not value:
         raise TestFileError(file, where, f"{what} must be a non-empty string, not "
-                            f"{_kind(value)}")
+                            f"{kind_of(value)}")
     return value
 
 
@@ -96,7 +97,7 @@ def read_message(file: str, value: Any, where: int, defaults: dict[str, Any] | N
         message = {}
     else:
         raise TestFileError(file, where, f"a message must be a string or a mapping, not "
-                            f"{_kind(value)}")
+                            f"{kind_of(value)}")
     if defaults:
         message = {**defaults, **message}
     kind = message.setdefault("type", "text")
@@ -121,18 +122,3 @@ def _js_text(value: Any) -> str:
         return str(int(value))
     return str(value)
 
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
