@@ -19,11 +19,11 @@ from ..core.loop import RunFailure
 from ..core.runtime import Runtime
 from ..core.session import Run
 from .actions import CallAction, CollectAction, LinkAction, RunAction, SetSlotsAction
-from .builtin_names import DEFAULT_ACTIONS
+from .builtin_names import DEFAULT_ACTIONS, LANGUAGE_SLOT
 from .commands import options_text
 from .compiler import NextRouter, compile_flow
 from .custom_actions import normalise
-from .domain import Domain
+from .domain import Domain, Slot
 from .evaluator import RasaEvaluator
 from .events import ACTION_EXECUTED, BOT_UTTERED, FLOW_CANCELLED, SLOT_SET
 from .flows import (
@@ -126,6 +126,7 @@ class RasaFamily(BaseFamily):
         pattern_domain, pattern_flows = default_patterns()
         self.project = project
         self.domain = merged_domain(pattern_domain, project.domain)
+        self.domain.slots.setdefault(LANGUAGE_SLOT, language_slot(project.config))
         self.rasa_flows: dict[str, RasaFlow] = {**pattern_flows, **project.flows}
         # each flow's steps (inline ones too) by id, walked once
         self.steps: dict[str, dict[str, Step]] = {
@@ -418,6 +419,18 @@ def merged_domain(patterns: Domain, project: Domain) -> Domain:
         slots={**patterns.slots, **project.slots},
         responses={**patterns.responses, **project.responses},
     )
+
+
+def language_slot(config: Mapping[str, Any] | None) -> Slot:
+    """Rasa's own ``language`` slot: a categorical slot of the languages config.yml names,
+    set to its ``language`` at the start."""
+    config = config or {}
+    language = config.get("language")
+    values = list(config.get("additional_languages") or [])
+    if language and language not in values:
+        values.append(language)
+    return Slot(LANGUAGE_SLOT, "strict_categorical", initial_value=language,
+                values=tuple(values))
 
 
 # -- Rasa's default actions -------------------------------------------------------------------
