@@ -42,6 +42,7 @@ from .predicates import PredicateError, compile_condition, compile_predicate
 from .project import RasaProject
 from .responses import bot_message, generate
 from .session import PATTERN, RasaRun, RasaSession
+from .slot_filling import fillable_slots
 from .slots import Rejected, check_value, coerce_value, reset_value, stored_value
 from .understanding import CommandGenerator, NluCommandGenerator
 
@@ -145,6 +146,8 @@ class RasaFamily(BaseFamily):
             for trigger in flow.nlu_trigger:
                 self.intent_flows.setdefault(trigger.intent, flow.id)
         self._reset_slots: dict[str, frozenset[str]] = {}
+        # the slots an intent's entities may fill (see slot_filling)
+        self.fillable_slots = fillable_slots(self.rasa_flows.values())
         self.command_generator: CommandGenerator = command_generator or NluCommandGenerator(
             project, self.rasa_flows, self.domain.slots
         )

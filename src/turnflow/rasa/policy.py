@@ -15,6 +15,7 @@ from ..core.events import RUN_ENDED, RUN_STARTED
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import ACTIVE, COMPLETED, WAITING, Session
+from .builtin_names import PATTERN_PREFIX
 from .commands import (
     PATTERN_COMMANDS,
     clean_up,
@@ -29,6 +30,7 @@ from .events import BOT_UTTERED, FLOW_INTERRUPTED, FLOW_RESUMED, USER_UTTERED
 from .flows import CollectStep
 from .payloads import IntentPayload, SetSlotsPayload, read_user_text
 from .session import CALL, INTERRUPT, LINK, PATTERN, REGULAR, RasaRun
+from .slot_filling import slot_commands
 from .understanding import DialogueView, Understanding
 
 if TYPE_CHECKING:
@@ -127,17 +129,31 @@ class RasaPolicy:
             ))
         if isinstance(understood, IntentPayload):
             flow_id = family.intent_flows.get(understood.intent)
+            commands: list[dict[str, Any]] = []
             if flow_id in PATTERN_COMMANDS:  # a pattern's intent stands for its command
-                return Understanding(({"command": PATTERN_COMMANDS[flow_id]},))
-            if flow_id is not None and not flow_id.startswith("pattern_"):
+                commands.append({"command": PATTERN_COMMANDS[flow_id]})
+            elif flow_id is not None and not flow_id.startswith("pattern_"):
                 # (Rasa does not look at flow guards for an intent given as a payload)
-                return Understanding(({"command": "start flow", "flow": flow_id},))
-            return Understanding()
+                commands.append({"command": "start flow", "flow": flow_id})
+            return Understanding(tuple(commands + self.slots_from_intent(rt, understood)))
         if not understood.text.strip():
             return Understanding()
         if text.lstrip().startswith("/"):  # a payload Rasa voids: not words to understand
             return Understanding(reason="a payload the domain does not accept: ignored")
         return family.command_generator.understand(understood.text, self.view(rt))
+
+    def slots_from_intent(self, rt: Runtime, payload: IntentPayload) -> list[dict[str, Any]]:
+        """The slots the intent and its entities fill through the slots' mappings."""
+        family = self.family
+        view = self.view(rt)
+        active = next((flow for flow in reversed(view.stack)
+                       if not flow.startswith(PATTERN_PREFIX)), None)
+        return slot_commands(
+            family.domain.slots, family.fillable_slots, intent=payload.intent,
+            entities=payload.entities, text=payload.text, values=view.slots,
+            asking=view.asking, active_flow=active,
+            entity_types=frozenset(family.domain.entities),
+        )
 
     def view(self, rt: Runtime) -> DialogueView:
         """What a command generator sees of the conversation."""
