@@ -41,6 +41,9 @@ PROJECTS = {
     "pizza": REPO / "examples" / "rasa" / "pizza",
     "booking": REPO / "examples" / "rasa" / "booking",
     "library": REPO / "examples" / "rasa" / "library",
+    # written from Rasa's docs, not from the examples (tests/test_rasa_docs_projects.py)
+    "docs_helpdesk": DATA.parent / "rasa_docs" / "helpdesk",
+    "docs_restaurant": DATA.parent / "rasa_docs" / "restaurant",
 }
 
 

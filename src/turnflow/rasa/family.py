@@ -37,7 +37,7 @@ from .flows import (
     all_steps,
 )
 from .patterns import default_patterns
-from .policy import RasaPolicy
+from .policy import RasaPolicy, start_validation
 from .predicates import PredicateError, compile_condition, compile_predicate
 from .project import RasaProject
 from .responses import bot_message, generate
@@ -551,8 +551,12 @@ def _correct_flow_slot(family: RasaFamily, rt: Runtime) -> None:
     run = rt.run
     assert isinstance(run, RasaRun)
     context = run.context
-    for name, corrected in (context.get("corrected_slots") or {}).items():
+    corrected_slots = context.get("corrected_slots") or {}
+    for name, corrected in corrected_slots.items():
         family.set_slot(rt, name, family.coerce(name, corrected.get("value")))
+    for name in corrected_slots:  # (Rasa checks a slot's own validation on top, at once)
+        if name in family.domain.slots:
+            start_validation(family, rt, name)
     flow_id, step_id = context.get("reset_flow_id"), context.get("reset_step_id")
     if step_id is None:
         return
