@@ -92,6 +92,21 @@ def test_assertions_on_a_payload_rasa_voids_fail(tmp_path: Path) -> None:
     assert len(problems) == 1 and "voids this payload" in problems[0]
 
 
+def test_assertions_check_the_first_message_with_the_steps_text(tmp_path: Path) -> None:
+    """Rasa's e2e runner finds a step's user message by its text: a text sent twice has its
+    assertions checked against the first one's turn (checked on Rasa)."""
+    steps = (
+        '      - user: "/add_contact"\n'
+        '      - user: "/SetSlots(handle=@kim)"\n'
+        '      - user: "/add_contact"\n'  # (the flow in progress: nothing happens now)
+        "        assertions:\n"
+        "          - flow_started: add_contact\n"
+        "          - bot_uttered:\n"
+        "              utter_name: utter_ask_handle\n"
+    )
+    assert _suite(tmp_path, steps) == [("legacy", [])]
+
+
 # -- responses -----------------------------------------------------------------------------
 
 

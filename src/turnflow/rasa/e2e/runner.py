@@ -73,11 +73,13 @@ def run_case(
     case_meta = _metadata(metadata, case.metadata)
     turn: Turn | None = None
     turn_number = 0
+    sent: list[tuple[str, dict[str, Any], Turn, int]] = []  # text, metadata, turn, number
     for step in case.steps:
         if isinstance(step, UserStep):
             turn_number += 1
             meta = {**case_meta, **_metadata(metadata, step.metadata)}
             turn = engine.handle(session, step.text, metadata=meta or None)
+            sent.append((step.text, meta, turn, turn_number))
             if step.assertions is not None:
                 where = f"turn {turn_number} ({step.text!r})"
                 if _voided(engine, step.text):
@@ -86,14 +88,32 @@ def run_case(
                                   f"so its e2e runner finds no such user message and fails "
                                   f"the step")
                     continue
-                _check_assertions(result, step.assertions, turn, step.assertion_order_enabled,
-                                  where)
+                checked, number = _asserted_turn(sent, step.text, meta if step.metadata else None)
+                if number != turn_number:
+                    where += f", checked against turn {number} (the first with this text)"
+                _check_assertions(result, step.assertions, checked,
+                                  step.assertion_order_enabled, where)
             continue
         # a case written with assertions checks nothing else (Rasa ignores its other steps)
         if turn is None or case.uses_assertions:
             continue
         _check_legacy_step(result, step, turn, f"turn {turn_number}")
     return result
+
+
+def _asserted_turn(
+    sent: list[tuple[str, dict[str, Any], Turn, int]], text: str,
+    meta: dict[str, Any] | None,
+) -> tuple[Turn, int]:
+    """The turn Rasa checks a step's assertions against: its e2e runner looks the user
+    message up by its text (and by the step's own metadata, when it has some) and takes the
+    first message that matches — an earlier message with the same text, if there is one."""
+    for said, said_meta, turn, number in sent:
+        if said == text and (meta is None or all(
+                key in said_meta and said_meta[key] == value for key, value in meta.items())):
+            return turn, number
+    _, _, turn, number = sent[-1]
+    return turn, number
 
 
 def _voided(engine: RasaEngine, text: str) -> bool:
