@@ -107,6 +107,26 @@ def test_assertions_check_the_first_message_with_the_steps_text(tmp_path: Path) 
     assert _suite(tmp_path, steps) == [("legacy", [])]
 
 
+def test_the_first_steps_assertions_see_the_fixtures_slots(tmp_path: Path) -> None:
+    """Rasa sets a case's fixtures as slot events before the first message, and checks the
+    first step's assertions against those events too (checked on Rasa)."""
+    tests = tmp_path / "fixtures.yml"
+    tests.write_text(
+        "fixtures:\n  - three:\n      - contact_count: 3\n"
+        "test_cases:\n"
+        "  - test_case: seen\n    fixtures: [three]\n    steps:\n"
+        '      - user: "/greet"\n        assertions:\n'
+        "          - slot_was_set:\n              - name: contact_count\n"
+        "                value: 3\n"
+        "  - test_case: not_in_later_steps\n    fixtures: [three]\n    steps:\n"
+        '      - user: "/greet"\n      - user: "/list_contacts"\n        assertions:\n'
+        "          - slot_was_set:\n              - name: contact_count\n"
+    )
+    results = run_suite(load_project(DOCS / "contacts"), read_tests(tests))
+    assert [(r.name, r.passed) for r in results] == [("seen", True),
+                                                     ("not_in_later_steps", False)]
+
+
 # -- responses -----------------------------------------------------------------------------
 
 

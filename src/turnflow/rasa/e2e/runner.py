@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..engine import RasaEngine, Turn
+from ..events import SLOT_SET
 from ..payloads import PlainText, read_user_text
 from ..project import RasaProject
 from .model import (
@@ -91,6 +92,12 @@ def run_case(
                 checked, number = _asserted_turn(sent, step.text, meta if step.metadata else None)
                 if number != turn_number:
                     where += f", checked against turn {number} (the first with this text)"
+                if step is case.steps[0] and slots:
+                    # (for the first step, Rasa's runner also looks at the events before the
+                    # message: the fixtures' slots, set as written)
+                    fixtures = [{"type": SLOT_SET, "name": name, "value": value}
+                                for name, value in slots.items()]
+                    checked = replace(checked, events=[*fixtures, *checked.events])
                 _check_assertions(result, step.assertions, checked,
                                   step.assertion_order_enabled, where)
             continue
