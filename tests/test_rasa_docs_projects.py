@@ -127,6 +127,22 @@ def test_the_first_steps_assertions_see_the_fixtures_slots(tmp_path: Path) -> No
                                                      ("not_in_later_steps", False)]
 
 
+def test_bot_assertions_are_checked_criterion_by_criterion_as_rasa_does() -> None:
+    """bot_uttered: each of utter_name / text_matches / buttons may match a different
+    message; listed buttons are compared with a message's first ones, title and payload as
+    written. bot_did_not_utter: any one criterion matching fails it. (Verdicts of Rasa 3.21
+    on tests/data/rasa_docs/bot_assertions.yml.)"""
+    results = run_suite(load_project(DOCS / "contacts"),
+                        read_tests(DOCS / "bot_assertions.yml"))
+    assert [(r.name, r.passed) for r in results] == [
+        ("criteria_on_different_messages", True),
+        ("buttons_prefix", True),
+        ("button_without_payload_fails", False),
+        ("did_not_utter_any_criterion_fails", False),
+        ("ordered_with_did_not_utter", True),
+    ]
+
+
 # -- responses -----------------------------------------------------------------------------
 
 

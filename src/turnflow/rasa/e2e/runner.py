@@ -178,8 +178,13 @@ def _check_assertions(
         found = check(assertion, turn, position if ordered else 0)
         if found is None:
             _fail(result, f"{where}: {_describe(assertion)}\n    this turn: {_summary(turn)}")
-        elif ordered:
+        elif ordered and found != NO_EVENT and found + 1 < len(turn.events):
+            # (Rasa goes on after the event that matched, unless it was the turn's last one
+            # or nothing matched, as for bot_did_not_utter)
             position = found + 1
+
+
+NO_EVENT = -1  # an assertion held without matching an event (nothing to go on from)
 
 
 def _index_of(turn: Turn, start: int, matches: Callable[[dict[str, Any]], bool]) -> int | None:
@@ -243,16 +248,20 @@ def _slot_was_set(assertion: SlotWasSet, turn: Turn, start: int) -> int | None:
 def _slot_was_not_set(assertion: SlotWasNotSet, turn: Turn, start: int) -> int | None:
     """Rasa looks at the slot's last value in the turn only: a value that was set and then
     turned down (a rejection resets it) was not set."""
+    matched = NO_EVENT  # (Rasa goes on after the last slot event it looked at)
     for slot in assertion.slots:
-        values = [
-            event["value"] for event in turn.events[start:]
-            if event["type"] == "slot_set" and event["name"] == slot.name
+        found = [
+            index for index in range(start, len(turn.events))
+            if turn.events[index]["type"] == "slot_set"
+            and turn.events[index]["name"] == slot.name
         ]
-        if not values:
+        if not found:
             continue
-        if (values[-1] is not None) if slot.value is ANY_VALUE else values[-1] == slot.value:
+        matched = found[-1]
+        last = turn.events[matched]["value"]
+        if (last is not None) if slot.value is ANY_VALUE else last == slot.value:
             return None
-    return start
+    return matched
 
 
 def _is_slot_event(event: dict[str, Any], slot: AssertedSlot) -> bool:
@@ -265,37 +274,69 @@ def _slot_set(turn: Turn, slot: AssertedSlot) -> bool:
     return any(_is_slot_event(event, slot) for event in turn.events)
 
 
-def _bot_matches(assertion: BotUttered | BotDidNotUtter, event: dict[str, Any]) -> bool:
-    if event["type"] != "bot_uttered":
-        return False
-    if assertion.utter_name is not None and event.get("utter_action") != assertion.utter_name:
-        return False
-    if assertion.text_matches is not None:
-        if not re.search(assertion.text_matches, event.get("text") or ""):
-            return False
-    if assertion.buttons:
-        buttons = (event.get("data") or {}).get("buttons") or []
-        if len(buttons) != len(assertion.buttons):
-            return False
-        for wanted, button in zip(assertion.buttons, buttons, strict=True):
-            if not _button_matches(wanted, button):
-                return False
-    return True
+def _is_bot(event: dict[str, Any]) -> bool:
+    return event["type"] == "bot_uttered"
 
 
-def _button_matches(wanted: AssertedButton, button: dict[str, Any]) -> bool:
-    if wanted.title is not None and button.get("title") != wanted.title:
-        return False
-    return wanted.payload is None or button.get("payload") == wanted.payload
+def _utter_is(name: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda event: _is_bot(event) and event.get("utter_action") == name
+
+
+def _text_is(pattern: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda event: _is_bot(event) and re.search(pattern, event.get("text") or "") is not None
+
+
+def _buttons_of(event: dict[str, Any]) -> list[dict[str, Any]]:
+    return list((event.get("data") or {}).get("buttons") or [])
+
+
+def _same_button(wanted: AssertedButton, button: dict[str, Any]) -> bool:
+    # (title and payload both, as written: a button asserted without a payload matches only
+    # a button without one)
+    return button.get("title") == wanted.title and button.get("payload") == wanted.payload
 
 
 def _bot_uttered(assertion: BotUttered, turn: Turn, start: int) -> int | None:
-    return _index_of(turn, start, lambda e: _bot_matches(assertion, e))
+    """As Rasa checks it: each criterion on its own (some message came from the response,
+    some message's text matches, some message's buttons start with the ones listed — not
+    necessarily the same message); the message Rasa goes on from (with
+    ``assertion_order_enabled``) is the last criterion's."""
+    found: int | None = start
+    if assertion.utter_name is not None:
+        found = _index_of(turn, start, _utter_is(assertion.utter_name))
+        if found is None:
+            return None
+    if assertion.text_matches is not None:
+        found = _index_of(turn, start, _text_is(assertion.text_matches))
+        if found is None:
+            return None
+    if assertion.buttons:
+        wanted = assertion.buttons
+
+        def has_buttons(event: dict[str, Any]) -> bool:
+            buttons = _buttons_of(event) if _is_bot(event) else []
+            # (Rasa compares the listed buttons with the message's first ones, pairwise)
+            return bool(buttons) and all(
+                _same_button(w, b) for w, b in zip(wanted, buttons, strict=False))
+
+        found = _index_of(turn, start, has_buttons)
+    return found
 
 
 def _bot_did_not_utter(assertion: BotDidNotUtter, turn: Turn, start: int) -> int | None:
-    found = _index_of(turn, 0, lambda e: _bot_matches(assertion, e))
-    return None if found is not None else start
+    """As Rasa checks it: no message may come from the response, nor have a text matching,
+    nor carry any of the buttons listed (each criterion alone is forbidden)."""
+    def forbidden(event: dict[str, Any]) -> bool:
+        if not _is_bot(event):
+            return False
+        if assertion.utter_name is not None and _utter_is(assertion.utter_name)(event):
+            return True
+        if assertion.text_matches is not None and _text_is(assertion.text_matches)(event):
+            return True
+        return any(_same_button(w, b) for b in _buttons_of(event)
+                   for w in assertion.buttons or ())
+
+    return None if _index_of(turn, start, forbidden) is not None else NO_EVENT
 
 
 _CHECKS: dict[type, Callable[[Any, Turn, int], int | None]] = {
