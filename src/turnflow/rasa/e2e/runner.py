@@ -236,12 +236,12 @@ def _action_executed(assertion: ActionExecuted, turn: Turn, start: int) -> int |
 
 
 def _slot_was_set(assertion: SlotWasSet, turn: Turn, start: int) -> int | None:
-    last = start
+    last = NO_EVENT
     for slot in assertion.slots:
         index = _index_of(turn, start, lambda e, s=slot: _is_slot_event(e, s))
         if index is None:
             return None
-        last = max(last, index)
+        last = index  # (Rasa goes on after the last listed slot's event)
     return last
 
 
