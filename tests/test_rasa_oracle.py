@@ -41,6 +41,9 @@ PROJECTS = {
     "pizza": REPO / "examples" / "rasa" / "pizza",
     "booking": REPO / "examples" / "rasa" / "booking",
     "library": REPO / "examples" / "rasa" / "library",
+    # written from Rasa's docs, not from the examples (tests/test_rasa_docs_projects.py)
+    "docs_helpdesk": DATA.parent / "rasa_docs" / "helpdesk",
+    "docs_restaurant": DATA.parent / "rasa_docs" / "restaurant",
 }
 
 
@@ -181,4 +184,4 @@ def test_cli_runs_a_projects_e2e_tests_with_a_readable_difference() -> None:
     assert lines[-1] == "2 passed, 1 failed" and run.returncode == 1
     assert "FAIL deliberately_failing" in run.stdout
     assert "- utter: utter_transfer_complete" in run.stdout
-    assert "+ utter: utter_balance" in run.stdout
+    assert "+ bot said: utter_balance" in run.stdout

@@ -352,7 +352,9 @@ def test_cli_reports_a_broken_project_one_problem_a_line(tmp_path):
     run = turnflow("validate", str(root))
     assert run.returncode == 1 and "Traceback" not in run.stderr
     lines = run.stdout.strip().splitlines()
-    assert lines[-1] == f"{root}: Rasa project, 4 flows, 19 errors, 1 warning"
+    assert lines[-1] == (f"{root}: Rasa project, 4 flows, 19 errors, 5 of them Rasa runs "
+                         f"anyway, 1 warning")
+    assert "(Rasa runs the project anyway)" in run.stdout
     flows_file = root / "data" / "flows.yml"
     assert (f"{flows_file}:{line(BROKEN_FLOWS, 'foo: bar')}: flow 'broken', step "
             f"'broken_2_collect_asked' (collect): unknown key `foo`") in run.stdout

@@ -386,12 +386,18 @@ def _validate_rasa(name: str, quiet: bool) -> int:
     project = load_project(name)
     problems = validate_project(project)
     for problem in problems:
-        print(problem)
+        # (validate stays honest: Rasa's validator reports these too, but they do not stop
+        # Rasa, nor turnflow's chat and test, from running the project)
+        print(f"{problem} (Rasa runs the project anyway)" if problem.rasa_runs_it
+              else problem)
     errors, warnings = len(problems.errors), len(problems.warnings)
     flows = len(project.flows)
     counts = [f"{flows} flow{'s' if flows != 1 else ''}"]
     if errors:
         counts.append(f"{errors} error{'s' if errors != 1 else ''}")
+        tolerated = sum(problem.rasa_runs_it for problem in problems.errors)
+        if tolerated:
+            counts.append(f"{tolerated} of them Rasa runs anyway")
     if warnings:
         counts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
     if errors or warnings or not quiet:

@@ -42,6 +42,10 @@ BUILTIN_SLOTS = frozenset((
     "max_clarification_options", "silence_timeout",
 ))  # fmt: skip
 
+# Rasa adds this categorical slot itself (values and initial value from config.yml's
+# `language` and `additional_languages`) and refuses a domain that defines it
+LANGUAGE_SLOT = "language"
+
 PATTERN_PREFIX = "pattern_"
 # patterns any flow may link to (pattern_chitchat: only patterns may)
 LINKABLE_PATTERNS = frozenset((

@@ -18,9 +18,10 @@ from typing import Any, TextIO
 
 from ..core.events import RUN_ENDED, RUN_STARTED
 from ..errors import TurnflowError
-from .builtin_names import BUILTIN_SLOTS
+from .builtin_names import BUILTIN_SLOTS, LANGUAGE_SLOT
 from .engine import ProjectError, RasaEngine, Turn
 from .events import BOT_UTTERED, FLOW_CANCELLED, FLOW_INTERRUPTED, FLOW_RESUMED, SLOT_SET
+from .problems import Problem
 from .project import RasaProject
 from .reading import load_project
 from .session import RasaSession
@@ -34,15 +35,22 @@ _FLOW_CHANGES = {
 
 def load_engine(path: str | Path) -> RasaEngine:
     """The project's engine; a project with errors (reading or validation: Rasa would not
-    train it) raises ProjectError naming the first one, so the CLI says it on one line."""
+    train it) raises ProjectError naming the first one, so the CLI says it on one line.
+    Errors Rasa reports but runs the project anyway (a flow collecting a list slot...) do
+    not stop it: :func:`tolerated_errors` lists them."""
     project = load_project(path)
-    errors = validate_project(project).errors
+    errors = validate_project(project).blocking
     if errors:
         more = len(errors) - 1
         rest = f" (and {more} more: turnflow validate {path})" if more else ""
         count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
         raise ProjectError(f"{path}: the project has {count}: {errors[0]}{rest}")
     return RasaEngine(project)  # raises ProjectError itself for unreadable files
+
+
+def tolerated_errors(project: RasaProject) -> list[Problem]:
+    """The project's errors that Rasa's validator reports but Rasa runs the project anyway."""
+    return [p for p in validate_project(project).errors if p.rasa_runs_it]
 
 
 def _value(value: Any) -> str:
@@ -123,7 +131,8 @@ class RasaChat:
         shown = 0
         for name, value in self.session.slots.items():
             # Rasa's own slots only once they differ from how the session began
-            if value is None or (name in BUILTIN_SLOTS and value == self.initial_slots.get(name)):
+            if value is None or (name in (*BUILTIN_SLOTS, LANGUAGE_SLOT)
+                                  and value == self.initial_slots.get(name)):
                 continue
             self.say(f"  {name} = {_value(value)}")
             shown += 1
@@ -196,6 +205,11 @@ def run_rasa_chat(
     chat.say(f"Chatting with the Rasa project {project_dir} ({flows} flow"
              f"{'s' if flows != 1 else ''}).")
     chat.say(f"Commands: {' '.join(COMMANDS)}; a button's number sends its payload.")
+    tolerated = tolerated_errors(engine.project)
+    if tolerated:
+        chat.say(f"warning: {len(tolerated)} error{'s' if len(tolerated) != 1 else ''} Rasa "
+                 f"reports but runs anyway (turnflow validate {project_dir}), the first: "
+                 f"{tolerated[0]}")
     for word in shadowed_intents(engine.project):
         chat.say(f"(the project's intent {word} is sent as /{word})")
     while True:

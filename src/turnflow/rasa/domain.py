@@ -81,7 +81,8 @@ class ResponseVariant:
 
     text: str | None = None
     buttons: tuple[dict[str, Any], ...] = ()
-    condition: str | None = None  # a predicate over ``slots.``
+    # a predicate over ``slots.``, or the older list of {type: slot, name, value} mappings
+    condition: str | list[Any] | None = None
     channel: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)  # e.g. {"template": "jinja"}
     data: dict[str, Any] = field(default_factory=dict)

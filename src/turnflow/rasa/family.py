@@ -19,11 +19,11 @@ from ..core.loop import RunFailure
 from ..core.runtime import Runtime
 from ..core.session import Run
 from .actions import CallAction, CollectAction, LinkAction, RunAction, SetSlotsAction
-from .builtin_names import DEFAULT_ACTIONS
+from .builtin_names import DEFAULT_ACTIONS, LANGUAGE_SLOT
 from .commands import options_text
 from .compiler import NextRouter, compile_flow
 from .custom_actions import normalise
-from .domain import Domain
+from .domain import Domain, Slot
 from .evaluator import RasaEvaluator
 from .events import ACTION_EXECUTED, BOT_UTTERED, FLOW_CANCELLED, SLOT_SET
 from .flows import (
@@ -37,11 +37,12 @@ from .flows import (
     all_steps,
 )
 from .patterns import default_patterns
-from .policy import RasaPolicy
+from .policy import RasaPolicy, start_validation
 from .predicates import PredicateError, compile_condition, compile_predicate
 from .project import RasaProject
 from .responses import bot_message, generate
 from .session import PATTERN, RasaRun, RasaSession
+from .slot_filling import fillable_slots
 from .slots import Rejected, check_value, coerce_value, reset_value, stored_value
 from .understanding import CommandGenerator, NluCommandGenerator
 
@@ -126,6 +127,7 @@ class RasaFamily(BaseFamily):
         pattern_domain, pattern_flows = default_patterns()
         self.project = project
         self.domain = merged_domain(pattern_domain, project.domain)
+        self.domain.slots.setdefault(LANGUAGE_SLOT, language_slot(project.config))
         self.rasa_flows: dict[str, RasaFlow] = {**pattern_flows, **project.flows}
         # each flow's steps (inline ones too) by id, walked once
         self.steps: dict[str, dict[str, Step]] = {
@@ -144,6 +146,8 @@ class RasaFamily(BaseFamily):
             for trigger in flow.nlu_trigger:
                 self.intent_flows.setdefault(trigger.intent, flow.id)
         self._reset_slots: dict[str, frozenset[str]] = {}
+        # the slots an intent's entities may fill (see slot_filling)
+        self.fillable_slots = fillable_slots(self.rasa_flows.values())
         self.command_generator: CommandGenerator = command_generator or NluCommandGenerator(
             project, self.rasa_flows, self.domain.slots
         )
@@ -420,6 +424,18 @@ def merged_domain(patterns: Domain, project: Domain) -> Domain:
     )
 
 
+def language_slot(config: Mapping[str, Any] | None) -> Slot:
+    """Rasa's own ``language`` slot: a categorical slot of the languages config.yml names,
+    set to its ``language`` at the start."""
+    config = config or {}
+    language = config.get("language")
+    values = list(config.get("additional_languages") or [])
+    if language and language not in values:
+        values.append(language)
+    return Slot(LANGUAGE_SLOT, "strict_categorical", initial_value=language,
+                values=tuple(values))
+
+
 # -- Rasa's default actions -------------------------------------------------------------------
 
 
@@ -535,8 +551,12 @@ def _correct_flow_slot(family: RasaFamily, rt: Runtime) -> None:
     run = rt.run
     assert isinstance(run, RasaRun)
     context = run.context
-    for name, corrected in (context.get("corrected_slots") or {}).items():
+    corrected_slots = context.get("corrected_slots") or {}
+    for name, corrected in corrected_slots.items():
         family.set_slot(rt, name, family.coerce(name, corrected.get("value")))
+    for name in corrected_slots:  # (Rasa checks a slot's own validation on top, at once)
+        if name in family.domain.slots:
+            start_validation(family, rt, name)
     flow_id, step_id = context.get("reset_flow_id"), context.get("reset_step_id")
     if step_id is None:
         return

@@ -15,6 +15,7 @@ from ..core.events import RUN_ENDED, RUN_STARTED
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import ACTIVE, COMPLETED, WAITING, Session
+from .builtin_names import PATTERN_PREFIX
 from .commands import (
     PATTERN_COMMANDS,
     clean_up,
@@ -26,9 +27,10 @@ from .commands import (
     top_user_frame,
 )
 from .events import BOT_UTTERED, FLOW_INTERRUPTED, FLOW_RESUMED, USER_UTTERED
-from .flows import CollectStep
+from .flows import CallStep, CollectStep
 from .payloads import IntentPayload, SetSlotsPayload, read_user_text
 from .session import CALL, INTERRUPT, LINK, PATTERN, REGULAR, RasaRun
+from .slot_filling import slot_commands
 from .understanding import DialogueView, Understanding
 
 if TYPE_CHECKING:
@@ -127,17 +129,31 @@ class RasaPolicy:
             ))
         if isinstance(understood, IntentPayload):
             flow_id = family.intent_flows.get(understood.intent)
+            commands: list[dict[str, Any]] = []
             if flow_id in PATTERN_COMMANDS:  # a pattern's intent stands for its command
-                return Understanding(({"command": PATTERN_COMMANDS[flow_id]},))
-            if flow_id is not None and not flow_id.startswith("pattern_"):
+                commands.append({"command": PATTERN_COMMANDS[flow_id]})
+            elif flow_id is not None and not flow_id.startswith("pattern_"):
                 # (Rasa does not look at flow guards for an intent given as a payload)
-                return Understanding(({"command": "start flow", "flow": flow_id},))
-            return Understanding()
+                commands.append({"command": "start flow", "flow": flow_id})
+            return Understanding(tuple(commands + self.slots_from_intent(rt, understood)))
         if not understood.text.strip():
             return Understanding()
         if text.lstrip().startswith("/"):  # a payload Rasa voids: not words to understand
             return Understanding(reason="a payload the domain does not accept: ignored")
         return family.command_generator.understand(understood.text, self.view(rt))
+
+    def slots_from_intent(self, rt: Runtime, payload: IntentPayload) -> list[dict[str, Any]]:
+        """The slots the intent and its entities fill through the slots' mappings."""
+        family = self.family
+        view = self.view(rt)
+        active = next((flow for flow in reversed(view.stack)
+                       if not flow.startswith(PATTERN_PREFIX)), None)
+        return slot_commands(
+            family.domain.slots, family.fillable_slots, intent=payload.intent,
+            entities=payload.entities, text=payload.text, values=view.slots,
+            asking=view.asking, active_flow=active,
+            entity_types=frozenset(family.domain.entities),
+        )
 
     def view(self, rt: Runtime) -> DialogueView:
         """What a command generator sees of the conversation."""
@@ -179,18 +195,7 @@ class RasaPolicy:
         if rt.session.slots.get(name) == value:
             return  # the same value again: Rasa drops the command
         family.set_slot(rt, name, value)
-        validation = family.domain.slots[name].validation
-        if validation is not None:  # the slot's own checks run at once, on top
-            context = {
-                "validate": name,
-                "refill_utter": validation.refill_utter or f"utter_ask_{name}",
-                "refill_action": f"action_ask_{name}",
-                "rejections": [
-                    {"if": rejection.condition, "utter": rejection.utter}
-                    for rejection in validation.rejections
-                ],
-            }
-            family.start_frame(rt, VALIDATE_PATTERN, PATTERN, context)
+        start_validation(family, rt, name)
 
     def may_set(self, rt: Runtime, name: str, starting: set[str]) -> bool:
         """Whether Rasa sets a slot from a set-slot command: the slot being asked for, or
@@ -235,17 +240,29 @@ class RasaPolicy:
         }
         if any(name not in collected for name in corrections):
             return  # Rasa drops a correction of a slot no flow on the stack collects
-        steps = [_collect_step_visited(family, user, name) for name in corrections]
+        # the flows called or linked from the top flow started on its own are part of it
+        # (Rasa looks back over the questions all of them asked, the earliest first)
+        owner = top_user_frame(session) or user
+        frames = [run for run in session.stack[session.stack.index(owner):]
+                  if run is owner or (_is_user_frame(run) and run.frame_type in (CALL, LINK))]
         top = session.stack[-1]
-        if top.flow.uuid == COLLECT_FRAME and top.parent is user:
-            # the question being asked is asked again after the correction, at the latest
-            steps.append(_collect_step_visited(family, user, top.context.get("collect", "")))
-        visited = [step for step in steps if step is not None]
+        asked = top.context.get("collect", "") if top.flow.uuid == COLLECT_FRAME else None
+        visited: list[tuple[int, int, str]] = []
+        for position, frame in enumerate(frames):
+            names = list(corrections)
+            if asked and top.parent is frame:
+                # the question being asked is asked again after the correction, at the latest
+                names.append(asked)
+            for name in names:
+                step = _collect_step_visited(family, frame, name)
+                if step is not None:
+                    visited.append((position, *step))
+        reset = min(visited) if visited else None
         context = {
             "corrected_slots": {name: {"value": value} for name, value in corrections.items()},
-            "reset_flow_id": user.flow.uuid,
+            "reset_flow_id": frames[reset[0]].flow.uuid if reset else user.flow.uuid,
             # none collected yet: the slots are set, the flow is not sent back
-            "reset_step_id": min(visited)[1] if visited else None,
+            "reset_step_id": reset[2] if reset else None,
             "is_reset_only": False,
         }
         self.family.start_frame(rt, CORRECTION_PATTERN, PATTERN, context)
@@ -443,6 +460,23 @@ def _flow_event(rt: Runtime, kind: str, run: Any) -> None:
     event["step_id"] = run.path[-1].node_uuid if run.path else "START"
 
 
+def start_validation(family: RasaFamily, rt: Runtime, name: str) -> None:
+    """A slot with its own ``validation``: its checks run at once, on top of the stack."""
+    validation = family.domain.slots[name].validation
+    if validation is None:
+        return
+    context = {
+        "validate": name,
+        "refill_utter": validation.refill_utter or f"utter_ask_{name}",
+        "refill_action": f"action_ask_{name}",
+        "rejections": [
+            {"if": rejection.condition, "utter": rejection.utter}
+            for rejection in validation.rejections
+        ],
+    }
+    family.start_frame(rt, VALIDATE_PATTERN, PATTERN, context)
+
+
 def _top_user_frame(session: Session) -> RasaRun | None:
     for run in reversed(session.stack):
         if _is_user_frame(run):
@@ -463,12 +497,18 @@ def _collect_step_visited(
     return None
 
 
-def _fills(family: RasaFamily, flow_id: str, slot: str) -> bool:
-    """Whether a flow has a step collecting ``slot`` without asking before filling."""
-    return any(
-        isinstance(step, CollectStep) and step.collect == slot and not step.ask_before_filling
-        for step in family.steps.get(flow_id, {}).values()
-    )
+def _fills(family: RasaFamily, flow_id: str, slot: str, seen: frozenset[str] = frozenset()
+           ) -> bool:
+    """Whether a flow has a step collecting ``slot`` without asking before filling; the
+    steps of the flows it calls count as its own (Rasa resolves calls)."""
+    for step in family.steps.get(flow_id, {}).values():
+        if isinstance(step, CollectStep) and step.collect == slot and (
+                not step.ask_before_filling):
+            return True
+        if isinstance(step, CallStep) and step.call not in seen and _fills(
+                family, step.call, slot, seen | {flow_id}):
+            return True
+    return False
 
 
 def _readable(family: RasaFamily, flow_id: str) -> str:

@@ -16,6 +16,9 @@ class Problem:
     location: Location
     message: str
     severity: str = ERROR
+    # an error Rasa's validator reports too, but Rasa still trains and runs the project
+    # (e.g. a flow collecting a list slot): turnflow runs it as well, with a warning
+    rasa_runs_it: bool = False
 
     @property
     def is_error(self) -> bool:
@@ -35,12 +38,18 @@ class Problems(list[Problem]):
     def warning(self, file: str, line: int, message: str) -> None:
         self.append(Problem(Location(file, line), message, WARNING))
 
-    def at(self, location: Location | None, message: str, severity: str = ERROR) -> None:
-        self.append(Problem(location or Location("?"), message, severity))
+    def at(self, location: Location | None, message: str, severity: str = ERROR,
+           rasa_runs_it: bool = False) -> None:
+        self.append(Problem(location or Location("?"), message, severity, rasa_runs_it))
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self if p.is_error]
+
+    @property
+    def blocking(self) -> list[Problem]:
+        """The errors that keep a project from running (on Rasa as on turnflow)."""
+        return [p for p in self if p.is_error and not p.rasa_runs_it]
 
     @property
     def warnings(self) -> list[Problem]:

@@ -190,13 +190,28 @@ def variant_dict(variant: ResponseVariant) -> dict[str, Any]:
     return written
 
 
-def _holds(condition: str, slots: Mapping[str, Any], condition_holds: ConditionHolds) -> bool:
+def _holds(
+    condition: str | list[Any], slots: Mapping[str, Any], condition_holds: ConditionHolds
+) -> bool:
+    if isinstance(condition, list):
+        return all(_slot_constraint_holds(item, slots) for item in condition)
     try:
         if "{" in condition:  # Jinja first: a condition may embed slot values
             condition = compile_jinja(condition).render(slots=slots)
         return bool(condition_holds(condition, slots))
     except Exception:  # Rasa logs a failing condition and treats it as false
         return False
+
+
+def _slot_constraint_holds(constraint: Any, slots: Mapping[str, Any]) -> bool:
+    """Rasa's older condition form, a list of ``{type: slot, name, value}``: each slot must
+    hold the value (strings compared without case; ``type`` is not looked at)."""
+    if not isinstance(constraint, dict) or "name" not in constraint or "value" not in constraint:
+        return False
+    value, expected = slots.get(constraint["name"]), constraint["value"]
+    if isinstance(value, str) and isinstance(expected, str):
+        return value.casefold() == expected.casefold()
+    return bool(value == expected)
 
 
 def _fill(item: Any, values: Mapping[str, Any], engine: str) -> Any:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from .builtin_names import (
     BUILTIN_SLOTS,
     DEFAULT_ACTIONS,
+    LANGUAGE_SLOT,
     LINKABLE_PATTERNS,
     PATTERN_PREFIX,
     PATTERN_RESPONSES,
@@ -72,10 +73,19 @@ class _Validator:
                ) -> None:
         self.problems.at(location, message, severity)
 
+    def lenient(self, location: Location | None, message: str) -> None:
+        """An error ``rasa data validate`` reports (or Rasa lets through silently) that does
+        not stop Rasa from training and running the project."""
+        self.problems.at(location, message, rasa_runs_it=True)
+
     def at_step(self, flow: RasaFlow, step: Step, message: str,
                 severity: str = ERROR) -> None:
         self.report(step.location or flow.location,
                     f"flow '{flow.id}', step '{step.id}': {message}", severity)
+
+    def lenient_at_step(self, flow: RasaFlow, step: Step, message: str) -> None:
+        self.lenient(step.location or flow.location,
+                     f"flow '{flow.id}', step '{step.id}': {message}")
 
     # -- one flow's structure (Rasa's FlowsList.validate) --
 
@@ -204,13 +214,13 @@ class _Validator:
         for flow in self.flows.values():
             name = flow.readable_name
             if name in names:
-                self.report(flow.location, f"flow '{flow.id}' has the name '{name}' of flow "
+                self.lenient(flow.location, f"flow '{flow.id}' has the name '{name}' of flow "
                             f"'{names[name]}'; flow names are unique")
             names.setdefault(name, flow.id)
             # (as Rasa compares them: punctuation ignored)
             description = (flow.description or "").translate(_NO_PUNCTUATION)
             if description in descriptions:
-                self.report(flow.location, f"flow '{flow.id}' has the description of flow "
+                self.lenient(flow.location, f"flow '{flow.id}' has the description of flow "
                             f"'{descriptions[description]}'; descriptions are unique")
             descriptions.setdefault(description, flow.id)
 
@@ -226,11 +236,11 @@ class _Validator:
                     resets_off.append((step, step.collect))
         if flow.persisted_slots:
             for step, slot in resets_off:
-                self.at_step(flow, step, f"slot '{slot}': `reset_after_flow_ends` and the "
+                self.lenient_at_step(flow, step, f"slot '{slot}': `reset_after_flow_ends` and the "
                              f"flow's `persisted_slots` cannot both be used")
             unknown = [slot for slot in flow.persisted_slots if slot not in written]
             if unknown:
-                self.report(flow.location, f"flow '{flow.id}': `persisted_slots` names "
+                self.lenient(flow.location, f"flow '{flow.id}': `persisted_slots` names "
                             f"{', '.join(repr(s) for s in unknown)}, which the flow never "
                             f"collects or sets")
 
@@ -247,7 +257,7 @@ class _Validator:
 
     def slots(self) -> dict[str, str]:
         """Slot name -> type, the domain's and Rasa's built-in ones."""
-        types = dict.fromkeys(BUILTIN_SLOTS, "any")
+        types = dict.fromkeys((*BUILTIN_SLOTS, LANGUAGE_SLOT), "any")
         if self.domain is not None:
             types.update((name, slot.type) for name, slot in self.domain.slots.items())
         return types
@@ -284,7 +294,7 @@ class _Validator:
             self.at_step(flow, step, f"slot '{name}' is not in the domain")
             return False
         if slots[name] == "list":
-            self.at_step(flow, step, f"slot '{name}' is a list slot, which flows cannot "
+            self.lenient_at_step(flow, step, f"slot '{name}' is a list slot, which flows cannot "
                          f"collect or set")
         return True
 
@@ -294,17 +304,17 @@ class _Validator:
         has_utter = self.has_response(step.ask_utter)
         has_action = self.domain is not None and step.ask_action in self.domain.actions
         if has_utter and has_action:
-            self.at_step(flow, step, f"slot '{step.collect}' has both the response "
+            self.lenient_at_step(flow, step, f"slot '{step.collect}' has both the response "
                          f"'{step.ask_utter}' and the action '{step.ask_action}' to ask; "
                          f"keep one")
         slot = self.domain.slots.get(step.collect) if self.domain else None
         initial = slot is not None and slot.initial_value is not None
         if not has_utter and not has_action and (not initial or step.ask_before_filling):
-            self.at_step(flow, step, f"nothing asks for slot '{step.collect}': add the "
+            self.lenient_at_step(flow, step, f"nothing asks for slot '{step.collect}': add the "
                          f"response '{step.ask_utter}' (or the action '{step.ask_action}')")
         for rejection in step.rejections:
             if not self.has_response(rejection.utter):
-                self.report(rejection.location, f"flow '{flow.id}', step '{step.id}': the "
+                self.lenient(rejection.location, f"flow '{flow.id}', step '{step.id}': the "
                             f"rejection response '{rejection.utter}' is not in the domain")
 
     def step_conditions(self, flow: RasaFlow, step: Step, slots: dict[str, str]) -> None:
@@ -324,16 +334,16 @@ class _Validator:
             try:
                 compile_predicate(text)
             except PredicateError as exc:
-                self.report(location, f"{where}: condition '{text}' is not valid: {exc}")
+                self.lenient(location, f"{where}: condition '{text}' is not valid: {exc}")
                 return
         names = _SLOT_REF.findall(text)
         for name in dict.fromkeys(names):
             if name not in slots:
-                self.report(location, f"{where}: condition '{text}' reads slot '{name}', "
+                self.lenient(location, f"{where}: condition '{text}' reads slot '{name}', "
                             f"which is not in the domain")
         if namespaces and not names and not _CONTEXT_REF.search(text) and "{" not in text:
             if text.strip().lower() not in ("true", "false"):
-                self.report(location, f"{where}: condition '{text}' names no `slots.` or "
+                self.lenient(location, f"{where}: condition '{text}' names no `slots.` or "
                             f"`context.` value (a bare word is never a slot)")
 
     def guard(self, flow: RasaFlow) -> None:
@@ -348,15 +358,18 @@ class _Validator:
         slots = self.slots()
         for slot in domain.slots.values():
             where = f"slot '{slot.name}'"
+            if slot.name == LANGUAGE_SLOT:
+                self.report(slot.location, f"{where} is one of Rasa's own (the conversation's "
+                            f"language, from config.yml): a project cannot define it")
             if slot.validation is not None:
                 for rejection in slot.validation.rejections:
                     if not self.has_response(rejection.utter):
-                        self.report(rejection.location, f"{where}: the rejection response "
+                        self.lenient(rejection.location, f"{where}: the rejection response "
                                     f"'{rejection.utter}' is not in the domain")
                     self.condition(rejection.condition, rejection.location, where, slots)
                 refill = slot.validation.refill_utter
                 if refill and not self.has_response(refill):
-                    self.report(slot.location, f"{where}: `refill_utter` '{refill}' is not in "
+                    self.lenient(slot.location, f"{where}: `refill_utter` '{refill}' is not in "
                                 f"the domain")
             if slot.type == "categorical" and slot.initial_value is not None and (
                     slot.values and slot.initial_value not in slot.values):
@@ -383,26 +396,26 @@ class _Validator:
         payload = button.get("payload")
         label = f"{where}, button {title!r}"
         if not isinstance(payload, str) or not payload.strip():
-            self.report(location, f"{label}: the button has no payload")
+            self.lenient(location, f"{label}: the button has no payload")
             return
         match = _SET_SLOTS_PAYLOAD.match(payload.strip())
         if match:
             pairs = [p for p in match.group(1).split(",") if p.strip()]
             if len(pairs) > MAX_PAYLOAD_SLOTS:
-                self.report(location, f"{label}: a payload sets at most {MAX_PAYLOAD_SLOTS} "
+                self.lenient(location, f"{label}: a payload sets at most {MAX_PAYLOAD_SLOTS} "
                             f"slots")
             seen: set[str] = set()
             for pair in pairs:
                 name = pair.split("=", 1)[0].strip()
                 if "=" not in pair or not name:
-                    self.report(location, f"{label}: `{pair.strip()}` is not `slot=value`")
+                    self.lenient(location, f"{label}: `{pair.strip()}` is not `slot=value`")
                     continue
                 if name in seen:
-                    self.report(location, f"{label}: the payload sets slot '{name}' twice")
+                    self.lenient(location, f"{label}: the payload sets slot '{name}' twice")
                 seen.add(name)
                 if name not in slots:
                     # (Rasa drops it silently when the button is pressed)
-                    self.report(location, f"{label}: the payload sets slot '{name}', which "
+                    self.lenient(location, f"{label}: the payload sets slot '{name}', which "
                                 f"is not in the domain")
         elif payload.startswith("/"):
             intent = re.split(r"[{@(\s]", payload[1:], maxsplit=1)[0]

@@ -151,8 +151,9 @@ class AssertedButton:
 
 @dataclass(frozen=True, slots=True)
 class BotUttered(Assertion):
-    """A bot message this turn matched all that is given: the response it came from, a
-    regular expression its text matches, its buttons (in order)."""
+    """The bot said, this turn, what is given: a message from the response, a message whose
+    text the regular expression matches, a message whose first buttons are these (each
+    criterion on its own, as Rasa checks them)."""
 
     kind: ClassVar[str] = "bot_uttered"
     utter_name: str | None = None
@@ -162,7 +163,8 @@ class BotUttered(Assertion):
 
 @dataclass(frozen=True, slots=True)
 class BotDidNotUtter(Assertion):
-    """No bot message this turn matched what is given (same keys as :class:`BotUttered`)."""
+    """No bot message this turn came from the response, has a matching text, or carries one
+    of the buttons (any one criterion matching fails it, as in Rasa)."""
 
     kind: ClassVar[str] = "bot_did_not_utter"
     utter_name: str | None = None

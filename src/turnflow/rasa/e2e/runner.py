@@ -3,20 +3,23 @@
 Each test case is a new conversation (its fixtures' slots set first). A user step with
 ``assertions`` is checked against what that turn did: flows started, completed or cancelled,
 actions run, slots set or not, what the bot said or did not say (in order with
-``assertion_order_enabled``). Steps without assertions use the older form: the ``bot`` /
-``utter`` steps after a user step are the bot's messages of that turn, in order, and
-``slot_was_set`` steps name slots that turn set. Assertions that need an LLM judge are
+``assertion_order_enabled``). Steps without assertions use the older form: each ``bot`` /
+``utter`` step after a user step names a message of that turn, and each ``slot_was_set``
+step a slot that turn set (Rasa looks each one up among the turn's events: order and
+messages no step names do not matter). Assertions that need an LLM judge are
 skipped with a note.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..engine import RasaEngine, Turn
+from ..events import SLOT_SET
+from ..payloads import PlainText, read_user_text
 from ..project import RasaProject
 from .model import (
     ANY_VALUE,
@@ -70,53 +73,86 @@ def run_case(
     session = engine.new_session(slots=slots)
     case_meta = _metadata(metadata, case.metadata)
     turn: Turn | None = None
-    said: Iterator[dict[str, Any]] = iter(())
     turn_number = 0
-    # a case written with assertions checks nothing else (Rasa ignores its other steps)
-    strict = not case.uses_assertions
+    sent: list[tuple[str, dict[str, Any], Turn, int]] = []  # text, metadata, turn, number
     for step in case.steps:
         if isinstance(step, UserStep):
-            if strict:
-                _left_unsaid(result, said, turn_number)
             turn_number += 1
             meta = {**case_meta, **_metadata(metadata, step.metadata)}
             turn = engine.handle(session, step.text, metadata=meta or None)
-            said = iter(turn.bot)
+            sent.append((step.text, meta, turn, turn_number))
             if step.assertions is not None:
-                said = iter(())  # (legacy steps in an asserted turn are ignored, as in Rasa)
                 where = f"turn {turn_number} ({step.text!r})"
-                _check_assertions(result, step.assertions, turn, step.assertion_order_enabled,
-                                  where)
+                if _voided(engine, step.text):
+                    _fail(result, f"{where}: Rasa voids this payload (the domain has no such "
+                                  f"intent or slot) and logs the message without its slash, "
+                                  f"so its e2e runner finds no such user message and fails "
+                                  f"the step")
+                    continue
+                checked, number = _asserted_turn(sent, step.text, meta if step.metadata else None)
+                if number != turn_number:
+                    where += f", checked against turn {number} (the first with this text)"
+                if step is case.steps[0] and slots:
+                    # (for the first step, Rasa's runner also looks at the events before the
+                    # message: the fixtures' slots, set as written)
+                    fixtures = [{"type": SLOT_SET, "name": name, "value": value}
+                                for name, value in slots.items()]
+                    checked = replace(checked, events=[*fixtures, *checked.events])
+                _check_assertions(result, step.assertions, checked,
+                                  step.assertion_order_enabled, where)
             continue
-        if turn is None:
+        # a case written with assertions checks nothing else (Rasa ignores its other steps)
+        if turn is None or case.uses_assertions:
             continue
-        where = f"turn {turn_number}"
-        if isinstance(step, BotStep | UtterStep):
-            expected = step.text if isinstance(step, BotStep) else step.utter_name
-            actual = next(said, None)
-            if actual is None:
-                _fail(result, f"{where}: expected bot {expected!r}, the bot said nothing more")
-            elif isinstance(step, BotStep) and actual.get("text") != step.text:
-                _fail(result, f"{where}: - bot: {step.text!r}\n+ bot: {actual.get('text')!r}")
-            elif isinstance(step, UtterStep) and actual.get("utter_action") != step.utter_name:
-                _fail(result, f"{where}: - utter: {step.utter_name}\n"
-                              f"+ utter: {actual.get('utter_action')}")
-        elif isinstance(step, SlotStep):
-            for slot in step.slots:
-                found = _slot_set(turn, slot)
-                if found == step.negated:
-                    verb = "was set" if step.negated else "was not set"
-                    _fail(result, f"{where}: slot {_slot_text(slot)} {verb}")
-    if strict:
-        _left_unsaid(result, said, turn_number)
+        _check_legacy_step(result, step, turn, f"turn {turn_number}")
     return result
 
 
-def _left_unsaid(result: CaseResult, said: Iterator[dict[str, Any]], turn: int) -> None:
-    """Bot messages of a turn the test's steps didn't expect (older form only)."""
-    for message in said:
-        _fail(result, f"turn {turn}: + bot said {message.get('utter_action')}: "
-                      f"{message.get('text')!r}, which the test doesn't expect")
+def _asserted_turn(
+    sent: list[tuple[str, dict[str, Any], Turn, int]], text: str,
+    meta: dict[str, Any] | None,
+) -> tuple[Turn, int]:
+    """The turn Rasa checks a step's assertions against: its e2e runner looks the user
+    message up by its text (and by the step's own metadata, when it has some) and takes the
+    first message that matches — an earlier message with the same text, if there is one."""
+    for said, said_meta, turn, number in sent:
+        if said == text and (meta is None or all(
+                key in said_meta and said_meta[key] == value for key, value in meta.items())):
+            return turn, number
+    _, _, turn, number = sent[-1]
+    return turn, number
+
+
+def _voided(engine: RasaEngine, text: str) -> bool:
+    return text.strip().startswith("/") and isinstance(
+        read_user_text(text, engine.family.domain), PlainText)
+
+
+def _check_legacy_step(
+    result: CaseResult, step: BotStep | UtterStep | SlotStep, turn: Turn, where: str
+) -> None:
+    """An older-form step holds when some event of the last user turn matches it, as Rasa
+    checks it: in any order, the same message may match twice, and messages no step names
+    are not a failure."""
+    said = [event for event in turn.events if event["type"] == "bot_uttered"]
+    if isinstance(step, BotStep):
+        if not any(event.get("text") == step.text for event in said):
+            _fail(result, f"{where}: - bot: {step.text!r}\n+ bot said: {_said(said)}")
+    elif isinstance(step, UtterStep):
+        if not any(event.get("utter_action") == step.utter_name for event in said):
+            _fail(result, f"{where}: - utter: {step.utter_name}\n+ bot said: {_said(said)}")
+    else:
+        for slot in step.slots:
+            found = _slot_set(turn, slot)
+            if found == step.negated:
+                verb = "was set" if step.negated else "was not set"
+                _fail(result, f"{where}: slot {_slot_text(slot)} {verb}")
+
+
+def _said(said: list[dict[str, Any]]) -> str:
+    return ", ".join(
+        f"{event.get('utter_action')}: {event.get('text')!r}" for event in said
+    ) or "nothing"
 
 
 def _fail(result: CaseResult, problem: str) -> None:
@@ -142,8 +178,13 @@ def _check_assertions(
         found = check(assertion, turn, position if ordered else 0)
         if found is None:
             _fail(result, f"{where}: {_describe(assertion)}\n    this turn: {_summary(turn)}")
-        elif ordered:
+        elif ordered and found != NO_EVENT and found + 1 < len(turn.events):
+            # (Rasa goes on after the event that matched, unless it was the turn's last one
+            # or nothing matched, as for bot_did_not_utter)
             position = found + 1
+
+
+NO_EVENT = -1  # an assertion held without matching an event (nothing to go on from)
 
 
 def _index_of(turn: Turn, start: int, matches: Callable[[dict[str, Any]], bool]) -> int | None:
@@ -195,28 +236,32 @@ def _action_executed(assertion: ActionExecuted, turn: Turn, start: int) -> int |
 
 
 def _slot_was_set(assertion: SlotWasSet, turn: Turn, start: int) -> int | None:
-    last = start
+    last = NO_EVENT
     for slot in assertion.slots:
         index = _index_of(turn, start, lambda e, s=slot: _is_slot_event(e, s))
         if index is None:
             return None
-        last = max(last, index)
+        last = index  # (Rasa goes on after the last listed slot's event)
     return last
 
 
 def _slot_was_not_set(assertion: SlotWasNotSet, turn: Turn, start: int) -> int | None:
     """Rasa looks at the slot's last value in the turn only: a value that was set and then
     turned down (a rejection resets it) was not set."""
+    matched = NO_EVENT  # (Rasa goes on after the last slot event it looked at)
     for slot in assertion.slots:
-        values = [
-            event["value"] for event in turn.events[start:]
-            if event["type"] == "slot_set" and event["name"] == slot.name
+        found = [
+            index for index in range(start, len(turn.events))
+            if turn.events[index]["type"] == "slot_set"
+            and turn.events[index]["name"] == slot.name
         ]
-        if not values:
+        if not found:
             continue
-        if (values[-1] is not None) if slot.value is ANY_VALUE else values[-1] == slot.value:
+        matched = found[-1]
+        last = turn.events[matched]["value"]
+        if (last is not None) if slot.value is ANY_VALUE else last == slot.value:
             return None
-    return start
+    return matched
 
 
 def _is_slot_event(event: dict[str, Any], slot: AssertedSlot) -> bool:
@@ -229,37 +274,69 @@ def _slot_set(turn: Turn, slot: AssertedSlot) -> bool:
     return any(_is_slot_event(event, slot) for event in turn.events)
 
 
-def _bot_matches(assertion: BotUttered | BotDidNotUtter, event: dict[str, Any]) -> bool:
-    if event["type"] != "bot_uttered":
-        return False
-    if assertion.utter_name is not None and event.get("utter_action") != assertion.utter_name:
-        return False
-    if assertion.text_matches is not None:
-        if not re.search(assertion.text_matches, event.get("text") or ""):
-            return False
-    if assertion.buttons:
-        buttons = (event.get("data") or {}).get("buttons") or []
-        if len(buttons) != len(assertion.buttons):
-            return False
-        for wanted, button in zip(assertion.buttons, buttons, strict=True):
-            if not _button_matches(wanted, button):
-                return False
-    return True
+def _is_bot(event: dict[str, Any]) -> bool:
+    return event["type"] == "bot_uttered"
 
 
-def _button_matches(wanted: AssertedButton, button: dict[str, Any]) -> bool:
-    if wanted.title is not None and button.get("title") != wanted.title:
-        return False
-    return wanted.payload is None or button.get("payload") == wanted.payload
+def _utter_is(name: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda event: _is_bot(event) and event.get("utter_action") == name
+
+
+def _text_is(pattern: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda event: _is_bot(event) and re.search(pattern, event.get("text") or "") is not None
+
+
+def _buttons_of(event: dict[str, Any]) -> list[dict[str, Any]]:
+    return list((event.get("data") or {}).get("buttons") or [])
+
+
+def _same_button(wanted: AssertedButton, button: dict[str, Any]) -> bool:
+    # (title and payload both, as written: a button asserted without a payload matches only
+    # a button without one)
+    return button.get("title") == wanted.title and button.get("payload") == wanted.payload
 
 
 def _bot_uttered(assertion: BotUttered, turn: Turn, start: int) -> int | None:
-    return _index_of(turn, start, lambda e: _bot_matches(assertion, e))
+    """As Rasa checks it: each criterion on its own (some message came from the response,
+    some message's text matches, some message's buttons start with the ones listed — not
+    necessarily the same message); the message Rasa goes on from (with
+    ``assertion_order_enabled``) is the last criterion's."""
+    found: int | None = start
+    if assertion.utter_name is not None:
+        found = _index_of(turn, start, _utter_is(assertion.utter_name))
+        if found is None:
+            return None
+    if assertion.text_matches is not None:
+        found = _index_of(turn, start, _text_is(assertion.text_matches))
+        if found is None:
+            return None
+    if assertion.buttons:
+        wanted = assertion.buttons
+
+        def has_buttons(event: dict[str, Any]) -> bool:
+            buttons = _buttons_of(event) if _is_bot(event) else []
+            # (Rasa compares the listed buttons with the message's first ones, pairwise)
+            return bool(buttons) and all(
+                _same_button(w, b) for w, b in zip(wanted, buttons, strict=False))
+
+        found = _index_of(turn, start, has_buttons)
+    return found
 
 
 def _bot_did_not_utter(assertion: BotDidNotUtter, turn: Turn, start: int) -> int | None:
-    found = _index_of(turn, 0, lambda e: _bot_matches(assertion, e))
-    return None if found is not None else start
+    """As Rasa checks it: no message may come from the response, nor have a text matching,
+    nor carry any of the buttons listed (each criterion alone is forbidden)."""
+    def forbidden(event: dict[str, Any]) -> bool:
+        if not _is_bot(event):
+            return False
+        if assertion.utter_name is not None and _utter_is(assertion.utter_name)(event):
+            return True
+        if assertion.text_matches is not None and _text_is(assertion.text_matches)(event):
+            return True
+        return any(_same_button(w, b) for b in _buttons_of(event)
+                   for w in assertion.buttons or ())
+
+    return None if _index_of(turn, start, forbidden) is not None else NO_EVENT
 
 
 _CHECKS: dict[type, Callable[[Any, Turn, int], int | None]] = {
