@@ -96,6 +96,12 @@ _SPECIAL_FLOATS = {
 _NUMBER_START = frozenset("-+0123456789.")
 _ENV_VAR = re.compile(r"\$\{[^}]*\}")
 _STR_TAG = "tag:yaml.org,2002:str"
+_CORE = "tag:yaml.org,2002:"
+# the tags of YAML's own types (js-yaml and ruamel know these); `!!python/object...` and any
+# other tag are refused, never constructed
+_KNOWN_TAGS = frozenset(_CORE + name for name in (
+    "str", "int", "float", "bool", "null", "seq", "map", "merge", "timestamp", "binary",
+    "omap", "pairs", "set", "value"))
 
 
 def _plain_scalar(text: str) -> Any:
@@ -136,7 +142,8 @@ class _Builder:
         self.done: dict[int, Any] = {}  # anchors: a node used twice is built once
 
     def build(self, node: yaml.Node, key: Any = None) -> Any:
-        if node.tag and node.tag.startswith("!"):  # a tag of no schema (nor Rasa, nor js-yaml)
+        if node.tag and (node.tag.startswith("!") or node.tag not in _KNOWN_TAGS):
+            # a tag of no schema (nor Rasa, nor js-yaml): `!!python/object...` is refused here
             raise YamlError(f"could not determine a constructor for the tag '{node.tag}'",
                             self.file, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):

@@ -33,6 +33,8 @@ def is_kata_bot(path: str | Path) -> bool:
         file = bot_file(path)
         if file.name not in (BOT_FILE, "bot.yaml") and not Path(path).is_dir():
             return False
+        if not file.is_file():  # (a FIFO would block the open below)
+            return False
         with file.open("rb") as stream:
             head = stream.read(1 << 20)
     except (OSError, ValueError):
