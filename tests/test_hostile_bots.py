@@ -39,7 +39,8 @@ SECRET = "s3cret-from-a-local-server"
 
 # nine aliases of nine aliases...: a few hundred bytes, 387 million values expanded
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+    f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n"
+    for a, b in zip("abcdefgh", "bcdefghi", strict=True))
 
 
 def _bot(tmp_path: Path, extra: str = "", **files: str) -> Path:
