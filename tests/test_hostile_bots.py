@@ -286,3 +286,33 @@ def test_api_actions_to_private_addresses_are_refused(address: str,
                                    None, 2000)
     answer = kata_http.call_api(None, request)
     assert answer.result is None and "refused: " in (answer.problem or "")
+
+
+# -- the CLI on paths that are not files ------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["validate"], ["test"], ["chat"], ["migrate"],
+                                     ["eval", "@(1)", "--context-file"]])
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_cli_refuses_fifos_and_devices_in_one_line(tmp_path: Path, capsys: Any,
+                                                   command: list[str], kind: str) -> None:
+    path = tmp_path / "flow.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")  # (reading it would never end)
+    args = [*command, str(path)] if command[0] == "eval" else [command[0], str(path)]
+    code, lines = _cli(capsys, *args)
+    assert code != 0 and lines == [f"error: {path}: not a regular file or a directory"]
+
+
+def test_cli_test_on_a_directory_without_tests_fails(tmp_path: Path, capsys: Any) -> None:
+    code, lines = _cli(capsys, "test", str(tmp_path))
+    assert code != 0 and lines[-1] == f"error: no tests found in {tmp_path}"
+
+
+def test_cli_eval_context_file_that_is_not_utf8(tmp_path: Path, capsys: Any) -> None:
+    path = tmp_path / "context.json"
+    path.write_bytes(b"\xff\xfe{}")
+    code, lines = _cli(capsys, "eval", "@(1)", "--context-file", str(path))
+    assert code != 0 and lines == [f"error: context file {path} is not UTF-8 text"]
