@@ -36,6 +36,7 @@ flows:
         end: true
 """
 SECRET = "s3cret-from-a-local-server"
+REPO = Path(__file__).resolve().parent.parent
 
 # nine aliases of nine aliases...: a few hundred bytes, 387 million values expanded
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -316,3 +317,23 @@ def test_cli_eval_context_file_that_is_not_utf8(tmp_path: Path, capsys: Any) -> 
     path.write_bytes(b"\xff\xfe{}")
     code, lines = _cli(capsys, "eval", "@(1)", "--context-file", str(path))
     assert code != 0 and lines == [f"error: context file {path} is not UTF-8 text"]
+
+
+def test_a_rasa_payload_with_entities_nested_3000_deep_is_not_a_crash() -> None:
+    # (a user types it: json.loads used to raise RecursionError in the middle of the turn)
+    from turnflow.rasa.chat import load_engine
+
+    engine = load_engine(REPO / "examples" / "rasa" / "booking")
+    session = engine.new_session("deep")
+    engine.handle(session, '/book{"a":' + "[" * 3000 + "]" * 3000 + "}")
+    engine.handle(session, "/restart")
+
+
+def test_kata_config_overrides_nested_deep_are_text(tmp_path: Path, capsys: Any,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    bot = _bot(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO("hi\n"))
+    code, lines = _cli(capsys, "chat", str(bot), "--config", "x=" + "[" * 100_000)
+    assert code == 0 and "Traceback" not in "\n".join(lines)

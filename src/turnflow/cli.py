@@ -211,14 +211,16 @@ def _is_kata_test_file(path: Path) -> bool:
 
 def _kata_config(items: list[str]) -> dict[str, Any]:
     """``--config KEY=VALUE`` overrides of a Kata bot's config (VALUE as JSON, else text)."""
+    from . import json_input
+
     config: dict[str, Any] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise TurnflowError(f"--config {item}: expected KEY=VALUE")
-        try:
-            config[key] = json.loads(value)
-        except json.JSONDecodeError:
+        try:  # (turnflow's JSON limits: `[[[...` 100,000 deep is text, not a crash)
+            config[key] = json_input.loads(value)
+        except json_input.JSONInputError:
             config[key] = value
     return config
 
