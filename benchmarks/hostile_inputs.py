@@ -3,6 +3,10 @@ error (or a bounded result) within GOAL seconds. Prints one line per case: secon
 outcome; exits 1 if any case is over the goal or raised something else.
 
     .venv/bin/python benchmarks/hostile_inputs.py
+    .venv/bin/python benchmarks/hostile_inputs.py --fuzz-bots 300   # + N mutants per bot
+
+The Rasa and Kata cases (bot_cases) run ``turnflow validate/chat`` on a bot or project
+directory made for the case, and the expression, method and Jinja bounds directly.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from turnflow import json_input
@@ -132,7 +137,177 @@ def http_case(path: str, port: int) -> Callable[[], Any]:
     return run
 
 
+# nine aliases of nine aliases...: a few hundred bytes, 387 million values expanded
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n"
+    for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+KATA_BOT = """schema: kata.ai/schema/kata-ml/1.0
+name: probe
+flows:
+  main:
+    intents:
+      any: {initial: true, type: text}
+    states:
+      init: {initial: true, end: true, action: hi}
+    actions:
+      hi: {type: text, options: {text: "hi $(content)"}}
+"""
+RASA = Path(__file__).resolve().parent.parent / "examples" / "rasa" / "booking"
+
+
+def dir_case(command: str, kind: str, files: dict[str, str | Callable[[Path], None]],
+             stdin: str = "") -> Callable[[], Any]:
+    """``turnflow COMMAND DIR`` on a Kata bot (``kind`` "kata") or a copy of the booking Rasa
+    project ("rasa") with ``files`` written in (text, or a function making the file)."""
+
+    def run() -> Any:
+        import contextlib
+        import io
+        import shutil
+        import tempfile
+
+        from turnflow.cli import main
+
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "bot"
+            if kind == "rasa":
+                shutil.copytree(RASA, root)
+            else:
+                root.mkdir()
+                (root / "bot.yml").write_text(KATA_BOT, encoding="utf-8")
+            for name, content in files.items():
+                target = root / name
+                if target.exists():
+                    target.unlink()
+                if callable(content):
+                    content(target)
+                else:
+                    target.write_text(content, encoding="utf-8")
+            out = io.StringIO()
+            old_stdin = sys.stdin
+            sys.stdin = io.StringIO(stdin)
+            try:
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                    code = main([command, str(root)])
+            finally:
+                sys.stdin = old_stdin
+        lines = out.getvalue().strip().splitlines() or [""]
+        return f"exit {code}: {lines[0].replace(tmp, '')[:90]}"
+
+    return run
+
+
+def js_case(source: str) -> Callable[[], Any]:
+    def run() -> Any:
+        from turnflow.kata.js import compile_expression
+
+        try:
+            return repr(compile_expression(source).evaluate({"content": "a" * 40 + "!"}))
+        except TurnflowError as exc:
+            return f"{type(exc).__name__}: {exc}"
+
+    return run
+
+
+def method_case(body: str) -> Callable[[], Any]:
+    def run() -> Any:
+        from turnflow.kata.methods.runtime import MethodRuntime
+        from turnflow.kata.methods.source import MethodSource
+
+        try:
+            return repr(MethodRuntime({"m": MethodSource("m", (), body)}).call("m", []))
+        except TurnflowError as exc:
+            return f"{type(exc).__name__}: {exc}"
+
+    return run
+
+
+def jinja_case(text: str) -> Callable[[], Any]:
+    def run() -> Any:
+        from turnflow.rasa.templates import render_template
+
+        try:
+            return render_template(text, {"slots": {}})[:60]
+        except TurnflowError as exc:
+            return f"{type(exc).__name__}: {str(exc)[:80]}"
+
+    return run
+
+
+def bot_cases() -> dict[str, Callable[[], Any]]:
+    import os
+
+    bomb_config = "config: $include(big.yml)\n"
+    return {
+        "kata: alias bomb in an included file": dir_case(
+            "validate", "kata", {"bot.yml": KATA_BOT + bomb_config, "big.yml": BOMB}),
+        "kata: $include(/etc/passwd)": dir_case(
+            "validate", "kata", {"bot.yml": KATA_BOT + "config: $include(/etc/passwd)\n"}),
+        "kata: $include of a FIFO": dir_case("validate", "kata", {
+            "bot.yml": KATA_BOT + "config: $include(f.yml)\n", "f.yml": os.mkfifo}),
+        "kata: a symlink to /dev/zero included": dir_case("validate", "kata", {
+            "bot.yml": KATA_BOT + "config: $include(z.yml)\n",
+            "z.yml": lambda p: p.symlink_to("/dev/zero")}),
+        "kata: !!python/object tag": dir_case("validate", "kata", {
+            "bot.yml": KATA_BOT + "config: !!python/object/apply:os.system ['true']\n"}),
+        "kata: bot.yml 10,000 deep": dir_case("validate", "kata", {
+            "bot.yml": KATA_BOT + "config: " + "[" * 10_000 + "]" * 10_000 + "\n"}),
+        "kata: bot.yml is a FIFO": dir_case("validate", "kata", {"bot.yml": os.mkfifo}),
+        "kata js: /a{1000000000}/ on the message": js_case("/a{1000000000}/.test(content)"),
+        "kata js: /(a|aa)+$/ on the message": js_case("content.match(/(a|aa)+$/)"),
+        "kata js: replace with a 100,000x longer text": js_case(
+            "'a'.repeat(100000).replace(/a/g, m => 'a'.repeat(100000))"),
+        "kata js: replaceAll over a megabyte": js_case("'a'.repeat(1 << 20).replaceAll('a', 'b')"),
+        "kata js: join with a 10,000-character separator": js_case(
+            "'ab'.repeat(50000).split('').join('x'.repeat(10000))"),
+        "kata js: nested 1e6 x 1e6 loops": js_case(
+            "Array.from({length: 1e6}).map(() => Array.from({length: 1e6})).length"),
+        "kata js: 10,000 chained +": js_case("1" + "+1" * 10_000),
+        "kata method: endless loop": method_case("while (true) {}"),
+        "kata method: throws an object whose toString loops": method_case(
+            "throw {toString: function () { while (true) {} }};"),
+        "kata method: allocates without end": method_case(
+            "var a = []; while (true) { a.push('x'.repeat(1000000)); }"),
+        "kata method: returns 3 million items": method_case(
+            "var a = []; for (var i = 0; i < 3000000; i++) a.push(i); return a;"),
+        "rasa: alias bomb in the domain": dir_case("validate", "rasa", {
+            "domain.yml": (RASA / "domain.yml").read_text(encoding="utf-8") + "\nzz:\n"
+            + "".join(f"  {line}\n" for line in BOMB.splitlines())}),
+        "rasa: data file is a FIFO": dir_case("validate", "rasa", {"data/f.yml": os.mkfifo}),
+        "rasa: data file links to /dev/zero": dir_case("validate", "rasa", {
+            "data/z.yml": lambda p: p.symlink_to("/dev/zero")}),
+        "rasa jinja: nested range(100000) loops": jinja_case(
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"),
+        "rasa jinja: a macro that doubles 40 times": jinja_case(
+            "{% macro m(n) %}{% if n %}{{ m(n-1) }}{{ m(n-1) }}{% endif %}{% endmacro %}"
+            "{{ m(40) }}"),
+        "rasa jinja: 'a' * 10**9": jinja_case("{{ 'a' * 10**9 }}"),
+        "rasa jinja: ''.__class__.__mro__": jinja_case("{{ ''.__class__.__mro__ }}"),
+    }
+
+
+def fuzz_bots(per_dir: int) -> int:
+    from turnflow.testing.bot_mutations import fuzz_directories
+
+    root = Path(__file__).resolve().parent.parent
+    rasa = [p for p in sorted((root / "examples" / "rasa").iterdir()) if p.name != "pizza"]
+    kata = sorted((root / "examples" / "kata").iterdir()) + sorted(
+        (root / "tests" / "data" / "kata").iterdir())
+    crashes = 0
+    for family, roots in (("rasa", rasa), ("kata", kata)):
+        start = time.perf_counter()
+        report = fuzz_directories(roots, family, per_dir, seed=int(time.time()))
+        crashes += len(report.crashes or [])
+        print(f"{family}: {report.tried} mutants, {report.refused} refused, {report.ran} ran, "
+              f"{len(report.crashes or [])} crashed ({time.perf_counter() - start:.1f} s)")
+        for crash in report.crashes or []:
+            print("  " + crash)
+    return crashes
+
+
 def main() -> int:
+    if "--fuzz-bots" in sys.argv:
+        return 1 if fuzz_bots(int(sys.argv[sys.argv.index("--fuzz-bots") + 1])) else 0
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -147,6 +322,7 @@ def main() -> int:
     cases["webhook dripping a byte every 2 s (limit 2 s)"] = http_case("/drip", port)
     cases["gzip bomb (50 MB of zeros)"] = http_case("/bomb", port)
     cases["loopback webhook without allow-list"] = lambda: _refused(port)
+    cases.update(bot_cases())
     failed = 0
     for name, run in cases.items():
         start = time.perf_counter()

@@ -230,6 +230,16 @@ MALFORMED = [
     ("POST", "/api/converse", b'{"urn": "tel:+1", "text": "a\\u0000b", "definition": "coffee"}',
      400, "NUL"),
     ("POST", "/api/converse", b"[" * 20_000 + b"]" * 20_000, 400, "nested too deep"),
+    # (hostile input: values PostgreSQL's JSONB refuses, or that no JSON holds, are turned
+    # down before anything is stored; JSON 101 levels deep fits in the body limit)
+    ("POST", "/webhooks/rest/webhook", b'{"sender": "a", "message": "hi", "metadata": {"n": '
+     b'NaN}}', 400, "NaN is not a JSON value"),
+    ("POST", "/webhooks/rest/webhook", b'{"sender": "a", "message": "hi", "metadata": {"n": '
+     b'1e999}}', 400, "too large"),
+    ("POST", "/webhooks/rest/webhook", b'{"sender": "a", "message": "hi", "metadata": '
+     + b'{"a": ' * 101 + b"1" + b"}" * 102, 400, "nested too deep"),
+    ("POST", "/webhooks/rest/webhook", b'{"sender": "a", "n": ' + b"9" * 5000 + b"}", 400,
+     "digits"),
     ("GET", "/api/v2/runs.json?cursor=zzz", b"", 400, "bad cursor"),
     ("GET", "/api/v2/runs.json?page_size=0", b"", 400, "page_size"),
     ("GET", "/api/v2/runs.json?after=yesterday", b"", 400, "not an ISO 8601 time"),
@@ -264,6 +274,17 @@ def test_malformed_requests_get_a_4xx_that_says_why(served: tuple[Server, Receiv
             "Content-Type": "application/x-www-form-urlencoded"})
         assert answer.status_code == 400 and error in answer.json()["error"], answer.text
     assert len(server.all("messages")) == before  # nothing half-written
+
+
+def test_a_lone_surrogate_is_read_as_a_replacement_character(served: tuple[Server, Receiver]
+                                                             ) -> None:
+    # (it used to pass the JSON reader and fail with a 500 when the message was stored)
+    server, _ = served
+    answer = httpx.post(f"{server.url}/webhooks/rest/webhook", headers=server.headers(),
+                        content=b'{"sender": "lone", "message": "hi \\ud800"}', timeout=10)
+    assert answer.status_code == 200, answer.text
+    texts = [m["text"] for m in server.all("messages") if m["urn"] == "ext:lone"]
+    assert "hi \ufffd" in texts
 
 
 def test_flow_starts_run_in_the_background_with_progress(served: tuple[Server, Receiver]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,11 +31,14 @@ def _load_context(args: argparse.Namespace) -> dict[str, Any]:
     text = args.context
     if args.context_file:
         try:
-            text = Path(args.context_file).read_text()
+            text = Path(args.context_file).read_bytes().decode("utf-8")
         except OSError as exc:
             raise TurnflowError(
                 f"cannot read context file {args.context_file}: {exc.strerror}"
             ) from None
+        except UnicodeDecodeError:
+            raise TurnflowError(f"context file {args.context_file} is not UTF-8 text") \
+                from None
     if not text:
         return {}
     from .json_input import JSONInputError, loads
@@ -164,6 +168,8 @@ def cmd_test(args: argparse.Namespace) -> int:
             failed += 1
             print(f"FAIL {outcome.name}" + ("" if args.quiet else f": {outcome.message}"))
     print(f"{passed} passed, {failed} failed")
+    if passed + failed == 0:  # (a wrong path is not a green run)
+        return _fail(f"no tests found in {', '.join(args.paths)}")
     return EXIT_OK if failed == 0 else EXIT_EVAL_ERRORS
 
 
@@ -205,14 +211,16 @@ def _is_kata_test_file(path: Path) -> bool:
 
 def _kata_config(items: list[str]) -> dict[str, Any]:
     """``--config KEY=VALUE`` overrides of a Kata bot's config (VALUE as JSON, else text)."""
+    from . import json_input
+
     config: dict[str, Any] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise TurnflowError(f"--config {item}: expected KEY=VALUE")
-        try:
-            config[key] = json.loads(value)
-        except json.JSONDecodeError:
+        try:  # (turnflow's JSON limits: `[[[...` 100,000 deep is text, not a crash)
+            config[key] = json_input.loads(value)
+        except json_input.JSONInputError:
             config[key] = value
     return config
 
@@ -677,10 +685,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the arguments that name files or directories, by command
+_PATH_ARGUMENTS = ("files", "paths", "flow_file", "file", "contact", "context_file")
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Refuse a path that is neither a regular file nor a directory: a FIFO or a device
+    (``/dev/zero``, also through a link) would block the command or never end."""
+    for name in _PATH_ARGUMENTS:
+        value = getattr(args, name, None)
+        for path in value if isinstance(value, list) else [value]:
+            if not isinstance(path, str):
+                continue
+            try:
+                mode = os.stat(path.split("::")[0]).st_mode
+            except (OSError, ValueError):
+                continue  # missing: the command says so in its own words
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                raise TurnflowError(f"{path}: not a regular file or a directory")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_paths(args)
         return int(args.handler(args))
     except ExpressionSyntaxError as exc:
         return _fail(f"syntax error: {exc}")

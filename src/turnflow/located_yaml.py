@@ -11,9 +11,13 @@ its ``${VAR}`` expansion (``turnflow.rasa.yaml_io``); Kata's reads as is.
 
 from __future__ import annotations
 
+import errno
 import math
+import os
 import re
+import stat
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -21,6 +25,29 @@ import yaml
 from .errors import TurnflowError
 
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a YAML file larger than this is refused before reading
+# values a document may hold with its aliases expanded: `*a` counts the values under `&a`
+# again. A "billion laughs" file (nine aliases of nine aliases...) is a few hundred bytes that
+# expand to billions of values; anything that walks it (a copy, JSON, a slot's values) would
+# never end. Real projects hold thousands.
+MAX_EXPANDED_VALUES = 1_000_000
+
+
+def read_regular_file(path: str | Path) -> str:
+    """The UTF-8 text of a regular file; raises OSError (``strerror`` says why: not a regular
+    file, too large) or UnicodeDecodeError. A FIFO or a device (``/dev/zero``, also through
+    a symbolic link) would block or never end, so only regular files are read."""
+    info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise OSError(errno.EISDIR, "is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise OSError(errno.EFBIG, f"too large ({info.st_size:,} bytes; the limit is "
+                                   f"{MAX_FILE_BYTES:,})")
+    with open(path, encoding="utf-8") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 class YamlError(TurnflowError):
@@ -96,6 +123,12 @@ _SPECIAL_FLOATS = {
 _NUMBER_START = frozenset("-+0123456789.")
 _ENV_VAR = re.compile(r"\$\{[^}]*\}")
 _STR_TAG = "tag:yaml.org,2002:str"
+_CORE = "tag:yaml.org,2002:"
+# the tags of YAML's own types (js-yaml and ruamel know these); `!!python/object...` and any
+# other tag are refused, never constructed
+_KNOWN_TAGS = frozenset(_CORE + name for name in (
+    "str", "int", "float", "bool", "null", "seq", "map", "merge", "timestamp", "binary",
+    "omap", "pairs", "set", "value"))
 
 
 def _plain_scalar(text: str) -> Any:
@@ -134,15 +167,20 @@ class _Builder:
         self.file = file
         self.expand = expand
         self.done: dict[int, Any] = {}  # anchors: a node used twice is built once
+        self.sizes: dict[int, int] = {}  # values under each built container, aliases expanded
 
     def build(self, node: yaml.Node, key: Any = None) -> Any:
-        if node.tag and node.tag.startswith("!"):  # a tag of no schema (nor Rasa, nor js-yaml)
+        if node.tag and (node.tag.startswith("!") or node.tag not in _KNOWN_TAGS):
+            # a tag of no schema (nor Rasa, nor js-yaml): `!!python/object...` is refused here
             raise YamlError(f"could not determine a constructor for the tag '{node.tag}'",
                             self.file, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, key)
         known = self.done.get(id(node))
         if known is not None:
+            if id(node) not in self.sizes:  # an alias of a container it is inside of
+                raise YamlError("an alias refers to a mapping or sequence it is part of",
+                                self.file, node.start_mark.line + 1)
             return known
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node)
@@ -182,7 +220,16 @@ class _Builder:
             merged.discard(key)  # a key written here overrides one merged in
             result.key_lines[key] = line
             result[key] = self.build(value_node, key)
+        self.count(node, [value for _, value in node.value])
         return result
+
+    def count(self, node: yaml.Node, children: list[yaml.Node]) -> None:
+        """Record how many values ``node`` holds with aliases expanded; refuse too many."""
+        size = 1 + sum(self.sizes.get(id(child), 1) for child in children)
+        if size > MAX_EXPANDED_VALUES:
+            raise YamlError(f"aliases expand to more than {MAX_EXPANDED_VALUES:,} values "
+                            "(an alias bomb?)", self.file, node.start_mark.line + 1)
+        self.sizes[id(node)] = size
 
     def merge(self, result: YamlMap, node: yaml.Node) -> list[Any]:
         """Merge ``<<`` mappings into ``result`` (keys already there win); the keys added."""
@@ -206,6 +253,7 @@ class _Builder:
         for item in node.value:
             lines.append(item.start_mark.line + 1)
             result.append(self.build(item))
+        self.count(node, node.value)
         return result
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from .. import json_input
 from ..errors import TurnflowError
 from ..generators.times import NS_PER_SECOND, NanoTime
 
@@ -225,9 +226,9 @@ def _choice_message(action: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _parse_json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
+    try:  # (turnflow's JSON limits: a `/data` typed 100,000 deep is not JSON here)
+        return json_input.loads(text)
+    except json_input.JSONInputError:
         return None
 
 

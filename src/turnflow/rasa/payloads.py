@@ -17,12 +17,12 @@ spaces removed (:func:`read_user_text`). Rasa trims a user text before reading i
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from .. import json_input
 from .domain import Domain
 
 SET_SLOTS_PREFIX = "/SetSlots"
@@ -136,9 +136,9 @@ def _entities(
     written = match["entities"]
     if written is None:
         return ()
-    try:
-        parsed = json.loads(written)
-    except ValueError:
+    try:  # (turnflow's JSON limits: what a user types may nest 4,000 deep)
+        parsed = json_input.loads(written)
+    except json_input.JSONInputError:
         return ()
     if not isinstance(parsed, dict):
         return ()

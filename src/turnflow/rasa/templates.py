@@ -6,7 +6,8 @@ autoescape, missing names render as "", line ends become ``\\n`` and one final `
 dropped). We render with the same settings, but compile each text once (bounded cache), skip
 Jinja for text without ``{{``, ``{%`` or ``{#`` (doing the same line-end clean-up by hand),
 and use the sandboxed environment, which only differs on unsafe attribute access
-(``__class__`` …).
+(``__class__`` …), bounded in time and memory (``bounded_jinja``: a render that takes over a
+second or builds a megabyte fails as a broken template does).
 
 Response texts, ``format`` (the default): each ``{name}`` (no spaces trimmed, no newline or
 brace inside) is replaced by the value of that name, printed as Python prints it — ``50.0``,
@@ -26,15 +27,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import TurnflowError
+from .bounded_jinja import BoundedEnvironment
 
 FORMAT = "format"
 JINJA = "jinja"
 ENGINES = (FORMAT, JINJA)
 
-_ENV = SandboxedEnvironment()
+_ENV = BoundedEnvironment()  # the sandbox, bounded in time and memory
 _CACHE_SIZE = 2048
 _compiled: dict[str, jinja2.Template] = {}
 _PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")

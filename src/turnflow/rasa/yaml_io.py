@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..located_yaml import YamlError, YamlMap, YamlSeq
+from ..located_yaml import YamlError, YamlMap, YamlSeq, read_regular_file
 from ..located_yaml import parse_yaml as _parse_located
 
 __all__ = ["Lines", "YamlError", "YamlMap", "YamlSeq", "line_of", "load_yaml",
@@ -48,7 +48,7 @@ def parse_yaml(text: str, file: str = "<text>", expand_env: bool = True) -> Any:
 def load_yaml(path: str | Path, expand_env: bool = True) -> Any:
     """Read a YAML file as Rasa does; raises :class:`YamlError` (file and line)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_regular_file(path)
     except OSError as exc:
         raise YamlError(f"cannot read: {exc.strerror}", str(path)) from None
     except UnicodeDecodeError:
@@ -76,7 +76,10 @@ def line_of(path_or_text: str | Path, json_path: str | Sequence[str | int]) -> i
     if isinstance(path_or_text, Path) or (
         "\n" not in path_or_text and os.path.isfile(path_or_text)
     ):
-        text = Path(path_or_text).read_text(encoding="utf-8")
+        try:
+            text = read_regular_file(path_or_text)
+        except (OSError, UnicodeDecodeError):
+            return 0
     else:
         text = str(path_or_text)
     try:

@@ -3,7 +3,6 @@ checks; and the errors, answered as JSON (``{"error": "what was wrong"}``)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -11,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from .. import json_input
 from .turns import RequestError
 
 log = logging.getLogger("turnflow.service")
@@ -52,14 +52,17 @@ def urn_field(value: Any, key: str = "urn") -> str:
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
-    """A request body that must be a JSON object (no NUL characters: PostgreSQL's text and
-    JSONB refuse them)."""
+    """A request body that must be a JSON object, read with turnflow's JSON limits
+    (``json_input``: 100 levels, no NaN or Infinity, lone surrogates read as U+FFFD, which
+    would fail later when the message is stored as UTF-8) and no NUL characters
+    (PostgreSQL's text and JSONB refuse them)."""
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise RequestError(f"body is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise RequestError("body is not valid JSON: nested too deep") from None
+        data = json_input.loads(raw)
+    except json_input.JSONInputError as exc:
+        message = str(exc).removeprefix("invalid JSON: ").removeprefix("invalid JSON ")
+        if "nested more than" in message:
+            message = f"nested too deep (more than {json_input.MAX_DEPTH} levels)"
+        raise RequestError(f"body is not valid JSON: {message}") from None
     if not isinstance(data, dict):
         raise RequestError("body must be a JSON object")
     if has_nul(data):

@@ -11,7 +11,7 @@ import functools
 import math
 from typing import Any
 
-from turnflow.kata.js.errors import JsRuntimeError
+from turnflow.kata.js.errors import MAX_STRING, JsRuntimeError, check_length
 from turnflow.kata.js.functions import (
     Impl,
     JsFunction,
@@ -148,7 +148,9 @@ def last_index_of(a: list[Any], args: list[Any], env: Any) -> int:
 
 def join(a: list[Any], args: list[Any], env: Any) -> str:
     sep = "," if arg(args, 0) is UNDEFINED else to_js_string(args[0])
-    return sep.join("" if v is None or v is UNDEFINED else to_js_string(v) for v in a)
+    if len(sep) * (len(a) - 1) > MAX_STRING:  # before building it: `join('x'.repeat(1e5))`
+        raise JsRuntimeError("Invalid string length")
+    return check_length(sep.join("" if v is None or v is UNDEFINED else to_js_string(v) for v in a))
 
 
 def slice_(a: list[Any], args: list[Any], env: Any) -> list[Any]:

@@ -18,7 +18,7 @@ from turnflow.kata.js.access import (
     get_named,
     property_key,
 )
-from turnflow.kata.js.errors import JsRuntimeError, JsSyntaxError
+from turnflow.kata.js.errors import JsRuntimeError, JsSyntaxError, check_length
 from turnflow.kata.js.functions import JsFunction
 from turnflow.kata.js.globals import CONSTANTS, GLOBALS
 from turnflow.kata.js.host import Env
@@ -192,7 +192,7 @@ class Compiler:
             for f, text in rest:
                 out.append(to_js_string(f(env)))
                 out.append(text)
-            return "".join(out)
+            return check_length("".join(out))
 
         return template
 
@@ -204,6 +204,7 @@ class Compiler:
             outer = env.locals
 
             def impl(this: Any, args: list[Any], call_env: Any) -> Any:
+                env.spend(1)
                 local = dict(outer)
                 for i, p in enumerate(params):
                     local[p] = args[i] if i < len(args) else UNDEFINED

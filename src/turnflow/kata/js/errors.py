@@ -30,3 +30,16 @@ class JsNullAccess(JsRuntimeError):
     """Reading a property of ``null`` or ``undefined`` (``result.name`` when the API gave no
     result). Dollar notation in action options reads it as ``undefined``
     (:mod:`turnflow.kata.js.template`); everywhere else it is the JavaScript TypeError."""
+
+
+# the longest string an expression may build (repeat, padEnd, +, join, replace, concat,
+# templates); V8's limit is far larger, but a Python loop over 16 million characters (a
+# replaceAll of every letter) takes half a minute, and a chat message never needs a megabyte
+MAX_STRING = 1 << 20
+
+
+def check_length(s: str) -> str:
+    """``s``, or JavaScript's "Invalid string length" when it is longer than MAX_STRING."""
+    if len(s) > MAX_STRING:
+        raise JsRuntimeError("Invalid string length")
+    return s

@@ -176,7 +176,9 @@ def _array_from(this: Any, args: list[Any], env: Any) -> list[Any]:
         items = list(v)
     elif isinstance(v, Mapping) and "length" in v:
         n = int(to_number(v["length"]) or 0)
-        items = [v.get(str(i), v.get(i, UNDEFINED)) for i in range(max(0, min(n, 1 << 20)))]
+        n = max(0, min(n, 1 << 20))
+        env.spend(n)
+        items = [v.get(str(i), v.get(i, UNDEFINED)) for i in range(n)]
     else:
         items = []
     fn = arg(args, 1)

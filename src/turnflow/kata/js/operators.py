@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from turnflow.kata.js.errors import MAX_STRING, JsRuntimeError, check_length
 from turnflow.kata.js.values import (
     UNDEFINED,
     js_number,
@@ -35,13 +36,15 @@ def add(a: Any, b: Any) -> Any:
     if ta is int and tb is int:
         return _int_result(a + b)
     if ta is str and tb is str:
+        if len(a) + len(b) > MAX_STRING:
+            raise JsRuntimeError("Invalid string length")
         return a + b
     if (ta is int or ta is float) and (tb is int or tb is float):
         return js_number(a + b)
     a = to_primitive(a)
     b = to_primitive(b)
     if type(a) is str or type(b) is str:
-        return to_js_string(a) + to_js_string(b)
+        return check_length(to_js_string(a) + to_js_string(b))
     return numeric_add(to_number(a), to_number(b))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import regex
 
+from turnflow.expressions.goregex import UnsupportedSyntax, check_limits
 from turnflow.kata.js.errors import JsRuntimeError
 from turnflow.kata.js.values import UNDEFINED, HostObject, to_js_string
 
@@ -103,8 +104,15 @@ class JsRegExp(HostObject):
         for ch in flags:
             f |= _FLAGS.get(ch, 0)
         try:
-            self.pattern = regex.compile(translate(source, flags), f)
-        except (regex.error, ValueError, OverflowError) as exc:
+            translated = translate(source, flags)
+            # RE2's bounds (repeats over 1000, deep nesting, repeats multiplying into a huge
+            # program) before compiling: `a{1000000000}` would take gigabytes to compile
+            check_limits(translated)
+            self.pattern = regex.compile(translated, f)
+        except UnsupportedSyntax as exc:
+            raise ValueError(f"Invalid regular expression: /{source}/: {exc} (turnflow's "
+                             "limits: repeats up to 1000, as RE2)") from None
+        except (regex.error, ValueError, OverflowError, RecursionError) as exc:
             raise ValueError(f"Invalid regular expression: /{source}/: {exc}") from None
 
     def js_string(self) -> str:

@@ -10,12 +10,10 @@ import math
 import unicodedata
 from typing import Any
 
-from turnflow.kata.js.errors import JsRuntimeError
+from turnflow.kata.js.errors import MAX_STRING, JsRuntimeError, check_length
 from turnflow.kata.js.functions import Impl, JsFunction, arg, relative_index, to_integer
 from turnflow.kata.js.regexp import JsRegExp
 from turnflow.kata.js.values import JS_WHITESPACE, UNDEFINED, to_js_string, to_number
-
-MAX_STRING = 1 << 24  # longest string repeat/padEnd may build (V8's limit is larger)
 
 
 def _clamp(v: Any, length: int, default: int) -> int:
@@ -43,7 +41,7 @@ def at(s: str, args: list[Any], env: Any) -> Any:
 
 
 def concat(s: str, args: list[Any], env: Any) -> str:
-    return s + "".join(to_js_string(a) for a in args)
+    return check_length(s + "".join(to_js_string(a) for a in args))
 
 
 def _search_string(v: Any, method: str) -> str:
@@ -248,13 +246,18 @@ def _replace(s: str, args: list[Any], env: Any, every: bool) -> str:
         return s
     out: list[str] = []
     last = 0
+    size = 0  # the length built so far: stop as soon as it is too long
     for m in spans:
         start, end = m.span()
+        piece = _replacement(s, m, replacer, env)
         out.append(s[last:start])
-        out.append(_replacement(s, m, replacer, env))
+        out.append(piece)
+        size += start - last + len(piece)
+        if size > MAX_STRING:
+            raise JsRuntimeError("Invalid string length")
         last = end
     out.append(s[last:])
-    return "".join(out)
+    return check_length("".join(out))
 
 
 def replace(s: str, args: list[Any], env: Any) -> str:
@@ -283,6 +286,7 @@ def split(s: str, args: list[Any], env: Any) -> list[str]:
         return _split_regexp(s, sep, int(limit))
     sep = to_js_string(sep)
     parts = list(s) if sep == "" else s.split(sep)
+    env.spend(len(parts))
     return parts[: int(limit)]
 
 

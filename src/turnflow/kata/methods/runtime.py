@@ -91,7 +91,29 @@ var console = (function (logs, stringify) {
   return { log: logger("log"), info: logger("info"), warn: logger("warn"),
            error: logger("error"), debug: logger("debug") };
 })(__tf_logs, JSON.stringify);
-var __tf_call = (function (host, logs, parse, stringify) {
+var __tf_call = (function (host, logs, parse, stringify, String) {
+  // What a method threw, as text, made here while the time limit still runs: the engine
+  // turns a thrown value into text after the call, outside the limit, so a thrown object
+  // whose toString, message or stack getter loops would hang the process there. A string
+  // is thrown on instead (its text: what was thrown, then its stack, as the engine shows).
+  function describe(e) {
+    var text;
+    try {
+      if (e === null || e === undefined) {
+        text = "(" + e + ")";
+      } else if (typeof e === "object" || typeof e === "function") {
+        var stack = e.stack;
+        text = String(e);
+        if (typeof stack === "string") text += "\n" + stack;
+      } else {
+        text = String(e);
+      }
+    } catch (ignored) {
+      text = "a value that cannot be shown";
+    }
+    if (typeof text !== "string") text = "a value that cannot be shown";
+    return text.length > 20000 ? text.slice(0, 20000) : text;
+  }
   return function (name, payload, returnArgs) {
     var input = parse(payload);
     if (input.n !== undefined) {
@@ -101,7 +123,12 @@ var __tf_call = (function (host, logs, parse, stringify) {
     var args = input.a;
     for (var i = 0; i < input.u.length; i++) args[input.u[i]] = undefined;
     logs.length = 0;
-    var result = __tf_methods[name].apply(undefined, args);
+    var result;
+    try {
+      result = __tf_methods[name].apply(undefined, args);
+    } catch (e) {
+      throw describe(e);
+    }
     var box = {};
     if (result !== undefined) box.r = result;
     if (returnArgs) box.a = args;
@@ -109,10 +136,16 @@ var __tf_call = (function (host, logs, parse, stringify) {
     try {
       return stringify(box);
     } catch (e) {
-      throw new TypeError("__tf_result " + e.message);
+      var why;
+      try {
+        why = e instanceof Error ? String(e.message) : describe(e);
+      } catch (ignored) {
+        why = "a value that cannot be shown";
+      }
+      throw "TypeError: __tf_result " + String(why).split("\n")[0];
     }
   };
-})(__tf_host, __tf_logs, JSON.parse, JSON.stringify);
+})(__tf_host, __tf_logs, JSON.parse, JSON.stringify, String);
 function __tf_define(name, fn) {
   if (typeof fn !== "function") {
     throw new TypeError("__tf_entry the entry is " + (fn === null ? "null" : typeof fn)
@@ -434,4 +467,5 @@ class MethodRuntime:
 
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
-    return text.splitlines()[0].strip() if text else ""
+    line = text.splitlines()[0].strip() if text else ""
+    return line if len(line) <= 300 else line[:300] + "…"  # (a method may throw megabytes)

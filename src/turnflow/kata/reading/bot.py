@@ -33,6 +33,8 @@ def is_kata_bot(path: str | Path) -> bool:
         file = bot_file(path)
         if file.name not in (BOT_FILE, "bot.yaml") and not Path(path).is_dir():
             return False
+        if not file.is_file():  # (a FIFO would block the open below)
+            return False
         with file.open("rb") as stream:
             head = stream.read(1 << 20)
     except (OSError, ValueError):
@@ -45,7 +47,8 @@ def looks_like_bot(path: str | Path) -> bool:
     that ``turnflow validate`` reports what is wrong with a bot.yml that names no schema)."""
     try:
         path = Path(path)
-        return (path / BOT_FILE).is_file() if path.is_dir() else (
+        # (a bot.yml that is a FIFO or a directory counts: validate says what is wrong)
+        return (path / BOT_FILE).exists() if path.is_dir() else (
             path.name == BOT_FILE and path.is_file())
     except (OSError, ValueError):
         return False

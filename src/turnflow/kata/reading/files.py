@@ -5,6 +5,8 @@ duplicate keys refused), JSON, and plain text (method code)."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from ..problems import Problem
 __all__ = ["FileReadError", "IncludedText", "YamlMap", "YamlSeq", "parse_text", "read_file"]
 
 YAML_SUFFIXES = frozenset({".yml", ".yaml"})
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a bot file larger than this is refused before reading
 
 
 class FileReadError(Exception):
@@ -60,13 +63,23 @@ def read_file(path: Path, file: str) -> Any:
     """The value of a bot file by its suffix: YAML (``.yml``/``.yaml``), JSON (``.json``),
     anything else as text (an :class:`IncludedText`). ``file`` names it in problems."""
     try:
+        # a FIFO or a device (/dev/zero) would block or never end: regular files only
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise FileReadError(Problem(file, 0, "not a regular file"))
+        if info.st_size > MAX_FILE_BYTES:
+            raise FileReadError(Problem(file, 0, f"too large ({info.st_size:,} bytes; the "
+                                                 f"limit is {MAX_FILE_BYTES:,})"))
         raw = path.read_bytes()
     except IsADirectoryError:
         raise FileReadError(Problem(file, 0, "is a directory, not a file")) from None
     except FileNotFoundError:
         raise FileReadError(Problem(file, 0, "no such file")) from None
-    except OSError as exc:
-        raise FileReadError(Problem(file, 0, f"cannot read: {exc.strerror}")) from None
+    except (OSError, ValueError) as exc:  # (ValueError: a NUL in the path)
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise FileReadError(Problem(file, 0, f"cannot read: {reason}")) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -2,6 +2,11 @@
 allowed) is replaced by the content of that file, as kata-cli did before pushing a bot: YAML
 and JSON files by their data, any other file (``.js`` method code, text) by its text.
 
+An include must stay inside the bot directory: an absolute path, ``../`` out of it, or a
+symbolic link that points out of it is refused (a bot from elsewhere must not read
+``/etc/passwd`` or a key file into its messages), and so is anything but a regular file (a
+FIFO or ``/dev/zero`` would block or never end).
+
 Paths are relative to the bot directory, also inside included files (kata-cli resolved every
 include against the bot directory; it did one pass, we also resolve includes found inside
 included files). A cycle of includes, a missing file and a file that does not parse are
@@ -77,10 +82,16 @@ def resolve_includes(
     visited: set[int] = set()
     root_path = _absolute(bot_dir / Path(file).name) if file else None
     chain0 = (root_path,) if root_path else ()
+    real_dir = os.path.realpath(bot_dir)
 
     def load(target: str, chain: tuple[Path, ...], at: Problem) -> tuple[Any, str, Path] | None:
         path = _absolute(bot_dir / target)
         shown = os.path.normpath(os.path.join(shown_dir, target))
+        if path not in cache and not _inside(path, real_dir):
+            problems.append(Problem(at.file, at.line, f"$include({target}): outside the bot "
+                                    "directory (includes must stay inside it)"))
+            cache[path] = BROKEN  # (reported once)
+            return None
         if path in chain:
             problems.append(Problem(at.file, at.line, f"$include({target}): include cycle"))
             return None
@@ -143,6 +154,12 @@ def resolve_includes(
 def _line_of(container: Any, key: Any) -> int:
     line_of = getattr(container, "line_of", None)
     return line_of(key) if line_of is not None else 0
+
+
+def _inside(path: Path, real_dir: str) -> bool:
+    """Whether ``path``, its symbolic links followed, is inside the directory ``real_dir``."""
+    real = os.path.realpath(path)
+    return os.path.commonpath([real, real_dir]) == real_dir
 
 
 def _absolute(path: Path) -> Path:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import TurnflowError
+from ...located_yaml import read_regular_file
 from ..project import RasaProject
 from ..yaml_io import YamlError, parse_yaml
 from .domain import is_domain_data, read_domain
@@ -58,7 +59,7 @@ class _Loader:
 
     def text(self, path: Path) -> str | None:
         try:
-            return path.read_text(encoding="utf-8")
+            return read_regular_file(path)
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
             self.project.problems.error(self.name(path), 0, f"cannot read: {reason}")

@@ -17,6 +17,7 @@ from typing import Any
 
 from ...errors import TurnflowError
 from ...generators import RandomUUIDs
+from ...located_yaml import read_regular_file
 from .base import (
     MSG,
     START,
@@ -167,7 +168,12 @@ class RasaFamily:
                 continue
             if any(part in _SKIPPED_DIRS or part.startswith(".") for part in relative.parts):
                 continue
-            text = file.read_text(encoding="utf-8")
+            try:
+                text = read_regular_file(file)
+            except OSError as exc:
+                raise DefinitionError(f"{file}: cannot read: {exc.strerror}") from None
+            except UnicodeDecodeError:
+                raise DefinitionError(f"{file}: cannot read: not UTF-8 text") from None
             total += len(text)
             if total > MAX_PROJECT_BYTES:
                 raise DefinitionError(f"{path}: the project's YAML is over "
