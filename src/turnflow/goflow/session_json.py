@@ -82,6 +82,12 @@ def session_to_dict(session: GoflowSession) -> dict[str, Any]:
         "status": session.status,
         "sprints": session.sprints,
     }
+    return add_optional_fields(data, session)
+
+
+def add_optional_fields(data: dict[str, Any], session: Any) -> dict[str, Any]:
+    """``data`` with the session's call, wait and input, those it has (goflow leaves out the
+    absent ones); shared by goflow's session JSON and turnflow's stored form."""
     call_uuid = getattr(session, "call_uuid", None)
     if call_uuid:
         data["call_uuid"] = call_uuid

@@ -32,6 +32,7 @@ from .session_json import (
     FlowLookup,
     SessionReadError,
     _persisted_webhook,
+    add_optional_fields,
     build_session,
 )
 
@@ -110,15 +111,7 @@ def session_to_stored(session: GoflowSession) -> dict[str, Any]:
         "flows": [refs[uuid] for uuid in flows],
         "runs": runs,
     }
-    call_uuid = getattr(session, "call_uuid", None)
-    if call_uuid:
-        data["call_uuid"] = call_uuid
-    wait = getattr(session, "wait", None)
-    if wait is not None:
-        data["wait"] = wait
-    if session.input is not None:
-        data["input"] = session.input
-    return data
+    return add_optional_fields(data, session)
 
 
 # one encoder for every session (json.dumps with options makes a new one per call)
