@@ -177,7 +177,8 @@ def _check_assertions(
             continue
         found = check(assertion, turn, position if ordered else 0)
         if found is None:
-            _fail(result, f"{where}: {_describe(assertion)}\n    this turn: {_summary(turn)}")
+            hint = _step_hint(assertion, turn)
+            _fail(result, f"{where}: {_describe(assertion)}{hint}\n    this turn: {_summary(turn)}")
         elif ordered and found != NO_EVENT and found + 1 < len(turn.events):
             # (Rasa goes on after the event that matched, unless it was the turn's last one
             # or nothing matched, as for bot_did_not_utter)
@@ -351,10 +352,27 @@ _CHECKS: dict[type, Callable[[Any, Turn, int], int | None]] = {
 }
 
 
+def _step_hint(assertion: Assertion, turn: Turn) -> str:
+    """For a flow_completed at a step that did not match: the step the flow did end at (as
+    Rasa says: ids are the flow's own, like ``greet_0_utter_greet``)."""
+    if not isinstance(assertion, FlowCompleted) or assertion.flow_step_id is None:
+        return ""
+    actual = [
+        turn.ended_steps.get(event["run_uuid"]) for event in turn.events
+        if event["type"] == "run_ended" and event["flow"]["uuid"] == assertion.flow_id
+        and event["status"] == "completed"
+    ]
+    steps = [step for step in actual if step]
+    return f" (the flow completed at step {', '.join(map(repr, steps))})" if steps else ""
+
+
+_NOT_SHOWN = ("location", "needs_llm", "kind")  # (not what the test file said)
+
+
 def _describe(assertion: Assertion) -> str:
     fields = {
         key: getattr(assertion, key) for key in getattr(assertion, "__dataclass_fields__", {})
-        if key != "location" and getattr(assertion, key) not in (None, ())
+        if key not in _NOT_SHOWN and getattr(assertion, key) not in (None, ())
     }
     shown = ", ".join(f"{key}={_shown(value)}" for key, value in fields.items())
     return f"expected {assertion.kind}: {shown}"
