@@ -250,3 +250,40 @@ def test_flow_started_all_with_two_ids_is_refused_as_rasa_refuses_it(tmp_path: P
     assert run.returncode != 0
     assert "all.yml:7" in run.stdout + run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_metadata_is_shared_across_a_folders_files_but_stubs_are_not(tmp_path: Path) -> None:
+    # Rasa reads a folder as one suite: metadata from any file serves every test case, while
+    # a file's stub_custom_actions stand in for its own test cases only (Rasa 3.21: "action
+    # `action_check_status` has not been stubbed" for b.yml's case)
+    folder = tmp_path / "e2e"
+    folder.mkdir()
+    (folder / "a.yml").write_text("""metadata:
+  - shared_meta:
+      channel: web
+stub_custom_actions:
+  action_check_status:
+    events:
+      - event: slot
+        name: order_status
+        value: baked
+    responses: []
+test_cases:
+  - test_case: y_a
+    steps:
+      - user: "/check_status"
+      - utter: utter_status
+      - bot: "Your order is baked."
+""")
+    (folder / "b.yml").write_text("""test_cases:
+  - test_case: y_b_uses_a
+    metadata: shared_meta
+    steps:
+      - user: "/check_status"
+        assertions:
+          - slot_was_set:
+              - name: order_status
+                value: baked
+""")
+    results = run_suite(load_project(PIZZA), read_tests(folder))
+    assert {r.name: r.passed for r in results} == {"y_a": True, "y_b_uses_a": False}
