@@ -287,3 +287,64 @@ test_cases:
 """)
     results = run_suite(load_project(PIZZA), read_tests(folder))
     assert {r.name: r.passed for r in results} == {"y_a": True, "y_b_uses_a": False}
+
+
+def test_a_parent_conftest_fixture_and_typed_slot_values(tmp_path: Path) -> None:
+    # Rasa 3.21: a conftest.yml above the test file gives fixtures; a slot's value compares
+    # with its type (true is not "true", 42 is not "42")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "conftest.yml").write_text("""fixtures:
+  - big_tuna:
+      - pizza_size: large
+      - topping: tuna
+""")
+    (tmp_path / "sub" / "c.yml").write_text("""stub_custom_actions:
+  action_place_order:
+    events:
+      - event: slot
+        name: order_id
+        value: 42
+    responses: []
+test_cases:
+  - test_case: z_conftest_fixture_legacy_types
+    fixtures:
+      - big_tuna
+    steps:
+      - user: "/order_pizza"
+      - utter: utter_ask_confirm_order
+      - user: "/SetSlots(confirm_order=true)"
+      - slot_was_set:
+          - confirm_order: true
+      - slot_was_set:
+          - order_id: 42
+      - bot: "Order 42 is on its way."
+  - test_case: z_legacy_bool_string
+    fixtures:
+      - big_tuna
+    steps:
+      - user: "/order_pizza"
+      - user: "/SetSlots(confirm_order=true)"
+      - slot_was_set:
+          - confirm_order: "true"
+  - test_case: z_id_string
+    fixtures:
+      - big_tuna
+    steps:
+      - user: "/order_pizza"
+      - user: "/SetSlots(confirm_order=true)"
+        assertions:
+          - slot_was_set:
+              - name: order_id
+                value: "42"
+  - test_case: z_legacy_bot_buttons
+    steps:
+      - user: "/order_pizza"
+      - bot: "Which size?"
+      - user: "/SetSlots(pizza_size=small)"
+      - utter: utter_ask_topping
+""")
+    results = run_suite(load_project(PIZZA), read_tests(tmp_path / "sub"))
+    assert {r.name: r.passed for r in results} == {
+        "z_conftest_fixture_legacy_types": True, "z_legacy_bool_string": False,
+        "z_id_string": False, "z_legacy_bot_buttons": True,
+    }
