@@ -348,3 +348,65 @@ test_cases:
         "z_conftest_fixture_legacy_types": True, "z_legacy_bool_string": False,
         "z_id_string": False, "z_legacy_bot_buttons": True,
     }
+
+
+FIXTURE_PROBE = """
+fixtures:
+  - sized:
+      - pizza_size: medium
+test_cases:
+  - test_case: f_assert_fixture_slot
+    fixtures: [sized]
+    steps:
+      - user: "/greet"
+        assertions:
+          - slot_was_set:
+              - name: pizza_size
+                value: medium
+  - test_case: f_legacy_fixture_slot
+    fixtures: [sized]
+    steps:
+      - user: "/greet"
+      - slot_was_set:
+          - pizza_size: medium
+  - test_case: f_legacy_fixture_not_set
+    fixtures: [sized]
+    steps:
+      - user: "/greet"
+      - slot_was_not_set:
+          - pizza_size
+  - test_case: f_assert_fixture_not_set
+    fixtures: [sized]
+    steps:
+      - user: "/greet"
+        assertions:
+          - slot_was_not_set:
+              - name: pizza_size
+  - test_case: f_entity_legacy
+    steps:
+      - user: '/order_pizza{"size": "large"}'
+      - slot_was_set:
+          - pizza_size: large
+      - utter: utter_ask_topping
+  - test_case: f_second_turn_fixture
+    fixtures: [sized]
+    steps:
+      - user: "/greet"
+      - user: "/greet"
+        assertions:
+          - slot_was_set:
+              - name: pizza_size
+"""
+
+
+def test_fixture_slots_count_as_set_in_the_first_turn_for_assertions_only(
+    tmp_path: Path,
+) -> None:
+    # Rasa 3.21: assertions see a fixture's slots among turn 1's events, legacy steps do not;
+    # a later turn does not see them either
+    verdicts = _verdicts(tmp_path, FIXTURE_PROBE)
+    assert {name: not problems for name, problems in verdicts.items()} == {
+        "f_assert_fixture_slot": True, "f_legacy_fixture_slot": False,
+        "f_legacy_fixture_not_set": True, "f_assert_fixture_not_set": False,
+        "f_entity_legacy": True, "f_second_turn_fixture": False,
+    }
