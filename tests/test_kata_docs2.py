@@ -178,3 +178,20 @@ def test_conversation_probes_given_as_a_file(tmp_path: Path,
     assert lines[-1] == "1 passed, 5 failed", lines
     for line, failure in zip(lines[:-1], expected, strict=True):
         assert line.startswith("FAIL ") and failure in line, (line, failure)
+
+
+def test_specs_in_subfolders_of_test_are_run(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # An author who groups specs (test/actions/...) must not get them silently skipped.
+    bot = probe_bot(tmp_path, "borrow_flow.spec.yml", FLOW_PROBES)
+    (bot / "test" / "actions").mkdir()
+    (bot / "test" / "actions" / "borrow_actions.spec.yml").write_text(ACTION_PROBES)
+    (bot / "test" / ".hidden").mkdir()
+    (bot / "test" / ".hidden" / "x.spec.yml").write_text("not: a spec")
+    code, lines = run(capsys, "test", str(bot))
+    assert lines[-1] == "0 passed, 4 failed", lines
+    assert sum("actions/borrow_actions.spec.yml" in line for line in lines) == 2
+    # given on its own, a file in a subfolder still finds its bot
+    code, lines = run(capsys, "test", str(bot / "test" / "actions" / "borrow_actions.spec.yml"))
+    assert code != 0
+    assert lines[-1] == "0 passed, 2 failed", lines
