@@ -195,3 +195,15 @@ def test_specs_in_subfolders_of_test_are_run(tmp_path: Path,
     code, lines = run(capsys, "test", str(bot / "test" / "actions" / "borrow_actions.spec.yml"))
     assert code != 0
     assert lines[-1] == "0 passed, 2 failed", lines
+
+
+def test_a_number_written_for_an_nlu_text_fails_with_a_hint() -> None:
+    # Kata compares with JavaScript's types: an NLU's "4" is not 4, but the report says why.
+    from turnflow.kata.testing import first_difference
+
+    assert first_difference({"n": 4}, {"n": "4"}) == (
+        'n: expected 4, got "4" (a text, not a number: write "4")')
+    assert first_difference({"ok": True}, {"ok": "true"}) == (
+        'ok: expected true, got "true" (a text, not a boolean: write "true")')
+    assert first_difference({"n": 4}, {"n": "5"}) == 'n: expected 4, got "5"'
+    assert first_difference({"n": "4"}, {"n": "4"}) is None
