@@ -207,3 +207,12 @@ def test_a_number_written_for_an_nlu_text_fails_with_a_hint() -> None:
         'ok: expected true, got "true" (a text, not a boolean: write "true")')
     assert first_difference({"n": 4}, {"n": "5"}) == 'n: expected 4, got "5"'
     assert first_difference({"n": "4"}, {"n": "4"}) is None
+
+
+def test_a_step_with_two_keys_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "conv.yml"
+    file.write_text(f"bot: {BOT}\nconversations:\n  - name: x\n    steps:\n"
+                    "      - user: borrow\n        bot: Which book?\n")
+    code, lines = run(capsys, "test", str(file))
+    assert code != 0
+    assert f"{file}:5: a step has one key, this one has user:, bot:" in lines[0]
