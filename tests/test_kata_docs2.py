@@ -27,7 +27,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]
 def test_the_library_bot_passes_its_tests(capsys: pytest.CaptureFixture[str]) -> None:
     code, lines = run(capsys, "test", str(BOT))
     assert code == 0, lines
-    assert lines[-1] == "31 passed, 0 failed"
+    assert lines[-1] == "33 passed, 0 failed"
 
 
 def probe_bot(tmp_path: Path, name: str, spec: str) -> Path:
@@ -216,3 +216,27 @@ def test_a_step_with_two_keys_says_so(tmp_path: Path, capsys: pytest.CaptureFixt
     code, lines = run(capsys, "test", str(file))
     assert code != 0
     assert f"{file}:5: a step has one key, this one has user:, bot:" in lines[0]
+
+
+EMPTY_PROBES = """\
+schema: kata.ai/schema/kata-ml/1.0/test/actions
+flow: borrow
+context: {title: Dune}
+test:
+  list form:
+    state: done
+    expect: []
+  responses form:
+    state: askTitle
+    expect: {responses: []}
+"""
+
+
+def test_an_empty_responses_list_expects_silence(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # Lists match partially; an empty one would check nothing, so it means "no responses".
+    bot = probe_bot(tmp_path, "borrow_actions.spec.yml", EMPTY_PROBES)
+    code, lines = run(capsys, "test", str(bot))
+    assert lines[-1] == "0 passed, 2 failed", lines
+    assert 'responses: expected none, got [{"type": "text", "content": "Booked Dune."' in lines[0]
+    assert 'responses: expected none, got [{"type": "text", "content": "Which book?"' in lines[1]

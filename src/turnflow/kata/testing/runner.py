@@ -221,8 +221,18 @@ def run_spec_suite(engine: Any, clock: TestClock, suite: SpecSuite) -> Iterator[
         except Exception as exc:  # a broken bot fails the test, never the run
             yield Outcome(label, False, _failure(exc))
             continue
-        difference = first_difference(expected, actual)
+        difference = _unexpected_responses(expected, actual) or first_difference(expected,
+                                                                                 actual)
         yield Outcome(label, difference is None, difference or "")
+
+
+def _unexpected_responses(expected: Any, actual: Any) -> str | None:
+    """``responses: []`` (or an actions ``expect: []``) says the bot answers nothing: lists
+    match partially, so without this the empty list would check nothing at all."""
+    if (isinstance(expected, dict) and expected.get("responses") == []
+            and isinstance(actual, dict) and actual.get("responses")):
+        return f"responses: expected none, got {show(actual['responses'])}"
+    return None
 
 
 def _actions_expectation(case: SpecCase, responses: list[Any]) -> tuple[Any, Any]:
