@@ -229,7 +229,7 @@ def test_conversation_file(tmp_path: Path) -> None:
     ("conversations: []\n", 1, "conversations must be a non-empty list"),
     ("conversations:\n  - steps: []\n", 2, "steps must be a non-empty list"),
     ("conversations:\n  - steps:\n      - usr: hi\n", 3, "unknown step 'usr'"),
-    ("conversations:\n  - steps:\n      - user: hi\n        bot: x\n", 3, "a step must be one"),
+    ("conversations:\n  - steps:\n      - user: hi\n        bot: x\n", 3, "a step has one key"),
     ("conversations:\n  - steps:\n      - wait: soon\n", 3, "wait: must be a number"),
     ("conversations:\n  - steps:\n      - expect: {flw: a}\n", 3, "unknown key 'flw'"),
     ("conversations:\n  - steps:\n      - expect: {stack: faq}\n", 3, "expect stack: must be"),

@@ -88,6 +88,10 @@ def _read_conversation(file: str, item: Any, where: int, index: int) -> Conversa
 
 
 def _read_step(file: str, step: Any, where: int) -> Step:
+    if isinstance(step, dict) and len(step) > 1:
+        keys = ", ".join(f"{key}:" for key in step)
+        raise TestFileError(file, where, f"a step has one key, this one has {keys} "
+                            "(write each as its own list item: - user: ... then - bot: ...)")
     if not isinstance(step, dict) or len(step) != 1:
         raise TestFileError(file, where, "a step must be one of user:, bot:, expect: or wait:")
     kind, value = next(iter(step.items()))

@@ -83,7 +83,8 @@ def need_string(file: str, value: Any, where: int, what: str) -> str:
 
 def read_message(file: str, value: Any, where: int, defaults: dict[str, Any] | None = None
                  ) -> dict[str, Any]:
-    """A message: a mapping of type/content/payload/metadata (a string is a text message)."""
+    """A message: a mapping of type/content/payload/metadata (a string is a text message;
+    without ``type``, a payload without content is a data message, else it is text)."""
     if isinstance(value, str | int | float):  # `user: 2` is the text "2" a user types
         message: dict[str, Any] = {"type": "text", "content": _js_text(value)}
     elif isinstance(value, dict):
@@ -93,6 +94,8 @@ def read_message(file: str, value: Any, where: int, defaults: dict[str, Any] | N
                                     f"message: unknown key {key!r} (known: content, metadata, "
                                     "payload, type)")
         message = plain(value)
+        if "type" not in message and "payload" in message and "content" not in message:
+            message["type"] = "data"  # a payload alone is what a data message carries
     elif value is None and defaults is not None:
         message = {}
     else:

@@ -67,8 +67,17 @@ def first_difference(expected: Any, actual: Any, path: str = "") -> str | None:
                 return difference
         return None
     if actual is _ABSENT or not _same_leaf(expected, actual):
-        return f"{label}: expected {show(expected)}, got {show(actual)}"
+        hint = _type_hint(expected, actual)
+        return f"{label}: expected {show(expected)}, got {show(actual)}{hint}"
     return None
+
+
+def _type_hint(expected: Any, actual: Any) -> str:
+    # NLUs give texts: `n: 4` written for the text "4" is the likeliest slip, so say so
+    if isinstance(actual, str) and not isinstance(expected, str) and actual == show(expected):
+        kind = "boolean" if isinstance(expected, bool) else "number"
+        return f" (a text, not a {kind}: write {show(actual)})"
+    return ""
 
 
 def _lookup(actual: Mapping[str, Any], key: Any) -> Any:

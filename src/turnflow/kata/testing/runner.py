@@ -74,21 +74,27 @@ def _failure(exc: BaseException) -> str:
 # -- finding tests --
 
 def find_test_files(bot_dir: str | Path) -> list[Path]:
-    """The bot's test files: every YAML file in its ``test/`` folder, by name."""
+    """The bot's test files: every YAML file in its ``test/`` folder and the folders below it
+    (authors group specs in subfolders; hidden folders are skipped), by path."""
     folder = Path(bot_dir) / "test"
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix in (".yml", ".yaml"))
+    return sorted(p for p in folder.rglob("*")
+                  if p.suffix in (".yml", ".yaml") and p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def bot_of_test_file(path: Path) -> Path | None:
-    """The bot a test file inside a bot belongs to (``BOT/test/x.yml`` or ``BOT/x.yml``)."""
+    """The bot a test file inside a bot belongs to (``BOT/x.yml``, ``BOT/test/x.yml`` or
+    deeper under ``BOT/test/``): the nearest folder above it that is a bot."""
     from ..reading import is_kata_bot
 
-    for folder in (path.parent.parent, path.parent):
-        if is_kata_bot(folder):
-            return folder
+    folder = path.parent
+    if is_kata_bot(folder):
+        return folder
+    for above in folder.parents if "test" in folder.parts else ():
+        if above.name != "test" and is_kata_bot(above) and (above / "test") in path.parents:
+            return above
     return None
 
 
@@ -215,8 +221,18 @@ def run_spec_suite(engine: Any, clock: TestClock, suite: SpecSuite) -> Iterator[
         except Exception as exc:  # a broken bot fails the test, never the run
             yield Outcome(label, False, _failure(exc))
             continue
-        difference = first_difference(expected, actual)
+        difference = _unexpected_responses(expected, actual) or first_difference(expected,
+                                                                                 actual)
         yield Outcome(label, difference is None, difference or "")
+
+
+def _unexpected_responses(expected: Any, actual: Any) -> str | None:
+    """``responses: []`` (or an actions ``expect: []``) says the bot answers nothing: lists
+    match partially, so without this the empty list would check nothing at all."""
+    if (isinstance(expected, dict) and expected.get("responses") == []
+            and isinstance(actual, dict) and actual.get("responses")):
+        return f"responses: expected none, got {show(actual['responses'])}"
+    return None
 
 
 def _actions_expectation(case: SpecCase, responses: list[Any]) -> tuple[Any, Any]:
