@@ -150,8 +150,8 @@ def _shown_state(state: Any) -> Any:
     return shown
 
 
-EXIT_TYPES = {"completed": "completed", "interrupted": "interrupted", "expired": "expired",
-              "failed": "failed"}
+# a run's status is its RapidPro exit type once it has ended (active or waiting: none)
+EXIT_TYPES = frozenset({"completed", "interrupted", "expired", "failed"})
 
 
 def runs(session: Session, workspace_id: int, params: dict[str, str], url: str
@@ -187,7 +187,7 @@ def runs(session: Session, workspace_id: int, params: dict[str, str], url: str
             "contact": refs.get(run.contact_id), "start": None, "responded": run.responded,
             "path": paths.get(run.id, []), "values": values, "created_on": iso(run.created_on),
             "modified_on": iso(run.modified_on), "exited_on": iso(run.exited_on),
-            "exit_type": EXIT_TYPES.get(run.status), "status": run.status,
+            "exit_type": run.status if run.status in EXIT_TYPES else None, "status": run.status,
         })
     return {"next": next_url, "previous": None, "results": results}
 
