@@ -9,7 +9,6 @@ What is family-specific comes from the family object (see :mod:`turnflow.core.fa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import TurnflowError
@@ -17,7 +16,7 @@ from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource
 from .events import Event, EventFactory
 from .family import Family
 from .graph import Flow
-from .loop import FlowLoop
+from .loop import FlowLoop, segment_json
 from .runtime import Limits, Runtime
 from .session import ACTIVE, Session
 
@@ -27,12 +26,38 @@ class EngineError(TurnflowError):
     it doesn't know)."""
 
 
-@dataclass
 class Sprint:
-    """What one start or resume produced: its events and the exits it took."""
+    """What one start or resume produced: its events and the exits it took (``segments``,
+    as JSON: made from the loop's records of them when first asked for, as a server often
+    doesn't ask)."""
 
-    events: list[Event] = field(default_factory=list)
-    segments: list[dict[str, Any]] = field(default_factory=list)
+    __slots__ = ("events", "_exits", "_segments")
+
+    def __init__(
+        self, events: list[Event] | None = None, segments: list[dict[str, Any]] | None = None,
+        *, exits: list[tuple[Any, ...]] | None = None,
+    ) -> None:
+        self.events = events if events is not None else []
+        if segments is None and exits is None:
+            segments = []
+        self._segments = segments  # (None: not made yet, from exits)
+        self._exits = exits
+
+    @property
+    def segments(self) -> list[dict[str, Any]]:
+        if self._segments is None:
+            self._segments = [segment_json(*exit_) for exit_ in self._exits or ()]
+        return self._segments
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sprint):
+            return NotImplemented
+        return self.events == other.events and self.segments == other.segments
+
+    __hash__ = None  # type: ignore[assignment]  # (mutable, as the dataclass it was)
+
+    def __repr__(self) -> str:
+        return f"Sprint(events={self.events!r}, segments={self.segments!r})"
 
 
 class Engine:
@@ -119,7 +144,7 @@ class Engine:
     def finish(self, rt: Runtime) -> Sprint:
         """The sprint is over: the family lets go of what it held; its output."""
         self.family.end_sprint(rt)
-        return Sprint(events=rt.emitted, segments=rt.segments)
+        return Sprint(rt.emitted, exits=rt.segments)
 
     def flow(self, uuid: str) -> Flow | None:
         return self.family.flow(uuid)

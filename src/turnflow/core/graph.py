@@ -16,7 +16,7 @@ a flow, so the graph is immutable once built and shared by every session that ru
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -113,13 +113,12 @@ class Flow:
     nodes: tuple[Node, ...]
     type: str = "messaging"
     definition: dict[str, Any] = field(default_factory=dict)
-    _by_uuid: dict[str, Node] = field(default_factory=dict, repr=False)
+    # node(uuid): the node with this UUID, or None. The lookup of a dict of the nodes made
+    # once (the loop asks a dozen times a session: a method forwarding to it doubles the calls)
+    node: Callable[[str], Node | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._by_uuid = {node.uuid: node for node in self.nodes}
-
-    def node(self, uuid: str) -> Node | None:
-        return self._by_uuid.get(uuid)
+        self.node = {node.uuid: node for node in self.nodes}.get
 
     @property
     def ref(self) -> dict[str, Any]:

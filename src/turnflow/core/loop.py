@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import TurnflowError
 from ..generators import utc_text
@@ -41,6 +42,20 @@ class PendingFlow:
     parent: Run | None
     terminal: bool = False
     parent_uuid: str | None = None
+
+
+def segment_json(
+    flow_uuid: str, node_uuid: str, exit_uuid: str, operand: str | None, destination_uuid: str,
+    time_ns: int,
+) -> dict[str, Any]:
+    """A path segment (one exit taken) as goflow writes it: no empty operand, the time as
+    text."""
+    segment = {"flow_uuid": flow_uuid, "node_uuid": node_uuid, "exit_uuid": exit_uuid}
+    if operand:
+        segment["operand"] = operand
+    segment["destination_uuid"] = destination_uuid
+    segment["time"] = utc_text(time_ns)
+    return segment
 
 
 class FlowLoop:
@@ -104,12 +119,13 @@ class FlowLoop:
 
     def resume(
         self, rt: Runtime, run: Run, *, expire: bool = False,
-        after_route: Callable[[], None] | None = None,
+        after_route: Callable[[Runtime], None] | None = None, node: Node | None = None,
     ) -> None:
         """Continue a waiting run: it routes the node it waits at (or ends as expired), then
-        the loop carries on. ``after_route`` runs between the two (goflow re-checks the
-        contact's groups there)."""
-        node = self.current_node(run)
+        the loop carries on. ``after_route(rt)`` runs between the two (goflow re-checks the
+        contact's groups there). ``node``: the run's current node, if the caller has it."""
+        if node is None:
+            node = self.current_node(run)
         rt.run = run
         exit_: Exit | None = None
         operand: str | None = None
@@ -121,7 +137,7 @@ class FlowLoop:
             if node is not None:
                 exit_, operand = self.pick_exit(rt, run, node)
         if after_route is not None:
-            after_route()
+            after_route(rt)
         self._continue(rt, run, node, exit_, operand)
 
     def record_input(self, rt: Runtime, run: Run) -> None:
@@ -293,18 +309,12 @@ class FlowLoop:
         destination: Node,
     ) -> None:
         # goflow's segments join consecutive steps of the sprint, so after a sub-flow the
-        # "from" node is the child's last node; written as goflow writes them (no empty
-        # operand, the time as text), since nothing reads them before the sprint returns
-        segment = {
-            "flow_uuid": run.flow.uuid,
-            "node_uuid": node.uuid if node is not None else (rt.last_node_uuid or ""),
-            "exit_uuid": exit_.uuid,
-        }
-        if operand:
-            segment["operand"] = operand
-        segment["destination_uuid"] = destination.uuid
-        segment["time"] = utc_text(rt.now_ns())
-        rt.segments.append(segment)
+        # "from" node is the child's last node. Kept as its parts (the clock read now): made
+        # into JSON only if the sprint's segments are asked for (see segment_json)
+        rt.segments.append((
+            run.flow.uuid, node.uuid if node is not None else (rt.last_node_uuid or ""),
+            exit_.uuid, operand, destination.uuid, rt.now_ns(),
+        ))
 
     # -- runs ---------------------------------------------------------------------------------
 

@@ -77,7 +77,7 @@ class Runtime:
         self.input = input  # what this sprint was started or resumed with (the family's)
         self.state: Any = None  # the family's per-sprint state (Family.begin_sprint)
         self.emitted: list[Event] = []
-        self.segments: list[dict[str, Any]] = []  # the exits taken, as JSON
+        self.segments: list[tuple[Any, ...]] = []  # the exits taken (see loop.segment_json)
         self.run: Run | None = None  # the run being advanced
         self.pending_flow: PendingFlow | None = None  # a flow an action asked to start
         self.in_actions = False  # the loop is running a node's actions

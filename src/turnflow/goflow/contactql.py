@@ -21,6 +21,7 @@ ward; locations compare by name).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -207,7 +208,7 @@ def _quote(text: str) -> str:
 # -- lexing -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Token:
     kind: str  # "(", ")", "and", "or", "op", "text", "string", "eof"
     text: str
@@ -215,6 +216,13 @@ class _Token:
 
 
 _SPECIAL = set('()"=!~<> \t\r\n')
+
+
+@functools.lru_cache(maxsize=512)
+def _tokens(text: str) -> tuple[_Token, ...]:
+    """The tokens of a query, kept: a workspace's group queries are read again every sprint
+    that re-checks a contact's groups (a query that doesn't lex raises each time)."""
+    return tuple(_tokenize(text))
 
 
 def _tokenize(text: str) -> list[_Token]:
@@ -267,7 +275,7 @@ class _Parser:
         fields: Mapping[str, str] | None,
         groups: Sequence[str] | None,
     ) -> None:
-        self.tokens = _tokenize(text)
+        self.tokens = _tokens(text)
         self.i = 0
         self.env = env
         self.fields = fields  # field key -> type, or None to skip field validation

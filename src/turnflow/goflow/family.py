@@ -154,9 +154,11 @@ class GoflowFamily(BaseFamily):
         if event.get("created_on") and hasattr(contact, "last_seen_on"):
             contact.last_seen_on = event["created_on"]
 
-    def reevaluate_groups(self, rt: Runtime, contact: Any) -> None:
-        """Bring the contact's query-based groups up to date (a session starts with it, and
-        every resume does it after routing)."""
+    def reevaluate_groups(self, rt: Runtime, contact: Any = None) -> None:
+        """Bring the contact's (default: the session's) query-based groups up to date (a
+        session starts with it, and every resume does it after routing)."""
+        if contact is None:
+            contact = rt.session.contact
         if isinstance(contact, Contact):
             if contact.status == "active" and not self.has_query_groups(rt.assets):
                 return  # nothing to re-check: no query groups, and an active contact stays

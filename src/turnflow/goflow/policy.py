@@ -73,12 +73,14 @@ class ResumeWaitingRun:
         if run is None or run.status != WAITING:
             run = session.waiting_run()
             assert run is not None  # (check() made sure)
-        node = loop.current_node(run)
+        path = run.path
+        node = run.flow.node(path[-1].node_uuid) if path else None
         if node is None or getattr(node.router, "wait", None) is None:
             # the flow changed under a stored session: goflow fails it rather than route
             loop.fail(rt, "Can't resume from node without a router or wait")
             return
-        rt.state.resume = resume  # what @resume shows during this sprint
+        state = rt.state
+        state.resume = resume  # what @resume shows during this sprint
         kind = resume.get("type")
         if kind == "msg":  # a message is the session's new input; other resumes clear it
             event = resume.get("event") or {}
@@ -87,10 +89,9 @@ class ResumeWaitingRun:
             loop.record_input(rt, run)
         else:
             session.input = None
-        if kind in ("wait_timeout", "dial"):
-            rt.state.timeout_resume = resume
-        expire = kind in ("wait_expiration", "run_expiration")
+            if kind == "wait_timeout" or kind == "dial":
+                state.timeout_resume = resume
         loop.resume(
-            rt, run, expire=expire,
-            after_route=lambda: family.reevaluate_groups(rt, session.contact),
+            rt, run, expire=kind == "wait_expiration" or kind == "run_expiration",
+            after_route=family.reevaluate_groups, node=node,
         )

@@ -158,10 +158,11 @@ def check_accepted(resume: Resume | dict[str, Any], wait: Any) -> None:
     if wait is None:
         return
     wait_type = getattr(wait, "type", None)
-    accepted = set(_ACCEPTS.get(wait_type or "", ()))
-    if wait_type == "msg" and getattr(wait, "timeout", None) is not None:
-        accepted.add("wait_timeout")
-    if kind not in accepted:
+    if kind in _ACCEPTS.get(wait_type or "", ()):
+        return
+    # a message wait with a timeout also takes the timeout
+    if not (kind == "wait_timeout" and wait_type == "msg"
+            and getattr(wait, "timeout", None) is not None):
         raise ResumeError(f"resume of type {kind} not accepted by wait of type {wait_type}")
 
 
