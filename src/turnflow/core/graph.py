@@ -92,12 +92,14 @@ class Node:
     actions: tuple[Action, ...]
     exits: tuple[Exit, ...]
     router: Router | None = None
+    # exit(uuid): the exit with this UUID, or None (a dict's lookup, made once: see Flow.node)
+    exit: Callable[[str | None], Exit | None] = field(init=False, repr=False, compare=False)
 
-    def exit(self, uuid: str | None) -> Exit | None:
+    def __post_init__(self) -> None:
+        exits: dict[str | None, Exit] = {}
         for exit_ in self.exits:
-            if exit_.uuid == uuid:
-                return exit_
-        return None
+            exits.setdefault(exit_.uuid, exit_)  # (the first of a UUID, as a search would)
+        object.__setattr__(self, "exit", exits.get)
 
 
 @dataclass(slots=True)

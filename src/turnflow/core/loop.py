@@ -175,6 +175,7 @@ class FlowLoop:
         starting: bool = False,
     ) -> None:
         session = rt.session
+        max_steps = rt.limits.max_steps_per_sprint
         steps = 0
         while True:
             destination: Node | None = None
@@ -199,7 +200,14 @@ class FlowLoop:
                 if exit_.destination_uuid:
                     destination = current.flow.node(exit_.destination_uuid)
                     if destination is not None:
-                        self._segment(rt, current, node, exit_, operand, destination)
+                        # the path segment, kept as its parts (see segment_json): goflow's
+                        # segments join consecutive steps of the sprint, so after a sub-flow
+                        # the "from" node is the child's last node
+                        rt.segments.append((
+                            current.flow.uuid,
+                            node.uuid if node is not None else (rt.last_node_uuid or ""),
+                            exit_.uuid, operand, destination.uuid, rt.now_ns(),
+                        ))
                 exit_, operand = None, None
 
             if destination is None:
@@ -220,11 +228,9 @@ class FlowLoop:
                 return
 
             steps += 1
-            if steps > rt.limits.max_steps_per_sprint:
+            if steps > max_steps:
                 self._fail_run(
-                    rt, current,
-                    "Reached maximum number of steps per sprint"
-                    f" ({rt.limits.max_steps_per_sprint})",
+                    rt, current, f"Reached maximum number of steps per sprint ({max_steps})"
                 )
                 continue
             node = destination
@@ -234,46 +240,59 @@ class FlowLoop:
 
     def _visit(self, rt: Runtime, run: Run, node: Node) -> tuple[Exit | None, str | None]:
         """Arrive at a node, run its actions, then wait or pick an exit."""
-        session = rt.session
         rt.run = run
         arrived_on = rt.now()
-        run.path.append(Step(node.uuid, arrived_on))
+        path = run.path
+        path.append(Step(node.uuid, arrived_on))
         run.modified_on = arrived_on
         rt.last_node_uuid = node.uuid
         if rt.input_unclaimed:  # a session started with input: its first run got it
             rt.input_unclaimed = False
-            if session.input is not None:
+            if rt.session.input is not None:
                 self.record_input(rt, run)
-        rt.in_actions = True
-        try:
-            for action in node.actions:
-                try:
-                    action.execute(rt)
-                except RunFailure as failure:
-                    self._fail_run(rt, run, str(failure))
-                if run.status in ENDED:  # (run.ended) a failure, or a terminal enter_flow
-                    return None, None
-        finally:
-            rt.in_actions = False
+        actions = node.actions
+        if actions:
+            rt.in_actions = True
+            try:
+                for action in actions:
+                    try:
+                        action.execute(rt)
+                    except RunFailure as failure:
+                        self._fail_run(rt, run, str(failure))
+                    if run.status in ENDED:  # (run.ended) a failure, or a terminal enter_flow
+                        return None, None
+            finally:
+                rt.in_actions = False
         if rt.pending_flow is not None:  # a sub-flow starts; this node routes when it ends
             return None, None
         router = node.router
         if router is None:
-            return self._leave(rt, run, node, None)  # the first exit
-        try:
-            category = router.route(rt, run, node, True)
-        except RunFailure as failure:
-            self._fail_run(rt, run, str(failure))
-            return None, None
-        if category is WAIT:
-            wait = router.wait
-            if wait is not None:
-                wait.begin(rt, run, node)
-            run.status = WAITING
-            run.modified_on = rt.now()
-            session.status = WAITING
-            return None, None
-        return self._leave(rt, run, node, category)
+            exit_ = node.exits[0] if node.exits else None  # the first exit
+        else:
+            try:
+                category = router.route(rt, run, node, True)
+            except RunFailure as failure:
+                self._fail_run(rt, run, str(failure))
+                return None, None
+            if category is WAIT:
+                wait = router.wait
+                if wait is not None:
+                    wait.begin(rt, run, node)
+                run.status = WAITING
+                run.modified_on = rt.now()
+                rt.session.status = WAITING
+                return None, None
+            if category is None:
+                exit_ = node.exits[0] if node.exits else None
+            else:
+                exit_ = node.exit(category.exit_uuid)
+        # leave (as _leave does): the step records the exit and what the router tested
+        operand, rt.operand = rt.operand, None
+        if exit_ is not None and path:
+            step = path[-1]
+            step.exit_uuid = exit_.uuid
+            step.value = operand
+        return exit_, operand
 
     def pick_exit(self, rt: Runtime, run: Run, node: Node) -> tuple[Exit | None, str | None]:
         """Route a node the run is already at (after a wait or a child run)."""
@@ -302,19 +321,6 @@ class FlowLoop:
             step.exit_uuid = exit_.uuid
             step.value = operand
         return exit_, operand
-
-    @staticmethod
-    def _segment(
-        rt: Runtime, run: Run, node: Node | None, exit_: Exit, operand: str | None,
-        destination: Node,
-    ) -> None:
-        # goflow's segments join consecutive steps of the sprint, so after a sub-flow the
-        # "from" node is the child's last node. Kept as its parts (the clock read now): made
-        # into JSON only if the sprint's segments are asked for (see segment_json)
-        rt.segments.append((
-            run.flow.uuid, node.uuid if node is not None else (rt.last_node_uuid or ""),
-            exit_.uuid, operand, destination.uuid, rt.now_ns(),
-        ))
 
     # -- runs ---------------------------------------------------------------------------------
 
