@@ -139,7 +139,9 @@ class GoflowFamily(BaseFamily):
                 data["channel"] = {"uuid": known["uuid"], "name": known["name"]}
         urn = msg.get("urn")
         if urn:
-            data["urn"] = urn.split("#", 1)[0].split("?", 1)[0]
+            if "#" in urn or "?" in urn:
+                urn = urn.split("#", 1)[0].split("?", 1)[0]
+            data["urn"] = urn
         data["text"] = msg.get("text") or ""
         for key in ("attachments", "external_id", "payload"):
             value = msg.get(key)
@@ -174,7 +176,7 @@ class GoflowFamily(BaseFamily):
             groups = groups.items
         if groups is None:
             return False
-        if not isinstance(groups, list | tuple):  # some other collection: no memo
+        if not isinstance(groups, (list, tuple)):  # some other collection: no memo
             return _has_query_group(groups)
         memo = self._query_groups
         if memo is not None and memo[0] is groups and memo[1] == len(groups):
