@@ -102,10 +102,14 @@ class Engine:
             if found is None:
                 raise EngineError(f"flow {flow!r} is not known")
             flow = found
-        session = self.family.new_session(self, contact, flow, start)
-        rt = self.sprint(session, start)
-        self.family.policy.start(rt, flow, start)
-        return session, self.finish(rt)
+        family = self.family
+        session = family.new_session(self, contact, flow, start)
+        session.sprints += 1  # (self.sprint and self.finish, written out)
+        rt = family.runtime_type(self, session, start)
+        rt.state = family.begin_sprint(rt)
+        family.policy.start(rt, flow, start)
+        family.end_sprint(rt)
+        return session, Sprint(rt.emitted, exits=rt.segments)
 
     def resume(self, session: Session, input: Any) -> Sprint:
         """Give a session one input (a message, a timeout, an intent, a command...). The

@@ -28,6 +28,12 @@ class GoflowFlow(Flow):
     expire_after_minutes: int = 10080
     # language -> item UUID -> property -> texts
     localization: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
+    # expire_after_minutes(self), worked out once (every wait asks)
+    wait_minutes: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        Flow.__post_init__(self)  # (no bare super() in a slots dataclass)
+        self.wait_minutes = expire_after_minutes(self)
 
     @property
     def ref(self) -> dict[str, Any]:

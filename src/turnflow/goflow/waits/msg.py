@@ -23,7 +23,7 @@ from ...core.graph import Node
 from ...core.runtime import Runtime
 from ...core.session import Run
 from ...generators import NanoTime, utc_text
-from ..flow import expire_after_minutes
+from ..flow import GoflowFlow, expire_after_minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +49,17 @@ class MsgWait:
         )
 
     def begin(self, rt: Runtime, run: Run, node: Node) -> None:
-        minutes = expire_after_minutes(run.flow)
+        flow = run.flow
+        minutes = flow.wait_minutes if isinstance(flow, GoflowFlow) else expire_after_minutes(flow)
         # now plus the wait (one clock reading, as rt.now().add(...) without its extra NanoTime);
         # as goflow, a flow that never expires (an offline one) still reads the clock and its
         # event says the wait expires now
-        expires = NanoTime(rt.now_ns() + minutes * 60 * 1_000_000_000)
-        run.expires_on = expires if minutes > 0 else None
+        expires_ns = rt.now_ns() + minutes * 60 * 1_000_000_000
+        run.expires_on = NanoTime(expires_ns) if minutes > 0 else None
         event = rt.stamp_event("msg_wait")
         timeout = self.timeout
         if timeout is not None and timeout.seconds is not None:
             event["timeout_seconds"] = timeout.seconds
-        event["expires_on"] = utc_text(expires.ns)
+        event["expires_on"] = utc_text(expires_ns)
         if self.hint is not None:
             event["hint"] = self.hint
