@@ -34,9 +34,13 @@ class ResumeWaitingRun:
         self.family = family
 
     def check(self, session: Session, resume: dict[str, Any]) -> None:
-        stack = session.stack
-        waiting = stack and stack[-1].status == WAITING  # (the waiting run is on top)
-        if session.status != WAITING or not (waiting or session.waiting_run() is not None):
+        run = None
+        if session.status == WAITING:
+            stack = session.stack
+            run = stack[-1] if stack else None
+            if run is None or run.status != WAITING:
+                run = session.waiting_run()  # (the waiting run is on top, else look for it)
+        if run is None:
             raise EngineError(  # goflow's wording, then which session and its status
                 "only waiting sessions can be resumed"
                 f" (session {session.uuid} is {session.status})"
@@ -44,9 +48,8 @@ class ResumeWaitingRun:
         kind = resume.get("type")
         if kind not in RESUME_TYPES:
             raise EngineError(f"unknown resume type {kind!r}")
-        run = stack[-1] if waiting else session.waiting_run()
-        step = run.current_step if run is not None else None
-        node = run.flow.node(step.node_uuid) if step is not None else None
+        path = run.path
+        node = run.flow.node(path[-1].node_uuid) if path else None
         if node is not None and node.router is not None and node.router.wait is not None:
             # goflow refuses what the wait can't take (the session stays as it was)
             check_accepted(resume, node.router.wait)
