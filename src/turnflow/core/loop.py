@@ -357,9 +357,11 @@ class FlowLoop:
         event["run_uuid"] = run.uuid
         event["flow"] = run.flow.ref
         event["status"] = status
-        session = rt.session
-        if run in session.stack:
-            session.remove(run)
+        stack = rt.session.stack
+        if stack and stack[-1] is run:  # (the usual: the top run ends)
+            stack.pop()
+        elif run in stack:
+            rt.session.remove(run)
 
     def _fail_run(self, rt: Runtime, run: Run, text: str | None) -> None:
         """A run fails: the failure event (if there's a reason), then it ends as failed."""

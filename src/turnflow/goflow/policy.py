@@ -58,13 +58,14 @@ class ResumeWaitingRun:
         family, session, loop = self.family, rt.session, rt.engine.loop
         trigger = start.trigger
         contact = session.contact
-        if trigger.get("type") == "msg" and trigger.get("event"):
+        kind = trigger.get("type")
+        if kind == "msg" and trigger.get("event"):
             session.input = family.input_from_event(trigger["event"])
             family.seen(contact, trigger["event"])
             rt.input_unclaimed = True  # the first node visited records the input
         family.reevaluate_groups(rt, contact)
-        summary = trigger.get("run_summary") if trigger.get("type") == "flow_action" else None
-        run = loop.start_run(rt, flow, parent_uuid=(summary or {}).get("uuid"))
+        summary = trigger.get("run_summary") if kind == "flow_action" else None
+        run = loop.start_run(rt, flow, parent_uuid=summary.get("uuid") if summary else None)
         assert run is not None
         run.parent_summary = summary  # type: ignore[attr-defined]  # (a GoflowRun)
         loop.run_until_wait(rt)
