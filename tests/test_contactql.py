@@ -121,3 +121,24 @@ def test_quoted_strings_and_case_insensitive_keywords() -> None:
     assert matches('name = "joe bloggs" and GENDER = "M"')
     cond = parse_query(r'gender = "say \"hi\""', fields=FIELDS).root
     assert isinstance(cond, Condition) and cond.value == 'say "hi"'
+
+
+def test_a_query_is_parsed_once_for_what_it_depends_on() -> None:
+    # group queries are parsed again every sprint that re-checks a contact's groups: the
+    # (immutable) tree is kept per query text, field types, group names and redaction policy
+    env = Environment()
+    first = parse_query("group = testers AND age > 3", env, FIELDS, ["Testers"])
+    assert parse_query(" group = testers AND age > 3 ", env, FIELDS, ["Testers"]) is first
+    assert str(first) == 'group = "Testers" AND fields.age > 3'
+    with pytest.raises(AttributeError):
+        first.root.op = "or"  # type: ignore[misc]
+    # another group list, other field types or another redaction policy: parsed afresh
+    with pytest.raises(ContactQLError, match="not a valid group name"):
+        parse_query("group = testers AND age > 3", env, FIELDS, ["Others"])
+    with pytest.raises(ContactQLError, match="can only be used with date and number"):
+        parse_query("group = testers AND age > 3", env, [{"key": "age"}], ["Testers"])
+    assert parse_query("+12065551212", env, FIELDS) is not parse_query(
+        "+12065551212", Environment(redaction_policy="urns"), FIELDS)
+    # a query that reads a date is parsed every time (legacy dates depend on the time)
+    assert parse_query("joined > 2020-01-01", env, FIELDS) is not parse_query(
+        "joined > 2020-01-01", env, FIELDS)

@@ -20,6 +20,7 @@ ward; locations compare by name).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -72,7 +73,7 @@ class Queryable(Protocol):
 # -- the tree ---------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Condition:
     prop_type: str  # ATTR, URN or FIELD
     key: str
@@ -112,10 +113,10 @@ class Condition:
         return f"{prop} {self.op} {value}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class BoolCombination:
     op: str  # "and" or "or"
-    children: list[Node]
+    children: tuple[Node, ...]
 
     def evaluate(self, env: Environment, obj: Queryable) -> bool:
         if self.op == "and":
@@ -129,7 +130,7 @@ class BoolCombination:
 Node = Condition | BoolCombination
 
 
-@dataclass
+@dataclass(frozen=True)
 class ContactQuery:
     root: Node
     text: str
@@ -280,6 +281,7 @@ class _Parser:
         self.env = env
         self.fields = fields  # field key -> type, or None to skip field validation
         self.groups = groups
+        self.read_dates = False  # a condition's value was read as a date
 
     def peek(self) -> _Token:
         return self.tokens[self.i]
@@ -349,8 +351,7 @@ class _Parser:
             cond = Condition(URN, key, op, value)
         else:
             cond = self.field_condition(key, prop, op, value)
-        self.validate(cond)
-        return cond
+        return self.validate(cond)
 
     def field_condition(self, key: str, prop: str, op: str, value: str) -> Condition:
         if self.fields is None:
@@ -370,9 +371,11 @@ class _Parser:
         op = "~" if name_tokens(value) else "="
         return Condition(ATTR, "name", op, value)
 
-    def validate(self, c: Condition) -> None:
+    def validate(self, c: Condition) -> Condition:
+        """The condition if it is valid (a group name as the workspace spells it), else
+        raise."""
         if c.prop_type == FIELD and self.fields is None:
-            return  # without the workspace's fields their types aren't known
+            return c  # without the workspace's fields their types aren't known
         if (
             (c.prop_type == URN or c.key == "urn")
             and self.env.redaction_policy == "urns"
@@ -409,13 +412,15 @@ class _Parser:
                 "tickets",
             ):
                 raise ContactQLError(f"can't check whether '{c.key}' is set or not set")
-            return
+            return c
         if c.value_type == "number" and _parse_number(c.value) is None:
             raise ContactQLError(f"can't convert '{c.value}' to a number")
-        if c.value_type == "datetime" and parse_datetime_text(self.env, c.value) is None:
-            raise ContactQLError(f"can't convert '{c.value}' to a date")
+        if c.value_type == "datetime":
+            self.read_dates = True  # (what it reads may depend on the time: see parse_query)
+            if parse_datetime_text(self.env, c.value) is None:
+                raise ContactQLError(f"can't convert '{c.value}' to a date")
         if c.prop_type != ATTR:
-            return
+            return c
         if c.key == "status" and c.value.lower() not in _STATUSES:
             raise ContactQLError(f"'{c.value}' is not a valid contact status")
         if c.key == "language" and not _LANGUAGE.fullmatch(c.value):
@@ -424,7 +429,8 @@ class _Parser:
             match = next((g for g in self.groups if g.lower() == c.value.lower()), None)
             if match is None:
                 raise ContactQLError(f"'{c.value}' is not a valid group name")
-            c.value = match
+            return dataclasses.replace(c, value=match)
+        return c
 
 
 def _unknown(prop: str) -> ContactQLError:
@@ -440,7 +446,7 @@ def _combine(op: str, children: list[Node]) -> Node:
             flat.extend(child.children)
         else:
             flat.append(child)
-    return BoolCombination(op, flat)
+    return BoolCombination(op, tuple(flat))
 
 
 def parse_query(
@@ -465,5 +471,23 @@ def parse_query(
     stripped = text.strip()
     if not stripped:
         raise ContactQLError("empty query")
-    root = _Parser(stripped, env, field_types, groups).parse()
-    return ContactQuery(root, stripped)
+    # a workspace's group queries are parsed again every sprint that re-checks a contact's
+    # groups: the (immutable) result is kept, by all it depends on, unless it read a date
+    # (which may depend on the time, with legacy dates)
+    key = (
+        stripped, getattr(env, "redaction_policy", None),
+        tuple(field_types.items()) if field_types is not None else None,
+        tuple(groups) if groups is not None else None,
+    )
+    query = _PARSED.get(key)
+    if query is None:
+        parser = _Parser(stripped, env, field_types, groups)
+        query = ContactQuery(parser.parse(), stripped)
+        if not parser.read_dates:
+            if len(_PARSED) >= 512:
+                _PARSED.clear()
+            _PARSED[key] = query
+    return query
+
+
+_PARSED: dict[tuple[Any, ...], ContactQuery] = {}
