@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..errors import ExpressionSyntaxError, LimitExceeded
-from .compiler import Compiled, RootLookup, Scope, compile_node, root_path_lookup
+from .compiler import (
+    Compiled,
+    RootLookup,
+    Scope,
+    compile_node,
+    path_names,
+    root_path_lookup,
+)
 from .environment import Environment
 from .goregex import budget_scope
 from .parser import DEFAULT_MAX_DEPTH, parse_expression
@@ -39,6 +46,7 @@ class _Expr:
     top_level: str | None  # for identifiers: the context property it must start with
     # for a context path (@input, @results.x.value): fn without a scope (see root_path_lookup)
     root_fn: RootLookup | None = None
+    path: tuple[str, ...] | None = None  # that path's names, lower-cased
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,13 +165,19 @@ def _expression_end(template: str, start: int) -> int:
 class Template:
     """A compiled template. Build with :func:`compile_template` (cached) and render many times."""
 
-    __slots__ = ("source", "_parts", "_single", "_computes")
+    __slots__ = ("source", "_parts", "_single", "_computes", "path", "root_fn")
 
     def __init__(self, source: str, parts: list[str | _Expr | _Broken]) -> None:
         self.source = source
         self._parts = tuple(parts)
         # a template that is exactly one expression can also give its typed value
         self._single = parts[0] if len(parts) == 1 and not isinstance(parts[0], str) else None
+        # a template that is exactly one context path (@input, @(results.x)): its names,
+        # lower-cased (its value is then what the context gives at that path)
+        self.path = self._single.path if type(self._single) is _Expr else None
+        # and how to look it up: root_fn(context, env) is value(context, env) while the path's
+        # first name is in the context (see root_path_lookup)
+        self.root_fn = self._single.root_fn if self.path is not None else None
         # whether evaluating may loop or match a regex: then it runs under its own budgets
         self._computes = needs_budgets(source) and any(
             type(p) is _Expr and p.root_fn is None for p in parts
@@ -268,7 +282,11 @@ def _compile(template: str, strict: bool, max_length: int, max_depth: int) -> Te
             parts.append(_Broken(XError(_goflow_syntax_error(text, exc.position - pos)), source,
                                  top))
             continue
-        parts.append(_Expr(compile_node(node), source, top, root_path_lookup(node)))
+        names = path_names(node)
+        parts.append(_Expr(
+            compile_node(node), source, top, root_path_lookup(node),
+            tuple(name.lower() for name in names) if names is not None else None,
+        ))
     return Template(template, parts)
 
 

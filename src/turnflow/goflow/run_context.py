@@ -581,6 +581,18 @@ def input_context(data: dict[str, Any] | None, assets: Any = None) -> XValue:
     )
 
 
+def input_text(data: dict[str, Any] | None) -> str:
+    """What ``@input`` renders as (see input_context), without building it: its text and
+    attachment URLs, one a line ("" with no input)."""
+    if not data:
+        return ""
+    text = data.get("text") or ""
+    attachments = data.get("attachments")
+    if not attachments:
+        return text
+    return "\n".join([text] + [a.split(":", 1)[1] if ":" in a else a for a in attachments])
+
+
 def trigger_context(trigger: dict[str, Any]) -> XObject:
     """``@trigger``: how the session started."""
     return XObject.of_lowercase(
