@@ -80,9 +80,9 @@ class SwitchRouter(GoflowRouter):
     _literal_length: int = field(default=0, init=False, repr=False)
     _operand_ready: bool = field(default=False, init=False, repr=False)
     _matches: bool = field(default=False, init=False, repr=False)  # a has_pattern case
-    # the operand is @input and every test reads it only as text: the tests are given the
-    # text @input renders as, with no context built for it
-    _input_text: bool = field(default=False, init=False, repr=False)
+    # the operand is @input.text, or @input when every test reads it only as text: while
+    # there is an input, the tests are given its text with no context built for it
+    _input_operand: tuple[str, ...] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         categories: dict[str, Category] = {}
@@ -109,10 +109,11 @@ class SwitchRouter(GoflowRouter):
             self._operand_ready = True
         except TurnflowError:  # (too long to compile) it fails when the router routes
             self._operand_ready = False
-        self._input_text = (
-            self._operand is not None and self._operand.path == ("input",)
-            and all(case.type in TEXT_OPERAND_TESTS for case in self.cases)
-        )
+        path = self._operand.path if self._operand is not None else None
+        if path == ("input", "text") or (
+            path == ("input",) and all(case.type in TEXT_OPERAND_TESTS for case in self.cases)
+        ):
+            self._input_operand = path
 
     def pick(self, rt: Runtime, run: Run, node: Node, in_budget: bool = False) -> Category | None:
         if self._matches and not in_budget:
@@ -124,8 +125,12 @@ class SwitchRouter(GoflowRouter):
         env = rt.env
         context: XObject | None = None  # the root context, built if something reads it
         operand: Any
-        if self._input_text:
-            operand = operand_text = input_text(rt.session.input)
+        data = rt.session.input
+        if self._input_operand is not None and data:
+            if len(self._input_operand) == 2:  # @input.text: what input_context has as text
+                operand = operand_text = data.get("text") or ""
+            else:  # @input, read as text: the text it renders as
+                operand = operand_text = input_text(data)
         else:
             context = rt.context()
             operand = None
