@@ -58,9 +58,9 @@ class Case:
 
 
 # one prepared case: the case, its test (None: not a known test), the category it picks, its
-# arguments as numbers when they are read once (see _literal_numbers) and then the number
-# test's comparison (see number_tests.first_number)
-PreparedCase = tuple[Case, Any, "Category | None", "tuple[Any, ...] | None", Any]
+# arguments as numbers when they are read once (see _literal_numbers), then the number
+# test's comparison (see number_tests.first_number) and whether its arguments are plain text
+PreparedCase = tuple[Case, Any, "Category | None", "tuple[Any, ...] | None", Any, bool]
 
 # first_number failed: the test is called as usual, to report it as the test does
 _CALL_TEST: Any = object()
@@ -91,14 +91,14 @@ class SwitchRouter(GoflowRouter):
         self._matches = any(case.type == "has_pattern" for case in self.cases)
         self._cases = tuple(
             (case, CASE_TESTS.get(case.type), categories.get(case.category_uuid),
-             _literal_numbers(case), NUMBER_BOUND_TESTS.get(case.type))
+             _literal_numbers(case), NUMBER_BOUND_TESTS.get(case.type), _plain_arguments(case))
             for case in self.cases
         )
-        # the longest argument read as a number here: routing uses the numbers only while the
-        # template length limit wouldn't cut it (evaluating leaves shorter texts as they are)
+        # the longest argument taken as written here (as a number, or as plain text): routing
+        # does so only while the template length limit wouldn't cut it (evaluating leaves
+        # shorter texts without expressions as they are)
         self._literal_length = max(
-            (len(arg) for case, _, _, numbers, _ in self._cases if numbers is not None
-             for arg in case.arguments),
+            (len(arg) for case in self.cases if _plain_arguments(case) for arg in case.arguments),
             default=0,
         )
         default = self.default_category_uuid
@@ -153,7 +153,7 @@ class SwitchRouter(GoflowRouter):
         evaluate = rt.evaluate
         literals = not localized and self._literal_length <= rt.limits.max_template_length
         result_key = self._result_key
-        for case, test, category, numbers, accept in self._cases:
+        for case, test, category, numbers, accept, plain in self._cases:
             if test is None:
                 rt.error(f"unknown case test '{case.type}'")
                 continue
@@ -171,6 +171,8 @@ class SwitchRouter(GoflowRouter):
                     )
                     return category
                 args = [operand, *numbers]
+            elif plain and literals:  # (evaluating gives them as they are)
+                args = [operand, *case.arguments]
             else:
                 if localized:
                     arguments = localized_list(
@@ -209,6 +211,12 @@ class SwitchRouter(GoflowRouter):
             rt, run, node, self, category, operand_text, None, operand_text, result_key
         )
         return category
+
+
+def _plain_arguments(case: Case) -> bool:
+    """Whether every argument of the case is plain text (no "@": evaluating gives the text
+    itself, within the template length limit)."""
+    return all(type(arg) is str and "@" not in arg for arg in case.arguments)
 
 
 def _literal_numbers(case: Case) -> tuple[Any, ...] | None:
