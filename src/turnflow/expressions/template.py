@@ -185,6 +185,12 @@ class Template:
 
     def render(self, context: XObject, env: Environment) -> TemplateResult:
         """Evaluate against a context; text of failed parts is empty and their errors listed."""
+        out = self.text_or_result(context, env)
+        return TemplateResult(out) if type(out) is str else out
+
+    def text_or_result(self, context: XObject, env: Environment) -> str | TemplateResult:
+        """What :meth:`render` gives, as the text alone when nothing failed (the usual case,
+        which needs no TemplateResult)."""
         if not self._computes:
             return self._render(context, env)
         # (the regex budget: unless a sprint's is in force)
@@ -200,10 +206,10 @@ class Template:
     def syntax_errors(self) -> list[XError]:
         return [p.error for p in self._parts if isinstance(p, _Broken)]
 
-    def _render(self, context: XObject, env: Environment) -> TemplateResult:
-        scope = Scope(env, context)
+    def _render(self, context: XObject, env: Environment) -> str | TemplateResult:
+        scope: Scope | None = None  # (made if a part needs one)
         out: list[str] = []
-        errors: list[XError] = []
+        errors: list[XError] | None = None  # (and sources: made at the first error)
         sources: list[str] = []
         names = context._values  # top-level names are lower-cased when compiled
         for part in self._parts:
@@ -214,16 +220,25 @@ class Template:
                 out.append(part.source)  # not a context variable, e.g. an email address
                 continue
             if type(part) is _Broken:
+                if errors is None:
+                    errors = []
                 errors.append(part.error)
                 sources.append(part.source)
                 continue
             root_fn = part.root_fn
-            value = root_fn(context, env) if root_fn is not None else part.fn(scope)
+            if root_fn is not None:
+                value = root_fn(context, env)
+            else:
+                if scope is None:
+                    scope = Scope(env, context)
+                value = part.fn(scope)
             if type(value) is str:
                 out.append(value)
                 continue
             text = to_text(env, value)
             if type(text) is XError:
+                if errors is None:
+                    errors = []
                 errors.append(text)
                 sources.append(part.source)
             else:
@@ -231,9 +246,13 @@ class Template:
         text = "".join(out)
         limit = env.limits.max_output_length
         if len(text) > limit:
+            if errors is None:
+                errors = []
             errors.append(XError(f"template output is longer than the limit of {limit} characters"))
             sources.append(self.source)
             text = text[:limit]
+        if errors is None:
+            return text
         return TemplateResult(text, errors, sources)
 
     def value(self, context: XObject, env: Environment) -> XValue:
