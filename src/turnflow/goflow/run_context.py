@@ -46,7 +46,12 @@ def deprecated(rt: Runtime, text: str) -> None:
 
 
 def _asset_list(assets: Any, name: str) -> list[dict[str, Any]]:
-    return list(getattr(assets, name, None) or [])
+    """The assets of a kind as a list (an asset set's own list, not a copy: only read)."""
+    found = getattr(assets, name, None)
+    items = getattr(found, "items", None)  # (an AssetSet's list)
+    if type(items) is list:
+        return items
+    return list(found or [])
 
 
 def _redact(rt: Runtime) -> bool:
