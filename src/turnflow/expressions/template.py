@@ -165,7 +165,7 @@ def _expression_end(template: str, start: int) -> int:
 class Template:
     """A compiled template. Build with :func:`compile_template` (cached) and render many times."""
 
-    __slots__ = ("source", "_parts", "_single", "_computes", "path", "root_fn")
+    __slots__ = ("source", "_parts", "_single", "needs_budgets", "path", "root_fn")
 
     def __init__(self, source: str, parts: list[str | _Expr | _Broken]) -> None:
         self.source = source
@@ -179,7 +179,8 @@ class Template:
         # first name is in the context (see root_path_lookup)
         self.root_fn = self._single.root_fn if self.path is not None else None
         # whether evaluating may loop or match a regex: then it runs under its own budgets
-        self._computes = needs_budgets(source) and any(
+        # (see turnflow.expressions.work)
+        self.needs_budgets: bool = needs_budgets(source) and any(
             type(p) is _Expr and p.root_fn is None for p in parts
         )
 
@@ -191,16 +192,11 @@ class Template:
     def text_or_result(self, context: XObject, env: Environment) -> str | TemplateResult:
         """What :meth:`render` gives, as the text alone when nothing failed (the usual case,
         which needs no TemplateResult)."""
-        if not self._computes:
+        if not self.needs_budgets:
             return self._render(context, env)
         # (the regex budget: unless a sprint's is in force)
         with budget_scope(None, env.limits.regex_budget), work_scope(env):
             return self._render(context, env)
-
-    @property
-    def needs_budgets(self) -> bool:
-        """Whether evaluating may loop or match a regex (see turnflow.expressions.work)."""
-        return self._computes
 
     @property
     def syntax_errors(self) -> list[XError]:
@@ -266,7 +262,7 @@ class Template:
             root_fn = part.root_fn
             if root_fn is not None:  # a context path, e.g. @input
                 return root_fn(context, env)
-            if not self._computes:
+            if not self.needs_budgets:
                 return part.fn(Scope(env, context))
             with budget_scope(None, env.limits.regex_budget), work_scope(env):
                 return part.fn(Scope(env, context))
