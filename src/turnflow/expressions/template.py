@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..errors import ExpressionSyntaxError, LimitExceeded
-from .compiler import Compiled, RootLookup, Scope, compile_node, root_path_lookup
+from .compiler import (
+    Compiled,
+    RootLookup,
+    Scope,
+    compile_node,
+    path_names,
+    root_path_lookup,
+)
 from .environment import Environment
 from .goregex import budget_scope
 from .parser import DEFAULT_MAX_DEPTH, parse_expression
@@ -39,6 +46,7 @@ class _Expr:
     top_level: str | None  # for identifiers: the context property it must start with
     # for a context path (@input, @results.x.value): fn without a scope (see root_path_lookup)
     root_fn: RootLookup | None = None
+    path: tuple[str, ...] | None = None  # that path's names, lower-cased
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,39 +165,47 @@ def _expression_end(template: str, start: int) -> int:
 class Template:
     """A compiled template. Build with :func:`compile_template` (cached) and render many times."""
 
-    __slots__ = ("source", "_parts", "_single", "_computes")
+    __slots__ = ("source", "_parts", "_single", "needs_budgets", "path", "root_fn")
 
     def __init__(self, source: str, parts: list[str | _Expr | _Broken]) -> None:
         self.source = source
         self._parts = tuple(parts)
         # a template that is exactly one expression can also give its typed value
         self._single = parts[0] if len(parts) == 1 and not isinstance(parts[0], str) else None
+        # a template that is exactly one context path (@input, @(results.x)): its names,
+        # lower-cased (its value is then what the context gives at that path)
+        self.path = self._single.path if type(self._single) is _Expr else None
+        # and how to look it up: root_fn(context, env) is value(context, env) while the path's
+        # first name is in the context (see root_path_lookup)
+        self.root_fn = self._single.root_fn if self.path is not None else None
         # whether evaluating may loop or match a regex: then it runs under its own budgets
-        self._computes = needs_budgets(source) and any(
+        # (see turnflow.expressions.work)
+        self.needs_budgets: bool = needs_budgets(source) and any(
             type(p) is _Expr and p.root_fn is None for p in parts
         )
 
     def render(self, context: XObject, env: Environment) -> TemplateResult:
         """Evaluate against a context; text of failed parts is empty and their errors listed."""
-        if not self._computes:
+        out = self.text_or_result(context, env)
+        return TemplateResult(out) if type(out) is str else out
+
+    def text_or_result(self, context: XObject, env: Environment) -> str | TemplateResult:
+        """What :meth:`render` gives, as the text alone when nothing failed (the usual case,
+        which needs no TemplateResult)."""
+        if not self.needs_budgets:
             return self._render(context, env)
         # (the regex budget: unless a sprint's is in force)
         with budget_scope(None, env.limits.regex_budget), work_scope(env):
             return self._render(context, env)
 
     @property
-    def needs_budgets(self) -> bool:
-        """Whether evaluating may loop or match a regex (see turnflow.expressions.work)."""
-        return self._computes
-
-    @property
     def syntax_errors(self) -> list[XError]:
         return [p.error for p in self._parts if isinstance(p, _Broken)]
 
-    def _render(self, context: XObject, env: Environment) -> TemplateResult:
-        scope = Scope(env, context)
+    def _render(self, context: XObject, env: Environment) -> str | TemplateResult:
+        scope: Scope | None = None  # (made if a part needs one)
         out: list[str] = []
-        errors: list[XError] = []
+        errors: list[XError] | None = None  # (and sources: made at the first error)
         sources: list[str] = []
         names = context._values  # top-level names are lower-cased when compiled
         for part in self._parts:
@@ -200,16 +216,25 @@ class Template:
                 out.append(part.source)  # not a context variable, e.g. an email address
                 continue
             if type(part) is _Broken:
+                if errors is None:
+                    errors = []
                 errors.append(part.error)
                 sources.append(part.source)
                 continue
             root_fn = part.root_fn
-            value = root_fn(context, env) if root_fn is not None else part.fn(scope)
+            if root_fn is not None:
+                value = root_fn(context, env)
+            else:
+                if scope is None:
+                    scope = Scope(env, context)
+                value = part.fn(scope)
             if type(value) is str:
                 out.append(value)
                 continue
             text = to_text(env, value)
             if type(text) is XError:
+                if errors is None:
+                    errors = []
                 errors.append(text)
                 sources.append(part.source)
             else:
@@ -217,9 +242,13 @@ class Template:
         text = "".join(out)
         limit = env.limits.max_output_length
         if len(text) > limit:
+            if errors is None:
+                errors = []
             errors.append(XError(f"template output is longer than the limit of {limit} characters"))
             sources.append(self.source)
             text = text[:limit]
+        if errors is None:
+            return text
         return TemplateResult(text, errors, sources)
 
     def value(self, context: XObject, env: Environment) -> XValue:
@@ -233,7 +262,7 @@ class Template:
             root_fn = part.root_fn
             if root_fn is not None:  # a context path, e.g. @input
                 return root_fn(context, env)
-            if not self._computes:
+            if not self.needs_budgets:
                 return part.fn(Scope(env, context))
             with budget_scope(None, env.limits.regex_budget), work_scope(env):
                 return part.fn(Scope(env, context))
@@ -268,7 +297,11 @@ def _compile(template: str, strict: bool, max_length: int, max_depth: int) -> Te
             parts.append(_Broken(XError(_goflow_syntax_error(text, exc.position - pos)), source,
                                  top))
             continue
-        parts.append(_Expr(compile_node(node), source, top, root_path_lookup(node)))
+        names = path_names(node)
+        parts.append(_Expr(
+            compile_node(node), source, top, root_path_lookup(node),
+            tuple(name.lower() for name in names) if names is not None else None,
+        ))
     return Template(template, parts)
 
 

@@ -77,9 +77,13 @@ def fields_context(field_assets: Sequence[Mapping[str, Any]], values: Mapping[st
         props[key] = value
         if value is not None:
             shown.append((asset.get("name", key), value))
+    return XObject(props, default=Lazy(lambda: _fields_text(shown)))
+
+
+def _fields_text(shown: list[tuple[str, XValue]]) -> str:
+    """How ``@fields`` renders (worked out when it is: templates mostly read one field)."""
     shown.sort(key=lambda item: item[0])
-    default = "\n".join(f"{name}: {render_text(value)}" for name, value in shown)
-    return XObject(props, default=default)
+    return "\n".join(f"{name}: {render_text(value)}" for name, value in shown)
 
 
 def urns_context(urns: Sequence[str], redact: bool = False) -> XObject:

@@ -60,14 +60,16 @@ def render(
     compiled = template_for(template, limit)
     if compiled.needs_budgets:  # the sprint's regex budget, shared by all its evaluations
         with budget_scope(sprint_regex_budget(rt)):
-            result = compiled.render(context if context is not None else rt.context(), rt.env)
+            result = compiled.text_or_result(
+                context if context is not None else rt.context(), rt.env
+            )
     else:
-        result = compiled.render(context if context is not None else rt.context(), rt.env)
+        result = compiled.text_or_result(context if context is not None else rt.context(), rt.env)
+    if type(result) is str:  # nothing failed
+        if truncate and len(result) > limit:
+            return ellipsis(result, limit)
+        return result
     text = result.text
-    if not result.errors:
-        if truncate and len(text) > limit:
-            return ellipsis(text, limit)
-        return text
     output_limit = rt.env.limits.max_output_length
     for source, error in result.failures():
         if source == template and error.message.startswith("template output is longer than"):

@@ -46,7 +46,12 @@ def deprecated(rt: Runtime, text: str) -> None:
 
 
 def _asset_list(assets: Any, name: str) -> list[dict[str, Any]]:
-    return list(getattr(assets, name, None) or [])
+    """The assets of a kind as a list (an asset set's own list, not a copy: only read)."""
+    found = getattr(assets, name, None)
+    items = getattr(found, "items", None)  # (an AssetSet's list)
+    if type(items) is list:
+        return items
+    return list(found or [])
 
 
 def _redact(rt: Runtime) -> bool:
@@ -579,6 +584,18 @@ def input_context(data: dict[str, Any] | None, assets: Any = None) -> XValue:
         },
         default=default,
     )
+
+
+def input_text(data: dict[str, Any] | None) -> str:
+    """What ``@input`` renders as (see input_context), without building it: its text and
+    attachment URLs, one a line ("" with no input)."""
+    if not data:
+        return ""
+    text = data.get("text") or ""
+    attachments = data.get("attachments")
+    if not attachments:
+        return text
+    return "\n".join([text] + [a.split(":", 1)[1] if ":" in a else a for a in attachments])
 
 
 def trigger_context(trigger: dict[str, Any]) -> XObject:

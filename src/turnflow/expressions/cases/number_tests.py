@@ -74,17 +74,27 @@ def _find_number(
             if type(bounds) is XError:
                 return bounds
             break
+    number = first_number(env, text, bounds, accept)
+    return true_result(number) if number is not None else false_result()
+
+
+def first_number(
+    env: Environment, text: str, bounds: Any, accept: Callable[..., bool]
+) -> Decimal | None:
+    """The first number in ``text`` for which ``accept(number, *bounds)`` holds (the bounds
+    are numbers already), or None: what the number tests match. Routers with literal bounds
+    call it straight (see goflow.routers.switch)."""
     if (text.isascii() and text.isdigit()
             and not _numeric_symbols(env.number_grouping, env.number_decimal)):
         # the usual answer, digits alone: the one number the search below would find
         number = Decimal(text)
-        return true_result(number) if accept(number, *bounds) else false_result()
+        return number if accept(number, *bounds) else None
     finder = _number_finder(env.number_grouping, env.number_decimal)
     for found in finder.findall(text):
         number = parse_fuzzy_decimal(env, found)
         if number is not None and accept(number, *bounds):
-            return true_result(number)
-    return false_result()
+            return number
+    return None
 
 
 @functools.lru_cache(maxsize=16)
@@ -102,12 +112,17 @@ def _between(number: Decimal, low: Decimal, high: Decimal) -> bool:
     return low <= number <= high
 
 
-# the tests whose arguments after the text are only ever read with to_number (routers may
-# convert literal ones once, see goflow.routers.switch._literal_numbers)
-NUMBER_BOUND_TESTS = frozenset(
-    ("has_number_between", "has_number_lt", "has_number_lte", "has_number_eq", "has_number_gte",
-     "has_number_gt")
-)
+# the tests whose arguments after the text are only ever read with to_number, and the
+# comparison each makes (routers may convert literal arguments once and call first_number
+# with it, see goflow.routers.switch._literal_numbers)
+NUMBER_BOUND_TESTS: dict[str, Callable[..., bool]] = {
+    "has_number_between": _between,
+    "has_number_lt": operator.lt,
+    "has_number_lte": operator.le,
+    "has_number_eq": operator.eq,
+    "has_number_gte": operator.ge,
+    "has_number_gt": operator.gt,
+}
 
 
 @case_test("has_number", 1)

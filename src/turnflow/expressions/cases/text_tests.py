@@ -4,12 +4,13 @@ tests on errors, groups and results (has_error, has_group, has_category, has_int
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import phonenumbers
 import regex
 
 from .. import goregex
-from ..collation import collate
+from ..collation import collate_text
 from ..environment import Environment
 from ..functions.args import convert_all, optional_arg
 from ..values import XError, XObject, XValue, to_array, to_number, to_object, to_text
@@ -65,15 +66,33 @@ def _word_test(env: Environment, text: XValue, test: XValue, check) -> XValue:
     texts = convert_all(env, to_text, (text, test))
     if type(texts) is XError:
         return texts
-    original = tokenize(go_trim_space(texts[0]))
-    # words are compared in the environment's input collation (lower case, and for
-    # arabic_variants the Arabic/Persian letter variants folded together)
-    hays = [collate(env, word) for word in original]
-    pins = [collate(env, word) for word in tokenize(go_trim_space(texts[1]))]
+    collation = env.input_collation
+    original, hays = _collated_words(collation, go_trim_space(texts[0]))
+    pins = _collated_words(collation, go_trim_space(texts[1]))[1]
     return check(original, hays, pins)
 
 
-def _phrase(original: list[str], hays: list[str], pins: list[str]) -> XValue:
+def _collated_words(collation: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words of ``text`` and the same words as compared: in the environment's input
+    collation (lower case, and for arabic_variants the Arabic/Persian letter variants folded
+    together). Short texts recur (case arguments, answers): theirs are kept."""
+    if len(text) <= 200:
+        return _short_collated_words(collation, text)
+    words = tuple(tokenize(text))
+    return words, tuple(collate_text(collation, word) for word in words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_collated_words(
+    collation: str, text: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    words = tuple(tokenize(text))
+    return words, tuple(collate_text(collation, word) for word in words)
+
+
+def _phrase(
+    original: tuple[str, ...], hays: tuple[str, ...], pins: tuple[str, ...]
+) -> XValue:
     if not pins:
         return true_result("")
     matched: list[str] = []
@@ -88,7 +107,9 @@ def _phrase(original: list[str], hays: list[str], pins: list[str]) -> XValue:
     return false_result()
 
 
-def _all_words(original: list[str], hays: list[str], pins: list[str]) -> XValue:
+def _all_words(
+    original: tuple[str, ...], hays: tuple[str, ...], pins: tuple[str, ...]
+) -> XValue:
     wanted = set(pins)
     matched = [word for word, hay in zip(original, hays, strict=True) if hay in wanted]
     if wanted.issubset(hays):
@@ -96,13 +117,17 @@ def _all_words(original: list[str], hays: list[str], pins: list[str]) -> XValue:
     return false_result()
 
 
-def _any_word(original: list[str], hays: list[str], pins: list[str]) -> XValue:
+def _any_word(
+    original: tuple[str, ...], hays: tuple[str, ...], pins: tuple[str, ...]
+) -> XValue:
     wanted = set(pins)
     matched = [word for word, hay in zip(original, hays, strict=True) if hay in wanted]
     return true_result(" ".join(matched)) if matched else false_result()
 
 
-def _only_phrase(original: list[str], hays: list[str], pins: list[str]) -> XValue:
+def _only_phrase(
+    original: tuple[str, ...], hays: tuple[str, ...], pins: tuple[str, ...]
+) -> XValue:
     if hays != pins:
         return false_result()
     return true_result(" ".join(original))

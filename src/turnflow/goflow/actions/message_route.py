@@ -61,12 +61,12 @@ def destination(rt: Runtime) -> tuple[str | None, dict[str, Any] | None]:
 def contact_country(rt: Runtime, urns: list[str] | None = None) -> str:
     """goflow's contact country: its preferred channel's country, else the country of its
     first tel URN that has one ('' if neither). ``urns``: the contact's, if already at hand."""
-    channels = getattr(rt.assets, "channels", []) or []
     if urns is None:
         urns = contact_urns(rt)
     for urn in urns:
         if "channel=" in urn:
             wanted = urn.split("channel=", 1)[1].split("&", 1)[0]
+            channels = getattr(rt.assets, "channels", []) or []
             channel = next((c for c in channels if c.get("uuid") == wanted), None)
             if channel is not None and channel.get("country"):
                 return str(channel["country"])
@@ -102,7 +102,13 @@ def message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, An
     if not isinstance(contact, Contact):
         return _message_route(rt)
     env = rt.env
-    return contact.cached_route((rt.assets, env, env.default_country), _message_route, rt)
+    assets, country = rt.assets, env.default_country
+    cached = contact._route  # (what cached_route checks first, without making its key)
+    if cached is not None:
+        key, route = cached
+        if len(key) == 3 and key[0] is assets and key[1] is env and key[2] is country:
+            return route
+    return contact.cached_route((assets, env, country), _message_route, rt)
 
 
 def _message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, Any] | None]:

@@ -113,6 +113,8 @@ class SendMsg(BaseAction):
         self._text_only = not (
             self._attachments or self._quick_replies or data.get("template") or data.get("topic")
         )
+        # no expression: the text renders as written
+        self._plain_text = type(self._text) is str and "@" not in self._text
 
     def _content(self, rt: Runtime) -> tuple[str, list[str], list[dict[str, Any]]]:
         run = rt.run
@@ -148,11 +150,24 @@ class SendMsg(BaseAction):
     def _send_text(self, rt: Runtime, flow_language: str | None) -> None:
         """:meth:`execute` for a message of text alone in a flow without translations (its
         language is the flow's own), with the same result."""
-        text = rt.evaluate(self._text)
+        text = self._text
+        if not self._plain_text or len(text) > rt.limits.max_template_length:
+            text = rt.evaluate(text)  # (plain text within the limit renders as itself)
         urns, country, urn, channel = message_route(rt)
         language = flow_language or rt.env.default_language
         locale = (f"{language}-{country}" if country else language) if language else None
-        rt.stamp_event("msg_created")["msg"] = _plain_msg(rt, urn, channel, text, locale)
+        # the message as _plain_msg makes it, with no attachments, quick replies or topic
+        msg: dict[str, Any] = {}
+        if urn is not None:
+            msg["urn"] = urn
+        if channel:
+            msg["channel"] = {"uuid": channel["uuid"], "name": channel["name"]}
+        msg["text"] = text
+        if locale is not None:
+            msg["locale"] = locale
+        if urn is None:
+            msg["unsendable_reason"] = unsendable_reason(rt)
+        rt.stamp_event("msg_created")["msg"] = msg
 
     def _language(self, rt: Runtime) -> str | None:
         """goflow resolves one language for the message from the part the author filled in."""
@@ -167,7 +182,7 @@ class SendMsg(BaseAction):
             self._text_only
             and run is not None
             and not run.flow.localization
-            and not _has_send_check(rt)
+            and rt.family.send_check is None  # (_has_send_check)
         ):
             self._send_text(rt, run.flow.language)
             return

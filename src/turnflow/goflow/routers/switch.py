@@ -35,15 +35,16 @@ from ...core.runtime import Runtime
 from ...core.session import Run
 from ...errors import TurnflowError
 from ...expressions import XError, XObject, render_text
-from ...expressions.cases import CASE_TESTS
-from ...expressions.cases.number_tests import NUMBER_BOUND_TESTS
+from ...expressions.cases import CASE_TESTS, TEXT_OPERAND_TESTS
+from ...expressions.cases.number_tests import NUMBER_BOUND_TESTS, first_number
 from ...expressions.goregex import budget_scope
 from ...expressions.numbers import parse_decimal
 from ...expressions.template import Template
-from ...expressions.values import MISSING
+from ...expressions.values import MISSING, number_text
 from ..evaluator import template_for
 from ..localization import localized_list
 from ..results import save_router_result, snakify
+from ..run_context import input_text
 from ..sprint import sprint_regex_budget
 from .base import GoflowRouter
 
@@ -56,9 +57,13 @@ class Case:
     category_uuid: str
 
 
-# one prepared case: the case, its test (None: not a known test), the category it picks and
-# its arguments as numbers when they are read once (see _literal_numbers)
-PreparedCase = tuple[Case, Any, "Category | None", "tuple[Any, ...] | None"]
+# one prepared case: the case, its test (None: not a known test), the category it picks, its
+# arguments as numbers when they are read once (see _literal_numbers), then the number
+# test's comparison (see number_tests.first_number) and whether its arguments are plain text
+PreparedCase = tuple[Case, Any, "Category | None", "tuple[Any, ...] | None", Any, bool]
+
+# first_number failed: the test is called as usual, to report it as the test does
+_CALL_TEST: Any = object()
 
 
 @dataclass(slots=True, eq=False)
@@ -75,6 +80,9 @@ class SwitchRouter(GoflowRouter):
     _literal_length: int = field(default=0, init=False, repr=False)
     _operand_ready: bool = field(default=False, init=False, repr=False)
     _matches: bool = field(default=False, init=False, repr=False)  # a has_pattern case
+    # the operand is @input.text, or @input when every test reads it only as text: while
+    # there is an input, the tests are given its text with no context built for it
+    _input_operand: tuple[str, ...] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         categories: dict[str, Category] = {}
@@ -83,14 +91,14 @@ class SwitchRouter(GoflowRouter):
         self._matches = any(case.type == "has_pattern" for case in self.cases)
         self._cases = tuple(
             (case, CASE_TESTS.get(case.type), categories.get(case.category_uuid),
-             _literal_numbers(case))
+             _literal_numbers(case), NUMBER_BOUND_TESTS.get(case.type), _plain_arguments(case))
             for case in self.cases
         )
-        # the longest argument read as a number here: routing uses the numbers only while the
-        # template length limit wouldn't cut it (evaluating leaves shorter texts as they are)
+        # the longest argument taken as written here (as a number, or as plain text): routing
+        # does so only while the template length limit wouldn't cut it (evaluating leaves
+        # shorter texts without expressions as they are)
         self._literal_length = max(
-            (len(arg) for case, _, _, numbers in self._cases if numbers is not None
-             for arg in case.arguments),
+            (len(arg) for case in self.cases if _plain_arguments(case) for arg in case.arguments),
             default=0,
         )
         default = self.default_category_uuid
@@ -101,40 +109,70 @@ class SwitchRouter(GoflowRouter):
             self._operand_ready = True
         except TurnflowError:  # (too long to compile) it fails when the router routes
             self._operand_ready = False
+        path = self._operand.path if self._operand is not None else None
+        if path == ("input", "text") or (
+            path == ("input",) and all(case.type in TEXT_OPERAND_TESTS for case in self.cases)
+        ):
+            self._input_operand = path
 
-    def pick(self, rt: Runtime, run: Run, node: Node) -> Category | None:
-        if not self._matches:
-            return self._pick(rt, run, node)
-        with budget_scope(sprint_regex_budget(rt)):  # (has_pattern: the sprint's regex budget)
-            return self._pick(rt, run, node)
-
-    def _pick(self, rt: Runtime, run: Run, node: Node) -> Category | None:
+    def pick(self, rt: Runtime, run: Run, node: Node, in_budget: bool = False) -> Category | None:
+        if self._matches and not in_budget:
+            with budget_scope(sprint_regex_budget(rt)):  # (has_pattern: the sprint's regex budget)
+                return self.pick(rt, run, node, True)
         if not self._operand_ready:
             self._operand = template_for(self.operand) if self.operand else None
             self._operand_ready = True
         env = rt.env
-        context = rt.context()
-        operand: Any = None
-        if self._operand is not None:
-            operand = self._operand.value(context, env)
-            if isinstance(operand, XError):
-                rt.error(
-                    f"Error evaluating expression: {operand.message}", code="expression",
-                    extra={"expression": self.operand},
-                )
-                operand = None
-        operand_text = render_text(operand)
+        context: XObject | None = None  # the root context, built if something reads it
+        operand: Any
+        data = rt.session.input
+        if self._input_operand is not None and data:
+            if len(self._input_operand) == 2:  # @input.text: what input_context has as text
+                operand = operand_text = data.get("text") or ""
+            else:  # @input, read as text: the text it renders as
+                operand = operand_text = input_text(data)
+        else:
+            context = rt.context()
+            operand = None
+            template = self._operand
+            if template is not None:
+                path = template.path
+                if path is not None and path[0] in context._values:  # (what value() does)
+                    operand = template.root_fn(context, env)  # type: ignore[misc]
+                else:
+                    operand = template.value(context, env)
+                if type(operand) is XError:
+                    rt.error(
+                        f"Error evaluating expression: {operand.message}", code="expression",
+                        extra={"expression": self.operand},
+                    )
+                    operand = None
+            operand_text = render_text(operand)
         rt.operand = operand_text
         localized = bool(run.flow.localization)
         evaluate = rt.evaluate
         literals = not localized and self._literal_length <= rt.limits.max_template_length
         result_key = self._result_key
-        for case, test, category, numbers in self._cases:
+        for case, test, category, numbers, accept, plain in self._cases:
             if test is None:
                 rt.error(f"unknown case test '{case.type}'")
                 continue
             if numbers is not None and literals:  # what evaluating and converting would give
+                try:  # (the test's own search, on the operand's text as it reads it)
+                    number = first_number(env, operand_text, numbers, accept)
+                except Exception:  # (reported as calling the test reports it, below)
+                    number = _CALL_TEST
+                if number is None:
+                    continue
+                if number is not _CALL_TEST:
+                    save_router_result(
+                        rt, run, node, self, category, number_text(number), None, operand_text,
+                        result_key,
+                    )
+                    return category
                 args = [operand, *numbers]
+            elif plain and literals:  # (evaluating gives them as they are)
+                args = [operand, *case.arguments]
             else:
                 if localized:
                     arguments = localized_list(
@@ -173,6 +211,12 @@ class SwitchRouter(GoflowRouter):
             rt, run, node, self, category, operand_text, None, operand_text, result_key
         )
         return category
+
+
+def _plain_arguments(case: Case) -> bool:
+    """Whether every argument of the case is plain text (no "@": evaluating gives the text
+    itself, within the template length limit)."""
+    return all(type(arg) is str and "@" not in arg for arg in case.arguments)
 
 
 def _literal_numbers(case: Case) -> tuple[Any, ...] | None:
