@@ -211,8 +211,13 @@ def _utc_seconds_text(seconds: int) -> str:
     text = _utc_minutes.get(minute)
     if text is None:
         days, minute_of_day = divmod(minute, 1440)
-        day = (_EPOCH + dt.timedelta(days=days)).strftime("%Y-%m-%dT")
-        text = f"{day}{minute_of_day // 60:02d}:{minute_of_day % 60:02d}:"
+        day = _utc_days.get(days)
+        if day is None:
+            day = (_EPOCH + dt.timedelta(days=days)).strftime("%Y-%m-%dT")
+            if len(_utc_days) >= 64:
+                _utc_days.clear()
+            _utc_days[days] = day
+        text = f"{day}{_TWO_DIGITS[minute_of_day // 60]}:{_TWO_DIGITS[minute_of_day % 60]}:"
         if len(_utc_minutes) >= 64:
             _utc_minutes.clear()
         _utc_minutes[minute] = text
@@ -225,6 +230,10 @@ def _utc_seconds_text(seconds: int) -> str:
 
 # UTC minutes since the epoch -> "YYYY-MM-DDTHH:MM:"
 _utc_minutes: dict[int, str] = {}
+
+
+# UTC days since the epoch -> "YYYY-MM-DDT"
+_utc_days: dict[int, str] = {}
 
 
 _TWO_DIGITS = tuple(f"{number:02d}" for number in range(60))
