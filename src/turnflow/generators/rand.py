@@ -20,6 +20,20 @@ _MASK128 = (1 << 128) - 1
 _PCG_MUL = (2549297995355413924 << 64) | 4865540595714422341
 _PCG_INC = (6364136223846793005 << 64) | 1442695040888963407
 _DXSM_MUL = 0xDA942042E4DD58B5
+# two LCG steps at once: state * MUL**2 + (INC * MUL + INC)
+_PCG_MUL2 = (_PCG_MUL * _PCG_MUL) & _MASK128
+_PCG_INC2 = (_PCG_INC * _PCG_MUL + _PCG_INC) & _MASK128
+
+
+def _dxsm(state: int) -> int:
+    """PCG-DXSM's output permutation ("double xorshift multiply") of a 128-bit state."""
+    hi = state >> 64
+    hi ^= hi >> 32
+    hi = (hi * _DXSM_MUL) & _MASK64
+    hi ^= hi >> 48
+    # the low half of the state would be masked to 64 bits first, but the product is masked
+    # to 64 bits anyway and the high half of the state cannot change its low 64 bits
+    return (hi * (state | 1)) & _MASK64
 
 
 class GoPCG:
@@ -33,14 +47,22 @@ class GoPCG:
 
     def uint64(self) -> int:
         """The next uniformly distributed 64-bit value."""
-        self._state = (self._state * _PCG_MUL + _PCG_INC) & _MASK128
-        hi = self._state >> 64
-        lo = self._state & _MASK64
-        # DXSM output permutation ("double xorshift multiply") of the high half.
-        hi ^= hi >> 32
-        hi = (hi * _DXSM_MUL) & _MASK64
-        hi ^= hi >> 48
-        return (hi * (lo | 1)) & _MASK64
+        state = self._state = (self._state * _PCG_MUL + _PCG_INC) & _MASK128
+        return _dxsm(state)
+
+    def read128(self) -> int:
+        """The next two ``Uint64`` values as one 128-bit int, the first in the low bits: what
+        ``read(16)`` gives, read as little-endian, without the bytes (a UUID's 16 bytes)."""
+        first = (self._state * _PCG_MUL + _PCG_INC) & _MASK128
+        second = self._state = (first * _PCG_MUL + _PCG_INC) & _MASK128
+        return _dxsm(first) | (_dxsm(second) << 64)
+
+    def second_uint64(self) -> int:
+        """The second of the next two ``Uint64`` values: the state moves past both in one
+        step and the first is never permuted into output (a v7 UUID overwrites its 8 bytes
+        with the time, so only the second's bytes show)."""
+        state = self._state = (self._state * _PCG_MUL2 + _PCG_INC2) & _MASK128
+        return _dxsm(state)
 
     def float64(self) -> float:
         """Go's ``Float64``: the low 53 bits of one ``Uint64`` scaled into [0, 1)."""

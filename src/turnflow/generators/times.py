@@ -164,7 +164,8 @@ def format_rfc3339_nano(
     if tz is None:
         if trim:
             return utc_text(ns)
-        text = _utc_seconds_text(ns // NS_PER_SECOND)
+        seconds = ns // NS_PER_SECOND
+        text = _utc_seconds.get(seconds) or _utc_seconds_text(seconds)
         return f"{text}.{ns % NS_PER_SECOND:09d}Z"
     seconds, nanos = divmod(ns, NS_PER_SECOND)
     moment = (_EPOCH + dt.timedelta(seconds=seconds)).astimezone(tz)
@@ -182,56 +183,57 @@ def format_rfc3339_nano(
     return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-# UTC seconds formatted lately, with their text up to the seconds (consecutive stamps share it)
+# UTC seconds formatted lately -> their text up to the seconds ("2025-05-04T12:30:45"):
+# consecutive stamps of a real clock share it
 _utc_seconds: dict[int, str] = {}
-
-
-# the same texts with the fraction's dot, for utc_text (one concatenation less per stamp)
-_utc_prefixes: dict[int, str] = {}
 
 
 def utc_text(ns: int) -> str:
     """``format_rfc3339_nano(ns)`` for the engine's every timestamp (UTC, trimmed), without
     the general function's options: events, results and segments make a score per session."""
-    seconds, nanos = divmod(ns, NS_PER_SECOND)
+    seconds = ns // 1_000_000_000
+    nanos = ns % 1_000_000_000
+    text = _utc_seconds.get(seconds)
+    if text is None:
+        text = _utc_seconds_text(seconds)
     if nanos:
-        prefix = _utc_prefixes.get(seconds)
-        if prefix is None:
-            prefix = _utc_prefix(seconds)
-        # the 9 digits of the fraction, zero-padded by the leading 1 cut off (cheaper than a
-        # format spec); a fraction that isn't zero ends in a digit that isn't: rstrip stops there
-        return prefix + str(nanos + NS_PER_SECOND)[1:].rstrip("0") + "Z"
-    return _utc_seconds_text(seconds) + "Z"
-
-
-def _utc_prefix(seconds: int) -> str:
-    """``_utc_seconds_text(seconds) + "."``, kept the same way."""
-    prefix = _utc_seconds_text(seconds) + "."
-    if len(_utc_prefixes) >= 64:
-        _utc_prefixes.clear()
-    _utc_prefixes[seconds] = prefix
-    return prefix
+        # the fraction's 9 digits, trimmed: one that isn't zero ends in a digit that isn't, so
+        # rstrip stops there (printf-style formatting is the cheapest way to pad them)
+        return f"{text}.{('%09d' % nanos).rstrip('0')}Z"  # noqa: UP031
+    return text + "Z"
 
 
 def _utc_seconds_text(seconds: int) -> str:
-    """The UTC text of an instant up to its seconds, kept for a few seconds (stamps of now
-    and of expirations an hour on alternate)."""
-    text = _utc_seconds.get(seconds)
+    """The UTC text of an instant up to its seconds, kept for a few dozen seconds (a test
+    clock steps a second a reading, and stamps of now and of expirations an hour on
+    alternate), made from the text of its minute."""
+    minute, second = divmod(seconds, 60)
+    text = _utc_minutes.get(minute)
     if text is None:
-        days, within = divmod(seconds, 86_400)
+        days, minute_of_day = divmod(minute, 1440)
         day = _utc_days.get(days)
-        if day is None:  # the date part, kept per day (a test clock steps a second a reading)
+        if day is None:
             day = (_EPOCH + dt.timedelta(days=days)).strftime("%Y-%m-%dT")
             if len(_utc_days) >= 64:
                 _utc_days.clear()
             _utc_days[days] = day
-        hours, within = divmod(within, 3600)
-        text = f"{day}{hours:02d}:{within // 60:02d}:{within % 60:02d}"
-        if len(_utc_seconds) >= 64:
-            _utc_seconds.clear()
-        _utc_seconds[seconds] = text
+        text = f"{day}{_TWO_DIGITS[minute_of_day // 60]}:{_TWO_DIGITS[minute_of_day % 60]}:"
+        if len(_utc_minutes) >= 64:
+            _utc_minutes.clear()
+        _utc_minutes[minute] = text
+    text += _TWO_DIGITS[second]
+    if len(_utc_seconds) >= 64:
+        _utc_seconds.clear()
+    _utc_seconds[seconds] = text
     return text
 
 
-# day number since the epoch -> "YYYY-MM-DDT"
+# UTC minutes since the epoch -> "YYYY-MM-DDTHH:MM:"
+_utc_minutes: dict[int, str] = {}
+
+
+# UTC days since the epoch -> "YYYY-MM-DDT"
 _utc_days: dict[int, str] = {}
+
+
+_TWO_DIGITS = tuple(f"{number:02d}" for number in range(60))

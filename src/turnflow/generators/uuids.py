@@ -26,52 +26,53 @@ class UUIDSource(Protocol):
     def new_v7(self) -> str: ...
 
 
-def _v4_from_bytes(raw: bytes) -> bytearray:
-    data = bytearray(raw)
-    data[6] = (data[6] & 0x0F) | 0x40  # version 4
-    data[8] = (data[8] & 0x3F) | 0x80  # RFC 4122 variant
-    return data
-
-
-def _stamp_v7(data: bytearray, ns: int) -> None:
-    """Overwrite the first 64 bits' time fields: 48 bits of ms, version 7, 12 bits sub-ms."""
-    ms, within = divmod(ns, _NS_PER_MS)
-    sub = within >> 8  # sub-millisecond nanoseconds in 256 ns units (always < 4096)
-    data[0:6] = (ms & ((1 << 48) - 1)).to_bytes(6, "big")
-    data[6] = 0x70 | ((sub >> 8) & 0x0F)
-    data[7] = sub & 0xFF
-
-
-def _text(data: bytes | bytearray) -> str:
-    """The canonical 8-4-4-4-12 text (what ``str(uuid.UUID(bytes=data))`` gives)."""
-    h = data.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+# a v4's 16 bytes as a little-endian int (GoPCG.read128): byte 6's high nibble becomes the
+# version (4) and byte 8's two high bits RFC 4122's variant (10)
+_V4_KEEP = ((1 << 128) - 1) ^ (0xF0 << 48) ^ (0xC0 << 64)
+_V4_SET = (0x40 << 48) | (0x80 << 64)
+# the same for a v7's random half (bytes 8-15, the second Uint64): the variant in its byte 0
+_TAIL_KEEP = ((1 << 64) - 1) ^ 0xC0
+_TAIL_SET = 0x80
 
 
 class SeededUUIDs:
     """goflow's ``uuids.NewSeededGenerator(seed, now)``.
 
     Each UUID takes 16 bytes from ``GoPCG(seed, seed)`` (two ``Uint64`` little-endian); v7 also
-    reads the clock once. Pass the same clock the engine uses for timestamps, since goflow
-    interleaves both on one sequence.
+    reads the clock once, after drawing its bytes. Pass the same clock the engine uses for
+    timestamps, since goflow interleaves both on one sequence.
     """
 
     def __init__(self, seed: int = 123456, clock: Clock | None = None) -> None:
         self._pcg = GoPCG(seed, seed)
         self._clock: Clock = clock if clock is not None else SequentialClock()
+        self._now_ns = self._clock.now_ns
         self._lock = threading.Lock()
 
-    def _random_v4(self) -> bytearray:
-        with self._lock:
-            return _v4_from_bytes(self._pcg.read(16))
-
     def new_v4(self) -> str:
-        return _text(self._random_v4())
+        lock = self._lock
+        lock.acquire()
+        try:
+            value = self._pcg.read128()
+        finally:
+            lock.release()
+        h = ((value & _V4_KEEP) | _V4_SET).to_bytes(16, "little").hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def new_v7(self) -> str:
-        data = self._random_v4()
-        _stamp_v7(data, self._clock.now_ns())
-        return _text(data)
+        # the time fields overwrite all of the first Uint64's bytes: only the second shows
+        lock = self._lock
+        lock.acquire()
+        try:
+            random = self._pcg.second_uint64()
+        finally:
+            lock.release()
+        ms, within = divmod(self._now_ns(), _NS_PER_MS)
+        # 48 bits of ms ("xxxxxxxx-xxxx"), version 7 and 12 bits of sub-ms time in 256 ns
+        # units (always < 4096), then the random half with the variant ("8xxx-xxxxxxxxxxxx")
+        head = (ms & _MASK48).to_bytes(6, "big").hex("-", -4)
+        tail = ((random & _TAIL_KEEP) | _TAIL_SET).to_bytes(8, "little").hex("-", 6)
+        return f"{head}-7{_SUB_MS_TEXT[within >> 8]}{tail}"
 
 
 class RandomUUIDs:
@@ -80,13 +81,16 @@ class RandomUUIDs:
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._lock = threading.Lock()
-        # the last v7 time issued, (ms, sub-ms in 256 ns units), to keep v7s strictly increasing
-        self._last = (-1, 0)
+        self._now_ns = self._clock.now_ns
+        # the last v7 time issued (ms, and sub-ms time in 256 ns units), to keep v7s strictly
+        # increasing, and the text of that ms ("xxxxxxxx-xxxx-7")
+        self._last_ms = -1
+        self._last_sub = 0
+        self._ms_text = "ffffffff-ffff-7"  # ms -1's, as 48 bits
         # the random halves of the next v7s, as text ("8xxx-xxxxxxxxxxxx"), read ahead in
         # batches (one system call and one hex conversion per 512 UUIDs, not each)
         self._tails: list[str] = []
         self._v4s: list[str] = []  # v4s read ahead the same way
-        self._ms_text = (-1, "")  # the last millisecond and its text ("xxxxxxxx-xxxx-7")
         _POOLED.add(self)
 
     # (the lock is taken with acquire/release in try/finally: half the cost of a with block)
@@ -103,31 +107,33 @@ class RandomUUIDs:
             lock.release()
 
     def new_v7(self) -> str:
-        ns = self._clock.now_ns()
-        ms, within = divmod(ns, _NS_PER_MS)
-        sub = within >> 8  # sub-millisecond time in 256 ns units (always < 4096)
+        ns = self._now_ns()
+        ms = ns // 1_000_000
+        sub = (ns % 1_000_000) >> 8  # sub-ms time in 256 ns units (always < 4096)
         lock = self._lock
         lock.acquire()
         try:
-            last_ms, last_sub = self._last
-            if ms < last_ms or (ms == last_ms and sub <= last_sub):
-                # the same 256 ns slot or the clock went back: step past the last issued
-                ms, sub = last_ms, last_sub + 1
-                if sub == 4096:
-                    ms, sub = ms + 1, 0
-            self._last = (ms, sub)
+            last_ms = self._last_ms
+            if ms != last_ms or sub <= self._last_sub:  # not later in the same ms (rarer)
+                if ms <= last_ms:
+                    # the same 256 ns slot or the clock went back: step past the last issued
+                    ms, sub = last_ms, self._last_sub + 1
+                    if sub == 4096:
+                        ms, sub = ms + 1, 0
+                if ms != last_ms:
+                    h = f"{ms & _MASK48:012x}"
+                    self._ms_text = f"{h[:8]}-{h[8:]}-7"
+                    self._last_ms = ms
+            self._last_sub = sub
+            ms_text = self._ms_text
             tails = self._tails
             if not tails:
                 tails = self._tails = _random_tails()
             tail = tails.pop()
-            ms_text = self._ms_text
-            if ms_text[0] != ms:
-                h = f"{ms & _MASK48:012x}"
-                ms_text = self._ms_text = (ms, f"{h[:8]}-{h[8:]}-7")
         finally:
             lock.release()
         # 48 bits of ms, version 7, 12 bits sub-ms, then the RFC 4122 variant and 62 random bits
-        return ms_text[1] + _SUB_MS_TEXT[sub] + tail
+        return ms_text + _SUB_MS_TEXT[sub] + tail
 
     def _forget_pool(self) -> None:
         self._lock = threading.Lock()
