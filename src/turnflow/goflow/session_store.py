@@ -147,8 +147,14 @@ def _loads(text: str) -> Any:
 
 
 def stored_session(session: GoflowSession) -> dict[str, Any]:
-    """The stored form as plain JSON values (for a store that takes a JSON document)."""
-    return _loads(dump_session(session))  # type: ignore[no-any-return]
+    """The stored form as plain JSON values (for a store that takes a JSON document): what
+    :func:`dump_session` writes, read back (orjson's bytes read as they are)."""
+    data = session_to_stored(session)
+    try:
+        written = _orjson_dumps(data, default=json_default)
+    except TypeError:  # as in dump_session: written exactly by json, so read back by json
+        return json.loads(dump_session(session))  # type: ignore[no-any-return]
+    return _orjson_loads(written)  # type: ignore[no-any-return]
 
 
 # -- reading ----------------------------------------------------------------------------------
