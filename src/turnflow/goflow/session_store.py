@@ -177,10 +177,11 @@ def _run_from_stored(
     flat = get("path")
     steps: list[Step] = []
     if flat:
-        nodes, times = flat[0::2], flat[1::2]
-        # types checked by C loops (set of the types met), not a Python loop per step
+        nodes, times = (flat[0::2], flat[1::2]) if isinstance(flat, list | tuple) else ((), ())
+        # types checked by C loops (the set of the types met), not a Python loop per step
         if (
-            len(nodes) != len(times)
+            not nodes
+            or len(nodes) != len(times)
             or not set(map(type, nodes)) <= _STR_ONLY
             or not set(map(type, times)) <= _INT_ONLY
         ):  # fmt: skip
