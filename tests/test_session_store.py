@@ -137,6 +137,34 @@ def test_a_damaged_stored_session_is_a_read_error(damage):
         eng.read_session(data, CONTACT)
 
 
+@pytest.mark.parametrize("path", [{"a": 1}, "ab", 5, True, ["a", 1, "b"], [["a"], 1],
+                                  ["a", True], ["a", 1.0]])
+def test_a_damaged_path_is_a_read_error_naming_the_path(path):
+    # the reader checks a path's nodes and times in bulk: every shape it refuses names where
+    eng = engine(question_flow())
+    session, _ = eng.start(CONTACT, MANUAL)
+    data = eng.stored_session(session)
+    data["runs"][0]["path"] = path
+    for form in (data, json.dumps(data)):
+        with pytest.raises(SessionReadError, match=r"at session\.runs\[0\]\.path\)"):
+            eng.read_session(form, CONTACT)
+
+
+def test_a_session_read_from_text_does_not_share_what_it_was_read_from():
+    # a session read from a document copies its results, locals, trigger and input (the
+    # engine changes them in place); one read from text keeps the dicts it parsed
+    eng = engine(question_flow())
+    session, _ = eng.start(CONTACT, MANUAL)
+    session.runs[0].locals["x"] = "1"
+    document = eng.stored_session(session)
+    restored = eng.read_session(document, CONTACT)
+    restored.runs[0].locals["x"] = "2"
+    restored.trigger["extra"] = True
+    assert document["runs"][0]["locals"] == {"x": "1"} and "extra" not in document["trigger"]
+    from_text = eng.read_session(eng.dump_session(session), CONTACT)
+    assert session_to_json(from_text) == session_to_json(session)
+
+
 def test_stored_session_is_for_its_contact():
     eng = engine(question_flow())
     session, _ = eng.start(CONTACT, MANUAL)

@@ -124,13 +124,13 @@ class Session:
 
     def push(self, run: Run) -> None:
         """Start a run on top of the stack (it gets the input from now on)."""
-        if run not in self.runs:
+        if _position(self.runs, run) < 0:
             self.runs.append(run)
         self.stack.append(run)
 
     def push_below(self, run: Run) -> None:
         """Put a run just under the top one: it takes over when the top run ends."""
-        if run not in self.runs:
+        if _position(self.runs, run) < 0:
             self.runs.append(run)
         if not self.stack:
             self.stack.append(run)
@@ -143,10 +143,10 @@ class Session:
         return self.stack.pop()
 
     def remove(self, run: Run) -> None:
-        try:
-            self.stack.remove(run)
-        except ValueError:
-            raise StackError(f"run {run.uuid} is not on the session's run stack") from None
+        position = _position(self.stack, run)
+        if position < 0:
+            raise StackError(f"run {run.uuid} is not on the session's run stack")
+        del self.stack[position]
 
     def move_to_top(self, run: Run) -> None:
         self.remove(run)
@@ -168,3 +168,12 @@ class Session:
             if run.uuid == uuid:
                 return run
         return None
+
+
+def _position(runs: list[Run], run: Run) -> int:
+    """Where ``run`` itself is in ``runs``, or -1: runs are told apart by identity (``in``
+    and ``list.remove`` would call the dataclass's ``==``, which compares every field)."""
+    for index, other in enumerate(runs):
+        if other is run:
+            return index
+    return -1

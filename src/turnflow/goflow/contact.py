@@ -163,16 +163,18 @@ class ContactURN:
 def _check_shape(data: Mapping[str, Any]) -> None:
     """Refuse contact JSON whose parts have the wrong type (a ``urns`` string would be read
     letter by letter), naming the part."""
-    for key in ("uuid", "created_on", "name", "language", "status", "timezone", "last_seen_on"):
-        if data.get(key) is not None and not isinstance(data[key], str):
+    get = data.get
+    for key in _TEXT_KEYS:
+        value = get(key)
+        if value is not None and not isinstance(value, str):
             raise ContactError(f"contact.{key}: expected a string")
-    number = data.get("id")
+    number = get("id")
     if number is not None and (
         isinstance(number, bool) or not isinstance(number, int) or not 0 <= number < 2**63
     ):
         raise ContactError("contact.id: expected a positive integer")
     for key, what in (("urns", "a URN"), ("groups", "an object"), ("tickets", "an object")):
-        items = data.get(key)
+        items = get(key)
         if items is None:
             continue
         if not isinstance(items, list):
@@ -207,6 +209,7 @@ def _check_shape(data: Mapping[str, Any]) -> None:
 
 
 _FIELD_TEXT_PARTS = ("text", "datetime", "state", "district", "ward")
+_TEXT_KEYS = ("uuid", "created_on", "name", "language", "status", "timezone", "last_seen_on")
 
 
 # -- assets -----------------------------------------------------------------------------------
@@ -498,48 +501,59 @@ class Contact:
             if not data.get(key):
                 raise ContactError(f"contact.{key}: is required")
         _check_shape(data)
-        status = data.get("status") or "active"
+        get = data.get
+        status = get("status") or "active"
         if status not in STATUSES:
             raise ContactError(f"contact.status: '{status}' is not a valid contact status")
         groups = []
-        for i, ref in enumerate(data.get("groups") or []):
+        for i, ref in enumerate(get("groups") or ()):
             if not isinstance(ref, Mapping) or not ref.get("uuid"):
                 raise ContactError(f"contact.groups[{i}]: expected a group reference")
             asset = assets.group(ref["uuid"]) if assets else ref
             if asset is not None:
                 groups.append(group_ref(asset))
         fields = {}
-        for key, value in (data.get("fields") or {}).items():
+        for key, value in (get("fields") or {}).items():
             if value is None or (assets is not None and assets.field(key) is None):
                 continue
             parsed = read_value(value)
             if parsed.get("text") != "":
                 fields[key] = parsed
-        urns = data.get("urns")
-        tickets = data.get("tickets")
-        values = {
-            "uuid": data["uuid"],
-            "created_on": data["created_on"],
-            "id": int(data.get("id") or 0),
-            "name": data.get("name") or "",
-            "language": data.get("language") or "",
-            "status": status,
-            "timezone": data.get("timezone") or "",
-            "last_seen_on": data.get("last_seen_on") or None,
-            "urns": [ContactURN.parse(u) for u in urns] if urns else [],
-            "groups": groups,
-            "fields": fields,
-            "tickets": [dict(t) for t in tickets] if tickets else [],
-        }
+        urns = get("urns")
+        tickets = get("tickets")
+        uuid = data["uuid"]
+        created_on = data["created_on"]
+        number = int(get("id") or 0)
+        name = get("name") or ""
+        language = get("language") or ""
+        timezone = get("timezone") or ""
+        last_seen_on = get("last_seen_on") or None
+        urn_list = [ContactURN.parse(u) for u in urns] if urns else []
+        ticket_list = [dict(t) for t in tickets] if tickets else []
         if cls is not Contact:
-            return cls(**values)
+            return cls(
+                uuid=uuid, created_on=created_on, id=number, name=name, language=language,
+                status=status, timezone=timezone, last_seen_on=last_seen_on, urns=urn_list,
+                groups=groups, fields=fields, tickets=ticket_list,
+            )
         # what the dataclass's __init__ makes, without Contact.__setattr__'s work per field
         # (a contact is read for every session)
         contact = object.__new__(Contact)
-        for key, value in values.items():
-            _set_attr(contact, key, value)
-        _set_attr(contact, "_context", None)
-        _set_attr(contact, "_route", None)
+        set_attr = _set_attr
+        set_attr(contact, "uuid", uuid)
+        set_attr(contact, "created_on", created_on)
+        set_attr(contact, "id", number)
+        set_attr(contact, "name", name)
+        set_attr(contact, "language", language)
+        set_attr(contact, "status", status)
+        set_attr(contact, "timezone", timezone)
+        set_attr(contact, "last_seen_on", last_seen_on)
+        set_attr(contact, "urns", urn_list)
+        set_attr(contact, "groups", groups)
+        set_attr(contact, "fields", fields)
+        set_attr(contact, "tickets", ticket_list)
+        set_attr(contact, "_context", None)
+        set_attr(contact, "_route", None)
         return contact
 
     def to_json(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from ..core.graph import Flow
 from ..core.session import ACTIVE, ENDED, WAITING, Run, Step, time_text
 from ..errors import TurnflowError
 from ..generators import NanoTime
+from .contact import Contact
 from .session import GoflowRun, GoflowSession
 
 # uuid -> the flow (or None if it's not known)
@@ -205,10 +206,16 @@ def build_session(
     input: Any,
     sprints: int,
     call_uuid: Any,
+    owned: bool = False,
 ) -> GoflowSession:
     """A session from its read runs (either stored form): the contact checked, runs linked
-    to their parents (``parent_uuids``, one a run), the stack rebuilt."""
-    if contact.__class__ is not dict and not isinstance(contact, Mapping):
+    to their parents (``parent_uuids``, one a run), the stack rebuilt. ``runs`` becomes the
+    session's; ``owned``: the trigger and input dicts are the session's own too (parsed from
+    text by the reader), else they are copied."""
+    contact_class = contact.__class__
+    if contact_class is Contact:
+        given_uuid = contact.uuid
+    elif contact_class is not dict and not isinstance(contact, Mapping):
         given_uuid = getattr(contact, "uuid", None)
     else:
         given_uuid = contact.get("uuid")
@@ -216,6 +223,53 @@ def build_session(
         raise SessionReadError(
             f"session is for contact {contact_uuid}, not {given_uuid}", "session.contact_uuid"
         )
+    if parent_uuids.count(None) != len(parent_uuids):  # some run has a parent
+        _link_parents(runs, parent_uuids)
+    # the runs still in play, in the order they started, the waiting ones on top
+    stack: list[Run] = []
+    waiting: list[Run] = []
+    for index, run in enumerate(runs):
+        run_status = run.status
+        if run_status in ENDED:
+            continue
+        (waiting if run_status == WAITING else stack).append(run)
+        # a run in play goes on from its last node: that node must still be in its flow
+        if run.path:
+            step = run.path[-1]
+            if run.flow.node(step.node_uuid) is None:
+                raise SessionReadError(
+                    f"run is at node {step.node_uuid}, which flow {run.flow.uuid} "
+                    f"({getattr(run.flow, 'name', '')}) doesn't have",
+                    f"session.runs[{index}].path[{len(run.path) - 1}].node_uuid",
+                )
+    stack += waiting
+    if not (owned and trigger.__class__ is dict):
+        trigger = dict(trigger)
+    if input is not None and not (owned and input.__class__ is dict):
+        input = dict(input) if isinstance(input, Mapping) else None
+    if status == WAITING and not waiting:
+        raise SessionReadError("session is waiting but none of its runs is", "session.status")
+    session = GoflowSession(
+        uuid=uuid,
+        type=type,
+        created_on=created_on,
+        trigger=trigger,  # type: ignore[arg-type]
+        contact=contact,
+        status=status,
+        runs=runs,  # type: ignore[arg-type]
+        stack=stack,
+        wait=wait,
+        input=input,
+        sprints=sprints,
+        call_uuid=call_uuid,
+    )
+    if trigger.get("type") == "flow_action" and runs:
+        # the first run's parent is in another session: the trigger carries its summary
+        runs[0].parent_summary = trigger.get("run_summary")
+    return session
+
+
+def _link_parents(runs: list[GoflowRun], parent_uuids: list[Any]) -> None:
     by_uuid = {run.uuid: run for run in runs}
     for index, (run, parent_uuid) in enumerate(zip(runs, parent_uuids, strict=True)):
         if parent_uuid is not None and not isinstance(parent_uuid, str):
@@ -229,42 +283,6 @@ def build_session(
                     f"session.runs[{index}].parent_uuid",
                 )
             run.parent = parent
-    # runs compared by identity (a dataclass's == compares every field)
-    in_play = [run for run in runs if run.status not in ENDED]
-    for index, run in enumerate(runs):
-        # a run in play goes on from its last node: that node must still be in its flow
-        if run.status in ENDED or not run.path:
-            continue
-        step = run.path[-1]
-        if run.flow.node(step.node_uuid) is None:
-            raise SessionReadError(
-                f"run is at node {step.node_uuid}, which flow {run.flow.uuid} "
-                f"({getattr(run.flow, 'name', '')}) doesn't have",
-                f"session.runs[{index}].path[{len(run.path) - 1}].node_uuid",
-            )
-    waiting = [run for run in in_play if run.status == WAITING]
-    stack: list[Run] = [run for run in in_play if run.status != WAITING]
-    stack += waiting
-    session = GoflowSession(
-        uuid=uuid,
-        type=type,
-        created_on=created_on,
-        trigger=dict(trigger),
-        contact=contact,
-        status=status,
-        runs=list(runs),
-        stack=stack,
-        wait=wait,
-        input=dict(input) if isinstance(input, Mapping) else None,
-        sprints=sprints,
-        call_uuid=call_uuid,
-    )
-    if session.status == WAITING and not waiting:
-        raise SessionReadError("session is waiting but none of its runs is", "session.status")
-    if trigger.get("type") == "flow_action" and runs:
-        # the first run's parent is in another session: the trigger carries its summary
-        runs[0].parent_summary = trigger.get("run_summary")
-    return session
 
 
 def _time(data: Mapping[str, Any], key: str, path: str, required: bool = False) -> NanoTime | None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from orjson import dumps as _orjson_dumps
@@ -53,16 +55,19 @@ def is_stored_form(data: Any) -> bool:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def _run_to_stored(run: Any, flows: dict[str, int]) -> dict[str, Any]:
-    ended = run.status in ENDED
+def _run_to_stored(run: Any, flows: dict[str, int], refs: list[Any]) -> dict[str, Any]:
+    status = run.status
+    ended = status in ENDED
     created_on = run.created_on  # a NanoTime is an int: JSON writes its ns
-    flow_index = flows.get(run.flow.uuid)
+    flow = run.flow
+    flow_index = flows.get(flow.uuid)
     if flow_index is None:
-        flow_index = flows[run.flow.uuid] = len(flows)
+        flow_index = flows[flow.uuid] = len(refs)
+        refs.append(flow.ref)
     data: dict[str, Any] = {
         "uuid": run.uuid,
         "flow": flow_index,
-        "status": run.status,
+        "status": status,
         "created_on": created_on,
     }
     modified_on = run.modified_on
@@ -71,11 +76,7 @@ def _run_to_stored(run: Any, flows: dict[str, int]) -> dict[str, Any]:
     if run.exited_on is not None:
         data["exited_on"] = run.exited_on
     if not ended and run.path:  # ended runs are stored compacted, as goflow does
-        flat: list[Any] = []
-        extend = flat.extend
-        for step in run.path:
-            extend((step.node_uuid, step.arrived_on))
-        data["path"] = flat
+        data["path"] = list(chain.from_iterable(map(_STEP_PARTS, run.path)))
     if run.results:
         data["results"] = run.results
     if run.locals and not ended:
@@ -90,13 +91,17 @@ def _run_to_stored(run: Any, flows: dict[str, int]) -> dict[str, Any]:
     return data
 
 
+# a step's part of a run's flat path: its node and its arrival
+_STEP_PARTS = attrgetter("node_uuid", "arrived_on")
+
+
 def session_to_stored(session: GoflowSession) -> dict[str, Any]:
     """The session in the stored form (values may still be Python objects such as Decimals;
     :func:`dump_session` writes them as goflow's JSON would)."""
     contact = session.contact
-    flows: dict[str, int] = {}  # uuid -> index in "flows"
-    runs = [_run_to_stored(run, flows) for run in session.runs]
-    refs = {run.flow.uuid: run.flow.ref for run in session.runs}
+    flows: dict[str, int] = {}  # uuid -> index in refs
+    refs: list[Any] = []  # the flows' references, in the order runs first name them
+    runs = [_run_to_stored(run, flows, refs) for run in session.runs]
     data: dict[str, Any] = {
         FORM_KEY: VERSION,
         "uuid": session.uuid,
@@ -108,7 +113,7 @@ def session_to_stored(session: GoflowSession) -> dict[str, Any]:
             contact.get("uuid") if isinstance(contact, dict) else getattr(contact, "uuid", None)
         ),
         "trigger": session.trigger,
-        "flows": [refs[uuid] for uuid in flows],
+        "flows": refs,
         "runs": runs,
     }
     return add_optional_fields(data, session)
@@ -142,41 +147,76 @@ def _loads(text: str) -> Any:
 
 
 def stored_session(session: GoflowSession) -> dict[str, Any]:
-    """The stored form as plain JSON values (for a store that takes a JSON document)."""
-    return _loads(dump_session(session))  # type: ignore[no-any-return]
+    """The stored form as plain JSON values (for a store that takes a JSON document): what
+    :func:`dump_session` writes, read back (orjson's bytes read as they are)."""
+    data = session_to_stored(session)
+    try:
+        written = _orjson_dumps(data, default=json_default)
+    except TypeError:  # as in dump_session: written exactly by json, so read back by json
+        return json.loads(dump_session(session))  # type: ignore[no-any-return]
+    return _orjson_loads(written)  # type: ignore[no-any-return]
 
 
 # -- reading ----------------------------------------------------------------------------------
 
 
-def _run_from_stored(data: Mapping[str, Any], flows: list[Any], path: str) -> GoflowRun:
+def _run_from_stored(
+    data: Mapping[str, Any], flows: list[Any], index: int, owned: bool
+) -> GoflowRun:
+    """A run of the stored form. ``owned``: ``data`` was parsed here from text, so its dicts
+    are the run's own (a document a caller gave is copied, as the engine changes a run's
+    results and locals in place)."""
+    get = data.get
     flow = flows[_index(data["flow"])]
     status = data["status"]
     if status not in _RUN_STATUSES:
-        raise SessionReadError(f"not a run status: {status!r}", f"{path}.status")
+        raise SessionReadError(f"not a run status: {status!r}", f"session.runs[{index}].status")
     created_on = NanoTime(_ns(data["created_on"]))
-    modified_on = data.get("modified_on")
-    exited_on = data.get("exited_on")
-    flat = data.get("path") or ()
-    if len(flat) % 2 or any(node.__class__ is not str for node in flat[0::2]) or any(
-        time.__class__ is not int for time in flat[1::2]
+    modified_on = get("modified_on")
+    exited_on = get("exited_on")
+    flat = get("path")
+    steps: list[Step] = []
+    if flat:
+        nodes, times = (flat[0::2], flat[1::2]) if isinstance(flat, list | tuple) else ((), ())
+        # types checked by C loops (the set of the types met), not a Python loop per step
+        if (
+            not nodes
+            or len(nodes) != len(times)
+            or not set(map(type, nodes)) <= _STR_ONLY
+            or not set(map(type, times)) <= _INT_ONLY
+        ):  # fmt: skip
+            raise SessionReadError(
+                "a step is a node UUID and an integer time", f"session.runs[{index}].path"
+            )
+        steps = list(map(Step, nodes, map(NanoTime, times)))
+    results = get("results")
+    if not results:
+        results = {}
+    elif not (
+        owned and results.__class__ is dict and set(map(type, results.values())) <= _DICT_ONLY
     ):
-        raise SessionReadError("a step is a node UUID and an integer time", f"{path}.path")
-    steps = [Step(flat[i], NanoTime(flat[i + 1])) for i in range(0, len(flat), 2)]
-    results = data.get("results") or {}
+        results = {key: dict(value) for key, value in results.items()}
+    locals_ = get("locals")
+    if not (owned and locals_.__class__ is dict):
+        locals_ = dict(locals_ or {})
     return GoflowRun(
         uuid=data["uuid"],
         flow=flow,
         created_on=created_on,
         status=status,
         path=steps,
-        results={key: dict(value) for key, value in results.items()},
-        locals=dict(data.get("locals") or {}),
+        results=results,
+        locals=locals_,
         modified_on=NanoTime(_ns(modified_on)) if modified_on is not None else created_on,
         exited_on=NanoTime(_ns(exited_on)) if exited_on is not None else None,
-        had_input=bool(data.get("had_input")),
-        webhook=data.get("webhook"),
+        had_input=bool(get("had_input")),
+        webhook=get("webhook"),
     )
+
+
+_STR_ONLY = frozenset({str})
+_INT_ONLY = frozenset({int})  # (bool is a type of its own: no time)
+_DICT_ONLY = frozenset({dict})
 
 
 def _index(value: Any) -> int:
@@ -194,27 +234,27 @@ def _ns(value: Any) -> int:
 def read_stored(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
     """Read a session in the stored form (a dict or JSON text) back, ready to be resumed."""
     try:
-        if isinstance(data, bytes):
-            data = data.decode()
-        if isinstance(data, str):
-            data = _loads(data)
+        owned = data.__class__ is str or isinstance(data, str | bytes)
+        if owned:
+            data = _loads(data.decode() if isinstance(data, bytes) else data)
         version = data[FORM_KEY]
         if version != VERSION:
             raise SessionReadError(f"stored session form {version!r} is not known", FORM_KEY)
         runs_data = data["runs"]
         refs = data["flows"]
         flows_read = [flows(ref["uuid"]) for ref in refs]
-        for index, (ref, flow) in enumerate(zip(refs, flows_read, strict=True)):
+        for index, flow in enumerate(flows_read):
             if flow is None:
+                ref = refs[index]
                 raise SessionReadError(
                     f"flow {ref['uuid']} ({ref.get('name', '')}) is not in the assets",
                     f"session.flows[{index}]",
                 )
-        runs = [
-            _run_from_stored(item, flows_read, f"session.runs[{i}]")
-            for i, item in enumerate(runs_data)
-        ]
-        parent_uuids = [item.get("parent_uuid") for item in runs_data]
+        runs = []
+        parent_uuids = []
+        for index, item in enumerate(runs_data):
+            runs.append(_run_from_stored(item, flows_read, index, owned))
+            parent_uuids.append(item.get("parent_uuid"))
         return build_session(
             runs, parent_uuids, contact,
             uuid=data["uuid"],
@@ -227,6 +267,7 @@ def read_stored(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
             input=data.get("input"),
             sprints=_ns(data["sprints"]),
             call_uuid=data.get("call_uuid"),
+            owned=owned,
         )
     except SessionReadError:
         raise
