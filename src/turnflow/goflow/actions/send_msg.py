@@ -156,18 +156,7 @@ class SendMsg(BaseAction):
         urns, country, urn, channel = message_route(rt)
         language = flow_language or rt.env.default_language
         locale = (f"{language}-{country}" if country else language) if language else None
-        # the message as _plain_msg makes it, with no attachments, quick replies or topic
-        msg: dict[str, Any] = {}
-        if urn is not None:
-            msg["urn"] = urn
-        if channel:
-            msg["channel"] = {"uuid": channel["uuid"], "name": channel["name"]}
-        msg["text"] = text
-        if locale is not None:
-            msg["locale"] = locale
-        if urn is None:
-            msg["unsendable_reason"] = unsendable_reason(rt)
-        rt.stamp_event("msg_created")["msg"] = msg
+        rt.stamp_event("msg_created")["msg"] = _plain_msg(rt, urn, channel, text, locale)
 
     def _language(self, rt: Runtime) -> str | None:
         """goflow resolves one language for the message from the part the author filled in."""
