@@ -435,8 +435,9 @@ class Contact:
     _context: tuple[tuple[Any, ...], XObject] | None = field(
         default=None, init=False, repr=False, compare=False
     )
-    # the last message route worked out (see cached_route)
-    _route: tuple[tuple[Any, ...], Any] | None = field(
+    # the last message route worked out, after what it was worked out for: (assets,
+    # environment, its default country, country, URN, channel) (see message_route)
+    _route: tuple[Any, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -464,18 +465,6 @@ class Contact:
         """Forget the cached ``@contact`` (it refers back to the contact; a finished session
         lets it go so that neither waits for the garbage collector)."""
         object.__setattr__(self, "_context", None)
-
-    def cached_route(self, key: tuple[Any, ...], build: Callable[..., Any], *args: Any) -> Any:
-        """What ``build(*args)`` works out about reaching the contact (its URNs, country and
-        destination), kept like :meth:`cached_context` while the contact doesn't change."""
-        cached = self._route
-        if cached is not None:
-            old_key, value = cached
-            if _same_objects(old_key, key):
-                return value
-        value = build(*args)
-        object.__setattr__(self, "_route", (key, value))
-        return value
 
     def cached_context(self, key: tuple[Any, ...], build: Callable[[], XObject]) -> XObject:
         """The ``@contact`` object ``build()`` makes, kept while the contact doesn't change and

@@ -56,7 +56,7 @@ def merged_env(rt: GoflowRuntime) -> Any:
     # doesn't change), has this very country: the contact's, else the environment's
     route = getattr(contact, "_route", None)
     if route is not None:
-        country = route[1][1]
+        country = route[3]
     else:
         country = _contact_country(rt) or base.default_country
     if zone is base.timezone and country == base.default_country:

@@ -95,28 +95,32 @@ def merged_country(rt: Runtime, urns: list[str] | None = None) -> str:
     return contact_country(rt, urns) or (rt.env.default_country or "")
 
 
-def message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, Any] | None]:
-    """The contact's URNs as text, the merged country, and the URN and channel a message goes
-    out on; kept on the contact while it, the assets and the environment's country stay."""
+def message_route(rt: Runtime) -> tuple[str, str | None, dict[str, Any] | None]:
+    """The merged country, and the URN and channel a message goes out on; kept on the contact
+    (``Contact._route``) while it, the assets and the environment stay."""
     contact = rt.session.contact
     if not isinstance(contact, Contact):
         return _message_route(rt)
     env = rt.env
-    assets, country = rt.assets, env.default_country
-    cached = contact._route  # (what cached_route checks first, without making its key)
-    if cached is not None:
-        key, route = cached
-        if len(key) == 3 and key[0] is assets and key[1] is env and key[2] is country:
-            return route
-    return contact.cached_route((assets, env, country), _message_route, rt)
+    assets, default_country = rt.assets, env.default_country
+    kept = contact._route
+    if (
+        kept is not None and kept[0] is assets and kept[1] is env
+        and kept[2] is default_country
+    ):  # fmt: skip
+        return kept[3:]  # type: ignore[return-value]
+    route = _message_route(rt)
+    # one flat tuple: a waiting session holds its contact, and this with it
+    object.__setattr__(contact, "_route", (assets, env, default_country, *route))
+    return route
 
 
-def _message_route(rt: Runtime) -> tuple[list[str], str, str | None, dict[str, Any] | None]:
+def _message_route(rt: Runtime) -> tuple[str, str | None, dict[str, Any] | None]:
     urns = contact_urns(rt)
     country = merged_country(rt, urns)
     if not getattr(rt.assets, "channels", None):
-        return urns, country, None, None  # no channels: no destination to look for
-    return (urns, country, *_destination_channel(rt, urns))
+        return country, None, None  # no channels: no destination to look for
+    return (country, *_destination_channel(rt, urns))
 
 
 def unsendable_reason(rt: Runtime) -> str:

@@ -153,7 +153,7 @@ class SendMsg(BaseAction):
         text = self._text
         if not self._plain_text or len(text) > rt.limits.max_template_length:
             text = rt.evaluate(text)  # (plain text within the limit renders as itself)
-        urns, country, urn, channel = message_route(rt)
+        country, urn, channel = message_route(rt)
         language = flow_language or rt.env.default_language
         locale = (f"{language}-{country}" if country else language) if language else None
         rt.stamp_event("msg_created")["msg"] = _plain_msg(rt, urn, channel, text, locale)
@@ -177,7 +177,7 @@ class SendMsg(BaseAction):
             return
         text, attachments, quick_replies = self._content(rt)
         # the contact doesn't change while the message is made
-        urns, country, urn, channel = message_route(rt)
+        country, urn, channel = message_route(rt)
         language = self._language(rt)
         msg_locale = (f"{language}-{country}" if country else language) if language else None
         if not self.data.get("template") and not _has_send_check(rt):
