@@ -4,11 +4,12 @@ The flow (RapidPro's own test flow, legacy spec) is read with
 :func:`turnflow.goflow.export.load_assets`, which migrates it to goflow's current spec; that
 cost is paid once and counted in the total. Each session then starts the flow, answers "9"
 (out of range: asked again) and "7": 3 sprints. Prints sessions and steps per second. For
-scale: the legacy Python RapidPro engine ran about 940 sessions/s on this kind of flow.
+scale: the legacy Python RapidPro engine ran about 1,030 sessions/s on this flow, measured
+beside turnflow in one process on this kind of machine (docs/goflow.md, Speed and memory).
 
 With ``--stored`` the session is written as JSON text (the compact stored form a server keeps,
 ``engine.dump_session``) and read back before each answer, as a server keeps it between
-messages (the legacy engine: ~730 sessions/s that way).
+messages (the legacy engine: ~810 sessions/s that way).
 
 Steps are goflow's path steps, one per node visit: 6 per session here (2 action sets and the
 wait, the retry message and the wait again, the expression split and the last action set).
@@ -17,7 +18,7 @@ The legacy engine's measurement counted 8 steps for the same conversation.
 With ``--memory`` it measures instead how much memory a waiting session holds (with its
 contact, as a server keeps both between messages): ``--sessions`` sessions are started and
 kept waiting at the first question, and tracemalloc counts what they hold (the legacy engine:
-~2,400 bytes a waiting session).
+~2,200 bytes a waiting session, measured the same way beside turnflow).
 
     .venv/bin/python benchmarks/bench_legacy.py [--sessions 2000] [--stored] [--memory]
 """
@@ -82,9 +83,9 @@ def main() -> None:
     print(f"sessions/s: {args.sessions / elapsed:,.0f}")
     print(f"steps/s:    {steps / elapsed:,.0f}")
     if args.stored:
-        print("(legacy RapidPro Python engine, state stored between sprints: ~730 sessions/s)")
+        print("(legacy RapidPro Python engine, stored between sprints: ~810 sessions/s; goal 10x)")
     else:
-        print("(legacy RapidPro Python engine: ~940 sessions/s, ~7,500 steps/s; goal 10x)")
+        print("(legacy RapidPro Python engine: ~1,030 sessions/s; goal 10x)")
 
 
 def measure_memory(engine: GoflowEngine, assets: object, trigger: dict, sessions: int) -> None:
@@ -103,7 +104,7 @@ def measure_memory(engine: GoflowEngine, assets: object, trigger: dict, sessions
     tracemalloc.stop()
     print(f"{sessions} waiting sessions with their contacts hold {held:,} bytes")
     print(f"bytes per waiting session: {held / sessions:,.0f}")
-    print("(legacy RapidPro Python engine: ~2,400 bytes per waiting session)")
+    print("(legacy RapidPro Python engine: ~2,200 bytes per waiting session)")
 
 
 if __name__ == "__main__":
