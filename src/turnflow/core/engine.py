@@ -102,25 +102,17 @@ class Engine:
             if found is None:
                 raise EngineError(f"flow {flow!r} is not known")
             flow = found
-        family = self.family
-        session = family.new_session(self, contact, flow, start)
-        session.sprints += 1  # (self.sprint and self.finish, written out)
-        rt = family.runtime_type(self, session, start)
-        rt.state = family.begin_sprint(rt)
-        family.policy.start(rt, flow, start)
-        family.end_sprint(rt)
-        return session, Sprint(rt.emitted, exits=rt.segments)
+        session = self.family.new_session(self, contact, flow, start)
+        rt = self.sprint(session, start)
+        self.family.policy.start(rt, flow, start)
+        return session, self.finish(rt)
 
     def resume(self, session: Session, input: Any) -> Sprint:
         """Give a session one input (a message, a timeout, an intent, a command...). The
         family's policy decides what it does, whether or not a run waits for it."""
-        family = self.family
-        policy = family.policy
+        policy = self.family.policy
         policy.check(session, input)
-        # (self.sprint and self.finish, written out: every message goes through here)
-        session.sprints += 1
-        rt = family.runtime_type(self, session, input)
-        rt.state = family.begin_sprint(rt)
+        rt = self.sprint(session, input)
         stack = session.stack
         if stack:
             path = stack[-1].path
@@ -132,8 +124,7 @@ class Engine:
             self.loop.fail(rt, f"Reached maximum number of sprints per session ({limit})")
         else:
             policy.apply(rt, input)
-        family.end_sprint(rt)
-        return Sprint(rt.emitted, exits=rt.segments)
+        return self.finish(rt)
 
     def sprint(self, session: Session, input: Any = None) -> Runtime:
         """A fresh runtime for the session's next sprint (counted against its limit)."""

@@ -52,11 +52,7 @@ class EventFactory:
 
     def new(self, type_: str, **fields: Any) -> Event:
         """A stamped event with the given fields (those that are None are left out)."""
-        # the stamp as stamp() makes it (a call less: goflow's modifiers make one a session)
-        event = {
-            "uuid": self.uuids.new_v7(), "type": type_,
-            "created_on": utc_text(self.clock.now_ns()),
-        }
+        event = self.stamp(type_)
         for key, value in fields.items():
             if value is not None:
                 event[key] = value

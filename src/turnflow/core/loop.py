@@ -242,8 +242,7 @@ class FlowLoop:
         """Arrive at a node, run its actions, then wait or pick an exit."""
         rt.run = run
         arrived_on = rt.now()
-        path = run.path
-        path.append(Step(node.uuid, arrived_on))
+        run.path.append(Step(node.uuid, arrived_on))
         run.modified_on = arrived_on
         rt.last_node_uuid = node.uuid
         if rt.input_unclaimed:  # a session started with input: its first run got it
@@ -267,32 +266,21 @@ class FlowLoop:
             return None, None
         router = node.router
         if router is None:
-            exit_ = node.exits[0] if node.exits else None  # the first exit
-        else:
-            try:
-                category = router.route(rt, run, node, True)
-            except RunFailure as failure:
-                self._fail_run(rt, run, str(failure))
-                return None, None
-            if category is WAIT:
-                wait = router.wait
-                if wait is not None:
-                    wait.begin(rt, run, node)
-                run.status = WAITING
-                run.modified_on = rt.now()
-                rt.session.status = WAITING
-                return None, None
-            if category is None:
-                exit_ = node.exits[0] if node.exits else None
-            else:
-                exit_ = node.exit(category.exit_uuid)
-        # leave (as _leave does): the step records the exit and what the router tested
-        operand, rt.operand = rt.operand, None
-        if exit_ is not None and path:
-            step = path[-1]
-            step.exit_uuid = exit_.uuid
-            step.value = operand
-        return exit_, operand
+            return self._leave(rt, run, node, None)  # the first exit
+        try:
+            category = router.route(rt, run, node, True)
+        except RunFailure as failure:
+            self._fail_run(rt, run, str(failure))
+            return None, None
+        if category is WAIT:
+            wait = router.wait
+            if wait is not None:
+                wait.begin(rt, run, node)
+            run.status = WAITING
+            run.modified_on = rt.now()
+            rt.session.status = WAITING
+            return None, None
+        return self._leave(rt, run, node, category)
 
     def pick_exit(self, rt: Runtime, run: Run, node: Node) -> tuple[Exit | None, str | None]:
         """Route a node the run is already at (after a wait or a child run)."""
@@ -357,11 +345,7 @@ class FlowLoop:
         event["run_uuid"] = run.uuid
         event["flow"] = run.flow.ref
         event["status"] = status
-        stack = rt.session.stack
-        if stack and stack[-1] is run:  # (the usual: the top run ends)
-            stack.pop()
-        elif run in stack:
-            rt.session.remove(run)
+        rt.session.discard(run)
 
     def _fail_run(self, rt: Runtime, run: Run, text: str | None) -> None:
         """A run fails: the failure event (if there's a reason), then it ends as failed."""

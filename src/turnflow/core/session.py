@@ -148,6 +148,16 @@ class Session:
             raise StackError(f"run {run.uuid} is not on the session's run stack")
         del self.stack[position]
 
+    def discard(self, run: Run) -> None:
+        """Take a run off the stack if it is there (an ending run, usually the top one)."""
+        stack = self.stack
+        if stack and stack[-1] is run:
+            stack.pop()
+            return
+        position = _position(stack, run)
+        if position >= 0:
+            del stack[position]
+
     def move_to_top(self, run: Run) -> None:
         self.remove(run)
         self.stack.append(run)

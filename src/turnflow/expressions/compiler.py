@@ -28,7 +28,6 @@ from .functions import FUNCTIONS
 from .operators import BINARY, negate
 from .values import (
     MISSING,
-    Lazy,
     XError,
     XFunction,
     XObject,
@@ -197,9 +196,7 @@ def _follow(value: XValue, steps: tuple[_Step, ...], env: Environment) -> XValue
     """The names after the first of a path, looked up one after the other as dot_lookup does."""
     for step_key, name, step_missing in steps:
         if type(value) is XObject:
-            found = value._values.get(step_key, MISSING)  # (lookup, for a computed value)
-            if type(found) is Lazy:
-                found = value.lookup(step_key)
+            found = value.lookup(step_key)
             value = XError(step_missing) if found is MISSING else found
         else:
             value = resolve_lookup(env, value, name, True)
@@ -215,9 +212,7 @@ def _root_lookup(names: tuple[str, ...]) -> RootLookup:
     steps = _path_steps(names[1:])
 
     def root_lookup(root: XObject, env: Environment) -> XValue:
-        value = root._values.get(key, MISSING)  # (lookup, for a computed value)
-        if type(value) is Lazy:
-            value = root.lookup(key)
+        value = root.lookup(key)
         if value is MISSING:
             value = builtin if builtin is not None else XError(missing)
         return _follow(value, steps, env) if steps else value
@@ -298,10 +293,7 @@ def _named_call(name: str, args: tuple[Compiled, ...], not_function: str) -> Com
         if scope.args is not None:
             fn = scope.lookup_arg(key)
         if fn is MISSING:
-            root = scope.root
-            fn = root._values.get(key, MISSING)  # (lookup, for a computed value)
-            if type(fn) is Lazy:
-                fn = root.lookup(key)
+            fn = scope.root.lookup(key)
             if fn is MISSING:
                 fn = builtin if builtin is not None else XError(missing)
         if type(fn) is not XFunction:

@@ -165,7 +165,7 @@ def _expression_end(template: str, start: int) -> int:
 class Template:
     """A compiled template. Build with :func:`compile_template` (cached) and render many times."""
 
-    __slots__ = ("source", "_parts", "_single", "needs_budgets", "path", "root_fn")
+    __slots__ = ("source", "_parts", "_single", "needs_budgets", "path")
 
     def __init__(self, source: str, parts: list[str | _Expr | _Broken]) -> None:
         self.source = source
@@ -175,9 +175,6 @@ class Template:
         # a template that is exactly one context path (@input, @(results.x)): its names,
         # lower-cased (its value is then what the context gives at that path)
         self.path = self._single.path if type(self._single) is _Expr else None
-        # and how to look it up: root_fn(context, env) is value(context, env) while the path's
-        # first name is in the context (see root_path_lookup)
-        self.root_fn = self._single.root_fn if self.path is not None else None
         # whether evaluating may loop or match a regex: then it runs under its own budgets
         # (see turnflow.expressions.work)
         self.needs_budgets: bool = needs_budgets(source) and any(
@@ -205,7 +202,7 @@ class Template:
     def _render(self, context: XObject, env: Environment) -> str | TemplateResult:
         scope: Scope | None = None  # (made if a part needs one)
         out: list[str] = []
-        errors: list[XError] | None = None  # (and sources: made at the first error)
+        errors: list[XError] | None = None  # (made at the first error)
         sources: list[str] = []
         names = context._values  # top-level names are lower-cased when compiled
         for part in self._parts:

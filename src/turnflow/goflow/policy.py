@@ -77,8 +77,7 @@ class ResumeWaitingRun:
         if run is None or run.status != WAITING:
             run = session.waiting_run()
             assert run is not None  # (check() made sure)
-        path = run.path
-        node = run.flow.node(path[-1].node_uuid) if path else None
+        node = loop.current_node(run)
         if node is None or getattr(node.router, "wait", None) is None:
             # the flow changed under a stored session: goflow fails it rather than route
             loop.fail(rt, "Can't resume from node without a router or wait")

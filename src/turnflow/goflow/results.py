@@ -68,9 +68,7 @@ def save_router_result(
         if localized and localized[0] != category.name and localized[0] is not None:
             result["category_localized"] = localized[0]
     if router.wait is not None and rt.session.input is not None:
-        data = rt.session.input
-        # (input_text, for the usual input: text alone)
-        text = (data.get("text") or "") if not data.get("attachments") else input_text(rt)
+        text = input_text(rt)
         if text:
             result["input"] = text
     elif operand:  # e.g. a dial wait's router: the dial status it tested

@@ -547,13 +547,7 @@ def input_context(data: dict[str, Any] | None, assets: Any = None) -> XValue:
         return None
     get = data.get  # (every resume builds this: its lookups are most of the work)
     text = get("text") or ""
-    attachments = get("attachments")
-    if attachments:
-        attachments = list(attachments)
-        default = "\n".join([text] + [a.split(":", 1)[1] if ":" in a else a for a in attachments])
-    else:  # the usual input: text alone, which is what it renders as
-        attachments = []
-        default = text
+    attachments = list(get("attachments") or ())
     channel = get("channel")
     if channel:
         if assets is not None and hasattr(assets, "channel"):
@@ -582,13 +576,13 @@ def input_context(data: dict[str, Any] | None, assets: Any = None) -> XValue:
                 Lazy(lambda: parse_iso_datetime(data["created_on"])) if get("created_on") else None
             ),
         },
-        default=default,
+        default=input_as_text(data),
     )
 
 
-def input_text(data: dict[str, Any] | None) -> str:
-    """What ``@input`` renders as (see input_context), without building it: its text and
-    attachment URLs, one a line ("" with no input)."""
+def input_as_text(data: dict[str, Any] | None) -> str:
+    """What ``@input`` renders as (its default text in input_context), also without building
+    it: its text and attachment URLs, one a line ("" with no input)."""
     if not data:
         return ""
     text = data.get("text") or ""

@@ -171,7 +171,7 @@ class SendMsg(BaseAction):
             self._text_only
             and run is not None
             and not run.flow.localization
-            and rt.family.send_check is None  # (_has_send_check)
+            and not _has_send_check(rt)
         ):
             self._send_text(rt, run.flow.language)
             return

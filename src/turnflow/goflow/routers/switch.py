@@ -44,7 +44,7 @@ from ...expressions.values import MISSING, number_text
 from ..evaluator import template_for
 from ..localization import localized_list
 from ..results import save_router_result, snakify
-from ..run_context import input_text
+from ..run_context import input_as_text
 from ..sprint import sprint_regex_budget
 from .base import GoflowRouter
 
@@ -130,17 +130,13 @@ class SwitchRouter(GoflowRouter):
             if len(self._input_operand) == 2:  # @input.text: what input_context has as text
                 operand = operand_text = data.get("text") or ""
             else:  # @input, read as text: the text it renders as
-                operand = operand_text = input_text(data)
+                operand = operand_text = input_as_text(data)
         else:
             context = rt.context()
             operand = None
             template = self._operand
             if template is not None:
-                path = template.path
-                if path is not None and path[0] in context._values:  # (what value() does)
-                    operand = template.root_fn(context, env)  # type: ignore[misc]
-                else:
-                    operand = template.value(context, env)
+                operand = template.value(context, env)
                 if type(operand) is XError:
                     rt.error(
                         f"Error evaluating expression: {operand.message}", code="expression",
