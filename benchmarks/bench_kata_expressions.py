@@ -8,10 +8,9 @@ one and of calling a JavaScript method in the QuickJS sandbox.
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 from typing import Any
 
+from timing import rate
 from turnflow.kata.js import compile_expression, compile_template, compile_value
 from turnflow.kata.methods import MethodRuntime, MethodSource
 
@@ -42,20 +41,6 @@ TEMPLATES = {
 }
 
 
-def rate(fn: Callable[[], Any], seconds: float) -> float:
-    """Calls per second: the best of several timed rounds."""
-    fn()
-    best = 0.0
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        n = 5000
-        start = time.perf_counter()
-        for _ in range(n):
-            fn()
-        best = max(best, n / (time.perf_counter() - start))
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=1.0, help="time per case")
@@ -63,17 +48,17 @@ def main() -> None:
     print(f"{'case':<28} {'evaluations/s':>14}")
     for label, source in EXPRESSIONS.items():
         expr = compile_expression(source)
-        print(f"{label:<28} {rate(lambda e=expr: e.evaluate(SCOPE), args.seconds):>14,.0f}")
+        print(f"{label:<28} {rate(lambda e=expr: e.evaluate(SCOPE), args.seconds, 5000):>14,.0f}")
     for label, text in TEMPLATES.items():
         template = compile_template(text)
-        print(f"{label:<28} {rate(lambda t=template: t.render(SCOPE), args.seconds):>14,.0f}")
+        print(f"{label:<28} {rate(lambda t=template: t.render(SCOPE), args.seconds, 5000):>14,.0f}")
     options = compile_value({
         "type": "button",
         "items": {"title": "Hi $(data.name)", "text": "Size: $(attributes.size)",
                   "actions": [{"type": "postback", "label": "Yes",
                                "payload": {"size": "$(attributes.size)"}}]},
     })  # fmt: skip
-    button = rate(lambda: options.render(SCOPE), args.seconds)
+    button = rate(lambda: options.render(SCOPE), args.seconds, 5000)
     print(f"{'button options value':<28} {button:>14,.0f}")
 
     sources = list(EXPRESSIONS.values())
@@ -82,7 +67,7 @@ def main() -> None:
         for s in sources:
             compile_expression.__wrapped__(s)  # past the cache: the real parse + compile
 
-    per_compile = rate(compile_fresh, args.seconds) * len(sources)
+    per_compile = rate(compile_fresh, args.seconds, 5000) * len(sources)
     print(f"{'compile (parse + closures)':<28} {per_compile:>14,.0f}")
 
     runtime = MethodRuntime({
@@ -91,13 +76,13 @@ def main() -> None:
                                                      " return ctx;"),
     })  # fmt: skip
     print(f"{'method call (number)':<28} "
-          f"{rate(lambda: runtime.call('double', [21]), args.seconds):>14,.0f}")
+          f"{rate(lambda: runtime.call('double', [21]), args.seconds, 5000):>14,.0f}")
     ctx = {k: SCOPE[k] for k in ("intent", "attributes", "context", "data", "content")}
     print(f"{'method call (mapping ctx)':<28} "
-          f"{rate(lambda: runtime.call('mapping', [ctx]), args.seconds):>14,.0f}")
+          f"{rate(lambda: runtime.call('mapping', [ctx]), args.seconds, 5000):>14,.0f}")
     via = compile_expression("double(context.count) + 1")
     print(f"{'expression calling method':<28} "
-          f"{rate(lambda: via.evaluate(SCOPE, runtime.call), args.seconds):>14,.0f}")
+          f"{rate(lambda: via.evaluate(SCOPE, runtime.call), args.seconds, 5000):>14,.0f}")
 
 
 if __name__ == "__main__":

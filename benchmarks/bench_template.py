@@ -10,31 +10,16 @@ the legacy Python RapidPro evaluator managed about 3,200 evaluations/s for this 
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import jinja2
 
+from timing import rate
 from turnflow.expressions import Environment, compile_template, from_python
 from turnflow.generators import SeededRandom
 
 TURNFLOW_TEMPLATE = "Hi @(upper(contact.name)), next year you will be @(contact.age + 1)"
 JINJA_TEMPLATE = "Hi {{ contact.name|upper }}, next year you will be {{ contact.age + 1 }}"
 EXPECTED = "Hi RYAN LEWIS, next year you will be 38"
-
-
-def rate(fn: Callable[[], str], seconds: float) -> float:
-    """Evaluations per second: the best of several timed rounds."""
-    fn()
-    best = 0.0
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        n = 2000
-        start = time.perf_counter()
-        for _ in range(n):
-            fn()
-        best = max(best, n / (time.perf_counter() - start))
-    return best
 
 
 def main() -> None:
@@ -58,8 +43,8 @@ def main() -> None:
     assert turnflow_render() == EXPECTED, turnflow_render()
     assert jinja_render() == EXPECTED, jinja_render()
 
-    ours = rate(turnflow_render, args.seconds)
-    theirs = rate(jinja_render, args.seconds)
+    ours = rate(turnflow_render, args.seconds, 2000)
+    theirs = rate(jinja_render, args.seconds, 2000)
     print(f"turnflow: {ours:,.0f} evaluations/s")
     print(f"jinja2:   {theirs:,.0f} evaluations/s")
     print(f"ratio:    {ours / theirs:.2f} (turnflow / jinja2; goal >= 0.5)")
