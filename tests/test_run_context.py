@@ -227,3 +227,21 @@ def test_tel_region_is_cached():
     assert _tel_region("+250788383383") == "RW" and _tel_region("+12065551212") == "US"
     assert _tel_region("not a number") == ""
     assert _tel_region.cache_info().hits >= 0
+
+
+def test_root_properties_are_computed_per_evaluation(session):
+    rt = session.runtime()
+    first, second = rt.context(), rt.context()
+    assert first is not second
+    # every top-level name is there before any is computed (templates check names first)
+    assert {"contact", "results", "input", "legacy_extra", "ticket"} <= set(first.names())
+    contact = first.lookup("contact")
+    assert first.lookup("contact") is contact  # computed once per evaluation
+    assert first.get("CONTACT") is contact
+    assert first.get("nonesuch", "missing") == "missing"
+    assert second.get("contact").lookup("name") == "Ryan Lewis"
+    # a deprecated one reports when a path reads it, not when it is only got
+    assert first.get("legacy_extra") is not None
+    assert rt.emitted == []
+    assert first.lookup("legacy_extra") is first.lookup("legacy_extra")
+    assert texts(rt.emitted) == [("warning", "@legacy_extra is deprecated")]

@@ -15,6 +15,7 @@ from ..core.runtime import Runtime
 from ..core.session import Run, Session
 from ..expressions import Lazy, XObject, from_python
 from ..expressions.values import XValue
+from ..expressions.values import deprecated as deprecated_value
 from .actions.contact import contact_assets_of
 from .contact import Contact
 from .context import (
@@ -146,17 +147,17 @@ class RootCache:
 
 
 class Root:
-    """What the root context's lazy properties are computed from.
+    """What the root context's properties are computed from (see :class:`RootContext`).
 
-    A root is built for every template evaluation, so the lazy properties (bound methods, which
-    read the run's state when computed) are made once per runtime and run, and each root gets a
-    copy of them; what a root remembers (the contact object, the warnings given) starts afresh.
+    A root is built for every template evaluation; what a root remembers (the contact object,
+    the warnings given) starts afresh each time, while what it built from objects that haven't
+    changed since (the contact's cached @contact, the input, a result) is taken as it is.
     A root is never reused for another session: what a caller kept of it must not start
     reading someone else's conversation.
     """
 
     __slots__ = (
-        "family", "rt", "session", "run", "contact", "seen", "_contact_obj", "_lazies",
+        "family", "rt", "session", "run", "contact", "seen", "_contact_obj",
         "_contact_memo", "_input_memo", "_result_memo", "_results_memo",
     )  # fmt: skip
 
@@ -175,28 +176,9 @@ class Root:
         self._result_memo: dict[str, tuple[dict[str, Any], XObject]] = {}
         # @results as last built, with the run's (key, result) pairs it was built from
         self._results_memo: tuple[tuple[tuple[str, dict[str, Any]], ...], XObject] | None = None
-        self._lazies: dict[str, XValue] = {
-            "contact": Lazy(self.contact_obj),
-            "fields": Lazy(self.fields),
-            "urns": Lazy(self.urns),
-            "results": Lazy(self.results),
-            "locals": Lazy(self.locals),
-            "run": Lazy(self.run_obj),
-            "child": Lazy(self.child),
-            "parent": Lazy(self.parent),
-            "input": Lazy(self.input),
-            "trigger": Lazy(self.trigger),
-            "resume": Lazy(self.resume),
-            "webhook": Lazy(self.webhook),
-            "node": Lazy(self.node),  # uuid, visit_count, categories
-            "globals": Lazy(self.globals),
-            "ticket": Lazy(self.ticket),
-        }
 
     def release(self) -> None:
-        """Its session is over: drop the session and all that was built from it (the lazy
-        properties too: they refer back to the root)."""
-        self._lazies = {}
+        """Its session is over: drop the session and all that was built from it."""
         self.rt = None  # type: ignore[assignment]
         self.family = self.session = self.run = self.contact = None
         self.seen = None
@@ -209,10 +191,7 @@ class Root:
     def build(self) -> XObject:
         self.seen = None
         self._contact_obj = _NOT_BUILT
-        values = self._lazies.copy()
-        # a deprecated lazy keeps its value, so each root has its own
-        values["legacy_extra"] = Lazy(self.legacy_extra, "@legacy_extra is deprecated")
-        return XObject.of_lowercase(values, on_deprecated=self.warn)
+        return RootContext.of(self)
 
     def warn(self, text: str) -> None:
         """Each deprecated property warns once per evaluation however often it is used."""
@@ -324,6 +303,71 @@ class Root:
 
     def legacy_extra(self) -> XValue:
         return legacy_extra(self.run, self.session.trigger)
+
+
+class RootProperty:
+    """A top-level property of the root context: the :class:`Root` method computing it, and
+    its deprecation message if it is deprecated."""
+
+    __slots__ = ("compute", "deprecated")
+
+    def __init__(self, compute: Callable[[Root], XValue], deprecated: str | None = None) -> None:
+        self.compute = compute
+        self.deprecated = deprecated
+
+
+# the root context's properties, shared by every root context (one Lazy per property and root
+# was most of the cost of a root: sessions read back build one each sprint)
+ROOT_PROPERTIES: dict[str, RootProperty] = {
+    "contact": RootProperty(Root.contact_obj),
+    "fields": RootProperty(Root.fields),
+    "urns": RootProperty(Root.urns),
+    "results": RootProperty(Root.results),
+    "locals": RootProperty(Root.locals),
+    "run": RootProperty(Root.run_obj),
+    "child": RootProperty(Root.child),
+    "parent": RootProperty(Root.parent),
+    "input": RootProperty(Root.input),
+    "trigger": RootProperty(Root.trigger),
+    "resume": RootProperty(Root.resume),
+    "webhook": RootProperty(Root.webhook),
+    "node": RootProperty(Root.node),  # uuid, visit_count, categories
+    "globals": RootProperty(Root.globals),
+    "ticket": RootProperty(Root.ticket),
+    "legacy_extra": RootProperty(Root.legacy_extra, "@legacy_extra is deprecated"),
+}
+
+
+class RootContext(XObject):
+    """The root of ``@...`` for one template evaluation: each property (see ROOT_PROPERTIES)
+    is computed from its :class:`Root` the first time it is read, then read as any other."""
+
+    __slots__ = ("root",)
+
+    @classmethod
+    def of(cls, root: Root) -> RootContext:
+        context = cls.of_lowercase(ROOT_PROPERTIES.copy(), on_deprecated=root.warn)
+        context.root = root
+        return context
+
+    def lookup(self, key: str) -> XValue:
+        if type(self._values.get(key)) is RootProperty:
+            self._compute(key)
+        return XObject.lookup(self, key)
+
+    def get(self, name: str, missing: XValue = None) -> XValue:
+        key = name.lower()
+        if type(self._values.get(key)) is RootProperty:
+            self._compute(key)
+        return XObject.get(self, name, missing)
+
+    def _compute(self, key: str) -> None:
+        prop: RootProperty = self._values[key]
+        value = prop.compute(self.root)
+        # a deprecated property keeps its message: each path that reads it reports it
+        self._values[key] = (
+            value if prop.deprecated is None else deprecated_value(value, prop.deprecated)
+        )
 
 
 _NOT_BUILT: Any = object()
