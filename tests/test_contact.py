@@ -193,3 +193,22 @@ def test_assigning_an_attribute_drops_the_cached_contact_context() -> None:
     made.cached_context(("key",), lambda: XObject({}))
     made.language = "fra"
     assert made._context is None
+
+
+def test_a_read_contact_is_the_contact_its_constructor_makes() -> None:
+    # from_json builds the contact without Contact.__setattr__, then gives it its class
+    contact = Contact.from_json(BOB)
+    assert type(contact) is Contact
+    made = Contact(
+        uuid=contact.uuid, created_on=contact.created_on, id=contact.id, name=contact.name,
+        language=contact.language, status=contact.status, timezone=contact.timezone,
+        last_seen_on=contact.last_seen_on, urns=contact.urns, groups=contact.groups,
+        fields=contact.fields, tickets=contact.tickets,
+    )  # fmt: skip
+    assert contact == made
+    assert contact._context is None and contact._route is None
+    assert not hasattr(contact, "__dict__")
+    # and it is a Contact in full: an assignment still drops what was derived from it
+    object.__setattr__(contact, "_route", ("kept",))
+    contact.status = "blocked"
+    assert contact._route is None

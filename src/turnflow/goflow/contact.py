@@ -526,24 +526,25 @@ class Contact:
                 groups=groups, fields=fields, tickets=ticket_list,
             )
         # what the dataclass's __init__ makes, without Contact.__setattr__'s work per field
-        # (a contact is read for every session)
-        contact = object.__new__(Contact)
-        set_attr = _set_attr
-        set_attr(contact, "uuid", uuid)
-        set_attr(contact, "created_on", created_on)
-        set_attr(contact, "id", number)
-        set_attr(contact, "name", name)
-        set_attr(contact, "language", language)
-        set_attr(contact, "status", status)
-        set_attr(contact, "timezone", timezone)
-        set_attr(contact, "last_seen_on", last_seen_on)
-        set_attr(contact, "urns", urn_list)
-        set_attr(contact, "groups", groups)
-        set_attr(contact, "fields", fields)
-        set_attr(contact, "tickets", ticket_list)
-        set_attr(contact, "_context", None)
-        set_attr(contact, "_route", None)
-        return contact
+        # (a contact is read for every session): the attributes are set on a plain object of
+        # the same layout, which then becomes the Contact
+        contact = _ContactSlots()
+        contact.uuid = uuid
+        contact.created_on = created_on
+        contact.id = number
+        contact.name = name
+        contact.language = language
+        contact.status = status
+        contact.timezone = timezone
+        contact.last_seen_on = last_seen_on
+        contact.urns = urn_list
+        contact.groups = groups
+        contact.fields = fields
+        contact.tickets = ticket_list
+        contact._context = None
+        contact._route = None
+        contact.__class__ = Contact
+        return contact  # type: ignore[return-value]
 
     def to_json(self) -> dict[str, Any]:
         """goflow's contact JSON (empty parts omitted); numbers are Decimals (see
@@ -752,6 +753,13 @@ def _channel_for_urn(urn: ContactURN, channels: Sequence[Mapping[str, Any]]) -> 
     return next(
         (c for c in channels if channel_can_send(c) and channel_supports(c, urn.scheme)), None
     )
+
+
+class _ContactSlots:
+    """A Contact's slots without its ``__setattr__`` (which runs for every attribute set):
+    Contact.from_json fills one, then makes it a Contact (the same layout, so it can)."""
+
+    __slots__ = Contact.__slots__
 
 
 class _BoundContact:
