@@ -14,7 +14,7 @@ from typing import Any
 from ..core.runtime import Runtime
 from ..core.session import Run, Session
 from ..expressions import Lazy, XObject, from_python
-from ..expressions.values import XValue
+from ..expressions.values import MISSING, XValue
 from ..expressions.values import deprecated as deprecated_value
 from .actions.contact import contact_assets_of
 from .contact import Contact
@@ -351,23 +351,28 @@ class RootContext(XObject):
         return context
 
     def lookup(self, key: str) -> XValue:
-        if type(self._values.get(key)) is RootProperty:
-            self._compute(key)
-        return XObject.lookup(self, key)
+        value = self._values.get(key, MISSING)
+        if type(value) is RootProperty:
+            value = self._compute(key, value)
+        if type(value) is Lazy:  # (deprecated: reported as XObject reports it)
+            return XObject.lookup(self, key)
+        return value
 
     def get(self, name: str, missing: XValue = None) -> XValue:
         key = name.lower()
-        if type(self._values.get(key)) is RootProperty:
-            self._compute(key)
+        prop = self._values.get(key)
+        if type(prop) is RootProperty:
+            self._compute(key, prop)
         return XObject.get(self, name, missing)
 
-    def _compute(self, key: str) -> None:
-        prop: RootProperty = self._values[key]
+    def _compute(self, key: str, prop: RootProperty) -> XValue:
+        """The property computed, kept as its value (a deprecated one keeps its message:
+        each path that reads it reports it)."""
         value = prop.compute(self.root)
-        # a deprecated property keeps its message: each path that reads it reports it
-        self._values[key] = (
-            value if prop.deprecated is None else deprecated_value(value, prop.deprecated)
-        )
+        if prop.deprecated is not None:
+            value = deprecated_value(value, prop.deprecated)
+        self._values[key] = value
+        return value
 
 
 _NOT_BUILT: Any = object()
