@@ -15,6 +15,8 @@ from ..contact import Contact, ContactURN
 def contact_urns(rt: Runtime) -> list[str]:
     """The contact's URNs as text, channel affinity included (``tel:+1?channel=...``)."""
     contact = rt.session.contact
+    if type(contact) is Contact:  # (the usual contact: its own URNs' texts)
+        return contact.encoded_urns()
     urns = contact.get("urns", []) if isinstance(contact, dict) else getattr(contact, "urns", [])
     return [
         u.encode() if type(u) is ContactURN or (hasattr(u, "encode") and not isinstance(u, str))
