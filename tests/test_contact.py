@@ -212,3 +212,13 @@ def test_a_read_contact_is_the_contact_its_constructor_makes() -> None:
     object.__setattr__(contact, "_route", ("kept",))
     contact.status = "blocked"
     assert contact._route is None
+
+
+def test_contact_ref_is_worked_out_when_read() -> None:
+    env = Environment()
+    contact = Contact.from_json(BOB).context(env, FIELDS)
+    obj = XObject({"contact": contact})
+    assert evaluate_template("@contact.ref", obj, env).text == "WDWWHL"  # goflow's for id 1234
+    assert contact.get("ref") == "WDWWHL"
+    nobody = Contact.from_json({**BOB, "id": 0}).context(env, FIELDS)
+    assert nobody.get("ref") == ""

@@ -701,7 +701,8 @@ class Contact:
 
         props: dict[str, XValue] = {
             "uuid": self.uuid,
-            "ref": contact_ref(self.id, getattr(env, "obfuscation_key", None)),
+            # (scrambling the id is work few templates ask for)
+            "ref": Lazy(lambda: contact_ref(self.id, getattr(env, "obfuscation_key", None))),
             "id": deprecated(str(self.id), "@contact.id is deprecated, use @contact.ref instead"),
             "name": self.name,
             "first_name": _first_name(self.name),
