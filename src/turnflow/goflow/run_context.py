@@ -116,9 +116,9 @@ def build_context(family: Any, rt: Runtime) -> XObject:
 
 class RootCache:
     """A cache, kept by the family for speed: the root context the last sprint built, which
-    the next sprint of the same session, run and contact takes over rather than making its
-    lazy properties again (``GoflowEngine(cache_contexts=False)`` makes every sprint build its
-    own; the tests check that both give the same events).
+    the next sprint of the same session, run and contact takes over with what it remembers
+    (``GoflowEngine(cache_contexts=False)`` makes every sprint build its own; the tests check
+    that both give the same events).
 
     A root is never taken over by another session: what a caller kept of it must not start
     reading someone else's conversation."""
