@@ -143,10 +143,11 @@ class GoflowFamily(BaseFamily):
                 urn = urn.split("#", 1)[0].split("?", 1)[0]
             data["urn"] = urn
         data["text"] = msg.get("text") or ""
-        for key in ("attachments", "external_id", "payload"):
-            value = msg.get(key)
-            if value:
-                data[key] = value
+        if not _MSG_EXTRA_KEYS.isdisjoint(msg):  # (most messages are text alone)
+            for key in _MSG_EXTRAS:
+                value = msg.get(key)
+                if value:
+                    data[key] = value
         data["created_on"] = event.get("created_on")
         return data
 
@@ -197,6 +198,11 @@ class GoflowFamily(BaseFamily):
             if found is None:
                 found = self._http = HTTPWebhookService(clock=rt.clock)
         return found
+
+
+# the parts of an incoming message its session input keeps besides the text, in goflow's order
+_MSG_EXTRAS = ("attachments", "external_id", "payload")
+_MSG_EXTRA_KEYS = frozenset(_MSG_EXTRAS)
 
 
 def stored_trigger(trigger: dict[str, Any]) -> dict[str, Any]:
