@@ -17,7 +17,7 @@ from ..core.family import BaseFamily
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import WAITING, Run
-from ..generators import UUIDSource
+from ..generators import RandomUUIDs, UUIDSource
 from .actions.contact import contact_assets
 from .assets import AssetsError, AssetSet
 from .contact import Contact, normalize_timestamp
@@ -107,7 +107,11 @@ class GoflowFamily(BaseFamily):
         return GoflowSprint()
 
     def begin_sprint(self, rt: Runtime) -> GoflowSprint:
-        rt.uuids.new_v4()  # the sprint's UUID, as goflow draws it
+        uuids = rt.uuids
+        if not isinstance(uuids, RandomUUIDs):
+            # the sprint's UUID, as goflow draws it: turnflow writes it nowhere, so only a
+            # source whose later UUIDs depend on it (a seeded one) needs to draw it
+            uuids.new_v4()
         rt.env = merged_env(rt)  # type: ignore[arg-type]  # (a GoflowRuntime)
         return GoflowSprint()
 
