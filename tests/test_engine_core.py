@@ -178,30 +178,3 @@ def test_policy_is_pluggable():
     sprint = eng.resume(session, msg("yes"))
     assert [e["type"] for e in sprint.events] == ["warning"]
     assert session.status == "waiting"
-
-
-def test_each_engine_runtime_shares_that_engine_parts():
-    # a sprint's runtime reads the engine's parts from its engine's own runtime type; a clock
-    # whose now_ns is a plain function is called as given, not bound to the runtime
-    from turnflow.core import Engine
-    from turnflow.core.family import BaseFamily
-    from turnflow.core.session import Session
-    from turnflow.generators import FixedClock, NanoTime
-
-    class PlainClock(FixedClock):
-        pass
-
-    class Family(BaseFamily):
-        evaluator = None
-
-    clock = PlainClock("2024-01-02T03:04:05Z")
-    clock.now_ns = lambda: 42  # type: ignore[method-assign]
-    first = Engine(Family(), clock=clock, uuids=SeededUUIDs(1, clock))
-    second = Engine(Family(), clock=SequentialClock(0), uuids=SeededUUIDs(2, clock))
-    session = Session(uuid="s", type="messaging", created_on=NanoTime(0), trigger={}, contact=None)
-    one, two = first.sprint(session), second.sprint(session)
-    assert one.engine is first and two.engine is second
-    assert one.clock is clock and two.clock is second.clock
-    assert one.now_ns() == 42 and two.now_ns() == 0
-    assert one.session is session and one.emitted == [] and two.emitted is not one.emitted
-    assert isinstance(one, type(first.family).runtime_type)
