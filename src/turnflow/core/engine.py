@@ -65,7 +65,7 @@ class Engine:
 
     __slots__ = (
         "family", "env", "assets", "clock", "uuids", "events", "limits", "loop", "now", "now_ns",
-        "new_uuid", "runtime_type",
+        "new_uuid",
     )  # fmt: skip
 
     def __init__(
@@ -84,14 +84,12 @@ class Engine:
         self.clock = clock or SystemClock()
         self.uuids = uuids or RandomUUIDs(self.clock)
         self.events = EventFactory(self.uuids, self.clock)
-        # bound once, for every runtime (see Runtime.for_engine)
+        # bound once, for every runtime (see Runtime.now)
         self.now = self.clock.now_time
         self.now_ns = self.clock.now_ns
         self.new_uuid = self.uuids.new_v7
         self.limits = limits or Limits()
         self.loop = FlowLoop()
-        # the runtime type of this engine's sprints (holding what they share)
-        self.runtime_type = family.runtime_type.for_engine(self)
 
     def start(
         self, contact: Any, flow: Flow | str | None, start: Any = None
@@ -131,14 +129,14 @@ class Engine:
     def sprint(self, session: Session, input: Any = None) -> Runtime:
         """A fresh runtime for the session's next sprint (counted against its limit)."""
         session.sprints += 1
-        rt = self.runtime_type(session, input)
+        rt = self.family.runtime_type(self, session, input)
         rt.state = self.family.begin_sprint(rt)
         return rt
 
     def runtime(self, session: Session, run: Any = None) -> Runtime:
         """A runtime positioned on ``run`` (default: the top or last run) for evaluating
         templates against a session outside a sprint (nothing is counted)."""
-        rt = self.runtime_type(session)
+        rt = self.family.runtime_type(self, session)
         rt.state = self.family.sprint_state(rt)
         rt.run = run or session.top or (session.runs[-1] if session.runs else None)
         return rt

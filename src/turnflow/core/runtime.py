@@ -53,36 +53,27 @@ class Evaluator(Protocol):
 
 
 class Runtime:
-    """The state of one sprint, shared by the engine loop and the actions it runs.
-
-    A sprint's runtime is made by its engine's own subclass of the family's runtime type
-    (:meth:`for_engine`), which holds what every sprint of the engine shares (the engine, its
-    clock, UUID source...) as class attributes: a runtime sets only the sprint's own state.
-    """
+    """The state of one sprint, shared by the engine loop and the actions it runs."""
 
     __slots__ = (
-        "session", "env", "input", "state", "emitted", "segments", "run", "pending_flow",
-        "in_actions", "input_unclaimed", "operand", "last_node_uuid",
+        "engine", "family", "session", "env", "clock", "uuids", "events", "limits", "assets",
+        "evaluator", "state", "input", "emitted", "segments", "run", "pending_flow",
+        "in_actions", "input_unclaimed", "operand", "last_node_uuid", "now", "new_uuid",
+        "now_ns",
     )  # fmt: skip
 
-    # what every sprint of an engine shares (see for_engine)
-    engine: Engine
-    family: Family
-    clock: Clock
-    uuids: UUIDSource
-    events: EventFactory
-    limits: Limits
-    assets: Any  # the family's asset bundle
-    evaluator: Evaluator
-    # the clock's and UUID source's own methods: the loop and stamp_event ask them dozens of
-    # times a sprint
-    now: Callable[[], NanoTime]
-    now_ns: Callable[[], int]
-    new_uuid: Callable[[], str]
-
-    def __init__(self, session: Session, input: Any = None) -> None:
+    def __init__(self, engine: Engine, session: Session, input: Any = None) -> None:
+        family = engine.family
+        self.engine = engine
+        self.family: Family = family
         self.session = session
-        self.env: Any = self.engine.env  # the family's environment (goflow: Excellent's)
+        self.env: Any = engine.env  # the family's environment (goflow: Excellent's)
+        self.clock: Clock = engine.clock
+        self.uuids: UUIDSource = engine.uuids
+        self.events: EventFactory = engine.events
+        self.limits: Limits = engine.limits
+        self.assets: Any = engine.assets  # the family's asset bundle
+        self.evaluator: Evaluator = family.evaluator
         self.input = input  # what this sprint was started or resumed with (the family's)
         self.state: Any = None  # the family's per-sprint state (Family.begin_sprint)
         self.emitted: list[Event] = []
@@ -93,27 +84,11 @@ class Runtime:
         self.input_unclaimed = False  # the next node visit marks its run as having had input
         self.operand: str | None = None  # what the last router tested (kept on the step)
         self.last_node_uuid: str | None = None  # the node the sprint arrived at last
-
-    @classmethod
-    def for_engine(cls, engine: Engine) -> type[Runtime]:
-        """This runtime type for the sprints of ``engine``: a subclass holding what they all
-        share. (The clock's and UUID source's methods are kept as static methods, so that
-        one that is a plain function isn't bound to the runtime.)"""
-        shared = {
-            "__slots__": (),
-            "engine": engine,
-            "family": engine.family,
-            "clock": engine.clock,
-            "uuids": engine.uuids,
-            "events": engine.events,
-            "limits": engine.limits,
-            "assets": engine.assets,
-            "evaluator": engine.family.evaluator,
-            "now": staticmethod(engine.now),
-            "now_ns": staticmethod(engine.now_ns),
-            "new_uuid": staticmethod(engine.new_uuid),
-        }
-        return type(cls.__name__, (cls,), shared)
+        # the clock's and UUID source's own methods (bound once per engine): the loop and
+        # stamp_event ask them dozens of times a sprint
+        self.now: Callable[[], NanoTime] = engine.now
+        self.now_ns: Callable[[], int] = engine.now_ns
+        self.new_uuid: Callable[[], str] = engine.new_uuid
 
     # -- events -------------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from .evaluator import ExcellentEvaluator
 from .modifiers import ModifierContext, reevaluate_groups
 from .policy import GoflowStart, ResumeWaitingRun
 from .run_context import RootCache, build_context
-from .runtime import GoflowRuntime, merged_env
+from .runtime import GoflowRuntime
 from .services import HTTPWebhookService
 from .session import GoflowRun, GoflowSession
 from .sprint import GoflowSprint
@@ -103,7 +103,6 @@ class GoflowFamily(BaseFamily):
         return GoflowRun(uuid=rt.new_uuid(), flow=flow, created_on=created_on, parent=parent)
 
     def sprint_state(self, rt: Runtime) -> GoflowSprint:
-        rt.env = merged_env(rt)  # type: ignore[arg-type]  # (a GoflowRuntime)
         return GoflowSprint()
 
     def begin_sprint(self, rt: Runtime) -> GoflowSprint:
@@ -112,7 +111,6 @@ class GoflowFamily(BaseFamily):
             # the sprint's UUID, as goflow draws it: turnflow writes it nowhere, so only a
             # source whose later UUIDs depend on it (a seeded one) needs to draw it
             uuids.new_v4()
-        rt.env = merged_env(rt)  # type: ignore[arg-type]  # (a GoflowRuntime)
         return GoflowSprint()
 
     def end_sprint(self, rt: Runtime) -> None:

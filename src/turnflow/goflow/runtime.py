@@ -24,10 +24,15 @@ from .sprint import GoflowSprint
 
 
 class GoflowRuntime(Runtime):
-    __slots__ = ()  # (its env is merged when the sprint begins: GoflowFamily.begin_sprint)
+    __slots__ = ("base_env",)
 
     state: GoflowSprint
     evaluate = render  # rt.evaluate(template, context=None, truncate=True) -> text
+
+    def __init__(self, engine: Any, session: Any, input: Any = None) -> None:
+        super().__init__(engine, session, input)
+        self.base_env = self.env  # the engine's
+        self.env = merged_env(self)
 
 
 def contact_changed(rt: Runtime) -> None:
@@ -39,7 +44,7 @@ def contact_changed(rt: Runtime) -> None:
 def merged_env(rt: GoflowRuntime) -> Any:
     """The engine's environment in the contact's time zone and country (itself if neither
     differs: the usual case, which costs a look at the contact)."""
-    base = rt.engine.env
+    base = rt.base_env
     contact = rt.session.contact
     if contact is None or not hasattr(contact, "urns") or not isinstance(base, Environment):
         return base
