@@ -72,7 +72,7 @@ class SeededUUIDs:
         # units (always < 4096), then the random half with the variant ("8xxx-xxxxxxxxxxxx")
         head = (ms & _MASK48).to_bytes(6, "big").hex("-", -4)
         tail = ((random & _TAIL_KEEP) | _TAIL_SET).to_bytes(8, "little").hex("-", 6)
-        return head + _SUB_MS_TEXT[within >> 8] + tail
+        return f"{head}{_SUB_MS_TEXT[within >> 8]}{tail}"
 
 
 class RandomUUIDs:
