@@ -273,6 +273,21 @@ def test_random_v7_timestamp_from_clock() -> None:
     assert second.startswith("01969b47-0583-76f9-")  # same instant: bumped to stay increasing
 
 
+def test_random_v7_time_fields_follow_the_clock() -> None:
+    # a clock 1.5 ms a reading, then one going back: each v7 carries its reading's ms and
+    # 256 ns units, or (going back) one unit past the last issued
+    clock = SequentialClock(GOFLOW_START, 1_500_000)
+    gen = RandomUUIDs(clock)
+    for reading in range(6):
+        ns = NanoTime.parse(GOFLOW_START).ns + reading * 1_500_000
+        ms, within = divmod(ns, 1_000_000)
+        value = uuid.UUID(gen.new_v7()).int
+        assert value >> 80 == ms and (value >> 64) & 0xFFFF == 0x7000 | within >> 8
+    back = RandomUUIDs(SequentialClock(GOFLOW_START, -1_000_000))
+    first, second = (uuid.UUID(back.new_v7()).int >> 64 for _ in range(2))
+    assert second == first + 1
+
+
 def test_goflow_random_router_fixture() -> None:
     # flows/routers/testdata/random.json: input is the first rand() of seed 123456 and the
     # chosen category index is floor(input * number of categories).

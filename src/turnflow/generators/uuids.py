@@ -72,7 +72,7 @@ class SeededUUIDs:
         # units (always < 4096), then the random half with the variant ("8xxx-xxxxxxxxxxxx")
         head = (ms & _MASK48).to_bytes(6, "big").hex("-", -4)
         tail = ((random & _TAIL_KEEP) | _TAIL_SET).to_bytes(8, "little").hex("-", 6)
-        return f"{head}-7{_SUB_MS_TEXT[within >> 8]}{tail}"
+        return f"{head}{_SUB_MS_TEXT[within >> 8]}{tail}"
 
 
 class RandomUUIDs:
@@ -83,10 +83,10 @@ class RandomUUIDs:
         self._lock = threading.Lock()
         self._now_ns = self._clock.now_ns
         # the last v7 time issued (ms, and sub-ms time in 256 ns units), to keep v7s strictly
-        # increasing, and the text of that ms ("xxxxxxxx-xxxx-7")
+        # increasing, and the text of that ms ("xxxxxxxx-xxxx")
         self._last_ms = -1
         self._last_sub = 0
-        self._ms_text = "ffffffff-ffff-7"  # ms -1's, as 48 bits
+        self._ms_text = "ffffffff-ffff"  # ms -1's, as 48 bits
         # the random halves of the next v7s, as text ("8xxx-xxxxxxxxxxxx"), read ahead in
         # batches (one system call and one hex conversion per 512 UUIDs, not each)
         self._tails: list[str] = []
@@ -121,8 +121,7 @@ class RandomUUIDs:
                     if sub == 4096:
                         ms, sub = ms + 1, 0
                 if ms != last_ms:
-                    h = f"{ms & _MASK48:012x}"
-                    self._ms_text = f"{h[:8]}-{h[8:]}-7"
+                    self._ms_text = (ms & _MASK48).to_bytes(6, "big").hex("-", -4)
                     self._last_ms = ms
             self._last_sub = sub
             ms_text = self._ms_text
@@ -141,8 +140,8 @@ class RandomUUIDs:
         self._v4s = []
 
 
-# a v7's 12 bits of sub-millisecond time as UUID text ("7" + these + "-"), by value
-_SUB_MS_TEXT = tuple(f"{sub:03x}-" for sub in range(4096))
+# a v7's version and 12 bits of sub-millisecond time as UUID text, by value
+_SUB_MS_TEXT = tuple(f"-7{sub:03x}-" for sub in range(4096))
 
 
 # turns a random byte into one with RFC 4122's variant bits (10xxxxxx)

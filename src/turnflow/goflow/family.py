@@ -17,7 +17,7 @@ from ..core.family import BaseFamily
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import WAITING, Run
-from ..generators import UUIDSource
+from ..generators import RandomUUIDs, UUIDSource
 from .actions.contact import contact_assets
 from .assets import AssetsError, AssetSet
 from .contact import Contact, normalize_timestamp
@@ -106,7 +106,11 @@ class GoflowFamily(BaseFamily):
         return GoflowSprint()
 
     def begin_sprint(self, rt: Runtime) -> GoflowSprint:
-        rt.uuids.new_v4()  # the sprint's UUID, as goflow draws it
+        uuids = rt.uuids
+        if not isinstance(uuids, RandomUUIDs):
+            # the sprint's UUID, as goflow draws it: turnflow writes it nowhere, so only a
+            # source whose later UUIDs depend on it (a seeded one) needs to draw it
+            uuids.new_v4()
         return GoflowSprint()
 
     def end_sprint(self, rt: Runtime) -> None:
@@ -143,10 +147,11 @@ class GoflowFamily(BaseFamily):
                 urn = urn.split("#", 1)[0].split("?", 1)[0]
             data["urn"] = urn
         data["text"] = msg.get("text") or ""
-        for key in ("attachments", "external_id", "payload"):
-            value = msg.get(key)
-            if value:
-                data[key] = value
+        if not _MSG_EXTRA_KEYS.isdisjoint(msg):  # (most messages are text alone)
+            for key in _MSG_EXTRAS:
+                value = msg.get(key)
+                if value:
+                    data[key] = value
         data["created_on"] = event.get("created_on")
         return data
 
@@ -197,6 +202,11 @@ class GoflowFamily(BaseFamily):
             if found is None:
                 found = self._http = HTTPWebhookService(clock=rt.clock)
         return found
+
+
+# the parts of an incoming message its session input keeps besides the text, in goflow's order
+_MSG_EXTRAS = ("attachments", "external_id", "payload")
+_MSG_EXTRA_KEYS = frozenset(_MSG_EXTRAS)
 
 
 def stored_trigger(trigger: dict[str, Any]) -> dict[str, Any]:
