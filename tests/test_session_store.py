@@ -20,7 +20,13 @@ from turnflow.goflow.services import (
     TestLLMService,
 )
 from turnflow.goflow.session_json import SessionReadError
-from turnflow.goflow.session_store import is_stored_form, to_goflow_json
+from turnflow.goflow.session_store import (
+    RUN_FIELDS,
+    SESSION_FIELDS,
+    _as_version_1,
+    is_stored_form,
+    to_goflow_json,
+)
 from turnflow.testing.goflow_runner import _environment, find_runner_tests, read_contact
 
 from .test_engine_core import CONTACT, engine, manual, msg, question_flow
@@ -64,6 +70,15 @@ def _run(test_file: Path, compact: bool) -> tuple[list, list]:
     return json.loads(json.dumps(events, default=str)), stored
 
 
+def first_run(document: dict) -> list:
+    """The first run's array of a version-2 document (changing it changes the document)."""
+    return document["session"][SESSION_FIELDS.index("runs")][0]
+
+
+def run_field(document: dict, name: str) -> object:
+    return first_run(document)[RUN_FIELDS.index(name)]
+
+
 RUNNER_TESTS = find_runner_tests(RUNNER) if RUNNER.exists() else []
 
 
@@ -99,7 +114,7 @@ def test_ended_runs_are_compacted_as_goflow_does():
     eng.resume(session, msg("yes"))
     assert session.status == "completed"
     stored = eng.stored_session(session)
-    assert "path" not in stored["runs"][0] and "locals" not in stored["runs"][0]
+    assert run_field(stored, "nodes") is None and run_field(stored, "locals") is None
     assert to_goflow_json(stored) == session_to_json(session)
 
 
@@ -129,12 +144,88 @@ def test_sessions_stored_as_goflow_json_by_older_code_still_read():
     lambda d: {**d, "runs": "nope"},
     lambda d: {k: v for k, v in d.items() if k != "uuid"},
 ])
-def test_a_damaged_stored_session_is_a_read_error(damage):
+def test_a_damaged_version_1_session_is_a_read_error(damage):
+    # version 1: what older code stored, an object per session and run
+    eng = engine(question_flow())
+    session, _ = eng.start(CONTACT, MANUAL)
+    data = damage(_as_version_1(eng.stored_session(session)))
+    with pytest.raises(SessionReadError):
+        eng.read_session(data, CONTACT)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("uuid", 5, r"field 'uuid' must be str \(at session\.runs\[0\]\.uuid\)"),
+    ("flow", 1, r"flow 1 is not an index into the session's 1 flows \(at session\.runs\[0\]\.flow"),
+    ("flow", -1, r"at session\.runs\[0\]\.flow\)"),
+    ("flow", True, r"field 'flow' must be int \(at session\.runs\[0\]\.flow\)"),
+    ("status", "asleep", r"not a run status: 'asleep' \(at session\.runs\[0\]\.status\)"),
+    ("created_on", "yesterday", r"at session\.runs\[0\]\.created_on\)"),
+    ("modified_on", None, r"field 'modified_on' must be int \(at session\.runs\[0\]\.modified_on"),
+    ("exited_on", 1.5, r"field 'exited_on' must be int or null"),
+    ("results", [], r"field 'results' must be dict or null \(at session\.runs\[0\]\.results\)"),
+    ("parent", 3, r"parent run 3 is not in the session \(at session\.runs\[0\]\.parent\)"),
+    ("parent", -1, r"at session\.runs\[0\]\.parent\)"),
+    ("had_input", 1, r"field 'had_input' must be bool \(at session\.runs\[0\]\.had_input\)"),
+])
+def test_a_damaged_run_is_a_read_error_naming_its_field(field, value, message):
+    eng = engine(question_flow())
+    session, _ = eng.start(CONTACT, MANUAL)
+    data = eng.stored_session(session)
+    first_run(data)[RUN_FIELDS.index(field)] = value
+    for form in (data, json.dumps(data)):
+        with pytest.raises(SessionReadError, match=message):
+            eng.read_session(form, CONTACT)
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda d: {**d, "turnflow_session": 99}, "form 99 is not known"),
+    (lambda d: {**d, "session": d["session"][:-1]}, r"damaged .* \(at session\)"),
+    (lambda d: {**d, "session": {"uuid": "x"}}, r"damaged .* \(at session\)"),
+    (lambda d: {k: v for k, v in d.items() if k != "status"}, r"damaged .* \(at session\)"),
+    (lambda d: {**d, "session": [*d["session"][:2], "today", *d["session"][3:]]},
+     r"created_on and sprints are integers \(at session\)"),
+    (lambda d: {**d, "session": [*d["session"][:6], [{"uuid": "gone"}], *d["session"][7:]]},
+     r"flow gone \(\) is not in the assets \(at session\.flows\[0\]\)"),
+    (lambda d: {**d, "session": [*d["session"][:7], [["a", 0]], *d["session"][8:]]},
+     r"a run is an array of 13 fields \(at session\.runs\[0\]\)"),
+])
+def test_a_damaged_session_is_a_read_error_saying_where(damage, message):
     eng = engine(question_flow())
     session, _ = eng.start(CONTACT, MANUAL)
     data = damage(eng.stored_session(session))
-    with pytest.raises(SessionReadError):
-        eng.read_session(data, CONTACT)
+    for form in (data, json.dumps(data)):
+        with pytest.raises(SessionReadError, match=message):
+            eng.read_session(form, CONTACT)
+
+
+def test_sessions_stored_in_version_1_by_older_code_still_read_and_resume():
+    eng = engine(question_flow())
+    session, _ = eng.start(CONTACT, MANUAL)
+    session.runs[0].locals["x"] = "1"
+    version_1 = _as_version_1(eng.stored_session(session))
+    assert version_1["turnflow_session"] == 1 and version_1["runs"][0]["locals"] == {"x": "1"}
+    assert to_goflow_json(version_1) == session_to_json(session)
+    for form in (version_1, json.dumps(version_1)):
+        restored = eng.read_session(form, CONTACT)
+        assert eng.dump_session(restored) == eng.dump_session(session)
+        eng.resume(restored, msg("yes"))
+        assert restored.status == "completed"
+        assert restored.runs[0].results["answer"]["value"] == "yes"
+
+
+@pytest.mark.parametrize(("nodes", "times"), [
+    (["ask"], []), (["ask"], [1, 2]), ([], []), ([7], [1]), (["ask"], ["1"]), (["ask"], [1.5]),
+    (["ask"], [True]), (["ask"], None), (None, [1]), ("ask", [1]), (["ask"], {"a": 1}),
+])
+def test_a_damaged_version_2_path_is_a_read_error_naming_the_path(nodes, times):
+    eng = engine(question_flow())
+    session, _ = eng.start(CONTACT, MANUAL)
+    data = eng.stored_session(session)
+    first_run(data)[RUN_FIELDS.index("nodes")] = nodes
+    first_run(data)[RUN_FIELDS.index("times")] = times
+    for form in (data, json.dumps(data)):
+        with pytest.raises(SessionReadError, match=r"at session\.runs\[0\]\.path\)"):
+            eng.read_session(form, CONTACT)
 
 
 @pytest.mark.parametrize("path", [{"a": 1}, "ab", 5, True, ["a", 1, "b"], [["a"], 1],
@@ -143,9 +234,10 @@ def test_a_damaged_path_is_a_read_error_naming_the_path(path):
     # the reader checks a path's nodes and times in bulk: every shape it refuses names where
     eng = engine(question_flow())
     session, _ = eng.start(CONTACT, MANUAL)
-    data = eng.stored_session(session)
-    data["runs"][0]["path"] = path
-    for form in (data, json.dumps(data)):
+    version_2 = eng.stored_session(session)
+    version_1 = _as_version_1(version_2)
+    version_1["runs"][0]["path"] = path
+    for form in (version_1, json.dumps(version_1)):
         with pytest.raises(SessionReadError, match=r"at session\.runs\[0\]\.path\)"):
             eng.read_session(form, CONTACT)
 
@@ -160,7 +252,8 @@ def test_a_session_read_from_text_does_not_share_what_it_was_read_from():
     restored = eng.read_session(document, CONTACT)
     restored.runs[0].locals["x"] = "2"
     restored.trigger["extra"] = True
-    assert document["runs"][0]["locals"] == {"x": "1"} and "extra" not in document["trigger"]
+    assert run_field(document, "locals") == {"x": "1"}
+    assert "extra" not in document["session"][SESSION_FIELDS.index("trigger")]
     from_text = eng.read_session(eng.dump_session(session), CONTACT)
     assert session_to_json(from_text) == session_to_json(session)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import json_input
 from ..core.engine import Engine, EngineError, Sprint
+from ..core.graph import Flow
 from ..core.loop import FlowLoop
 from ..core.runtime import Limits, Runtime
 from ..core.session import Session
@@ -57,6 +58,9 @@ class GoflowEngine:
             self.family, env=env or Environment(), assets=assets, clock=clock, uuids=uuids,
             limits=limits,
         )
+        # uuid -> flow, each found once through the family and the assets (which keep every
+        # flow they read for good): reading a stored session looks up its runs' flows
+        self._flows: dict[str, Flow] = {}
 
     # -- what the engine runs with ------------------------------------------------------------
 
@@ -141,10 +145,15 @@ class GoflowEngine:
         Sessions store only the contact's UUID, so the contact is given (it must match)."""
         return session_from_json(self, data, contact)
 
-    def flow(self, uuid: str) -> Any:
+    def flow(self, uuid: str) -> Flow | None:
         """The flow with this UUID, or None if the assets don't have it (a broken flow
         raises its read error)."""
-        return self.family.flow(uuid)
+        flow = self._flows.get(uuid)
+        if flow is None:
+            flow = self.family.flow(uuid)
+            if flow is not None:
+                self._flows[uuid] = flow
+        return flow
 
     # -- goflow's input handling, for callers that need it ------------------------------------
 

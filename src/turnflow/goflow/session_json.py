@@ -88,7 +88,7 @@ def session_to_dict(session: GoflowSession) -> dict[str, Any]:
 
 def add_optional_fields(data: dict[str, Any], session: Any) -> dict[str, Any]:
     """``data`` with the session's call, wait and input, those it has (goflow leaves out the
-    absent ones); shared by goflow's session JSON and turnflow's stored form."""
+    absent ones)."""
     call_uuid = getattr(session, "call_uuid", None)
     if call_uuid:
         data["call_uuid"] = call_uuid
@@ -193,7 +193,7 @@ def read_session(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
 
 def build_session(
     runs: list[GoflowRun],
-    parent_uuids: list[Any],
+    parent_uuids: list[Any] | None,
     contact: Any,
     *,
     uuid: str,
@@ -209,9 +209,9 @@ def build_session(
     owned: bool = False,
 ) -> GoflowSession:
     """A session from its read runs (either stored form): the contact checked, runs linked
-    to their parents (``parent_uuids``, one a run), the stack rebuilt. ``runs`` becomes the
-    session's; ``owned``: the trigger and input dicts are the session's own too (parsed from
-    text by the reader), else they are copied."""
+    to their parents (``parent_uuids``, one a run; None: linked already), the stack rebuilt.
+    ``runs`` becomes the session's; ``owned``: the trigger and input dicts are the session's
+    own too (parsed from text by the reader), else they are copied."""
     contact_class = contact.__class__
     if contact_class is Contact:
         given_uuid = contact.uuid
@@ -223,7 +223,7 @@ def build_session(
         raise SessionReadError(
             f"session is for contact {contact_uuid}, not {given_uuid}", "session.contact_uuid"
         )
-    if parent_uuids.count(None) != len(parent_uuids):  # some run has a parent
+    if parent_uuids is not None and parent_uuids.count(None) != len(parent_uuids):
         _link_parents(runs, parent_uuids)
     # the runs still in play, in the order they started, the waiting ones on top
     stack: list[Run] = []
@@ -249,19 +249,11 @@ def build_session(
         input = dict(input) if isinstance(input, Mapping) else None
     if status == WAITING and not waiting:
         raise SessionReadError("session is waiting but none of its runs is", "session.status")
+    # the fields in the dataclass's order, positionally (a class called with keywords costs
+    # twice as much: Python gathers them in a dict for it)
     session = GoflowSession(
-        uuid=uuid,
-        type=type,
-        created_on=created_on,
-        trigger=trigger,  # type: ignore[arg-type]
-        contact=contact,
-        status=status,
-        runs=runs,  # type: ignore[arg-type]
-        stack=stack,
-        wait=wait,
-        input=input,
-        sprints=sprints,
-        call_uuid=call_uuid,
+        uuid, type, created_on, trigger, contact, status, runs, stack,  # type: ignore[arg-type]
+        input, sprints, wait, call_uuid,
     )
     if trigger.get("type") == "flow_action" and runs:
         # the first run's parent is in another session: the trigger carries its summary

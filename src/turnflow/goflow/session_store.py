@@ -4,27 +4,32 @@ goflow's session JSON (:mod:`.session_json`) is the exchange format, and costly 
 read on every message: RFC3339 text for every time, a flow reference with its name per run,
 an object per path step, and the checks that JSON from outside needs. The stored form holds
 the same content (ended runs compacted the same way, so a session read back from either form
-behaves the same) in less: times as ns integers, flows named once, a run's path as one flat
-``[node_uuid, arrived_ns, ...]`` list. It is written and read in one go by orjson (json for
-the rare session orjson can't write exactly); a damaged document is a
-:class:`SessionReadError`, never a crash.
+behaves the same) in less: times as ns integers, flows named once, a run's path as lists of
+nodes and arrivals. It is written and read in one go by orjson (json for the rare session
+orjson can't write exactly); a damaged document is a :class:`SessionReadError`, never a crash.
 
 The first key, :data:`FORM_KEY`, holds the form's version; :func:`is_stored_form` tells the
-forms apart, so sessions stored in goflow's JSON by older code still read.
+forms apart, so sessions stored in goflow's JSON by older code still read. Version 2 (written
+now) keeps the session and each run as arrays, their fields in a fixed order
+(:data:`SESSION_FIELDS`, :data:`RUN_FIELDS`; null for an absent one), and a run's path as two
+lists, its steps' nodes and their arrivals: fewer keys and objects to write and parse, and a
+run read by unpacking one list. The session's ``status`` stays a key of its own, as in
+goflow's JSON: a store reads it to tell a waiting session without reading the session.
+Version 1 (an object per session and run, keys as in goflow's JSON, a run's path as one flat
+``[node_uuid, arrived_ns, ...]`` list) still reads.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from itertools import chain
 from operator import attrgetter
 from typing import Any
 
 from orjson import dumps as _orjson_dumps
 from orjson import loads as _orjson_loads
 
-from ..core.session import ENDED, Step
+from ..core.session import ENDED, Step, _position
 from ..generators import NanoTime
 from ..generators.times import utc_text
 from .contact import json_default
@@ -34,13 +39,22 @@ from .session_json import (
     FlowLookup,
     SessionReadError,
     _persisted_webhook,
-    add_optional_fields,
     build_session,
 )
 
 FORM_KEY = "turnflow_session"
-VERSION = 1
+VERSION = 2
 _TEXT_PREFIX = '{"' + FORM_KEY + '":'
+
+# the order of a version-2 session's and run's fields in their arrays
+SESSION_FIELDS = (
+    "uuid", "type", "created_on", "sprints", "contact_uuid", "trigger", "flows", "runs",
+    "input", "wait", "call_uuid",
+)  # fmt: skip
+RUN_FIELDS = (
+    "uuid", "flow", "status", "created_on", "modified_on", "exited_on", "nodes", "times",
+    "results", "locals", "parent", "webhook", "had_input",
+)  # fmt: skip
 
 
 def is_stored_form(data: Any) -> bool:
@@ -55,44 +69,42 @@ def is_stored_form(data: Any) -> bool:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def _run_to_stored(run: Any, flows: dict[str, int], refs: list[Any]) -> dict[str, Any]:
+def _run_to_stored(run: Any, flows: dict[str, int], refs: list[Any], runs: list[Any]) -> list[Any]:
+    """A run as its version-2 array (:data:`RUN_FIELDS`); ``runs``: the session's, for the
+    parent's index."""
     status = run.status
     ended = status in ENDED
     created_on = run.created_on  # a NanoTime is an int: JSON writes its ns
+    modified_on = run.modified_on
     flow = run.flow
     flow_index = flows.get(flow.uuid)
     if flow_index is None:
         flow_index = flows[flow.uuid] = len(refs)
         refs.append(flow.ref)
-    data: dict[str, Any] = {
-        "uuid": run.uuid,
-        "flow": flow_index,
-        "status": status,
-        "created_on": created_on,
-    }
-    modified_on = run.modified_on
-    if modified_on is not None and modified_on != created_on:
-        data["modified_on"] = modified_on
-    if run.exited_on is not None:
-        data["exited_on"] = run.exited_on
-    if not ended and run.path:  # ended runs are stored compacted, as goflow does
-        data["path"] = list(chain.from_iterable(map(_STEP_PARTS, run.path)))
-    if run.results:
-        data["results"] = run.results
-    if run.locals and not ended:
-        data["locals"] = run.locals
-    if run.parent is not None:
-        data["parent_uuid"] = run.parent.uuid
-    webhook = getattr(run, "webhook", None)
-    if webhook is not None and not ended and _persisted_webhook(webhook):
-        data["webhook"] = webhook
-    if run.had_input:
-        data["had_input"] = True
-    return data
+    parent = run.parent
+    webhook = run.webhook
+    path = run.path if not ended else None
+    # ended runs are stored compacted (no path, locals or webhook), as goflow does
+    return [
+        run.uuid,
+        flow_index,
+        status,
+        created_on,
+        modified_on if modified_on is not None else created_on,
+        run.exited_on,
+        list(map(_NODE_UUID, path)) if path else None,
+        list(map(_ARRIVED_ON, path)) if path else None,
+        run.results or None,
+        run.locals if run.locals and not ended else None,
+        _position(runs, parent) if parent is not None else None,
+        webhook if webhook is not None and not ended and _persisted_webhook(webhook) else None,
+        run.had_input,
+    ]
 
 
-# a step's part of a run's flat path: its node and its arrival
-_STEP_PARTS = attrgetter("node_uuid", "arrived_on")
+# a run's path is stored as two lists: its steps' nodes and their arrivals
+_NODE_UUID = attrgetter("node_uuid")
+_ARRIVED_ON = attrgetter("arrived_on")
 
 
 def session_to_stored(session: GoflowSession) -> dict[str, Any]:
@@ -101,22 +113,25 @@ def session_to_stored(session: GoflowSession) -> dict[str, Any]:
     contact = session.contact
     flows: dict[str, int] = {}  # uuid -> index in refs
     refs: list[Any] = []  # the flows' references, in the order runs first name them
-    runs = [_run_to_stored(run, flows, refs) for run in session.runs]
-    data: dict[str, Any] = {
+    session_runs = session.runs
+    runs = [_run_to_stored(run, flows, refs, session_runs) for run in session_runs]
+    return {
         FORM_KEY: VERSION,
-        "uuid": session.uuid,
-        "type": session.type,
         "status": session.status,
-        "created_on": session.created_on,
-        "sprints": session.sprints,
-        "contact_uuid": (
-            contact.get("uuid") if isinstance(contact, dict) else getattr(contact, "uuid", None)
-        ),
-        "trigger": session.trigger,
-        "flows": refs,
-        "runs": runs,
+        "session": [
+            session.uuid,
+            session.type,
+            session.created_on,
+            session.sprints,
+            contact.get("uuid") if isinstance(contact, dict) else getattr(contact, "uuid", None),
+            session.trigger,
+            refs,
+            runs,
+            session.input,
+            session.wait,
+            session.call_uuid or None,
+        ],
     }
-    return add_optional_fields(data, session)
 
 
 # one encoder for every session (json.dumps with options makes a new one per call)
@@ -124,9 +139,12 @@ _ENCODER = json.JSONEncoder(default=json_default, separators=(",", ":"))
 
 # orjson writes and reads the form several times faster than json, but it refuses integers
 # beyond 64 bits and strings with lone surrogates, and reads big integers back as floats: a
-# session holding such values is written by json and marked so, to be read back by json.
+# session holding such values is written by json and marked so, to be read back by json
+# (each version's mark: sessions written by older code carry version 1's).
 _EXACT_KEY = "exact_json"
-_EXACT_PREFIX = _TEXT_PREFIX + str(VERSION) + ',"' + _EXACT_KEY + '":true,'
+_EXACT_PREFIXES = tuple(
+    _TEXT_PREFIX + str(version) + ',"' + _EXACT_KEY + '":true,' for version in (1, VERSION)
+)
 
 
 def dump_session(session: GoflowSession) -> str:
@@ -141,7 +159,7 @@ def dump_session(session: GoflowSession) -> str:
 
 
 def _loads(text: str) -> Any:
-    if text.startswith(_EXACT_PREFIX):
+    if text.startswith(_EXACT_PREFIXES):
         return json.loads(text)
     return _orjson_loads(text)
 
@@ -160,12 +178,207 @@ def stored_session(session: GoflowSession) -> dict[str, Any]:
 # -- reading ----------------------------------------------------------------------------------
 
 
-def _run_from_stored(
-    data: Mapping[str, Any], flows: list[Any], index: int, owned: bool
-) -> GoflowRun:
-    """A run of the stored form. ``owned``: ``data`` was parsed here from text, so its dicts
-    are the run's own (a document a caller gave is copied, as the engine changes a run's
-    results and locals in place)."""
+def read_stored(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
+    """Read a session in the stored form (a dict or JSON text) back, ready to be resumed."""
+    try:
+        owned = data.__class__ is str or isinstance(data, str | bytes)
+        if owned:
+            data = _loads(data.decode() if isinstance(data, bytes) else data)
+        version = data[FORM_KEY]
+        if version == VERSION:
+            return _read_v2(data, flows, contact, owned)
+        if version == 1:
+            return _read_v1(data, flows, contact, owned)
+        raise SessionReadError(f"stored session form {version!r} is not known", FORM_KEY)
+    except SessionReadError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise SessionReadError(f"stored session is damaged ({problem})", "session") from None
+
+
+def _read_flows(refs: Any, flows: FlowLookup) -> list[Any]:
+    """The flows a session's runs name, from their references (each must be in the assets)."""
+    found = [flows(ref["uuid"]) for ref in refs]
+    if not all(found):  # (a flow is always true: `None in found` would call Flow.__eq__)
+        index = next(index for index, flow in enumerate(found) if flow is None)
+        ref = refs[index]
+        raise SessionReadError(
+            f"flow {ref['uuid']} ({ref.get('name', '')}) is not in the assets",
+            f"session.flows[{index}]",
+        )
+    return found
+
+
+def _steps(nodes: Any, times: Any, index: int) -> list[Step]:
+    """A run's path from its steps' nodes and arrival times (ns), two lists of one length."""
+    # types checked by C loops (the set of the types met), not a Python loop per step
+    if (
+        nodes.__class__ is not list
+        or times.__class__ is not list
+        or not nodes
+        or len(nodes) != len(times)
+        or not set(map(type, nodes)) <= _STR_ONLY
+        or not set(map(type, times)) <= _INT_ONLY
+    ):  # fmt: skip
+        raise SessionReadError(
+            "a step is a node UUID and an integer time", f"session.runs[{index}].path"
+        )
+    return list(map(Step, nodes, map(NanoTime, times)))
+
+
+def _own_results(results: Any, owned: bool) -> dict[str, dict[str, Any]]:
+    """A run's results as the run's own dicts: kept if parsed here from text, else copied
+    (the engine changes a run's results in place)."""
+    if owned and results.__class__ is dict and set(map(type, results.values())) <= _DICT_ONLY:
+        return results  # type: ignore[no-any-return]
+    return {key: dict(value) for key, value in results.items()}
+
+
+_STR_ONLY = frozenset({str})
+_INT_ONLY = frozenset({int})  # (bool is a type of its own: no time)
+_DICT_ONLY = frozenset({dict})
+
+# -- version 2: the session and its runs as arrays
+
+
+def _read_v2(
+    data: Mapping[str, Any], flows: FlowLookup, contact: Any, owned: bool
+) -> GoflowSession:
+    (uuid, type_, created_on, sprints, contact_uuid, trigger, refs, runs_data, input_, wait,
+     call_uuid) = data["session"]  # fmt: skip
+    if created_on.__class__ is not int or sprints.__class__ is not int:
+        raise SessionReadError("a session's created_on and sprints are integers", "session")
+    flows_read = _read_flows(refs, flows)
+    runs = [_run_v2(item, flows_read, index, owned) for index, item in enumerate(runs_data)]
+    for index, item in enumerate(runs_data):
+        parent = item[_PARENT]  # its index in the session's runs
+        if parent is not None:
+            if not 0 <= parent < len(runs):
+                raise SessionReadError(
+                    f"parent run {parent} is not in the session", f"session.runs[{index}].parent"
+                )
+            runs[index].parent = runs[parent]
+    return build_session(
+        runs, None, contact,
+        uuid=uuid,
+        type=type_,
+        created_on=NanoTime(created_on),
+        trigger=trigger,
+        contact_uuid=contact_uuid,
+        status=data["status"],
+        wait=wait,
+        input=input_,
+        sprints=sprints,
+        call_uuid=call_uuid,
+        owned=owned,
+    )
+
+
+def _run_v2(item: Any, flows: list[Any], index: int, owned: bool) -> GoflowRun:
+    """A run from its array (:data:`RUN_FIELDS`); its parent is linked by the caller."""
+    try:
+        (uuid, flow, status, created_on, modified_on, exited_on, nodes, times, results, locals_,
+         parent, webhook, had_input) = item  # fmt: skip
+    except (ValueError, TypeError):
+        raise SessionReadError(
+            f"a run is an array of {len(RUN_FIELDS)} fields", f"session.runs[{index}]"
+        ) from None
+    # each field's type (_RUN_TYPES) checked here in one go; _run_error says which is wrong
+    if (
+        uuid.__class__ is not str
+        or flow.__class__ is not int
+        or not 0 <= flow < len(flows)
+        or status not in _RUN_STATUSES
+        or created_on.__class__ is not int
+        or modified_on.__class__ is not int
+        or (exited_on is not None and exited_on.__class__ is not int)
+        or (results is not None and results.__class__ is not dict)
+        or (locals_ is not None and locals_.__class__ is not dict)
+        or (parent is not None and parent.__class__ is not int)
+        or (webhook is not None and webhook.__class__ is not dict)
+        or had_input.__class__ is not bool
+    ):  # fmt: skip
+        raise _run_error(item, index, len(flows))
+    if locals_ is None:
+        locals_ = {}
+    elif not owned:
+        locals_ = dict(locals_)
+    # the fields in the dataclass's order, positionally (a class called with keywords costs
+    # twice as much: Python gathers them in a dict for it)
+    return GoflowRun(
+        uuid,
+        flows[flow],
+        NanoTime(created_on),
+        status,
+        [] if nodes is None and times is None else _steps(nodes, times, index),
+        _own_results(results, owned) if results else {},
+        locals_,
+        None,  # parent
+        NanoTime(modified_on),
+        NanoTime(exited_on) if exited_on is not None else None,
+        None,  # expires_on
+        had_input,
+        webhook,
+    )
+
+
+# the types each field of a run's array may have (None: absent)
+_RUN_TYPES: tuple[tuple[type, ...], ...] = (
+    (str,), (int,), (str,), (int,), (int,), (int, type(None)), (list, type(None)),
+    (list, type(None)), (dict, type(None)), (dict, type(None)), (int, type(None)),
+    (dict, type(None)), (bool,),
+)  # fmt: skip
+_PARENT = RUN_FIELDS.index("parent")
+
+
+def _run_error(item: Any, index: int, flows: int) -> SessionReadError:
+    """What is wrong with a run's array, and where."""
+    where = f"session.runs[{index}]"
+    for name, value, types in zip(RUN_FIELDS, item, _RUN_TYPES, strict=True):
+        if type(value) not in types:
+            kinds = " or ".join("null" if kind is type(None) else kind.__name__ for kind in types)
+            return SessionReadError(f"field '{name}' must be {kinds}", f"{where}.{name}")
+    flow, status = item[1], item[2]
+    if not 0 <= flow < flows:
+        return SessionReadError(
+            f"flow {flow} is not an index into the session's {flows} flows", f"{where}.flow"
+        )
+    return SessionReadError(f"not a run status: {status!r}", f"{where}.status")
+
+
+# -- version 1: the session and its runs as objects
+
+
+def _read_v1(
+    data: Mapping[str, Any], flows: FlowLookup, contact: Any, owned: bool
+) -> GoflowSession:
+    flows_read = _read_flows(data["flows"], flows)
+    runs = []
+    parent_uuids = []
+    for index, item in enumerate(data["runs"]):
+        runs.append(_run_v1(item, flows_read, index, owned))
+        parent_uuids.append(item.get("parent_uuid"))
+    return build_session(
+        runs, parent_uuids, contact,
+        uuid=data["uuid"],
+        type=data["type"],
+        created_on=NanoTime(_ns(data["created_on"])),
+        trigger=data["trigger"],
+        contact_uuid=data.get("contact_uuid"),
+        status=data["status"],
+        wait=data.get("wait"),
+        input=data.get("input"),
+        sprints=_ns(data["sprints"]),
+        call_uuid=data.get("call_uuid"),
+        owned=owned,
+    )
+
+
+def _run_v1(data: Mapping[str, Any], flows: list[Any], index: int, owned: bool) -> GoflowRun:
+    """A run of the version-1 form. ``owned``: ``data`` was parsed here from text, so its
+    dicts are the run's own (a document a caller gave is copied, as the engine changes a
+    run's results and locals in place)."""
     get = data.get
     flow = flows[_index(data["flow"])]
     status = data["status"]
@@ -175,38 +388,16 @@ def _run_from_stored(
     modified_on = get("modified_on")
     exited_on = get("exited_on")
     flat = get("path")
-    steps: list[Step] = []
-    if flat:
-        nodes, times = (flat[0::2], flat[1::2]) if isinstance(flat, list | tuple) else ((), ())
-        # types checked by C loops (the set of the types met), not a Python loop per step
-        if (
-            not nodes
-            or len(nodes) != len(times)
-            or not set(map(type, nodes)) <= _STR_ONLY
-            or not set(map(type, times)) <= _INT_ONLY
-        ):  # fmt: skip
-            raise SessionReadError(
-                "a step is a node UUID and an integer time", f"session.runs[{index}].path"
-            )
-        steps = list(map(Step, nodes, map(NanoTime, times)))
     results = get("results")
-    if not results:
-        results = {}
-    elif not (
-        owned and results.__class__ is dict and set(map(type, results.values())) <= _DICT_ONLY
-    ):
-        results = {key: dict(value) for key, value in results.items()}
     locals_ = get("locals")
-    if not (owned and locals_.__class__ is dict):
-        locals_ = dict(locals_ or {})
     return GoflowRun(
         uuid=data["uuid"],
         flow=flow,
         created_on=created_on,
         status=status,
-        path=steps,
-        results=results,
-        locals=locals_,
+        path=_flat_steps(flat, index) if flat else [],
+        results=_own_results(results, owned) if results else {},
+        locals=locals_ if owned and locals_.__class__ is dict else dict(locals_ or {}),
         modified_on=NanoTime(_ns(modified_on)) if modified_on is not None else created_on,
         exited_on=NanoTime(_ns(exited_on)) if exited_on is not None else None,
         had_input=bool(get("had_input")),
@@ -214,9 +405,13 @@ def _run_from_stored(
     )
 
 
-_STR_ONLY = frozenset({str})
-_INT_ONLY = frozenset({int})  # (bool is a type of its own: no time)
-_DICT_ONLY = frozenset({dict})
+def _flat_steps(flat: Any, index: int) -> list[Step]:
+    """A run's path from version 1's flat ``[node_uuid, arrived_ns, ...]`` list."""
+    if not isinstance(flat, list | tuple):
+        raise SessionReadError(
+            "a step is a node UUID and an integer time", f"session.runs[{index}].path"
+        )
+    return _steps(list(flat[0::2]), list(flat[1::2]), index)
 
 
 def _index(value: Any) -> int:
@@ -231,57 +426,14 @@ def _ns(value: Any) -> int:
     return value  # type: ignore[no-any-return]
 
 
-def read_stored(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
-    """Read a session in the stored form (a dict or JSON text) back, ready to be resumed."""
-    try:
-        owned = data.__class__ is str or isinstance(data, str | bytes)
-        if owned:
-            data = _loads(data.decode() if isinstance(data, bytes) else data)
-        version = data[FORM_KEY]
-        if version != VERSION:
-            raise SessionReadError(f"stored session form {version!r} is not known", FORM_KEY)
-        runs_data = data["runs"]
-        refs = data["flows"]
-        flows_read = [flows(ref["uuid"]) for ref in refs]
-        for index, flow in enumerate(flows_read):
-            if flow is None:
-                ref = refs[index]
-                raise SessionReadError(
-                    f"flow {ref['uuid']} ({ref.get('name', '')}) is not in the assets",
-                    f"session.flows[{index}]",
-                )
-        runs = []
-        parent_uuids = []
-        for index, item in enumerate(runs_data):
-            runs.append(_run_from_stored(item, flows_read, index, owned))
-            parent_uuids.append(item.get("parent_uuid"))
-        return build_session(
-            runs, parent_uuids, contact,
-            uuid=data["uuid"],
-            type=data["type"],
-            created_on=NanoTime(_ns(data["created_on"])),
-            trigger=data["trigger"],
-            contact_uuid=data.get("contact_uuid"),
-            status=data["status"],
-            wait=data.get("wait"),
-            input=data.get("input"),
-            sprints=_ns(data["sprints"]),
-            call_uuid=data.get("call_uuid"),
-            owned=owned,
-        )
-    except SessionReadError:
-        raise
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
-        problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        raise SessionReadError(f"stored session is damaged ({problem})", "session") from None
-
-
 # -- goflow's session JSON, on demand ---------------------------------------------------------
 
 
 def to_goflow_json(data: Mapping[str, Any]) -> dict[str, Any]:
     """goflow's session JSON (what ``GoflowEngine.session_to_json`` writes) of a session in
     the stored form, without the assets: for an API that shows stored sessions."""
+    if data[FORM_KEY] == VERSION:
+        data = _as_version_1(data)
     refs = data["flows"]
     session: dict[str, Any] = {
         "uuid": data["uuid"],
@@ -320,3 +472,25 @@ def _goflow_run(run: Mapping[str, Any], refs: list[Any]) -> dict[str, Any]:
     if not flat:
         del out["path"]
     return out
+
+
+def _as_version_1(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A version-2 document in version 1's shape: objects with the keys of goflow's JSON,
+    the absent fields left out."""
+    session = dict(zip(SESSION_FIELDS, data["session"], strict=True))
+    runs = [dict(zip(RUN_FIELDS, item, strict=True)) for item in session["runs"]]
+    for run in runs:
+        nodes, times = run.pop("nodes"), run.pop("times")
+        if nodes:
+            run["path"] = [part for step in zip(nodes, times, strict=True) for part in step]
+        parent = run.pop("parent")
+        if parent is not None:
+            run["parent_uuid"] = runs[parent]["uuid"]
+        if not run["had_input"]:
+            del run["had_input"]
+    return {
+        FORM_KEY: 1,
+        "status": data["status"],
+        **{key: value for key, value in session.items() if value is not None},
+        "runs": [{key: value for key, value in run.items() if value is not None} for run in runs],
+    }
