@@ -24,7 +24,7 @@ from .sprint import GoflowSprint
 
 
 class GoflowRuntime(Runtime):
-    __slots__ = ("base_env",)
+    __slots__ = ("base_env", "country")
 
     state: GoflowSprint
     evaluate = render  # rt.evaluate(template, context=None, truncate=True) -> text
@@ -32,6 +32,10 @@ class GoflowRuntime(Runtime):
     def __init__(self, engine: Any, session: Any, input: Any = None) -> None:
         super().__init__(engine, session, input)
         self.base_env = self.env  # the engine's
+        # the merged environment's country ('' if none), as merged_env worked it out from the
+        # contact; None when it didn't (no contact object): message routes and phone numbers
+        # ask for it, and working it out again means parsing the contact's URNs again
+        self.country: str | None = None
         self.env = merged_env(self)
 
 
@@ -46,6 +50,7 @@ def merged_env(rt: GoflowRuntime) -> Any:
     differs: the usual case, which costs a look at the contact)."""
     base = rt.base_env
     contact = rt.session.contact
+    rt.country = None
     if contact is None or not hasattr(contact, "urns") or not isinstance(base, Environment):
         return base
     timezone = contact.timezone
@@ -59,6 +64,7 @@ def merged_env(rt: GoflowRuntime) -> Any:
         country = route[3]
     else:
         country = _contact_country(rt) or base.default_country
+    rt.country = country or ""
     if zone is base.timezone and country == base.default_country:
         return base
     return _merged(base, zone, country)

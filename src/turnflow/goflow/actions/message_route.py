@@ -94,6 +94,9 @@ def _tel_region(path: str) -> str:
 
 def merged_country(rt: Runtime, urns: list[str] | None = None) -> str:
     """The session's merged environment country: the contact's, else the environment's."""
+    country = getattr(rt, "country", None)  # (a goflow runtime's, worked out with its env)
+    if country is not None:
+        return country  # type: ignore[no-any-return]
     return contact_country(rt, urns) or (rt.env.default_country or "")
 
 
