@@ -218,7 +218,11 @@ def test_runner_flows_read():
 def test_language_codes_read_from_pycountrys_file_are_pycountrys():
     import pycountry
 
-    from turnflow.goflow.languages import _iso639_3_from_file
+    from turnflow.iso639 import _entries_from_file
 
     # a change in pycountry's file layout would silently fall back to the slow path
-    assert _iso639_3_from_file() == frozenset(language.alpha_3 for language in pycountry.languages)
+    entries = _entries_from_file()
+    assert entries is not None
+    assert {entry["alpha_3"]: entry.get("alpha_2") for entry in entries} == {
+        language.alpha_3: getattr(language, "alpha_2", None) for language in pycountry.languages
+    }

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .date_names import ENGLISH, DateNames, env_date_names
+
 if TYPE_CHECKING:
     from .environment import Environment
 
@@ -344,13 +346,6 @@ def convert_layout(layout: str, kind: int) -> str:
     return "".join(mapped or seq for seq, mapped in visit_layout(layout, kind, parsing=True))
 
 
-# English names; goflow localises these from the environment's locale
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
-_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-_AM_PM = ("AM", "PM")
-
-
 def _go_weekday(value: dt.date) -> int:
     return value.isoweekday() % 7  # Sunday = 0
 
@@ -365,7 +360,7 @@ def _format_offset(seconds: int, colon: bool, z_for_utc: bool) -> str:
     return f"{sign}{minutes // 60:02d}{sep}{minutes % 60:02d}"
 
 
-def _format_element(value: dt.datetime, seq: str, mapped: str) -> str:
+def _format_element(value: dt.datetime, seq: str, mapped: str, names: DateNames) -> str:
     if mapped == "":
         return seq
     if mapped == "2006":
@@ -377,17 +372,17 @@ def _format_element(value: dt.datetime, seq: str, mapped: str) -> str:
     if mapped == "01":
         return f"{value.month:02d}"
     if mapped == "January":
-        return _MONTHS[value.month - 1]
+        return names.months[value.month - 1]
     if mapped == "Jan":
-        return _MONTHS[value.month - 1][:3]
+        return names.short_months[value.month - 1]
     if mapped == "2":
         return str(value.day)
     if mapped == "02":
         return f"{value.day:02d}"
     if mapped == "Monday":
-        return _DAYS[_go_weekday(value)]
+        return names.days[_go_weekday(value)]
     if mapped == "Mon":
-        return _DAYS[_go_weekday(value)][:3]
+        return names.short_days[_go_weekday(value)]
     if mapped in ("3", "03"):
         hour = value.hour % 12 or 12
         return str(hour) if mapped == "3" else f"{hour:02d}"
@@ -405,8 +400,8 @@ def _format_element(value: dt.datetime, seq: str, mapped: str) -> str:
     if mapped in ("000", "000000", "000000000"):
         return f"{value.microsecond * 1000:09d}"[: len(mapped)]
     if mapped in ("pm", "PM"):
-        marker = _AM_PM[1 if value.hour >= 12 else 0]
-        return marker.upper() if mapped == "PM" else marker.lower()
+        marker = names.am_pm[1 if value.hour >= 12 else 0]
+        return _go_upper(marker) if mapped == "PM" else _go_lower(marker)
     if mapped == "Z07:00":
         return _format_offset(offset_seconds(value), True, True)
     if mapped == "-07:00":
@@ -414,8 +409,20 @@ def _format_element(value: dt.datetime, seq: str, mapped: str) -> str:
     raise LayoutError(f"'{seq}' is not a valid format sequence")  # pragma: no cover
 
 
-def format_layout(value: dt.datetime | dt.date | dt.time, layout: str, kind: int) -> str:
-    """Format a datetime, date or time with an Excellent layout (raises LayoutError)."""
+def _go_upper(text: str) -> str:
+    """Go's strings.ToUpper: character by character (no "ß" -> "SS" as Python has)."""
+    return "".join(c if len(c.upper()) != 1 else c.upper() for c in text)
+
+
+def _go_lower(text: str) -> str:
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def format_layout(
+    value: dt.datetime | dt.date | dt.time, layout: str, kind: int, names: DateNames = ENGLISH
+) -> str:
+    """Format a datetime, date or time with an Excellent layout (raises LayoutError); day,
+    month and AM/PM names are ``names`` (goflow: the environment's locale's)."""
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, dt.date):
@@ -423,7 +430,7 @@ def format_layout(value: dt.datetime | dt.date | dt.time, layout: str, kind: int
     else:
         moment = dt.datetime(2000, 1, 1, value.hour, value.minute, value.second,
                              value.microsecond, tzinfo=UTC)
-    return "".join(_format_element(moment, seq, mapped)
+    return "".join(_format_element(moment, seq, mapped, names)
                    for seq, mapped in visit_layout(layout, kind, parsing=False))
 
 
@@ -433,15 +440,21 @@ def format_datetime(env: Environment, value: dt.datetime, layout: str | None = N
     environment's date and time formats). Raises LayoutError."""
     if layout is None:
         layout = f"{env.date_format} {env.time_format}"
-    return format_layout(value.astimezone(tz or env.timezone), layout, DATETIME)
+    return format_layout(
+        value.astimezone(tz or env.timezone), layout, DATETIME, env_date_names(env)
+    )
 
 
 def format_date(env: Environment, value: dt.date, layout: str | None = None) -> str:
-    return format_layout(value, env.date_format if layout is None else layout, DATE_ONLY)
+    return format_layout(
+        value, env.date_format if layout is None else layout, DATE_ONLY, env_date_names(env)
+    )
 
 
 def format_time(env: Environment, value: dt.time, layout: str | None = None) -> str:
-    return format_layout(value, env.time_format if layout is None else layout, TIME_ONLY)
+    return format_layout(
+        value, env.time_format if layout is None else layout, TIME_ONLY, env_date_names(env)
+    )
 
 
 # -- Go's time.Parse ------------------------------------------------------------------------

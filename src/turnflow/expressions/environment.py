@@ -58,6 +58,9 @@ class Environment:
     default_country: str = ""
     default_language: str = ""
     allowed_languages: tuple[str, ...] = ()
+    # a session's: the contact's language where the environment allows it (goflow's merged
+    # environment's default language), which names days and months in dates
+    locale_language: str = ""
     redaction_policy: str = "none"  # "none" or "urns"
     input_collation: str = "default"
     now: Callable[[], dt.datetime] = _system_now
