@@ -15,7 +15,7 @@ import pytest
 
 from turnflow.expressions import XError, XObject, evaluate_template
 from turnflow.expressions.cases import CASE_TESTS
-from turnflow.expressions.collation import collate
+from turnflow.expressions.collation import collate, skeleton
 from turnflow.expressions.dates import parse_date_text, parse_datetime_text, parse_time_text
 from turnflow.expressions.environment import Environment
 from turnflow.expressions.functions import FUNCTIONS
@@ -97,6 +97,7 @@ def match(value) -> XObject:
 
 
 ARABIC = {"input_collation": "arabic_variants"}
+CONFUSABLES = {"input_collation": "confusables"}
 RWANDA = {"default_country": "RW"}
 
 # (case test, arguments, environment settings, goflow's result)
@@ -116,6 +117,13 @@ CASE_TEST_CASES = [
      match("\u0643\u0627\u0641 \u0622\u0628")),
     ("has_only_phrase", ["\ufedb\u0627\u0641", "\u0643\u0627\u0641"], ARABIC,
      match("\ufedb\u0627\u0641")),  # presentation forms are folded (NFKC) first
+    # input collation: confusables compares the look of words (their Unicode skeletons)
+    ("has_any_word", ["\U0001d55f\U0001d502\U0001d6fc\U0001d42b\u1d1c\U0001d7b3\U0001d552",
+                      "nyaruka"], CONFUSABLES, match("\U0001d55f\U0001d502\U0001d6fc\U0001d42b"
+                                                     "\u1d1c\U0001d7b3\U0001d552")),
+    ("has_any_word", ["yes \u0440\u0430\u0443", "pay"], CONFUSABLES,
+     match("\u0440\u0430\u0443")),  # Cyrillic letters that look like "pay"
+    ("has_any_word", ["yes \u0440\u0430\u0443", "pay"], {}, no_match()),
     # Persian (extended Arabic-Indic) digits are digits, like Arabic-Indic and Bengali ones
     ("has_number", ["\u06f1\u06f2\u06f3\u06f4"], {}, match(N(1234))),
     ("has_number", ["\u0661\u0662"], {}, match(N(12))),
@@ -260,6 +268,21 @@ def test_collation_transforms() -> None:
     assert collate(arabic, "\ufe8f\ufedd\ufbfc") == "\u0628\u0644\u06cc"
     assert collate(arabic, "YES") == "yes"
     assert collate(env(), "\u0628\u0644\u064a") == "\u0628\u0644\u064a"  # default: case only
+    look = env(input_collation="confusables")
+    assert collate(look, "\U0001d4a9\u0263aruka") == "nyaruka"
+    assert collate(look, "\ufff1foo") == "foo"  # an ignorable character is dropped
+    assert collate(look, "\u0661") == collate(look, "\u06f1")  # Arabic and Persian one
+    assert collate(look, "\u0628\u0644\u06cc") == collate(look, "\u0628\u0644\u0649")
+    assert collate(look, "Foo") == "foo" and collate(look, "bar") != collate(look, "foo")
+    assert skeleton("foo") != skeleton("Foo")  # a skeleton keeps case; collation lowers it
+
+
+def test_collation_module_examples() -> None:
+    import doctest
+
+    from turnflow.expressions import collation
+
+    assert doctest.testmod(collation).failed == 0
 
 
 # -- errors -----------------------------------------------------------------------------------

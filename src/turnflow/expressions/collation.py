@@ -3,7 +3,10 @@ collation (goflow's ``default``, ``confusables`` and ``arabic_variants``)."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,17 +35,49 @@ _ARABIC_VARIANTS = str.maketrans({
 })
 
 
+# Unicode's Other_Default_Ignorable_Code_Point characters, which a skeleton drops (goflow drops
+# these, not every Default_Ignorable_Code_Point)
+_OTHER_DEFAULT_IGNORABLE = (
+    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x2065, 0x2065), (0x3164, 0x3164),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0xE0000, 0xE0000), (0xE0002, 0xE001F),
+    (0xE0080, 0xE00FF), (0xE01F0, 0xE0FFF),
+)  # fmt: skip
+_CONFUSABLES = Path(__file__).with_name("confusables.json")
+
+
+@lru_cache(maxsize=1)
+def _skeleton_table() -> dict[int, str | None]:
+    """What ``str.translate`` makes of each character for a skeleton: what it looks like
+    (Unicode's confusables.txt, as made by scripts/make_confusables.py), or nothing."""
+    mapping = json.loads(_CONFUSABLES.read_text(encoding="utf-8"))["mapping"]
+    table: dict[int, str | None] = {ord(source): target for source, target in mapping.items()}
+    for first, last in _OTHER_DEFAULT_IGNORABLE:
+        table.update(dict.fromkeys(range(first, last + 1)))
+    return table
+
+
+def skeleton(text: str) -> str:
+    """Unicode's skeleton of a text (UTS #39), as goflow makes it: decomposed, each
+    character replaced by the one it looks like, decomposed again.
+
+    >>> skeleton("𝕟𝔂𝛼𝐫ᴜ𝞳𝕒")
+    'nyaruka'
+    """
+    mapped = unicodedata.normalize("NFD", text).translate(_skeleton_table())
+    return unicodedata.normalize("NFD", mapped)
+
+
 def collate(env: Environment, text: str) -> str:
     """``text`` in the form two inputs are compared in under the environment's collation."""
     return collate_text(env.input_collation, text)
 
 
 def collate_text(collation: str, text: str) -> str:
-    """``text`` as compared under ``collation``.
-
-    ``confusables`` (Unicode's visual-skeleton folding) is compared like ``default``: turnflow
-    has no skeleton table (see docs/goflow.md).
-    """
+    """``text`` as compared under ``collation``: lower case; ``confusables`` compares the
+    texts' skeletons (look-alike characters folded), ``arabic_variants`` folds the letters
+    and digits that Arabic-script keyboards write differently."""
+    if collation == "confusables":
+        return skeleton(text).lower()
     if collation == "arabic_variants":
         return unicodedata.normalize("NFKC", text).translate(_ARABIC_VARIANTS).lower()
     return text.lower()
