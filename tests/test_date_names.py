@@ -152,3 +152,48 @@ def test_module_examples():
     from turnflow.expressions import date_names as module
 
     assert doctest.testmod(module).failed == 0
+
+
+# -- in a session: the contact's language, where the environment allows it ------------------------
+
+_FLOW = {
+    "uuid": "6b3c4f56-9d0e-4f6a-8c51-2f1d0e6a7b10", "name": "Dates", "language": "eng",
+    "type": "messaging", "spec_version": "14.4.2", "revision": 1,
+    "nodes": [{
+        "uuid": "0c5f2d1e-3b4a-4c6d-9e8f-7a6b5c4d3e21",
+        "actions": [{
+            "uuid": "8e7d6c5b-4a39-4281-b7c6-d5e4f3a2b190", "type": "send_msg",
+            "text": '@(format_date("2006-01-02", "EEEE D MMMM"))',
+        }],
+        "exits": [{"uuid": "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d"}],
+    }],
+}  # fmt: skip
+
+
+def _sent_text(contact_language: str, allowed: tuple[str, ...]) -> str:
+    from turnflow.goflow.assets import Assets
+    from turnflow.goflow.engine import GoflowEngine
+    from turnflow.testing.goflow_runner import read_contact
+
+    assets = Assets.from_json({"flows": [_FLOW]})
+    engine = GoflowEngine(assets)
+    engine.env.allowed_languages = allowed
+    engine.env.default_country = "EC"
+    contact = read_contact(
+        {"uuid": "5d3c2b1a-0f9e-4d8c-b7a6-958473625140", "name": "Ana",
+         "language": contact_language, "created_on": "2025-01-01T00:00:00Z"},
+        assets,
+    )  # fmt: skip
+    trigger = {"type": "manual", "flow": {"uuid": _FLOW["uuid"], "name": "Dates"},
+               "triggered_on": "2025-01-01T00:00:00Z"}  # fmt: skip
+    _, sprint = engine.start(contact, trigger)
+    return next(e["msg"]["text"] for e in sprint.events if e["type"] == "msg_created")
+
+
+def test_a_session_names_dates_in_the_contacts_language_if_allowed():
+    # goflow's merged environment: the contact's language when it is allowed, else the
+    # environment's default (its first allowed language); the country is the session's
+    assert _sent_text("spa", ("eng", "spa")) == "lunes 2 enero"
+    assert _sent_text("fra", ("eng", "spa")) == "Monday 2 January"
+    assert _sent_text("fra", ("spa", "eng")) == "lunes 2 enero"
+    assert _sent_text("", ()) == "Monday 2 January"

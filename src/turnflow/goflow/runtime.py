@@ -3,11 +3,12 @@
 Excellent (:func:`~turnflow.goflow.evaluator.render`), as goflow evaluates many a sprint.
 
 Its ``env`` is goflow's session environment (MergedEnvironment): the engine's, in the contact's
-time zone when the contact has one, and with the contact's country (its preferred channel's, or
-its phone number's) as the default country when there is one. So dates a contact sends are read
-and shown in the contact's time zone, and a phone number without its country code is read as
-one of the contact's country. It is worked out when the sprint starts and again whenever an
-action changes the contact (:func:`contact_changed`).
+time zone when the contact has one, with the contact's country (its preferred channel's, or
+its phone number's) as the default country when there is one, and the contact's language (when
+the environment allows it) as the language dates name days and months in. So dates a contact
+sends are read and shown in the contact's time zone and language, and a phone number without
+its country code is read as one of the contact's country. It is worked out when the sprint
+starts and again whenever an action changes the contact (:func:`contact_changed`).
 """
 
 from __future__ import annotations
@@ -65,9 +66,16 @@ def merged_env(rt: GoflowRuntime) -> Any:
     else:
         country = _contact_country(rt) or base.default_country
     rt.country = country or ""
-    if zone is base.timezone and country == base.default_country:
+    # the contact's language names dates when it is allowed and not the default already (the
+    # first allowed language)
+    language = contact.language
+    if language:
+        allowed = base.allowed_languages
+        if language not in allowed or language == (base.default_language or allowed[0]):
+            language = ""
+    if zone is base.timezone and country == base.default_country and not language:
         return base
-    return _merged(base, zone, country)
+    return _merged(base, zone, country, language)
 
 
 def _contact_country(rt: Runtime) -> str:
@@ -86,16 +94,18 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-_MERGED: dict[tuple[int, Any, str], tuple[Any, Any]] = {}
+_MERGED: dict[tuple[int, Any, str, str], tuple[Any, Any]] = {}
 
 
-def _merged(env: Any, zone: Any, country: str) -> Any:
-    # one merged environment per engine environment, zone and country (made once, then
-    # shared); the entry keeps the engine's environment, so its id stays that object's
-    key = (id(env), zone, country)
+def _merged(env: Any, zone: Any, country: str, language: str) -> Any:
+    # one merged environment per engine environment, zone, country and language (made once,
+    # then shared); the entry keeps the engine's environment, so its id stays that object's
+    key = (id(env), zone, country, language)
     merged = _MERGED.get(key)
     if merged is None or merged[0] is not env:
-        merged = (env, dataclasses.replace(env, timezone=zone, default_country=country))
+        merged = (env, dataclasses.replace(
+            env, timezone=zone, default_country=country, locale_language=language
+        ))  # fmt: skip
         if len(_MERGED) > 1024:
             _MERGED.clear()
         _MERGED[key] = merged
