@@ -212,14 +212,15 @@ def _read_flows(refs: Any, flows: FlowLookup) -> list[Any]:
 
 def _steps(nodes: Any, times: Any, index: int) -> list[Step]:
     """A run's path from its steps' nodes and arrival times (ns), two lists of one length."""
-    # types checked by C loops (the set of the types met), not a Python loop per step
+    # types checked by C loops (each type met looked up in the one allowed), not a Python
+    # loop per step; issuperset takes the map as it comes, without building a set of it
     if (
         nodes.__class__ is not list
         or times.__class__ is not list
         or not nodes
         or len(nodes) != len(times)
-        or not set(map(type, nodes)) <= _STR_ONLY
-        or not set(map(type, times)) <= _INT_ONLY
+        or not _STR_ONLY.issuperset(map(type, nodes))
+        or not _INT_ONLY.issuperset(map(type, times))
     ):  # fmt: skip
         raise SessionReadError(
             "a step is a node UUID and an integer time", f"session.runs[{index}].path"
@@ -230,7 +231,7 @@ def _steps(nodes: Any, times: Any, index: int) -> list[Step]:
 def _own_results(results: Any, owned: bool) -> dict[str, dict[str, Any]]:
     """A run's results as the run's own dicts: kept if parsed here from text, else copied
     (the engine changes a run's results in place)."""
-    if owned and results.__class__ is dict and set(map(type, results.values())) <= _DICT_ONLY:
+    if owned and results.__class__ is dict and _DICT_ONLY.issuperset(map(type, results.values())):
         return results  # type: ignore[no-any-return]
     return {key: dict(value) for key, value in results.items()}
 
