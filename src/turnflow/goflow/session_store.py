@@ -158,12 +158,6 @@ def dump_session(session: GoflowSession) -> str:
         return _ENCODER.encode(exact)
 
 
-def _loads(text: str) -> Any:
-    if text.startswith(_EXACT_PREFIXES):
-        return json.loads(text)
-    return _orjson_loads(text)
-
-
 def stored_session(session: GoflowSession) -> dict[str, Any]:
     """The stored form as plain JSON values (for a store that takes a JSON document): what
     :func:`dump_session` writes, read back (orjson's bytes read as they are)."""
@@ -183,7 +177,9 @@ def read_stored(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
     try:
         owned = data.__class__ is str or isinstance(data, str | bytes)
         if owned:
-            data = _loads(data.decode() if isinstance(data, bytes) else data)
+            text = data.decode() if isinstance(data, bytes) else data
+            # (marked text was written by json, to be read back by json: see dump_session)
+            data = json.loads(text) if text.startswith(_EXACT_PREFIXES) else _orjson_loads(text)
         version = data[FORM_KEY]
         if version == VERSION:
             return _read_v2(data, flows, contact, owned)
@@ -199,14 +195,16 @@ def read_stored(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
 
 def _read_flows(refs: Any, flows: FlowLookup) -> list[Any]:
     """The flows a session's runs name, from their references (each must be in the assets)."""
-    found = [flows(ref["uuid"]) for ref in refs]
-    if not all(found):  # (a flow is always true: `None in found` would call Flow.__eq__)
-        index = next(index for index, flow in enumerate(found) if flow is None)
-        ref = refs[index]
-        raise SessionReadError(
-            f"flow {ref['uuid']} ({ref.get('name', '')}) is not in the assets",
-            f"session.flows[{index}]",
-        )
+    found = []
+    for ref in refs:  # (a loop: a list comprehension and all() are two more calls)
+        flow = flows(ref["uuid"])
+        if flow is None:
+            index = len(found)
+            raise SessionReadError(
+                f"flow {ref['uuid']} ({ref.get('name', '')}) is not in the assets",
+                f"session.flows[{index}]",
+            )
+        found.append(flow)
     return found
 
 
@@ -251,15 +249,22 @@ def _read_v2(
     if created_on.__class__ is not int or sprints.__class__ is not int:
         raise SessionReadError("a session's created_on and sprints are integers", "session")
     flows_read = _read_flows(refs, flows)
-    runs = [_run_v2(item, flows_read, index, owned) for index, item in enumerate(runs_data)]
+    runs = []
+    linked = False  # whether a run has a parent
     for index, item in enumerate(runs_data):
-        parent = item[_PARENT]  # its index in the session's runs
-        if parent is not None:
-            if not 0 <= parent < len(runs):
-                raise SessionReadError(
-                    f"parent run {parent} is not in the session", f"session.runs[{index}].parent"
-                )
-            runs[index].parent = runs[parent]
+        run = _run_v2(item, flows_read, index, owned)
+        runs.append(run)
+        linked = linked or item[_PARENT] is not None
+    if linked:
+        for index, item in enumerate(runs_data):
+            parent = item[_PARENT]  # its index in the session's runs
+            if parent is not None:
+                if not 0 <= parent < len(runs):
+                    raise SessionReadError(
+                        f"parent run {parent} is not in the session",
+                        f"session.runs[{index}].parent",
+                    )
+                runs[index].parent = runs[parent]
     return build_session(
         runs, None, contact,
         uuid=uuid,
