@@ -114,7 +114,9 @@ def session_to_stored(session: GoflowSession) -> dict[str, Any]:
     flows: dict[str, int] = {}  # uuid -> index in refs
     refs: list[Any] = []  # the flows' references, in the order runs first name them
     session_runs = session.runs
-    runs = [_run_to_stored(run, flows, refs, session_runs) for run in session_runs]
+    runs = []
+    for run in session_runs:  # (a loop: a list comprehension is one more call)
+        runs.append(_run_to_stored(run, flows, refs, session_runs))
     return {
         FORM_KEY: VERSION,
         "status": session.status,
