@@ -195,7 +195,6 @@ def build_session(
     runs: list[GoflowRun],
     parent_uuids: list[Any] | None,
     contact: Any,
-    *,
     uuid: str,
     type: str,
     created_on: NanoTime,
