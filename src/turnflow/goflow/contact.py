@@ -76,9 +76,13 @@ _intern = sys.intern
 
 def split_urn(urn: str) -> tuple[str, str, str, str]:
     """``scheme:path?query#display`` -> its four parts (empty where absent)."""
-    scheme, _, rest = urn.partition(":")
-    rest, _, display = rest.partition("#")
-    path, _, query = rest.partition("?")
+    scheme, _, path = urn.partition(":")
+    # most URNs have neither part: a search for each costs less than a partition
+    display = query = ""
+    if "#" in path:
+        path, _, display = path.partition("#")
+    if "?" in path:
+        path, _, query = path.partition("?")
     return scheme, path, query, display
 
 
@@ -524,7 +528,9 @@ class Contact:
         language = get("language") or ""
         timezone = get("timezone") or ""
         last_seen_on = get("last_seen_on") or None
-        urn_list = [ContactURN.parse(u) for u in urns] if urns else []
+        urn_list = []
+        for urn in urns or ():  # (a loop: a list comprehension is one more call)
+            urn_list.append(ContactURN.parse(urn))
         ticket_list = [dict(t) for t in tickets] if tickets else []
         if cls is not Contact:
             return cls(
