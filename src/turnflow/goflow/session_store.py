@@ -254,9 +254,8 @@ def _read_v2(
     flows_read = _read_flows(refs, flows)
     runs = []
     linked = False  # whether a run has a parent
-    for index, item in enumerate(runs_data):
-        run = _run_v2(item, flows_read, index, owned)
-        runs.append(run)
+    for item in runs_data:  # (not enumerated: a run's index is the count of those read)
+        runs.append(_run_v2(item, flows_read, len(runs), owned))
         linked = linked or item[_PARENT] is not None
     if linked:
         for index, item in enumerate(runs_data):
