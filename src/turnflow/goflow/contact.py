@@ -76,9 +76,13 @@ _intern = sys.intern
 
 def split_urn(urn: str) -> tuple[str, str, str, str]:
     """``scheme:path?query#display`` -> its four parts (empty where absent)."""
-    scheme, _, rest = urn.partition(":")
-    rest, _, display = rest.partition("#")
-    path, _, query = rest.partition("?")
+    scheme, _, path = urn.partition(":")
+    # most URNs have neither part: a search for each costs less than a partition
+    display = query = ""
+    if "#" in path:
+        path, _, display = path.partition("#")
+    if "?" in path:
+        path, _, query = path.partition("?")
     return scheme, path, query, display
 
 
@@ -493,38 +497,46 @@ class Contact:
         doesn't have are dropped, as goflow does."""
         if type(data) is not dict and not isinstance(data, Mapping):  # (a dict: no ABC check)
             raise ContactError("contact: expected an object")
-        for key in ("uuid", "created_on"):
-            if not data.get(key):
-                raise ContactError(f"contact.{key}: is required")
-        _check_shape(data)
         get = data.get
+        uuid = get("uuid")
+        if not uuid:
+            raise ContactError("contact.uuid: is required")
+        created_on = get("created_on")
+        if not created_on:
+            raise ContactError("contact.created_on: is required")
+        _check_shape(data)
         status = get("status") or "active"
         if status not in STATUSES:
             raise ContactError(f"contact.status: '{status}' is not a valid contact status")
+        # (groups and fields are often absent or empty: their loops only when they are not)
         groups = []
-        for i, ref in enumerate(get("groups") or ()):
-            if not isinstance(ref, Mapping) or not ref.get("uuid"):
-                raise ContactError(f"contact.groups[{i}]: expected a group reference")
-            asset = assets.group(ref["uuid"]) if assets else ref
-            if asset is not None:
-                groups.append(group_ref(asset))
+        group_refs = get("groups")
+        if group_refs:
+            for i, ref in enumerate(group_refs):
+                if not isinstance(ref, Mapping) or not ref.get("uuid"):
+                    raise ContactError(f"contact.groups[{i}]: expected a group reference")
+                asset = assets.group(ref["uuid"]) if assets else ref
+                if asset is not None:
+                    groups.append(group_ref(asset))
         fields = {}
-        for key, value in (get("fields") or {}).items():
-            if value is None or (assets is not None and assets.field(key) is None):
-                continue
-            parsed = read_value(value)
-            if parsed.get("text") != "":
-                fields[key] = parsed
+        field_values = get("fields")
+        if field_values:
+            for key, value in field_values.items():
+                if value is None or (assets is not None and assets.field(key) is None):
+                    continue
+                parsed = read_value(value)
+                if parsed.get("text") != "":
+                    fields[key] = parsed
         urns = get("urns")
         tickets = get("tickets")
-        uuid = data["uuid"]
-        created_on = data["created_on"]
         number = int(get("id") or 0)
         name = get("name") or ""
         language = get("language") or ""
         timezone = get("timezone") or ""
         last_seen_on = get("last_seen_on") or None
-        urn_list = [ContactURN.parse(u) for u in urns] if urns else []
+        urn_list = []
+        for urn in urns or ():  # (a loop: a list comprehension is one more call)
+            urn_list.append(ContactURN.parse(urn))
         ticket_list = [dict(t) for t in tickets] if tickets else []
         if cls is not Contact:
             return cls(

@@ -26,7 +26,13 @@ from .legacy_extra import keep_stored_extras, stored_indent
 from .policy import GoflowStart
 from .session import GoflowSession
 from .session_json import SessionReadError, read_session, session_to_dict
-from .session_store import dump_session, is_stored_form, read_stored, stored_session
+from .session_store import (
+    STORED_TEXT_PREFIX,
+    dump_session,
+    is_stored_form,
+    read_stored,
+    stored_session,
+)
 
 
 class GoflowEngine:
@@ -143,6 +149,10 @@ class GoflowEngine:
         the compact stored form (:meth:`dump_session`), as a document or JSON text.
 
         Sessions store only the contact's UUID, so the contact is given (it must match)."""
+        if data.__class__ is str and data.startswith(STORED_TEXT_PREFIX):
+            # the stored form's text, as a server keeps it: read straight away (a session is
+            # read for every message; session_from_json tells the forms apart otherwise)
+            return read_stored(data, self.flow, contact)
         return session_from_json(self, data, contact)
 
     def flow(self, uuid: str) -> Flow | None:

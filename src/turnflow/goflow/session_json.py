@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core.graph import Flow
-from ..core.session import ACTIVE, ENDED, WAITING, Run, Step, time_text
+from ..core.session import ACTIVE, ENDED, WAITING, Run, Step, _position, time_text
 from ..errors import TurnflowError
 from ..generators import NanoTime
 from .contact import Contact
@@ -195,7 +195,6 @@ def build_session(
     runs: list[GoflowRun],
     parent_uuids: list[Any] | None,
     contact: Any,
-    *,
     uuid: str,
     type: str,
     created_on: NanoTime,
@@ -228,7 +227,7 @@ def build_session(
     # the runs still in play, in the order they started, the waiting ones on top
     stack: list[Run] = []
     waiting: list[Run] = []
-    for index, run in enumerate(runs):
+    for run in runs:  # (not enumerated: the index is looked for only to report a problem)
         run_status = run.status
         if run_status in ENDED:
             continue
@@ -237,6 +236,7 @@ def build_session(
         if run.path:
             step = run.path[-1]
             if run.flow.node(step.node_uuid) is None:
+                index = _position(runs, run)
                 raise SessionReadError(
                     f"run is at node {step.node_uuid}, which flow {run.flow.uuid} "
                     f"({getattr(run.flow, 'name', '')}) doesn't have",

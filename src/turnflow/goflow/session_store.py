@@ -44,7 +44,8 @@ from .session_json import (
 
 FORM_KEY = "turnflow_session"
 VERSION = 2
-_TEXT_PREFIX = '{"' + FORM_KEY + '":'
+# how the stored form's JSON text starts (is_stored_form tells the forms apart by it)
+STORED_TEXT_PREFIX = '{"' + FORM_KEY + '":'
 
 # the order of a version-2 session's and run's fields in their arrays
 SESSION_FIELDS = (
@@ -60,9 +61,9 @@ RUN_FIELDS = (
 def is_stored_form(data: Any) -> bool:
     """Whether ``data`` (a dict or JSON text) is this form rather than goflow's JSON."""
     if isinstance(data, str):
-        return data.startswith(_TEXT_PREFIX)
+        return data.startswith(STORED_TEXT_PREFIX)
     if isinstance(data, bytes):
-        return data.startswith(_TEXT_PREFIX.encode())
+        return data.startswith(STORED_TEXT_PREFIX.encode())
     return isinstance(data, Mapping) and FORM_KEY in data
 
 
@@ -114,7 +115,9 @@ def session_to_stored(session: GoflowSession) -> dict[str, Any]:
     flows: dict[str, int] = {}  # uuid -> index in refs
     refs: list[Any] = []  # the flows' references, in the order runs first name them
     session_runs = session.runs
-    runs = [_run_to_stored(run, flows, refs, session_runs) for run in session_runs]
+    runs = []
+    for run in session_runs:  # (a loop: a list comprehension is one more call)
+        runs.append(_run_to_stored(run, flows, refs, session_runs))
     return {
         FORM_KEY: VERSION,
         "status": session.status,
@@ -143,7 +146,7 @@ _ENCODER = json.JSONEncoder(default=json_default, separators=(",", ":"))
 # (each version's mark: sessions written by older code carry version 1's).
 _EXACT_KEY = "exact_json"
 _EXACT_PREFIXES = tuple(
-    _TEXT_PREFIX + str(version) + ',"' + _EXACT_KEY + '":true,' for version in (1, VERSION)
+    STORED_TEXT_PREFIX + str(version) + ',"' + _EXACT_KEY + '":true,' for version in (1, VERSION)
 )
 
 
@@ -156,12 +159,6 @@ def dump_session(session: GoflowSession) -> str:
         exact = {FORM_KEY: data.pop(FORM_KEY), _EXACT_KEY: True}
         exact.update(data)
         return _ENCODER.encode(exact)
-
-
-def _loads(text: str) -> Any:
-    if text.startswith(_EXACT_PREFIXES):
-        return json.loads(text)
-    return _orjson_loads(text)
 
 
 def stored_session(session: GoflowSession) -> dict[str, Any]:
@@ -183,7 +180,9 @@ def read_stored(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
     try:
         owned = data.__class__ is str or isinstance(data, str | bytes)
         if owned:
-            data = _loads(data.decode() if isinstance(data, bytes) else data)
+            text = data.decode() if isinstance(data, bytes) else data
+            # (marked text was written by json, to be read back by json: see dump_session)
+            data = json.loads(text) if text.startswith(_EXACT_PREFIXES) else _orjson_loads(text)
         version = data[FORM_KEY]
         if version == VERSION:
             return _read_v2(data, flows, contact, owned)
@@ -199,27 +198,30 @@ def read_stored(data: Any, flows: FlowLookup, contact: Any) -> GoflowSession:
 
 def _read_flows(refs: Any, flows: FlowLookup) -> list[Any]:
     """The flows a session's runs name, from their references (each must be in the assets)."""
-    found = [flows(ref["uuid"]) for ref in refs]
-    if not all(found):  # (a flow is always true: `None in found` would call Flow.__eq__)
-        index = next(index for index, flow in enumerate(found) if flow is None)
-        ref = refs[index]
-        raise SessionReadError(
-            f"flow {ref['uuid']} ({ref.get('name', '')}) is not in the assets",
-            f"session.flows[{index}]",
-        )
+    found = []
+    for ref in refs:  # (a loop: a list comprehension and all() are two more calls)
+        flow = flows(ref["uuid"])
+        if flow is None:
+            index = len(found)
+            raise SessionReadError(
+                f"flow {ref['uuid']} ({ref.get('name', '')}) is not in the assets",
+                f"session.flows[{index}]",
+            )
+        found.append(flow)
     return found
 
 
 def _steps(nodes: Any, times: Any, index: int) -> list[Step]:
     """A run's path from its steps' nodes and arrival times (ns), two lists of one length."""
-    # types checked by C loops (the set of the types met), not a Python loop per step
+    # types checked by C loops (each type met looked up in the one allowed), not a Python
+    # loop per step; issuperset takes the map as it comes, without building a set of it
     if (
         nodes.__class__ is not list
         or times.__class__ is not list
         or not nodes
         or len(nodes) != len(times)
-        or not set(map(type, nodes)) <= _STR_ONLY
-        or not set(map(type, times)) <= _INT_ONLY
+        or not _STR_ONLY.issuperset(map(type, nodes))
+        or not _INT_ONLY.issuperset(map(type, times))
     ):  # fmt: skip
         raise SessionReadError(
             "a step is a node UUID and an integer time", f"session.runs[{index}].path"
@@ -230,7 +232,7 @@ def _steps(nodes: Any, times: Any, index: int) -> list[Step]:
 def _own_results(results: Any, owned: bool) -> dict[str, dict[str, Any]]:
     """A run's results as the run's own dicts: kept if parsed here from text, else copied
     (the engine changes a run's results in place)."""
-    if owned and results.__class__ is dict and set(map(type, results.values())) <= _DICT_ONLY:
+    if owned and results.__class__ is dict and _DICT_ONLY.issuperset(map(type, results.values())):
         return results  # type: ignore[no-any-return]
     return {key: dict(value) for key, value in results.items()}
 
@@ -250,29 +252,26 @@ def _read_v2(
     if created_on.__class__ is not int or sprints.__class__ is not int:
         raise SessionReadError("a session's created_on and sprints are integers", "session")
     flows_read = _read_flows(refs, flows)
-    runs = [_run_v2(item, flows_read, index, owned) for index, item in enumerate(runs_data)]
-    for index, item in enumerate(runs_data):
-        parent = item[_PARENT]  # its index in the session's runs
-        if parent is not None:
-            if not 0 <= parent < len(runs):
-                raise SessionReadError(
-                    f"parent run {parent} is not in the session", f"session.runs[{index}].parent"
-                )
-            runs[index].parent = runs[parent]
+    runs = []
+    linked = False  # whether a run has a parent
+    for item in runs_data:  # (not enumerated: a run's index is the count of those read)
+        runs.append(_run_v2(item, flows_read, len(runs), owned))
+        linked = linked or item[_PARENT] is not None
+    if linked:
+        for index, item in enumerate(runs_data):
+            parent = item[_PARENT]  # its index in the session's runs
+            if parent is not None:
+                if not 0 <= parent < len(runs):
+                    raise SessionReadError(
+                        f"parent run {parent} is not in the session",
+                        f"session.runs[{index}].parent",
+                    )
+                runs[index].parent = runs[parent]
+    # positionally, in build_session's order (twelve keywords cost ~1k to match per read)
     return build_session(
-        runs, None, contact,
-        uuid=uuid,
-        type=type_,
-        created_on=NanoTime(created_on),
-        trigger=trigger,
-        contact_uuid=contact_uuid,
-        status=data["status"],
-        wait=wait,
-        input=input_,
-        sprints=sprints,
-        call_uuid=call_uuid,
-        owned=owned,
-    )
+        runs, None, contact, uuid, type_, NanoTime(created_on), trigger, contact_uuid,
+        data["status"], wait, input_, sprints, call_uuid, owned,
+    )  # fmt: skip
 
 
 def _run_v2(item: Any, flows: list[Any], index: int, owned: bool) -> GoflowRun:
