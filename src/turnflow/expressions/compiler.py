@@ -215,7 +215,15 @@ def _root_lookup(names: tuple[str, ...]) -> RootLookup:
         value = root.lookup(key)
         if value is MISSING:
             value = builtin if builtin is not None else XError(missing)
-        return _follow(value, steps, env) if steps else value
+        # the rest as _follow looks it up, written out here: every template path that reads
+        # past its first name (@results.x.value) comes this way, and a call is most of a step
+        for step_key, name, step_missing in steps:
+            if type(value) is XObject:
+                found = value.lookup(step_key)
+                value = XError(step_missing) if found is MISSING else found
+            else:
+                value = resolve_lookup(env, value, name, True)
+        return value
 
     return root_lookup
 
@@ -293,7 +301,10 @@ def _named_call(name: str, args: tuple[Compiled, ...], not_function: str) -> Com
         if scope.args is not None:
             fn = scope.lookup_arg(key)
         if fn is MISSING:
-            fn = scope.root.lookup(key)
+            root = scope.root
+            # (a function's name is rarely a property of the context: asking the object's own
+            # dict first saves calling its lookup, which finds nothing that isn't in there)
+            fn = root.lookup(key) if key in root._values else MISSING
             if fn is MISSING:
                 fn = builtin if builtin is not None else XError(missing)
         if type(fn) is not XFunction:
