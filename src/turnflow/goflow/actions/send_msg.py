@@ -155,8 +155,18 @@ class SendMsg(BaseAction):
             text = rt.evaluate(text)  # (plain text within the limit renders as itself)
         country, urn, channel = message_route(rt)
         language = flow_language or rt.env.default_language
-        locale = (f"{language}-{country}" if country else language) if language else None
-        rt.stamp_event("msg_created")["msg"] = _plain_msg(rt, urn, channel, text, locale)
+        # the message as _plain_msg makes it, for text alone (every message of most flows)
+        msg: dict[str, Any] = {}
+        if urn is not None:
+            msg["urn"] = urn
+        if channel:
+            msg["channel"] = {"uuid": channel["uuid"], "name": channel["name"]}
+        msg["text"] = text
+        if language:
+            msg["locale"] = f"{language}-{country}" if country else language
+        if urn is None:
+            msg["unsendable_reason"] = unsendable_reason(rt)
+        rt.stamp_event("msg_created")["msg"] = msg
 
     def _language(self, rt: Runtime) -> str | None:
         """goflow resolves one language for the message from the part the author filled in."""
@@ -171,7 +181,7 @@ class SendMsg(BaseAction):
             self._text_only
             and run is not None
             and not run.flow.localization
-            and not _has_send_check(rt)
+            and rt.family.send_check is None  # (_has_send_check, without the call)
         ):
             self._send_text(rt, run.flow.language)
             return
