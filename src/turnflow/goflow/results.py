@@ -63,14 +63,16 @@ def save_router_result(
         result["category"] = category_name
     if node.uuid is not None:
         result["node_uuid"] = node.uuid
-    result["created_on"] = None  # its place: stamped once the result is made
+    # (stamped here, in its place: nothing after this reads the clock before the event)
+    result["created_on"] = utc_text(rt.now_ns())
     if run.flow.localization:  # the category's name in the contact's language, if translated
         localized = localized_list(rt, run, category.uuid, "name", [category_name])
         if localized and localized[0] != category_name and localized[0] is not None:
             result["category_localized"] = localized[0]
     data = rt.session.input
     if router.wait is not None and data is not None:
-        text = input_text(data)
+        # (the usual input, text alone, read here without input_text's call)
+        text = input_text(data) if data.get("attachments") else data.get("text")
         if text:
             result["input"] = text
     elif operand:  # e.g. a dial wait's router: the dial status it tested
@@ -82,7 +84,6 @@ def save_router_result(
             extra_value = json.loads(extra_json)
             if extra_value is not None:
                 result["extra"] = extra_value
-    result["created_on"] = utc_text(rt.now_ns())
     # (the event's fields as they are known here, rather than read back from the result)
     _store_result(rt, run, key, result, name, value, category_name or "", extra_value)
 
