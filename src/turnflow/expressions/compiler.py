@@ -192,17 +192,6 @@ def _path_steps(names: tuple[str, ...]) -> tuple[_Step, ...]:
     return tuple((name.lower(), name, f"object has no property '{name}'") for name in names)
 
 
-def _follow(value: XValue, steps: tuple[_Step, ...], env: Environment) -> XValue:
-    """The names after the first of a path, looked up one after the other as dot_lookup does."""
-    for step_key, name, step_missing in steps:
-        if type(value) is XObject:
-            found = value.lookup(step_key)
-            value = XError(step_missing) if found is MISSING else found
-        else:
-            value = resolve_lookup(env, value, name, True)
-    return value
-
-
 def _root_lookup(names: tuple[str, ...]) -> RootLookup:
     """A path looked up from the root context: the first name as context_ref finds it there
     (or the builtin function of that name), the rest as dot_lookup does."""
@@ -215,7 +204,16 @@ def _root_lookup(names: tuple[str, ...]) -> RootLookup:
         value = root.lookup(key)
         if value is MISSING:
             value = builtin if builtin is not None else XError(missing)
-        return _follow(value, steps, env) if steps else value
+        # the rest looked up one after the other as dot_lookup does (written out here and in
+        # _path_lookup rather than called: every path read comes this way, and a call would
+        # be most of the cost of a step)
+        for step_key, name, step_missing in steps:
+            if type(value) is XObject:
+                found = value.lookup(step_key)
+                value = XError(step_missing) if found is MISSING else found
+            else:
+                value = resolve_lookup(env, value, name, True)
+        return value
 
     return root_lookup
 
@@ -225,15 +223,27 @@ def _path_lookup(names: tuple[str, ...]) -> Compiled:
     without a call per name (templates read paths such as @results.x.value all the time).
     Inside a function (``(x) => x.name``) the first name may be an argument."""
     key = names[0].lower()
+    builtin = FUNCTIONS.get(key)
+    missing = f"context has no property '{names[0]}'"
     steps = _path_steps(names[1:])
-    from_root = _root_lookup(names)
 
     def path_lookup(scope: Scope) -> XValue:
+        # the first name as context_ref finds it, the rest as root_lookup follows them (written
+        # out here rather than called: every path in an expression comes this way)
+        value: XValue = MISSING
         if scope.args is not None:
             value = scope.lookup_arg(key)
-            if value is not MISSING:
-                return _follow(value, steps, scope.env) if steps else value
-        return from_root(scope.root, scope.env)
+        if value is MISSING:
+            value = scope.root.lookup(key)
+            if value is MISSING:
+                value = builtin if builtin is not None else XError(missing)
+        for step_key, name, step_missing in steps:
+            if type(value) is XObject:
+                found = value.lookup(step_key)
+                value = XError(step_missing) if found is MISSING else found
+            else:
+                value = resolve_lookup(scope.env, value, name, True)
+        return value
 
     return path_lookup
 
@@ -293,7 +303,10 @@ def _named_call(name: str, args: tuple[Compiled, ...], not_function: str) -> Com
         if scope.args is not None:
             fn = scope.lookup_arg(key)
         if fn is MISSING:
-            fn = scope.root.lookup(key)
+            root = scope.root
+            # (a function's name is rarely a property of the context: asking the object's own
+            # dict first saves calling its lookup, which finds nothing that isn't in there)
+            fn = root.lookup(key) if key in root._values else MISSING
             if fn is MISSING:
                 fn = builtin if builtin is not None else XError(missing)
         if type(fn) is not XFunction:

@@ -190,16 +190,18 @@ class Template:
         """What :meth:`render` gives, as the text alone when nothing failed (the usual case,
         which needs no TemplateResult)."""
         if not self.needs_budgets:
-            return self._render(context, env)
+            return self.render_unbudgeted(context, env)
         # (the regex budget: unless a sprint's is in force)
         with budget_scope(None, env.limits.regex_budget), work_scope(env):
-            return self._render(context, env)
+            return self.render_unbudgeted(context, env)
 
     @property
     def syntax_errors(self) -> list[XError]:
         return [p.error for p in self._parts if isinstance(p, _Broken)]
 
-    def _render(self, context: XObject, env: Environment) -> str | TemplateResult:
+    def render_unbudgeted(self, context: XObject, env: Environment) -> str | TemplateResult:
+        """What :meth:`text_or_result` gives for a template that needs no budgets (see
+        ``needs_budgets``), or under budgets the caller has put in force."""
         scope: Scope | None = None  # (made if a part needs one)
         out: list[str] = []
         errors: list[XError] | None = None  # (made at the first error)

@@ -57,14 +57,17 @@ def render(
         if truncate and len(template) > limit:
             return ellipsis(template, limit)
         return template
-    compiled = template_for(template, limit)
+    # (template_for's kept template, asked for here without its call: most renders find it)
+    compiled = _TEMPLATES.get((template, limit)) or template_for(template, limit)
     if compiled.needs_budgets:  # the sprint's regex budget, shared by all its evaluations
         with budget_scope(sprint_regex_budget(rt)):
             result = compiled.text_or_result(
                 context if context is not None else rt.context(), rt.env
             )
-    else:
-        result = compiled.text_or_result(context if context is not None else rt.context(), rt.env)
+    else:  # (what text_or_result does without budgets, without its call)
+        result = compiled.render_unbudgeted(
+            context if context is not None else rt.context(), rt.env
+        )
     if type(result) is str:  # nothing failed
         if truncate and len(result) > limit:
             return ellipsis(result, limit)

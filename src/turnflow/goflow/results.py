@@ -32,9 +32,8 @@ def snakify(name: str) -> str:
     return _NOT_SNAKE.sub("_", go_trim_space(name)).lower()
 
 
-def input_text(rt: Runtime) -> str | None:
+def input_text(data: dict[str, Any] | None) -> str | None:
     """The session input as a result records it: its text, then its attachments' URLs."""
-    data = rt.session.input
     if not data:
         return None
     if not data.get("attachments"):  # the usual input: text alone
@@ -50,36 +49,43 @@ def save_router_result(
 ) -> None:  # fmt: skip
     """A router picked ``category``: save its result (if the router names one), as goflow
     builds it: the value, category (and its translation), the input or operand, extra."""
-    if not router.result_name or category is None:
+    name = router.result_name
+    if not name or category is None:
         return
     if key is None:
-        key = snakify(router.result_name)
+        key = snakify(name)
+    if value is None:
+        value = ""
+    category_name = category.name
     # made as goflow stores it (no null fields, no empty input), so it is stored as it is
-    result: dict[str, Any] = {
-        "name": router.result_name, "value": value if value is not None else ""
-    }
-    if category.name is not None:
-        result["category"] = category.name
+    result: dict[str, Any] = {"name": name, "value": value}
+    if category_name is not None:
+        result["category"] = category_name
     if node.uuid is not None:
         result["node_uuid"] = node.uuid
-    result["created_on"] = None  # its place: save_result stamps it
+    # (stamped here, in its place: nothing after this reads the clock before the event)
+    result["created_on"] = utc_text(rt.now_ns())
     if run.flow.localization:  # the category's name in the contact's language, if translated
-        localized = localized_list(rt, run, category.uuid, "name", [category.name])
-        if localized and localized[0] != category.name and localized[0] is not None:
+        localized = localized_list(rt, run, category.uuid, "name", [category_name])
+        if localized and localized[0] != category_name and localized[0] is not None:
             result["category_localized"] = localized[0]
-    if router.wait is not None and rt.session.input is not None:
-        text = input_text(rt)
+    data = rt.session.input
+    if router.wait is not None and data is not None:
+        # (the usual input, text alone, read here without input_text's call)
+        text = input_text(data) if data.get("attachments") else data.get("text")
         if text:
             result["input"] = text
     elif operand:  # e.g. a dial wait's router: the dial status it tested
         result["input"] = operand
+    extra_value = None
     if extra is not None:
         extra_json = to_json(rt.env, extra)
         if isinstance(extra_json, str):
-            parsed = json.loads(extra_json)
-            if parsed is not None:
-                result["extra"] = parsed
-    save_result(rt, run, key, result, stored_form=True)
+            extra_value = json.loads(extra_json)
+            if extra_value is not None:
+                result["extra"] = extra_value
+    # (the event's fields as they are known here, rather than read back from the result)
+    _store_result(rt, run, key, result, name, value, category_name or "", extra_value)
 
 
 def save_result(
@@ -89,28 +95,41 @@ def save_result(
 
     ``stored_form``: the result has no null fields and no empty input already (and is the
     caller's to give away), so it is stored as it is rather than copied without them."""
-    previous = run.results.get(key)
     result["created_on"] = utc_text(rt.now_ns())
-    run.modified_on = rt.now()  # goflow stamps the run as modified when a result is saved
     if stored_form:
-        run.results[key] = result
+        stored = result
     else:  # stored as goflow writes it: no null fields and no empty input
-        run.results[key] = {
+        stored = {
             k: v for k, v in result.items() if v is not None and not (k == "input" and v == "")
         }
+    _store_result(
+        rt, run, key, stored, result["name"], result.get("value", ""),
+        result.get("category") or "", result.get("extra"),
+    )  # fmt: skip
+
+
+def _store_result(
+    rt: Runtime, run: Run, key: str, stored: dict[str, Any], name: Any, value: Any,
+    category: str, extra: Any,
+) -> None:  # fmt: skip
+    """Store ``stored`` (stamped already) as the run's result ``key`` and emit the
+    run_result_changed event with the given fields."""
+    previous = run.results.get(key)
+    run.modified_on = rt.now()  # goflow stamps the run as modified when a result is saved
+    run.results[key] = stored
     # goflow's event always has the category (even empty) and never the localized one
     event = rt.stamp_event("run_result_changed")
-    event["name"] = result["name"]
-    event["value"] = result.get("value", "")
-    event["category"] = result.get("category") or ""
-    if result.get("extra") is not None:
-        event["extra"] = result["extra"]
+    event["name"] = name
+    event["value"] = value
+    event["category"] = category
+    if extra is not None:
+        event["extra"] = extra
     if previous is not None:  # what it changed from: its value and category, if they're set
         change: dict[str, Any] = {}
-        value = previous.get("value")
-        if value is not None:
-            change["value"] = value
-        category = previous.get("category")
-        if category:
-            change["category"] = category
+        previous_value = previous.get("value")
+        if previous_value is not None:
+            change["value"] = previous_value
+        previous_category = previous.get("category")
+        if previous_category:
+            change["category"] = previous_category
         event["previous"] = change

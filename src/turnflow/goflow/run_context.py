@@ -351,9 +351,14 @@ class RootContext(XObject):
         return context
 
     def lookup(self, key: str) -> XValue:
-        value = self._values.get(key, MISSING)
-        if type(value) is RootProperty:
-            value = self._compute(key, value)
+        values = self._values
+        value = values.get(key, MISSING)
+        if type(value) is RootProperty:  # (as _compute does it, without its call)
+            prop = value
+            value = prop.compute(self.root)
+            if prop.deprecated is not None:
+                value = deprecated_value(value, prop.deprecated)
+            values[key] = value
         if type(value) is Lazy:  # (deprecated: reported as XObject reports it)
             return XObject.lookup(self, key)
         return value

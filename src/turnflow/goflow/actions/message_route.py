@@ -121,11 +121,10 @@ def message_route(rt: Runtime) -> tuple[str, str | None, dict[str, Any] | None]:
 
 
 def _message_route(rt: Runtime) -> tuple[str, str | None, dict[str, Any] | None]:
+    if not getattr(rt.assets, "channels", None):  # no channels: no destination to look for
+        return merged_country(rt), None, None  # (which lists the URNs only if it needs them)
     urns = contact_urns(rt)
-    country = merged_country(rt, urns)
-    if not getattr(rt.assets, "channels", None):
-        return country, None, None  # no channels: no destination to look for
-    return (country, *_destination_channel(rt, urns))
+    return (merged_country(rt, urns), *_destination_channel(rt, urns))
 
 
 def unsendable_reason(rt: Runtime) -> str:

@@ -147,17 +147,6 @@ class SendMsg(BaseAction):
             quick_replies.append(quick_reply(value))
         return text, attachments, quick_replies
 
-    def _send_text(self, rt: Runtime, flow_language: str | None) -> None:
-        """:meth:`execute` for a message of text alone in a flow without translations (its
-        language is the flow's own), with the same result."""
-        text = self._text
-        if not self._plain_text or len(text) > rt.limits.max_template_length:
-            text = rt.evaluate(text)  # (plain text within the limit renders as itself)
-        country, urn, channel = message_route(rt)
-        language = flow_language or rt.env.default_language
-        locale = (f"{language}-{country}" if country else language) if language else None
-        rt.stamp_event("msg_created")["msg"] = _plain_msg(rt, urn, channel, text, locale)
-
     def _language(self, rt: Runtime) -> str | None:
         """goflow resolves one language for the message from the part the author filled in."""
         key = self._language_key
@@ -167,14 +156,36 @@ class SendMsg(BaseAction):
 
     def execute(self, rt: Runtime) -> None:
         run = rt.run
-        if (
+        if not (
             self._text_only
             and run is not None
             and not run.flow.localization
-            and not _has_send_check(rt)
+            and rt.family.send_check is None  # (_has_send_check, without the call)
         ):
-            self._send_text(rt, run.flow.language)
+            self._send(rt)
             return
+        # a message of text alone in a flow without translations (its language is the flow's
+        # own): made here as _send makes it, with the same result (every message of most flows)
+        text = self._text
+        if not self._plain_text or len(text) > rt.limits.max_template_length:
+            text = rt.evaluate(text)  # (plain text within the limit renders as itself)
+        country, urn, channel = message_route(rt)
+        language = run.flow.language or rt.env.default_language
+        msg: dict[str, Any] = {}  # (as _plain_msg makes it)
+        if urn is not None:
+            msg["urn"] = urn
+        if channel:
+            msg["channel"] = {"uuid": channel["uuid"], "name": channel["name"]}
+        msg["text"] = text
+        if language:
+            msg["locale"] = f"{language}-{country}" if country else language
+        if urn is None:
+            msg["unsendable_reason"] = unsendable_reason(rt)
+        rt.stamp_event("msg_created")["msg"] = msg
+
+    def _send(self, rt: Runtime) -> None:
+        """The message, in general: translated, with attachments, quick replies, a template
+        or a topic, or checked before it's sent."""
         text, attachments, quick_replies = self._content(rt)
         # the contact doesn't change while the message is made
         country, urn, channel = message_route(rt)

@@ -129,7 +129,9 @@ class SwitchRouter(GoflowRouter):
         if self._input_operand is not None and data:
             if len(self._input_operand) == 2:  # @input.text: what input_context has as text
                 operand = operand_text = data.get("text") or ""
-            else:  # @input, read as text: the text it renders as
+            elif not data.get("attachments"):  # @input, read as text: its text alone
+                operand = operand_text = data.get("text") or ""
+            else:  # @input with attachments: the text it renders as
                 operand = operand_text = input_as_text(data)
         else:
             context = rt.context()
@@ -145,8 +147,7 @@ class SwitchRouter(GoflowRouter):
                     operand = None
             operand_text = render_text(operand)
         rt.operand = operand_text
-        localized = bool(run.flow.localization)
-        evaluate = rt.evaluate
+        localized = run.flow.localization  # (read as true or false)
         literals = not localized and self._literal_length <= rt.limits.max_template_length
         result_key = self._result_key
         for case, test, category, numbers, accept, plain in self._cases:
@@ -177,6 +178,7 @@ class SwitchRouter(GoflowRouter):
                 else:
                     arguments = case.arguments
                 args = [operand]
+                evaluate = rt.evaluate
                 for arg in arguments:
                     args.append(evaluate(arg, context))
             result = test.call(env, args)
