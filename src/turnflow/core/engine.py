@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import TurnflowError
-from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource
+from ..generators import Clock, RandomUUIDs, SystemClock, UUIDSource, v7_at_reading
 from .events import Event, EventFactory
 from .family import Family
 from .graph import Flow
@@ -65,7 +65,7 @@ class Engine:
 
     __slots__ = (
         "family", "env", "assets", "clock", "uuids", "events", "limits", "loop", "now", "now_ns",
-        "new_uuid",
+        "new_uuid", "new_uuid_at",
     )  # fmt: skip
 
     def __init__(
@@ -88,6 +88,8 @@ class Engine:
         self.now = self.clock.now_time
         self.now_ns = self.clock.now_ns
         self.new_uuid = self.uuids.new_v7
+        # on the real clock, one reading serves an event's UUID and its time (else None)
+        self.new_uuid_at = v7_at_reading(self.uuids, self.clock)
         self.limits = limits or Limits()
         self.loop = FlowLoop()
 
