@@ -77,7 +77,8 @@ class ResumeWaitingRun:
         if run is None or run.status != WAITING:
             run = session.waiting_run()
             assert run is not None  # (check() made sure)
-        node = loop.current_node(run)
+        path = run.path  # (loop.current_node, inline: every resume asks)
+        node = run.flow.node(path[-1].node_uuid) if path else None
         if node is None or getattr(node.router, "wait", None) is None:
             # the flow changed under a stored session: goflow fails it rather than route
             loop.fail(rt, "Can't resume from node without a router or wait")
