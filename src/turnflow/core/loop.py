@@ -159,8 +159,8 @@ class FlowLoop:
 
     @staticmethod
     def current_node(run: Run) -> Node | None:
-        step = run.current_step
-        return run.flow.node(step.node_uuid) if step is not None else None
+        path = run.path  # (run.current_step, without the property's call)
+        return run.flow.node(path[-1].node_uuid) if path else None
 
     # -- the loop -----------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from .clock import Clock, FixedClock, SequentialClock, SystemClock
 from .rand import GoPCG, SeededRandom, SystemRandom, decimal_from_float
 from .times import NanoTime, format_rfc3339_nano, utc_text
-from .uuids import RandomUUIDs, SeededUUIDs, UUIDSource
+from .uuids import RandomUUIDs, SeededUUIDs, UUIDSource, v7_at_reading
 
 __all__ = [
     "Clock",
@@ -36,4 +36,5 @@ __all__ = [
     "decimal_from_float",
     "format_rfc3339_nano",
     "utc_text",
+    "v7_at_reading",
 ]

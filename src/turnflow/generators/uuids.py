@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
+from collections.abc import Callable
 from typing import Protocol
 
 from .clock import Clock, SequentialClock, SystemClock
@@ -107,7 +108,11 @@ class RandomUUIDs:
             lock.release()
 
     def new_v7(self) -> str:
-        ns = self._now_ns()
+        return self.new_v7_at(self._now_ns())
+
+    def new_v7_at(self, ns: int) -> str:
+        """A v7 for ``ns``, a reading of this source's clock the caller took (and uses too:
+        see :func:`v7_at_reading`)."""
         ms = ns // 1_000_000
         sub = (ns % 1_000_000) >> 8  # sub-ms time in 256 ns units (always < 4096)
         lock = self._lock
@@ -138,6 +143,20 @@ class RandomUUIDs:
         self._lock = threading.Lock()
         self._tails = []
         self._v4s = []
+
+
+def v7_at_reading(uuids: UUIDSource, clock: Clock) -> Callable[[int], str] | None:
+    """``uuids``' v7 for a reading of ``clock`` the caller took (``new_v7_at``), when one
+    reading can serve both the UUID and the caller's timestamp without anyone telling: both
+    read the real clock. None otherwise: a test clock steps on (and goflow's tests count)
+    every reading, so a v7 and a timestamp read it once each."""
+    if (
+        isinstance(uuids, RandomUUIDs)
+        and type(clock) is SystemClock
+        and type(uuids._clock) is SystemClock
+    ):
+        return uuids.new_v7_at
+    return None
 
 
 # a v7's version and 12 bits of sub-millisecond time as UUID text, by value

@@ -17,7 +17,7 @@ from ..core.family import BaseFamily
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import WAITING, Run
-from ..generators import RandomUUIDs, UUIDSource
+from ..generators import NanoTime, RandomUUIDs, UUIDSource
 from .actions.contact import contact_assets
 from .assets import AssetsError, AssetSet
 from .contact import Contact, normalize_timestamp
@@ -89,16 +89,29 @@ class GoflowFamily(BaseFamily):
     def new_session(
         self, engine: Engine, contact: Any, flow: Flow, start: GoflowStart
     ) -> GoflowSession:
+        new_uuid_at = engine.new_uuid_at
+        if new_uuid_at is not None:  # the real clock: one reading for the UUID and the time
+            ns = engine.now_ns()
+            uuid, created_on = new_uuid_at(ns), NanoTime(ns)
+        else:
+            uuid = engine.uuids.new_v7()
+            created_on = engine.clock.now_time()
         return GoflowSession(
-            uuid=engine.uuids.new_v7(),
+            uuid=uuid,
             type=flow.type,
-            created_on=engine.clock.now_time(),
+            created_on=created_on,
             trigger=stored_trigger(start.trigger),
             contact=contact,
             call_uuid=(start.call or {}).get("uuid"),
         )
 
     def new_run(self, rt: Runtime, flow: Flow, parent: Run | None) -> GoflowRun:
+        new_uuid_at = rt.new_uuid_at
+        if new_uuid_at is not None:  # the real clock: one reading for the UUID and the time
+            ns = rt.now_ns()
+            return GoflowRun(
+                uuid=new_uuid_at(ns), flow=flow, created_on=NanoTime(ns), parent=parent
+            )
         created_on = rt.now()  # goflow reads the clock before drawing the run's UUID
         return GoflowRun(uuid=rt.new_uuid(), flow=flow, created_on=created_on, parent=parent)
 

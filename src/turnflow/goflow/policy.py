@@ -10,7 +10,7 @@ from ..core.engine import EngineError
 from ..core.graph import Flow
 from ..core.runtime import Runtime
 from ..core.session import WAITING, Session
-from .resumes import check_accepted
+from .resumes import ACCEPTED, check_accepted
 
 if TYPE_CHECKING:
     from .family import GoflowFamily
@@ -50,9 +50,12 @@ class ResumeWaitingRun:
             raise EngineError(f"unknown resume type {kind!r}")
         path = run.path
         node = run.flow.node(path[-1].node_uuid) if path else None
-        if node is not None and node.router is not None and node.router.wait is not None:
-            # goflow refuses what the wait can't take (the session stays as it was)
-            check_accepted(resume, node.router.wait)
+        router = node.router if node is not None else None
+        wait = router.wait if router is not None else None
+        if wait is not None and kind not in ACCEPTED.get(getattr(wait, "type", None), ()):
+            # goflow refuses what the wait can't take (the session stays as it was): what
+            # its type always takes (most resumes) passes without check_accepted's call
+            check_accepted(resume, wait)
 
     def start(self, rt: Runtime, flow: Flow, start: GoflowStart) -> None:
         family, session, loop = self.family, rt.session, rt.engine.loop
@@ -77,7 +80,8 @@ class ResumeWaitingRun:
         if run is None or run.status != WAITING:
             run = session.waiting_run()
             assert run is not None  # (check() made sure)
-        node = loop.current_node(run)
+        path = run.path  # (loop.current_node, inline: every resume asks)
+        node = run.flow.node(path[-1].node_uuid) if path else None
         if node is None or getattr(node.router, "wait", None) is None:
             # the flow changed under a stored session: goflow fails it rather than route
             loop.fail(rt, "Can't resume from node without a router or wait")

@@ -52,7 +52,9 @@ _TYPES: dict[str, tuple[str, str | None]] = {
 RESUME_TYPES = tuple(_TYPES)
 
 # which resumes each kind of wait accepts (a timeout only when the wait has one)
-_ACCEPTS = {
+# a wait's type -> the resumes it always takes (check_accepted: a message wait with a timeout
+# takes a wait_timeout too)
+ACCEPTED = {
     "msg": frozenset({"msg", "wait_expiration", "run_expiration"}),
     "dial": frozenset({"dial", "wait_expiration", "run_expiration"}),
 }
@@ -158,7 +160,7 @@ def check_accepted(resume: Resume | dict[str, Any], wait: Any) -> None:
     if wait is None:
         return
     wait_type = getattr(wait, "type", None)
-    if kind in _ACCEPTS.get(wait_type or "", ()):
+    if kind in ACCEPTED.get(wait_type or "", ()):
         return
     # a message wait with a timeout also takes the timeout
     if not (kind == "wait_timeout" and wait_type == "msg"

@@ -31,7 +31,7 @@ class GoflowRuntime(Runtime):
     evaluate = render  # rt.evaluate(template, context=None, truncate=True) -> text
 
     def __init__(self, engine: Any, session: Any, input: Any = None) -> None:
-        super().__init__(engine, session, input)
+        Runtime.__init__(self, engine, session, input)  # (without super()'s object: every sprint)
         self.base_env = self.env  # the engine's
         # the merged environment's country ('' if none), as merged_env worked it out from the
         # contact; None when it didn't (no contact object): message routes and phone numbers
