@@ -22,6 +22,7 @@ from turnflow.generators import (
     SystemRandom,
     decimal_from_float,
     format_rfc3339_nano,
+    v7_at_reading,
 )
 
 FIXTURES = Path("/work/shared/fixtures/goflow")
@@ -286,6 +287,18 @@ def test_random_v7_time_fields_follow_the_clock() -> None:
     back = RandomUUIDs(SequentialClock(GOFLOW_START, -1_000_000))
     first, second = (uuid.UUID(back.new_v7()).int >> 64 for _ in range(2))
     assert second == first + 1
+
+
+def test_one_real_clock_reading_serves_a_v7_and_a_timestamp() -> None:
+    # the real clock: the caller reads it once, and the v7 carries that reading's time
+    new_v7_at = v7_at_reading(RandomUUIDs(), SystemClock())
+    assert new_v7_at is not None
+    ns = SystemClock.now_ns()
+    assert uuid.UUID(new_v7_at(ns)).int >> 80 == ns // 1_000_000
+    # a test clock steps on every reading: a v7 and a timestamp each read it
+    assert v7_at_reading(RandomUUIDs(), SequentialClock(GOFLOW_START)) is None
+    assert v7_at_reading(RandomUUIDs(FixedClock(GOFLOW_START)), SystemClock()) is None
+    assert v7_at_reading(SeededUUIDs(), SystemClock()) is None
 
 
 def test_goflow_random_router_fixture() -> None:
