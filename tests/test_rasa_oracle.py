@@ -44,6 +44,9 @@ PROJECTS = {
     # written from Rasa's docs, not from the examples (tests/test_rasa_docs_projects.py)
     "docs_helpdesk": DATA.parent / "rasa_docs" / "helpdesk",
     "docs_restaurant": DATA.parent / "rasa_docs" / "restaurant",
+    # written from Rasa's docs to try what the others don't: nlu_trigger thresholds, the
+    # type check failing on a corrected value (pattern_internal_error), overridden patterns
+    "docs3_clinic": DATA.parent / "rasa_docs3" / "clinic",
 }
 
 

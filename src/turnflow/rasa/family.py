@@ -68,6 +68,12 @@ class RasaSprint:
     actions: int = 0  # actions run this turn
     tripped: str | None = None  # why the circuit breaker stopped the flows, once it has
     resuming: str | None = None  # a flow to bring back to the top (the flows stop meanwhile)
+    failed: str | None = None  # an action that failed (the flows stop, see RasaPolicy.advance)
+
+
+class ActionFailed(Exception):
+    """An action fails where Rasa's raises: its events are lost, and Rasa's message
+    processor cancels the flow in progress and starts ``pattern_internal_error``."""
 
 
 class ListenWait:
@@ -140,11 +146,12 @@ class RasaFamily(BaseFamily):
         self.channel = channel
         self.evaluator = RasaEvaluator()
         self.policy = RasaPolicy(self)
-        # intent -> the flow its nlu_trigger starts (the first flow that names it)
-        self.intent_flows: dict[str, str] = {}
+        # intent -> the flows whose nlu_trigger names it, with the confidence each needs
+        self.intent_triggers: dict[str, list[tuple[str, float]]] = {}
         for flow in self.rasa_flows.values():
             for trigger in flow.nlu_trigger:
-                self.intent_flows.setdefault(trigger.intent, flow.id)
+                self.intent_triggers.setdefault(trigger.intent, []).append(
+                    (flow.id, trigger.confidence_threshold or 0.0))
         self._reset_slots: dict[str, frozenset[str]] = {}
         # the slots an intent's entities may fill (see slot_filling)
         self.fillable_slots = fillable_slots(self.rasa_flows.values())
@@ -165,6 +172,14 @@ class RasaFamily(BaseFamily):
                 node = replace(node, router=HangupRouter(node.router))
             nodes.append(node)
         return Flow(compiled.uuid, compiled.name, tuple(nodes), definition=compiled.definition)
+
+    def triggered_flow(self, intent: str, confidence: float) -> str | None:
+        """The flow an intent starts: the first whose ``nlu_trigger`` names it with a
+        ``confidence_threshold`` the intent's confidence reaches (Rasa's NLUTrigger)."""
+        for flow_id, threshold in self.intent_triggers.get(intent, ()):
+            if confidence >= threshold:
+                return flow_id
+        return None
 
     # -- the core's hooks -----------------------------------------------------------------------
 
@@ -327,7 +342,11 @@ class RasaFamily(BaseFamily):
         default = DEFAULT_ACTION_RUNNERS.get(name)
         if default is not None:
             self.action_executed(rt, name)
-            default(self, rt)
+            try:
+                default(self, rt)
+            except ActionFailed as failure:
+                rt.warning(f"action '{name}' failed: {failure}", code="action")
+                rt.state.failed = name
             return
         custom = self.custom_actions.get(name)
         if custom is not None:
@@ -454,7 +473,10 @@ def _run_slot_rejections(family: RasaFamily, rt: Runtime) -> None:
         return
     slot = family.domain.slots.get(name)
     if slot is not None:
-        checked = check_value(slot, value)
+        try:
+            checked = check_value(slot, value)
+        except TypeError as error:  # (e.g. text against a float slot's bounds)
+            raise ActionFailed(f"slot '{name}': {error}") from error
         if isinstance(checked, Rejected):
             family.utter(rt, checked.utter, {"value": value})
             family.set_slot(rt, name, None)
@@ -553,7 +575,8 @@ def _correct_flow_slot(family: RasaFamily, rt: Runtime) -> None:
     context = run.context
     corrected_slots = context.get("corrected_slots") or {}
     for name, corrected in corrected_slots.items():
-        family.set_slot(rt, name, family.coerce(name, corrected.get("value")))
+        # (as given: the collect step's type check coerces it when the flow gets there)
+        family.set_slot(rt, name, corrected.get("value"))
     for name in corrected_slots:  # (Rasa checks a slot's own validation on top, at once)
         if name in family.domain.slots:
             start_validation(family, rt, name)

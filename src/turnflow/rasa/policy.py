@@ -128,7 +128,7 @@ class RasaPolicy:
                 for name, value in understood.slots
             ))
         if isinstance(understood, IntentPayload):
-            flow_id = family.intent_flows.get(understood.intent)
+            flow_id = family.triggered_flow(understood.intent, understood.confidence)
             commands: list[dict[str, Any]] = []
             if flow_id in PATTERN_COMMANDS:  # a pattern's intent stands for its command
                 commands.append({"command": PATTERN_COMMANDS[flow_id]})
@@ -216,10 +216,11 @@ class RasaPolicy:
 
     def is_correction(self, rt: Runtime, name: str, value: Any) -> bool:
         """A new value for a slot that has one, unless the slot is the one being asked for,
-        corrects it (Rasa's CorrectSlots), in a flow: whether or not the flow collected it."""
-        session, family = rt.session, self.family
+        corrects it (Rasa's CorrectSlots), in a flow: whether or not the flow collected it.
+        Rasa compares the values as text: ``/SetSlots(age=40)`` corrects an age of 40.0."""
+        session = rt.session
         current = session.slots.get(name)
-        if current is None or current == family.coerce(name, value):
+        if current is None or str(current) == str(value):
             return False
         asking = [run for run in session.stack if run.flow.uuid == COLLECT_FRAME]
         if asking and asking[-1].context.get("collect") == name:
@@ -363,6 +364,9 @@ class RasaPolicy:
             if rt.state.tripped is not None:
                 self._break_circuit(rt)
                 continue
+            if rt.state.failed is not None:
+                self._action_failed(rt)
+                continue
             if rt.state.resuming is not None:  # (action_continue_interrupted_flow)
                 flow_id, rt.state.resuming = rt.state.resuming, None
                 self._resume(rt, flow_id)
@@ -392,6 +396,38 @@ class RasaPolicy:
                 break
         session.status = ACTIVE
         self.family.start_frame(rt, "pattern_internal_error", PATTERN, {
+            "error_type": "rasa_internal_error_default", "info": {}})
+
+    def _action_failed(self, rt: Runtime) -> None:
+        """An action failed (the frame that ran it waits at that step): as Rasa's message
+        processor does, the flow in progress is cancelled (every frame from the top down to
+        it, through ``pattern_cancel_flow``, naming the frame that failed) and
+        ``pattern_internal_error`` runs first, on top. With no user flow on the stack only
+        the error pattern runs, and the frame goes on past the step afterwards."""
+        session, family = rt.session, self.family
+        rt.state.failed = None
+        failing = session.top
+        assert failing is not None
+        failing.status = ACTIVE
+        session.status = ACTIVE
+        if top_user_frame(session) is not None:
+            frames: list[Any] = []
+            for run in reversed(session.stack):
+                frames.append(run)
+                if _is_user_frame(run) and run.frame_type != CALL:
+                    break
+            for run in frames:
+                run.context["_cancelled"] = True
+            cancel = family.start_frame(rt, "pattern_cancel_flow", PATTERN, {
+                "canceled_name": failing.flow.uuid,
+                "canceled_frames": [run.uuid for run in frames]})
+            # (Rasa records the cancel pattern as started when it runs, after the error's)
+            started = [event for event in rt.emitted if event["type"] == RUN_STARTED
+                       and cancel is not None and event.get("run_uuid") == cancel.uuid]
+            if cancel is not None and started:
+                rt.emitted.remove(started[0])
+                cancel.context["_start_event"] = started[0]
+        family.start_frame(rt, "pattern_internal_error", PATTERN, {
             "error_type": "rasa_internal_error_default", "info": {}})
 
     def _offer_to_continue(self, rt: Runtime) -> None:
