@@ -47,6 +47,9 @@ PROJECTS = {
     # written from Rasa's docs to try what the others don't: nlu_trigger thresholds, the
     # type check failing on a corrected value (pattern_internal_error), overridden patterns
     "docs3_clinic": DATA.parent / "rasa_docs3" / "clinic",
+    # (nested calls, corrections by the same value written differently, string conditions
+    # in responses, overridden pattern_correction and pattern_completed)
+    "docs3_garage": DATA.parent / "rasa_docs3" / "garage",
 }
 
 

@@ -69,6 +69,9 @@ class RasaSprint:
     tripped: str | None = None  # why the circuit breaker stopped the flows, once it has
     resuming: str | None = None  # a flow to bring back to the top (the flows stop meanwhile)
     failed: str | None = None  # an action that failed (the flows stop, see RasaPolicy.advance)
+    # the flow on top when the last action ran (or when the message's commands were done):
+    # what Rasa names as cancelled when the next action fails
+    last_action_flow: str | None = None
 
 
 class ActionFailed(Exception):
@@ -327,6 +330,12 @@ class RasaFamily(BaseFamily):
 
     def run_action(self, rt: Runtime, name: str) -> None:
         """Run an action by name, as Rasa would."""
+        self._run_action(rt, name)
+        state = rt.state
+        if state is not None and state.failed is None and rt.run is not None:
+            state.last_action_flow = rt.run.flow.uuid
+
+    def _run_action(self, rt: Runtime, name: str) -> None:
         if name == "action_session_start" and rt.session.turns:  # (started already)
             return
         if name in self.domain.responses or name in DEFAULT_ACTIONS or name in self.custom_actions:

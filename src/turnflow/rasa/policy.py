@@ -89,6 +89,8 @@ class RasaPolicy:
         if corrections:
             self.correct(rt, corrections)
         self._defer_starts(rt, original)
+        top = session.top
+        rt.state.last_action_flow = top.flow.uuid if top is not None else None
         self.advance(rt, consume_input=True)
         said = [event for event in rt.emitted if event["type"] == BOT_UTTERED]
         if said:  # what "repeat" says again
@@ -403,7 +405,9 @@ class RasaPolicy:
         processor does, the flow in progress is cancelled (every frame from the top down to
         it, through ``pattern_cancel_flow``, naming the frame that failed) and
         ``pattern_internal_error`` runs first, on top. With no user flow on the stack only
-        the error pattern runs, and the frame goes on past the step afterwards."""
+        the error pattern runs, and the frame goes on past the step afterwards. (Rasa names
+        the frame that was on top when the previous action ran: its processor looks at the
+        stack without the flow policy's changes since then.)"""
         session, family = rt.session, self.family
         rt.state.failed = None
         failing = session.top
@@ -419,7 +423,7 @@ class RasaPolicy:
             for run in frames:
                 run.context["_cancelled"] = True
             cancel = family.start_frame(rt, "pattern_cancel_flow", PATTERN, {
-                "canceled_name": failing.flow.uuid,
+                "canceled_name": rt.state.last_action_flow or failing.flow.uuid,
                 "canceled_frames": [run.uuid for run in frames]})
             # (Rasa records the cancel pattern as started when it runs, after the error's)
             started = [event for event in rt.emitted if event["type"] == RUN_STARTED
