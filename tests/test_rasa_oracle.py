@@ -50,6 +50,9 @@ PROJECTS = {
     # (nested calls, corrections by the same value written differently, string conditions
     # in responses, overridden pattern_correction and pattern_completed)
     "docs3_garage": DATA.parent / "rasa_docs3" / "garage",
+    # (a custom action no action server answers: it fails, in a flow, a called and a linked
+    # one, and in a flow that interrupted another)
+    "docs3_kiosk": DATA.parent / "rasa_docs3" / "kiosk",
 }
 
 

@@ -69,9 +69,9 @@ class RasaSprint:
     tripped: str | None = None  # why the circuit breaker stopped the flows, once it has
     resuming: str | None = None  # a flow to bring back to the top (the flows stop meanwhile)
     failed: str | None = None  # an action that failed (the flows stop, see RasaPolicy.advance)
-    # the flow on top when the last action ran (or when the message's commands were done):
-    # what Rasa names as cancelled when the next action fails
-    last_action_flow: str | None = None
+    # the stack as it was when the last action ran (or when the message's commands were
+    # done): what Rasa cancels when the next action fails (see RasaPolicy._action_failed)
+    stack_at_last_action: list[RasaRun] = field(default_factory=list)
 
 
 class ActionFailed(Exception):
@@ -332,8 +332,8 @@ class RasaFamily(BaseFamily):
         """Run an action by name, as Rasa would."""
         self._run_action(rt, name)
         state = rt.state
-        if state is not None and state.failed is None and rt.run is not None:
-            state.last_action_flow = rt.run.flow.uuid
+        if state is not None and state.failed is None:
+            state.stack_at_last_action = list(rt.session.stack)
 
     def _run_action(self, rt: Runtime, name: str) -> None:
         if name == "action_session_start" and rt.session.turns:  # (started already)
@@ -354,8 +354,7 @@ class RasaFamily(BaseFamily):
             try:
                 default(self, rt)
             except ActionFailed as failure:
-                rt.warning(f"action '{name}' failed: {failure}", code="action")
-                rt.state.failed = name
+                self._failed(rt, f"action '{name}' failed: {failure}")
             return
         custom = self.custom_actions.get(name)
         if custom is not None:
@@ -366,12 +365,21 @@ class RasaFamily(BaseFamily):
             self.action_executed(rt, name)  # a default action with nothing to do here
             return
         if name.startswith("validate_") or name.startswith("action_ask_"):
-            return  # optional: Rasa skips these silently when they don't exist
+            if name not in self.domain.actions:
+                return  # optional: Rasa skips these silently when they don't exist
         if name in self.domain.actions:
-            rt.warning(f"custom action '{name}' is not registered (no actions module of the "
-                       "project defines it): skipped", code="action")
+            # (Rasa asks its action server, and with none to answer the action fails)
+            self.action_executed(rt, name)
+            self._failed(rt, f"custom action '{name}' is not registered (no actions module "
+                         "of the project defines it): it fails")
             return
         rt.warning(f"action '{name}' is not in the domain: skipped", code="action")
+
+    def _failed(self, rt: Runtime, why: str) -> None:
+        """The action that runs fails: the flows stop after this step and the policy
+        handles it (``RasaPolicy._action_failed``)."""
+        rt.warning(why, code="action")
+        rt.state.failed = why
 
     def utter(self, rt: Runtime, name: str, extra: Mapping[str, Any] | None = None) -> None:
         run = rt.run
@@ -391,8 +399,9 @@ class RasaFamily(BaseFamily):
         event.update(bot)
 
     def _run_custom(self, rt: Runtime, name: str, action: CustomAction) -> None:
-        """Run a custom action: its slot events, then its messages. An action that fails
-        loses its events, as with Rasa's action server; the conversation goes on."""
+        """Run a custom action: its slot events, then its messages. An action that raises
+        fails as one whose action server answers with an error does in Rasa: its events
+        are lost, ``pattern_internal_error`` runs and the flow in progress is cancelled."""
         session = rt.session
         tracker = {
             "slots": dict(session.slots), "latest_message": rt.input,
@@ -402,8 +411,8 @@ class RasaFamily(BaseFamily):
         try:
             result = normalise(action(tracker))
         except Exception as error:  # the project's code: report it, don't stop the bot
-            rt.warning(f"custom action '{name}' failed: {type(error).__name__}: {error}",
-                       code="action")
+            self._failed(rt, f"custom action '{name}' failed: {type(error).__name__}: "
+                         f"{error}")
             return
         for item in result["events"]:
             if item.get("event") == "slot" and isinstance(item.get("name"), str):

@@ -25,6 +25,7 @@ from .commands import (
     pattern_active,
     run_command,
     top_user_frame,
+    top_user_in,
 )
 from .events import BOT_UTTERED, FLOW_INTERRUPTED, FLOW_RESUMED, USER_UTTERED
 from .flows import CallStep, CollectStep
@@ -89,8 +90,7 @@ class RasaPolicy:
         if corrections:
             self.correct(rt, corrections)
         self._defer_starts(rt, original)
-        top = session.top
-        rt.state.last_action_flow = top.flow.uuid if top is not None else None
+        rt.state.stack_at_last_action = list(session.stack)
         self.advance(rt, consume_input=True)
         said = [event for event in rt.emitted if event["type"] == BOT_UTTERED]
         if said:  # what "repeat" says again
@@ -340,7 +340,8 @@ class RasaPolicy:
                 session.status = COMPLETED
                 return
             session.status = ACTIVE
-            if top.context.get("_cancelled") or _below_cancelled(top):
+            if top.context.get("_cancelled") or (
+                    _below_cancelled(top) and not top.context.get("_spared")):
                 loop.end_run(rt, top, COMPLETED)  # a cancelled flow's frames go
             elif top.context.get("_rewind"):
                 node = top.flow.node(top.context.pop("_rewind"))
@@ -402,28 +403,40 @@ class RasaPolicy:
 
     def _action_failed(self, rt: Runtime) -> None:
         """An action failed (the frame that ran it waits at that step): as Rasa's message
-        processor does, the flow in progress is cancelled (every frame from the top down to
-        it, through ``pattern_cancel_flow``, naming the frame that failed) and
-        ``pattern_internal_error`` runs first, on top. With no user flow on the stack only
-        the error pattern runs, and the frame goes on past the step afterwards. (Rasa names
-        the frame that was on top when the previous action ran: its processor looks at the
-        stack without the flow policy's changes since then.)"""
+        processor does, ``pattern_internal_error`` runs, then ``pattern_cancel_flow``
+        cancels the flow in progress. Rasa's processor looks at the stack as it was when
+        the previous action ran (the flow policy's changes since then are applied after
+        it): the frames cancelled are those of that stack, from its top down to its user
+        flow, that are still there, and the flow named is the one on its top. Frames that
+        started since go on past their step once the patterns are done (the frame that
+        failed too, if it is one of them); with no user flow on that stack nothing is
+        cancelled."""
         session, family = rt.session, self.family
         rt.state.failed = None
         failing = session.top
         assert failing is not None
         failing.status = ACTIVE
         session.status = ACTIVE
-        if top_user_frame(session) is not None:
+        before = rt.state.stack_at_last_action
+        if top_user_in(before) is not None:
             frames: list[Any] = []
-            for run in reversed(session.stack):
+            for run in reversed(before):
                 frames.append(run)
                 if _is_user_frame(run) and run.frame_type != CALL:
                     break
             for run in frames:
-                run.context["_cancelled"] = True
+                if run in session.stack:
+                    run.context["_cancelled"] = True
+                    if run is not failing:
+                        # held, so that a spared frame it started does not hand back to
+                        # it when it ends (the core loop goes on with an active parent):
+                        # it ends once it is on top (see advance)
+                        run.status = WAITING
+            for run in session.stack:
+                if run not in before:  # (even above a cancelled frame)
+                    run.context["_spared"] = True
             cancel = family.start_frame(rt, "pattern_cancel_flow", PATTERN, {
-                "canceled_name": rt.state.last_action_flow or failing.flow.uuid,
+                "canceled_name": before[-1].flow.uuid,
                 "canceled_frames": [run.uuid for run in frames]})
             # (Rasa records the cancel pattern as started when it runs, after the error's)
             started = [event for event in rt.emitted if event["type"] == RUN_STARTED
@@ -440,7 +453,8 @@ class RasaPolicy:
         # (the flows started on their own, bottom first; called and linked ones are part of
         # those)
         held = [run for run in rt.session.stack
-                if _is_user_frame(run) and run.frame_type in (REGULAR, INTERRUPT)]
+                if _is_user_frame(run) and run.frame_type in (REGULAR, INTERRUPT)
+                and not run.context.get("_cancelled")]
         if not held:
             return
         names = [_readable(self.family, run.flow.uuid) for run in held]
@@ -472,7 +486,7 @@ class RasaPolicy:
                 family.reset_slots_of(rt, run)
             if _is_user_frame(run) and run.frame_type != CALL:
                 last_user = run
-                if run.frame_type == INTERRUPT and not run.context.get("_cancelled"):
+                if run.frame_type == INTERRUPT:  # (cancelled too: Rasa offers to go back)
                     interrupt_ended = True
             elif run.flow.uuid == SEARCH_PATTERN:  # an answer from the knowledge base
                 last_user, interrupt_ended = run, True
