@@ -53,6 +53,10 @@ PROJECTS = {
     # (a custom action no action server answers: it fails, in a flow, a called and a linked
     # one, and in a flow that interrupted another)
     "docs3_kiosk": DATA.parent / "rasa_docs3" / "kiosk",
+    # (initial values the collect step leaves alone, an action_listen step, a categorical
+    # slot of numbers, overridden session start, search and chitchat patterns, two flows
+    # interrupted and the one to go back to named)
+    "docs3_bank": DATA.parent / "rasa_docs3" / "bank",
 }
 
 

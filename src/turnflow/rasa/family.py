@@ -201,6 +201,7 @@ class RasaFamily(BaseFamily):
         session.restarting = False
         session.runs, session.stack = [], []
         session.slots = {name: slot.initial_value for name, slot in self.domain.slots.items()}
+        session.slots_set = set()
 
     def new_run(self, rt: Runtime, flow: Flow, parent: Run | None) -> RasaRun:
         frame_type, context = rt.state.pending_frame or ("regular", {})
@@ -277,6 +278,7 @@ class RasaFamily(BaseFamily):
         if slot is not None:
             value = stored_value(slot, value)
         rt.session.slots[name] = value
+        rt.session.slots_set.add(name)
         event = rt.stamp_event(SLOT_SET)
         event["name"] = name
         event["value"] = value
@@ -487,8 +489,8 @@ def _run_slot_rejections(family: RasaFamily, rt: Runtime) -> None:
     if not name:
         return
     value = rt.session.slots.get(name)
-    if value is None:
-        return
+    if value is None or name not in rt.session.slots_set:
+        return  # nothing given yet (an initial value is not checked)
     slot = family.domain.slots.get(name)
     if slot is not None:
         try:
@@ -579,9 +581,9 @@ def _cancel(family: RasaFamily, rt: Runtime, frames: list[RasaRun]) -> None:
         event = rt.stamp_event(FLOW_CANCELLED)
         event["flow_id"] = run.flow.uuid
         event["step_id"] = run.path[-1].node_uuid if run.path else "START"
-    first = family.rasa_flows.get(frames[0].flow.uuid)
-    name = first.name or first.id if first is not None else frames[0].flow.uuid
-    context = {"canceled_name": name, "canceled_frames": [run.uuid for run in frames]}
+    # (Rasa names the flow by its id here, not by its name)
+    context = {"canceled_name": frames[0].flow.uuid,
+               "canceled_frames": [run.uuid for run in frames]}
     family.start_frame(rt, "pattern_cancel_flow", PATTERN, context, parent=rt.run)
 
 

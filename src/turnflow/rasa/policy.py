@@ -222,8 +222,8 @@ class RasaPolicy:
         Rasa compares the values as text: ``/SetSlots(age=40)`` corrects an age of 40.0."""
         session = rt.session
         current = session.slots.get(name)
-        if current is None or str(current) == str(value):
-            return False
+        if current is None or name not in session.slots_set or str(current) == str(value):
+            return False  # (an initial value no event set is not corrected)
         asking = [run for run in session.stack if run.flow.uuid == COLLECT_FRAME]
         if asking and asking[-1].context.get("collect") == name:
             return False
