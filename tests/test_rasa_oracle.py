@@ -57,6 +57,9 @@ PROJECTS = {
     # slot of numbers, overridden session start, search and chitchat patterns, two flows
     # interrupted and the one to go back to named)
     "docs3_bank": DATA.parent / "rasa_docs3" / "bank",
+    # (conditions: matches, contains, and/or with brackets; a conditional question; a Jinja
+    # response; a loop back to a question that asks before filling, and its correction)
+    "docs3_quiz": DATA.parent / "rasa_docs3" / "quiz",
 }
 
 

@@ -266,7 +266,13 @@ class RasaPolicy:
             "reset_flow_id": frames[reset[0]].flow.uuid if reset else user.flow.uuid,
             # none collected yet: the slots are set, the flow is not sent back
             "reset_step_id": reset[2] if reset else None,
-            "is_reset_only": False,
+            # every step (of any flow) collecting a corrected slot asks before filling: the
+            # flow goes back to the question, and Rasa says nothing of a correction
+            "is_reset_only": all(
+                step.ask_before_filling
+                for steps in family.steps.values() for step in steps.values()
+                if isinstance(step, CollectStep) and step.collect in corrections
+            ),
         }
         self.family.start_frame(rt, CORRECTION_PATTERN, PATTERN, context)
 
