@@ -60,6 +60,9 @@ PROJECTS = {
     # (conditions: matches, contains, and/or with brackets; a conditional question; a Jinja
     # response; a loop back to a question that asks before filling, and its correction)
     "docs3_quiz": DATA.parent / "rasa_docs3" / "quiz",
+    # (an answer and a correction in one payload, odd payloads, a called flow also started
+    # on its own, skip and cancel with no flow, a button with an intent)
+    "docs3_travel": DATA.parent / "rasa_docs3" / "travel",
 }
 
 
