@@ -63,6 +63,9 @@ PROJECTS = {
     # (an answer and a correction in one payload, odd payloads, a called flow also started
     # on its own, skip and cancel with no flow, a button with an intent)
     "docs3_travel": DATA.parent / "rasa_docs3" / "travel",
+    # (a slot's own validation, corrected; a custom action's value for a categorical slot;
+    # links from a flow that interrupted another, to a flow and to the handoff pattern)
+    "docs3_support": DATA.parent / "rasa_docs3" / "support",
 }
 
 

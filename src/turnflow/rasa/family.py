@@ -43,7 +43,7 @@ from .project import RasaProject
 from .responses import bot_message, generate
 from .session import PATTERN, RasaRun, RasaSession
 from .slot_filling import fillable_slots
-from .slots import Rejected, check_value, coerce_value, reset_value, stored_value
+from .slots import Rejected, check_value, coerce_value, stored_value
 from .understanding import CommandGenerator, NluCommandGenerator
 
 # a custom action: given the runtime view of the conversation, returns events (dicts such as
@@ -72,6 +72,8 @@ class RasaSprint:
     # the stack as it was when the last action ran (or when the message's commands were
     # done): what Rasa cancels when the next action fails (see RasaPolicy._action_failed)
     stack_at_last_action: list[RasaRun] = field(default_factory=list)
+    # corrected slots whose own validation starts once the next action has run
+    validate_after_action: list[str] = field(default_factory=list)
 
 
 class ActionFailed(Exception):
@@ -274,10 +276,11 @@ class RasaFamily(BaseFamily):
     # -- slots ----------------------------------------------------------------------------------
 
     def set_slot(self, rt: Runtime, name: str, value: Any) -> None:
+        """Set a slot: it holds the value as its type stores it, and the event records the
+        value as given (as Rasa's SlotSet does: a custom action's ``Gold`` for a categorical
+        slot of ``gold``)."""
         slot = self.domain.slots.get(name)
-        if slot is not None:
-            value = stored_value(slot, value)
-        rt.session.slots[name] = value
+        rt.session.slots[name] = stored_value(slot, value) if slot is not None else value
         rt.session.slots_set.add(name)
         event = rt.stamp_event(SLOT_SET)
         event["name"] = name
@@ -296,7 +299,7 @@ class RasaFamily(BaseFamily):
         for name in sorted(self._slots_to_reset(flow)):
             slot = self.domain.slots.get(name)
             # (set even when it holds that value already: Rasa records every reset)
-            self.set_slot(rt, name, reset_value(slot) if slot is not None else None)
+            self.set_slot(rt, name, slot.initial_value if slot is not None else None)
 
     def _slots_to_reset(self, flow: RasaFlow) -> frozenset[str]:
         known = self._reset_slots.get(flow.id)
@@ -334,8 +337,15 @@ class RasaFamily(BaseFamily):
         """Run an action by name, as Rasa would."""
         self._run_action(rt, name)
         state = rt.state
-        if state is not None and state.failed is None:
-            state.stack_at_last_action = list(rt.session.stack)
+        if state is None or state.failed is not None:
+            return
+        state.stack_at_last_action = list(rt.session.stack)
+        if state.validate_after_action and name != "action_correct_flow_slot":
+            # (Rasa's processor checks corrected slots when it runs the action after the
+            # correction, and puts their validation on top once that action is done)
+            names, state.validate_after_action = state.validate_after_action, []
+            for slot_name in names:
+                start_validation(self, rt, slot_name)
 
     def _run_action(self, rt: Runtime, name: str) -> None:
         if name == "action_session_start" and rt.session.turns:  # (started already)
@@ -597,9 +607,9 @@ def _correct_flow_slot(family: RasaFamily, rt: Runtime) -> None:
     for name, corrected in corrected_slots.items():
         # (as given: the collect step's type check coerces it when the flow gets there)
         family.set_slot(rt, name, corrected.get("value"))
-    for name in corrected_slots:  # (Rasa checks a slot's own validation on top, at once)
-        if name in family.domain.slots:
-            start_validation(family, rt, name)
+    # (a slot's own validation runs on top once the next action is done: see run_action)
+    rt.state.validate_after_action = [
+        name for name in corrected_slots if name in family.domain.slots]
     flow_id, step_id = context.get("reset_flow_id"), context.get("reset_step_id")
     if step_id is None:
         return

@@ -42,6 +42,7 @@ CONTINUE_PATTERN = "pattern_continue_interrupted"
 CORRECTION_PATTERN = "pattern_correction"
 VALIDATE_PATTERN = "pattern_validate_slot"
 SEARCH_PATTERN = "pattern_search"
+HANDOFF_PATTERN = "pattern_human_handoff"
 # how many times a turn may hand over between frames before it stops (a flow loop)
 MAX_HANDOVERS = 100
 
@@ -444,12 +445,8 @@ class RasaPolicy:
             cancel = family.start_frame(rt, "pattern_cancel_flow", PATTERN, {
                 "canceled_name": before[-1].flow.uuid,
                 "canceled_frames": [run.uuid for run in frames]})
-            # (Rasa records the cancel pattern as started when it runs, after the error's)
-            started = [event for event in rt.emitted if event["type"] == RUN_STARTED
-                       and cancel is not None and event.get("run_uuid") == cancel.uuid]
-            if cancel is not None and started:
-                rt.emitted.remove(started[0])
-                cancel.context["_start_event"] = started[0]
+            if cancel is not None:  # (it runs after the error pattern)
+                _defer_start(rt, cancel)
         family.start_frame(rt, "pattern_internal_error", PATTERN, {
             "error_type": "rasa_internal_error_default", "info": {}})
 
@@ -470,7 +467,19 @@ class RasaPolicy:
             "interrupted_flow_ids": [run.flow.uuid for run in held],
             "interrupted_flow_names": names,
         }
-        self.family.start_frame(rt, CONTINUE_PATTERN, PATTERN, context)
+        stack = rt.session.stack
+        linked = stack[-1] if stack and not stack[-1].path else None  # (not run yet)
+        asking = self.family.start_frame(rt, CONTINUE_PATTERN, PATTERN, context)
+        if linked is None or asking is None:
+            return
+        if linked.frame_type == LINK:
+            # the flow the interrupting one links to runs first, then the question (Rasa
+            # puts the question under it)
+            stack.remove(asking)
+            stack.insert(len(stack) - 1, asking)
+            _defer_start(rt, asking)
+        else:  # a pattern it links to (the handoff) waits under the question
+            _defer_start(rt, linked)
 
     def _after_ended(self, rt: Runtime, seen: int) -> tuple[int, RasaRun | None, bool]:
         """Handle the frames that ended since ``seen`` (an index into the sprint's events):
@@ -499,7 +508,9 @@ class RasaPolicy:
             for source, flow_id in list(rt.state.links):
                 if source is run:
                     rt.state.links.remove((source, flow_id))
-                    family.start_frame(rt, flow_id, LINK, {})
+                    # (a link to the handoff pattern starts it as a pattern, as in Rasa)
+                    kind = PATTERN if flow_id == HANDOFF_PATTERN else LINK
+                    family.start_frame(rt, flow_id, kind, {})
                     last_user = None  # the linked flow takes over
         return index, last_user, interrupt_ended
 
@@ -518,6 +529,15 @@ def _flow_event(rt: Runtime, kind: str, run: Any) -> None:
     event = rt.stamp_event(kind)
     event["flow_id"] = run.flow.uuid
     event["step_id"] = run.path[-1].node_uuid if run.path else "START"
+
+
+def _defer_start(rt: Runtime, run: RasaRun) -> None:
+    """Rasa records a flow as started when its first step runs: a frame put under another
+    one keeps its start event until then (see ``RasaPolicy.advance``)."""
+    for index, event in enumerate(rt.emitted):
+        if event["type"] == RUN_STARTED and event.get("run_uuid") == run.uuid:
+            run.context["_start_event"] = rt.emitted.pop(index)
+            return
 
 
 def start_validation(family: RasaFamily, rt: Runtime, name: str) -> None:
