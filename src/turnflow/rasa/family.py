@@ -613,7 +613,13 @@ def _correct_flow_slot(family: RasaFamily, rt: Runtime) -> None:
     flow_id, step_id = context.get("reset_flow_id"), context.get("reset_step_id")
     if step_id is None:
         return
+    caller = context.get("_reset_caller")
     for frame in reversed(rt.session.stack):
+        if caller is not None and frame.uuid == caller:
+            # a question of a flow it called: back to the call, which comes back there
+            rt.session.rewind(frame, context["_reset_call_step"])
+            frame.context["_recall"] = [flow_id, step_id]
+            break
         if not isinstance(frame, RasaRun) or frame is run:
             continue
         if frame.flow.uuid == flow_id and frame.frame_type != PATTERN:

@@ -241,6 +241,10 @@ class RasaPolicy:
             for run in session.stack if _is_user_frame(run)
             for step in family.steps.get(run.flow.uuid, {}).values()
             if isinstance(step, CollectStep)
+        } | {
+            record[3]  # (the questions of the flows it called, see CollectAction)
+            for run in session.stack if _is_user_frame(run)
+            for record in run.context.get("_called_collects", ())
         }
         if any(name not in collected for name in corrections):
             return  # Rasa drops a correction of a slot no flow on the stack collects
@@ -251,7 +255,9 @@ class RasaPolicy:
                   if run is owner or (_is_user_frame(run) and run.frame_type in (CALL, LINK))]
         top = session.stack[-1]
         asked = top.context.get("collect", "") if top.flow.uuid == COLLECT_FRAME else None
-        visited: list[tuple[int, int, str]] = []
+        # (frame position, index in its path, order among the questions of a flow it called
+        # there, step id, the called flow's id or "")
+        visited: list[tuple[int, int, int, str, str]] = []
         for position, frame in enumerate(frames):
             names = list(corrections)
             if asked and top.parent is frame:
@@ -260,13 +266,24 @@ class RasaPolicy:
             for name in names:
                 step = _collect_step_visited(family, frame, name)
                 if step is not None:
-                    visited.append((position, *step))
+                    visited.append((position, step[0], 0, step[1], ""))
+            calls = frame.context.get("_called_collects", ())
+            for order, (call_step, called, step_id, slot) in enumerate(calls, 1):
+                index = _first_visit(frame, call_step)
+                if slot in corrections and index is not None:
+                    visited.append((position, index, order, step_id, called))
         reset = min(visited) if visited else None
         context = {
             "corrected_slots": {name: {"value": value} for name, value in corrections.items()},
-            "reset_flow_id": frames[reset[0]].flow.uuid if reset else user.flow.uuid,
+            "reset_flow_id": (reset[4] or frames[reset[0]].flow.uuid) if reset
+            else user.flow.uuid,
             # none collected yet: the slots are set, the flow is not sent back
-            "reset_step_id": reset[2] if reset else None,
+            "reset_step_id": reset[3] if reset else None,
+            # a question of a flow called from there, which has ended: that frame goes back
+            # to its call step and the called flow comes back at the question
+            "_reset_caller": frames[reset[0]].uuid if reset and reset[4] else None,
+            "_reset_call_step": frames[reset[0]].path[reset[1]].node_uuid
+            if reset and reset[4] else None,
             # every step (of any flow) collecting a corrected slot asks before filling: the
             # flow goes back to the question, and Rasa says nothing of a correction
             "is_reset_only": all(
@@ -354,6 +371,16 @@ class RasaPolicy:
                 node = top.flow.node(top.context.pop("_rewind"))
                 assert node is not None
                 loop.visit(rt, top, node)  # the corrected flow goes back to that step
+            elif top.context.get("_recall"):
+                # back at a call step: the called flow comes back at the corrected question
+                # (Rasa restores that frame: no start event)
+                flow_id, step_id = top.context.pop("_recall")
+                called = family.start_frame(rt, flow_id, CALL, {}, parent=top)
+                if called is not None:
+                    _defer_start(rt, called)
+                    called.context.pop("_start_event", None)
+                    called.context["_rewind"] = step_id
+                continue
             elif top.status == WAITING:
                 if not consume_input:
                     session.status = WAITING
@@ -575,6 +602,11 @@ def _collect_step_visited(
         if isinstance(step, CollectStep) and step.collect == slot:
             return index, visit.node_uuid
     return None
+
+
+def _first_visit(run: RasaRun, node_uuid: str) -> int | None:
+    return next((index for index, visit in enumerate(run.path)
+                 if visit.node_uuid == node_uuid), None)
 
 
 def _fills(family: RasaFamily, flow_id: str, slot: str, seen: frozenset[str] = frozenset()
