@@ -674,12 +674,11 @@ def _repeat_bot_messages(family: RasaFamily, rt: Runtime) -> None:
 
 
 def _hangup(family: RasaFamily, rt: Runtime) -> None:
-    """``action_hangup`` in ``pattern_session_end``: the session is over; messages after it
-    are ignored."""
+    """``action_hangup`` (in ``pattern_session_end``, ``pattern_user_silence`` or any flow):
+    the session is over, as Rasa ends it either way; messages after it are ignored."""
     session = rt.session
     assert isinstance(session, RasaSession)
-    if rt.run is not None and rt.run.flow.uuid == "pattern_session_end":
-        session.terminated = True
+    session.terminated = True
 
 
 DEFAULT_ACTION_RUNNERS: dict[str, Callable[[RasaFamily, Runtime], None]] = {

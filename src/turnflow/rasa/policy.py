@@ -43,6 +43,8 @@ CORRECTION_PATTERN = "pattern_correction"
 VALIDATE_PATTERN = "pattern_validate_slot"
 SEARCH_PATTERN = "pattern_search"
 HANDOFF_PATTERN = "pattern_human_handoff"
+SILENCE_COUNT = "consecutive_silence_timeouts"
+SILENCE_INTENT = "silence_timeout"
 # how many times a turn may hand over between frames before it stops (a flow loop)
 MAX_HANDOVERS = 100
 
@@ -68,6 +70,7 @@ class RasaPolicy:
         session.turns += 1
         if session.turns == 1:  # the first message: the session starts (nothing to see)
             self.family.action_executed(rt, "action_session_start")
+        self._reset_silence_count(rt, message)
         understood = self.commands_for(rt, message)
         commands = clean_up(self.family, session, list(understood.commands))
         event = rt.stamp_event(USER_UTTERED)
@@ -96,6 +99,17 @@ class RasaPolicy:
         said = [event for event in rt.emitted if event["type"] == BOT_UTTERED]
         if said:  # what "repeat" says again
             session.last_bot = said
+
+    def _reset_silence_count(self, rt: Runtime, message: dict[str, Any]) -> None:
+        """Any message but the silence intent sets ``consecutive_silence_timeouts`` back to
+        0, before its commands run (Rasa's processor does so for every message)."""
+        family, slots = self.family, rt.session.slots
+        if SILENCE_COUNT not in family.domain.slots or slots.get(SILENCE_COUNT) == 0.0:
+            return
+        understood = read_user_text(message.get("text", ""), family.domain)
+        if isinstance(understood, IntentPayload) and understood.intent == SILENCE_INTENT:
+            return
+        family.set_slot(rt, SILENCE_COUNT, 0.0)
 
     def _defer_starts(self, rt: Runtime, original: list[Any]) -> None:
         """Rasa records a flow as started when its first step runs, not when a command puts
