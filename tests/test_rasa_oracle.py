@@ -66,6 +66,8 @@ PROJECTS = {
     # (a slot's own validation, corrected; a custom action's value for a categorical slot;
     # links from a flow that interrupted another, to a flow and to the handoff pattern)
     "docs3_support": DATA.parent / "rasa_docs3" / "support",
+    # (a controlled slot filled by a custom action at every turn: run_action_every_turn)
+    "docs3_cafe": DATA.parent / "rasa_docs3" / "cafe",
 }
 
 

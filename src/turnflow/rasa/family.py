@@ -410,7 +410,19 @@ class RasaFamily(BaseFamily):
         event["utter_action"] = name
         event.update(bot)
 
-    def _run_custom(self, rt: Runtime, name: str, action: CustomAction) -> None:
+    def run_slot_filling_action(self, rt: Runtime, name: str) -> None:
+        """A custom action run to fill slots (``run_action_every_turn``): its slot events
+        and messages count, nothing is recorded as an action run, and if it fails (no code,
+        or it raises) the turn goes on with a warning, as Rasa's slot filling does."""
+        action = self.custom_actions.get(name)
+        if action is None:
+            rt.warning(f"custom action '{name}' (run_action_every_turn) is not registered: "
+                       "skipped", code="action")
+            return
+        self._run_custom(rt, name, action, fail=False)
+
+    def _run_custom(self, rt: Runtime, name: str, action: CustomAction,
+                    fail: bool = True) -> None:
         """Run a custom action: its slot events, then its messages. An action that raises
         fails as one whose action server answers with an error does in Rasa: its events
         are lost, ``pattern_internal_error`` runs and the flow in progress is cancelled."""
@@ -423,8 +435,11 @@ class RasaFamily(BaseFamily):
         try:
             result = normalise(action(tracker))
         except Exception as error:  # the project's code: report it, don't stop the bot
-            self._failed(rt, f"custom action '{name}' failed: {type(error).__name__}: "
-                         f"{error}")
+            why = f"custom action '{name}' failed: {type(error).__name__}: {error}"
+            if fail:
+                self._failed(rt, why)
+            else:
+                rt.warning(why, code="action")
             return
         for item in result["events"]:
             if item.get("event") == "slot" and isinstance(item.get("name"), str):

@@ -71,6 +71,7 @@ class RasaPolicy:
         if session.turns == 1:  # the first message: the session starts (nothing to see)
             self.family.action_executed(rt, "action_session_start")
         self._reset_silence_count(rt, message)
+        self._run_every_turn_actions(rt)
         understood = self.commands_for(rt, message)
         commands = clean_up(self.family, session, list(understood.commands))
         event = rt.stamp_event(USER_UTTERED)
@@ -110,6 +111,23 @@ class RasaPolicy:
         if isinstance(understood, IntentPayload) and understood.intent == SILENCE_INTENT:
             return
         family.set_slot(rt, SILENCE_COUNT, 0.0)
+
+    def _run_every_turn_actions(self, rt: Runtime) -> None:
+        """Rasa's ``action_extract_slots`` with no NLU: the custom action a slot's
+        ``controlled`` mapping names in ``run_action_every_turn`` (or the older ``action``)
+        runs once per message, before the message's commands."""
+        family = self.family
+        project_slots = family.project.domain.slots
+        done: set[str] = set()
+        for slot in project_slots.values():
+            for mapping in slot.mappings:
+                if mapping.type != "controlled":
+                    continue
+                name = mapping.options.get("run_action_every_turn") or mapping.options.get(
+                    "action")
+                if isinstance(name, str) and name not in done:
+                    done.add(name)
+                    family.run_slot_filling_action(rt, name)
 
     def _defer_starts(self, rt: Runtime, original: list[Any]) -> None:
         """Rasa records a flow as started when its first step runs, not when a command puts
