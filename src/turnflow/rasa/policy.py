@@ -484,6 +484,8 @@ class RasaPolicy:
         failing.status = ACTIVE
         session.status = ACTIVE
         before = rt.state.stack_at_last_action
+        # (runs are told apart by identity: a dataclass's == compares every field)
+        on_stack = {id(run) for run in session.stack}
         if top_user_in(before) is not None:
             frames: list[Any] = []
             for run in reversed(before):
@@ -491,15 +493,16 @@ class RasaPolicy:
                 if _is_user_frame(run) and run.frame_type != CALL:
                     break
             for run in frames:
-                if run in session.stack:
+                if id(run) in on_stack:
                     run.context["_cancelled"] = True
                     if run is not failing:
                         # held, so that a spared frame it started does not hand back to
                         # it when it ends (the core loop goes on with an active parent):
                         # it ends once it is on top (see advance)
                         run.status = WAITING
+            earlier = {id(run) for run in before}
             for run in session.stack:
-                if run not in before:  # (even above a cancelled frame)
+                if id(run) not in earlier:  # (even above a cancelled frame)
                     run.context["_spared"] = True
             cancel = family.start_frame(rt, "pattern_cancel_flow", PATTERN, {
                 "canceled_name": before[-1].flow.uuid,
@@ -533,9 +536,8 @@ class RasaPolicy:
             return
         if linked.frame_type == LINK:
             # the flow the interrupting one links to runs first, then the question (Rasa
-            # puts the question under it)
-            stack.remove(asking)
-            stack.insert(len(stack) - 1, asking)
+            # puts the question under it); the question was put on top
+            stack.insert(len(stack) - 2, stack.pop())
             _defer_start(rt, asking)
         else:  # a pattern it links to (the handoff) waits under the question
             _defer_start(rt, linked)
