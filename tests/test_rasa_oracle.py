@@ -44,6 +44,30 @@ PROJECTS = {
     # written from Rasa's docs, not from the examples (tests/test_rasa_docs_projects.py)
     "docs_helpdesk": DATA.parent / "rasa_docs" / "helpdesk",
     "docs_restaurant": DATA.parent / "rasa_docs" / "restaurant",
+    # written from Rasa's docs to try what the others don't: nlu_trigger thresholds, the
+    # type check failing on a corrected value (pattern_internal_error), overridden patterns
+    "docs3_clinic": DATA.parent / "rasa_docs3" / "clinic",
+    # (nested calls, corrections by the same value written differently, string conditions
+    # in responses, overridden pattern_correction and pattern_completed)
+    "docs3_garage": DATA.parent / "rasa_docs3" / "garage",
+    # (a custom action no action server answers: it fails, in a flow, a called and a linked
+    # one, and in a flow that interrupted another)
+    "docs3_kiosk": DATA.parent / "rasa_docs3" / "kiosk",
+    # (initial values the collect step leaves alone, an action_listen step, a categorical
+    # slot of numbers, overridden session start, search and chitchat patterns, two flows
+    # interrupted and the one to go back to named)
+    "docs3_bank": DATA.parent / "rasa_docs3" / "bank",
+    # (conditions: matches, contains, and/or with brackets; a conditional question; a Jinja
+    # response; a loop back to a question that asks before filling, and its correction)
+    "docs3_quiz": DATA.parent / "rasa_docs3" / "quiz",
+    # (an answer and a correction in one payload, odd payloads, a called flow also started
+    # on its own, skip and cancel with no flow, a button with an intent)
+    "docs3_travel": DATA.parent / "rasa_docs3" / "travel",
+    # (a slot's own validation, corrected; a custom action's value for a categorical slot;
+    # links from a flow that interrupted another, to a flow and to the handoff pattern)
+    "docs3_support": DATA.parent / "rasa_docs3" / "support",
+    # (a controlled slot filled by a custom action at every turn: run_action_every_turn)
+    "docs3_cafe": DATA.parent / "rasa_docs3" / "cafe",
 }
 
 

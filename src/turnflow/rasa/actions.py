@@ -50,6 +50,13 @@ class CollectAction:
             family.set_slot(rt, step.collect, None)
         run = rt.run
         assert run is not None
+        caller = run.parent
+        if isinstance(run, RasaRun) and run.frame_type == CALL and isinstance(
+                caller, RasaRun) and caller.frame_type != CALL and caller.path:
+            # the caller remembers the questions of the flow it called (Rasa looks back
+            # over them when a slot is corrected, after the called flow has ended too)
+            caller.context.setdefault("_called_collects", []).append(
+                [caller.path[-1].node_uuid, run.flow.uuid, step.id, step.collect])
         context = {
             "collect": step.collect,
             "utter": step.ask_utter,

@@ -138,7 +138,7 @@ def run_command(family: RasaFamily, rt: Runtime, command: dict[str, Any],
         family.start_frame(rt, "pattern_internal_error", PATTERN, context)
     elif kind in (SKIP_QUESTION, CODE_CHANGE):
         # only with a flow in progress (Rasa looks at the stack before the commands)
-        if _top_user(original) is not None:
+        if top_user_in(original) is not None:
             family.start_frame(rt, _PATTERNS[kind], PATTERN, {})
     elif kind in _PATTERNS:
         family.start_frame(rt, _PATTERNS[kind], PATTERN, {})
@@ -153,7 +153,7 @@ def _cancel_flow(family: RasaFamily, rt: Runtime, original: list[RasaRun]) -> No
     """Cancel the flow in progress: every frame from the top down to the user flow that
     was not called (a called flow goes with its caller); the user flow on top (a called one
     too) is the one recorded as cancelled and named."""
-    user = _top_user(original, include_call_and_link=True)
+    user = top_user_in(original, include_call_and_link=True)
     if user is None:
         return
     frames = []
@@ -207,10 +207,10 @@ def options_text(names: list[str], conjunction: str) -> str:
 
 
 def top_user_frame(session: Session, include_call_and_link: bool = False) -> RasaRun | None:
-    return _top_user(session.stack, include_call_and_link)
+    return top_user_in(session.stack, include_call_and_link)
 
 
-def _top_user(stack: list[Any], include_call_and_link: bool = False) -> RasaRun | None:
+def top_user_in(stack: list[Any], include_call_and_link: bool = False) -> RasaRun | None:
     for run in reversed(stack):
         if not isinstance(run, RasaRun) or run.frame_type == PATTERN:
             continue

@@ -72,8 +72,11 @@ class NextRouter:
             state.steps += 1
             if state.tripped is None and state.steps > MAX_STEPS_WITHOUT_ACTION:
                 state.tripped = f"more than {MAX_STEPS_WITHOUT_ACTION} steps without an action"
-            if state.tripped is not None or state.resuming is not None:
-                return WAIT  # the flows stop here: past Rasa's limits, or the stack changes
+            if state.tripped is not None or state.resuming is not None or (
+                    state.failed is not None):
+                # the flows stop here: past Rasa's limits, the stack changes, or an action
+                # failed
+                return WAIT
         check = rt.check
         for branch in self.branches:
             condition = branch.condition

@@ -136,6 +136,7 @@ class RasaEngine:
         assert isinstance(session, RasaSession)
         for name, value in (slots or {}).items():
             session.slots[name] = value
+            session.slots_set.add(name)  # (Rasa sets fixtures with slot events)
         return session
 
     def handle(self, session: RasaSession, text: str = "", *,

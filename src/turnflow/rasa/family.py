@@ -43,7 +43,7 @@ from .project import RasaProject
 from .responses import bot_message, generate
 from .session import PATTERN, RasaRun, RasaSession
 from .slot_filling import fillable_slots
-from .slots import Rejected, check_value, coerce_value, reset_value, stored_value
+from .slots import Rejected, check_value, coerce_value, stored_value
 from .understanding import CommandGenerator, NluCommandGenerator
 
 # a custom action: given the runtime view of the conversation, returns events (dicts such as
@@ -68,6 +68,17 @@ class RasaSprint:
     actions: int = 0  # actions run this turn
     tripped: str | None = None  # why the circuit breaker stopped the flows, once it has
     resuming: str | None = None  # a flow to bring back to the top (the flows stop meanwhile)
+    failed: str | None = None  # an action that failed (the flows stop, see RasaPolicy.advance)
+    # the stack as it was when the last action ran (or when the message's commands were
+    # done): what Rasa cancels when the next action fails (see RasaPolicy._action_failed)
+    stack_at_last_action: list[RasaRun] = field(default_factory=list)
+    # corrected slots whose own validation starts once the next action has run
+    validate_after_action: list[str] = field(default_factory=list)
+
+
+class ActionFailed(Exception):
+    """An action fails where Rasa's raises: its events are lost, and Rasa's message
+    processor cancels the flow in progress and starts ``pattern_internal_error``."""
 
 
 class ListenWait:
@@ -140,11 +151,12 @@ class RasaFamily(BaseFamily):
         self.channel = channel
         self.evaluator = RasaEvaluator()
         self.policy = RasaPolicy(self)
-        # intent -> the flow its nlu_trigger starts (the first flow that names it)
-        self.intent_flows: dict[str, str] = {}
+        # intent -> the flows whose nlu_trigger names it, with the confidence each needs
+        self.intent_triggers: dict[str, list[tuple[str, float]]] = {}
         for flow in self.rasa_flows.values():
             for trigger in flow.nlu_trigger:
-                self.intent_flows.setdefault(trigger.intent, flow.id)
+                self.intent_triggers.setdefault(trigger.intent, []).append(
+                    (flow.id, trigger.confidence_threshold or 0.0))
         self._reset_slots: dict[str, frozenset[str]] = {}
         # the slots an intent's entities may fill (see slot_filling)
         self.fillable_slots = fillable_slots(self.rasa_flows.values())
@@ -166,6 +178,14 @@ class RasaFamily(BaseFamily):
             nodes.append(node)
         return Flow(compiled.uuid, compiled.name, tuple(nodes), definition=compiled.definition)
 
+    def triggered_flow(self, intent: str, confidence: float) -> str | None:
+        """The flow an intent starts: the first whose ``nlu_trigger`` names it with a
+        ``confidence_threshold`` the intent's confidence reaches (Rasa's NLUTrigger)."""
+        for flow_id, threshold in self.intent_triggers.get(intent, ()):
+            if confidence >= threshold:
+                return flow_id
+        return None
+
     # -- the core's hooks -----------------------------------------------------------------------
 
     def new_session(
@@ -183,6 +203,7 @@ class RasaFamily(BaseFamily):
         session.restarting = False
         session.runs, session.stack = [], []
         session.slots = {name: slot.initial_value for name, slot in self.domain.slots.items()}
+        session.slots_set = set()
 
     def new_run(self, rt: Runtime, flow: Flow, parent: Run | None) -> RasaRun:
         frame_type, context = rt.state.pending_frame or ("regular", {})
@@ -255,10 +276,12 @@ class RasaFamily(BaseFamily):
     # -- slots ----------------------------------------------------------------------------------
 
     def set_slot(self, rt: Runtime, name: str, value: Any) -> None:
+        """Set a slot: it holds the value as its type stores it, and the event records the
+        value as given (as Rasa's SlotSet does: a custom action's ``Gold`` for a categorical
+        slot of ``gold``)."""
         slot = self.domain.slots.get(name)
-        if slot is not None:
-            value = stored_value(slot, value)
-        rt.session.slots[name] = value
+        rt.session.slots[name] = stored_value(slot, value) if slot is not None else value
+        rt.session.slots_set.add(name)
         event = rt.stamp_event(SLOT_SET)
         event["name"] = name
         event["value"] = value
@@ -276,7 +299,7 @@ class RasaFamily(BaseFamily):
         for name in sorted(self._slots_to_reset(flow)):
             slot = self.domain.slots.get(name)
             # (set even when it holds that value already: Rasa records every reset)
-            self.set_slot(rt, name, reset_value(slot) if slot is not None else None)
+            self.set_slot(rt, name, slot.initial_value if slot is not None else None)
 
     def _slots_to_reset(self, flow: RasaFlow) -> frozenset[str]:
         known = self._reset_slots.get(flow.id)
@@ -312,6 +335,19 @@ class RasaFamily(BaseFamily):
 
     def run_action(self, rt: Runtime, name: str) -> None:
         """Run an action by name, as Rasa would."""
+        self._run_action(rt, name)
+        state = rt.state
+        if state is None or state.failed is not None:
+            return
+        state.stack_at_last_action = list(rt.session.stack)
+        if state.validate_after_action and name != "action_correct_flow_slot":
+            # (Rasa's processor checks corrected slots when it runs the action after the
+            # correction, and puts their validation on top once that action is done)
+            names, state.validate_after_action = state.validate_after_action, []
+            for slot_name in names:
+                start_validation(self, rt, slot_name)
+
+    def _run_action(self, rt: Runtime, name: str) -> None:
         if name == "action_session_start" and rt.session.turns:  # (started already)
             return
         if name in self.domain.responses or name in DEFAULT_ACTIONS or name in self.custom_actions:
@@ -327,7 +363,10 @@ class RasaFamily(BaseFamily):
         default = DEFAULT_ACTION_RUNNERS.get(name)
         if default is not None:
             self.action_executed(rt, name)
-            default(self, rt)
+            try:
+                default(self, rt)
+            except ActionFailed as failure:
+                self._failed(rt, f"action '{name}' failed: {failure}")
             return
         custom = self.custom_actions.get(name)
         if custom is not None:
@@ -338,12 +377,21 @@ class RasaFamily(BaseFamily):
             self.action_executed(rt, name)  # a default action with nothing to do here
             return
         if name.startswith("validate_") or name.startswith("action_ask_"):
-            return  # optional: Rasa skips these silently when they don't exist
+            if name not in self.domain.actions:
+                return  # optional: Rasa skips these silently when they don't exist
         if name in self.domain.actions:
-            rt.warning(f"custom action '{name}' is not registered (no actions module of the "
-                       "project defines it): skipped", code="action")
+            # (Rasa asks its action server, and with none to answer the action fails)
+            self.action_executed(rt, name)
+            self._failed(rt, f"custom action '{name}' is not registered (no actions module "
+                         "of the project defines it): it fails")
             return
         rt.warning(f"action '{name}' is not in the domain: skipped", code="action")
+
+    def _failed(self, rt: Runtime, why: str) -> None:
+        """The action that runs fails: the flows stop after this step and the policy
+        handles it (``RasaPolicy._action_failed``)."""
+        rt.warning(why, code="action")
+        rt.state.failed = why
 
     def utter(self, rt: Runtime, name: str, extra: Mapping[str, Any] | None = None) -> None:
         run = rt.run
@@ -362,9 +410,22 @@ class RasaFamily(BaseFamily):
         event["utter_action"] = name
         event.update(bot)
 
-    def _run_custom(self, rt: Runtime, name: str, action: CustomAction) -> None:
-        """Run a custom action: its slot events, then its messages. An action that fails
-        loses its events, as with Rasa's action server; the conversation goes on."""
+    def run_slot_filling_action(self, rt: Runtime, name: str) -> None:
+        """A custom action run to fill slots (``run_action_every_turn``): its slot events
+        and messages count, nothing is recorded as an action run, and if it fails (no code,
+        or it raises) the turn goes on with a warning, as Rasa's slot filling does."""
+        action = self.custom_actions.get(name)
+        if action is None:
+            rt.warning(f"custom action '{name}' (run_action_every_turn) is not registered: "
+                       "skipped", code="action")
+            return
+        self._run_custom(rt, name, action, fail=False)
+
+    def _run_custom(self, rt: Runtime, name: str, action: CustomAction,
+                    fail: bool = True) -> None:
+        """Run a custom action: its slot events, then its messages. An action that raises
+        fails as one whose action server answers with an error does in Rasa: its events
+        are lost, ``pattern_internal_error`` runs and the flow in progress is cancelled."""
         session = rt.session
         tracker = {
             "slots": dict(session.slots), "latest_message": rt.input,
@@ -374,8 +435,11 @@ class RasaFamily(BaseFamily):
         try:
             result = normalise(action(tracker))
         except Exception as error:  # the project's code: report it, don't stop the bot
-            rt.warning(f"custom action '{name}' failed: {type(error).__name__}: {error}",
-                       code="action")
+            why = f"custom action '{name}' failed: {type(error).__name__}: {error}"
+            if fail:
+                self._failed(rt, why)
+            else:
+                rt.warning(why, code="action")
             return
         for item in result["events"]:
             if item.get("event") == "slot" and isinstance(item.get("name"), str):
@@ -450,11 +514,14 @@ def _run_slot_rejections(family: RasaFamily, rt: Runtime) -> None:
     if not name:
         return
     value = rt.session.slots.get(name)
-    if value is None:
-        return
+    if value is None or name not in rt.session.slots_set:
+        return  # nothing given yet (an initial value is not checked)
     slot = family.domain.slots.get(name)
     if slot is not None:
-        checked = check_value(slot, value)
+        try:
+            checked = check_value(slot, value)
+        except TypeError as error:  # (e.g. text against a float slot's bounds)
+            raise ActionFailed(f"slot '{name}': {error}") from error
         if isinstance(checked, Rejected):
             family.utter(rt, checked.utter, {"value": value})
             family.set_slot(rt, name, None)
@@ -539,9 +606,9 @@ def _cancel(family: RasaFamily, rt: Runtime, frames: list[RasaRun]) -> None:
         event = rt.stamp_event(FLOW_CANCELLED)
         event["flow_id"] = run.flow.uuid
         event["step_id"] = run.path[-1].node_uuid if run.path else "START"
-    first = family.rasa_flows.get(frames[0].flow.uuid)
-    name = first.name or first.id if first is not None else frames[0].flow.uuid
-    context = {"canceled_name": name, "canceled_frames": [run.uuid for run in frames]}
+    # (Rasa names the flow by its id here, not by its name)
+    context = {"canceled_name": frames[0].flow.uuid,
+               "canceled_frames": [run.uuid for run in frames]}
     family.start_frame(rt, "pattern_cancel_flow", PATTERN, context, parent=rt.run)
 
 
@@ -553,14 +620,21 @@ def _correct_flow_slot(family: RasaFamily, rt: Runtime) -> None:
     context = run.context
     corrected_slots = context.get("corrected_slots") or {}
     for name, corrected in corrected_slots.items():
-        family.set_slot(rt, name, family.coerce(name, corrected.get("value")))
-    for name in corrected_slots:  # (Rasa checks a slot's own validation on top, at once)
-        if name in family.domain.slots:
-            start_validation(family, rt, name)
+        # (as given: the collect step's type check coerces it when the flow gets there)
+        family.set_slot(rt, name, corrected.get("value"))
+    # (a slot's own validation runs on top once the next action is done: see run_action)
+    rt.state.validate_after_action = [
+        name for name in corrected_slots if name in family.domain.slots]
     flow_id, step_id = context.get("reset_flow_id"), context.get("reset_step_id")
     if step_id is None:
         return
+    caller = context.get("_reset_caller")
     for frame in reversed(rt.session.stack):
+        if caller is not None and frame.uuid == caller:
+            # a question of a flow it called: back to the call, which comes back there
+            rt.session.rewind(frame, context["_reset_call_step"])
+            frame.context["_recall"] = [flow_id, step_id]
+            break
         if not isinstance(frame, RasaRun) or frame is run:
             continue
         if frame.flow.uuid == flow_id and frame.frame_type != PATTERN:
@@ -615,12 +689,11 @@ def _repeat_bot_messages(family: RasaFamily, rt: Runtime) -> None:
 
 
 def _hangup(family: RasaFamily, rt: Runtime) -> None:
-    """``action_hangup`` in ``pattern_session_end``: the session is over; messages after it
-    are ignored."""
+    """``action_hangup`` (in ``pattern_session_end``, ``pattern_user_silence`` or any flow):
+    the session is over, as Rasa ends it either way; messages after it are ignored."""
     session = rt.session
     assert isinstance(session, RasaSession)
-    if rt.run is not None and rt.run.flow.uuid == "pattern_session_end":
-        session.terminated = True
+    session.terminated = True
 
 
 DEFAULT_ACTION_RUNNERS: dict[str, Callable[[RasaFamily, Runtime], None]] = {

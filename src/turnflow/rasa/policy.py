@@ -25,6 +25,7 @@ from .commands import (
     pattern_active,
     run_command,
     top_user_frame,
+    top_user_in,
 )
 from .events import BOT_UTTERED, FLOW_INTERRUPTED, FLOW_RESUMED, USER_UTTERED
 from .flows import CallStep, CollectStep
@@ -41,6 +42,9 @@ CONTINUE_PATTERN = "pattern_continue_interrupted"
 CORRECTION_PATTERN = "pattern_correction"
 VALIDATE_PATTERN = "pattern_validate_slot"
 SEARCH_PATTERN = "pattern_search"
+HANDOFF_PATTERN = "pattern_human_handoff"
+SILENCE_COUNT = "consecutive_silence_timeouts"
+SILENCE_INTENT = "silence_timeout"
 # how many times a turn may hand over between frames before it stops (a flow loop)
 MAX_HANDOVERS = 100
 
@@ -66,6 +70,8 @@ class RasaPolicy:
         session.turns += 1
         if session.turns == 1:  # the first message: the session starts (nothing to see)
             self.family.action_executed(rt, "action_session_start")
+        self._reset_silence_count(rt, message)
+        self._run_every_turn_actions(rt)
         understood = self.commands_for(rt, message)
         commands = clean_up(self.family, session, list(understood.commands))
         event = rt.stamp_event(USER_UTTERED)
@@ -89,10 +95,39 @@ class RasaPolicy:
         if corrections:
             self.correct(rt, corrections)
         self._defer_starts(rt, original)
+        rt.state.stack_at_last_action = list(session.stack)
         self.advance(rt, consume_input=True)
         said = [event for event in rt.emitted if event["type"] == BOT_UTTERED]
         if said:  # what "repeat" says again
             session.last_bot = said
+
+    def _reset_silence_count(self, rt: Runtime, message: dict[str, Any]) -> None:
+        """Any message but the silence intent sets ``consecutive_silence_timeouts`` back to
+        0, before its commands run (Rasa's processor does so for every message)."""
+        family, slots = self.family, rt.session.slots
+        if SILENCE_COUNT not in family.domain.slots or slots.get(SILENCE_COUNT) == 0.0:
+            return
+        understood = read_user_text(message.get("text", ""), family.domain)
+        if isinstance(understood, IntentPayload) and understood.intent == SILENCE_INTENT:
+            return
+        family.set_slot(rt, SILENCE_COUNT, 0.0)
+
+    def _run_every_turn_actions(self, rt: Runtime) -> None:
+        """Rasa's ``action_extract_slots`` with no NLU: the custom action a slot's
+        ``controlled`` mapping names in ``run_action_every_turn`` (or the older ``action``)
+        runs once per message, before the message's commands."""
+        family = self.family
+        project_slots = family.project.domain.slots
+        done: set[str] = set()
+        for slot in project_slots.values():
+            for mapping in slot.mappings:
+                if mapping.type != "controlled":
+                    continue
+                name = mapping.options.get("run_action_every_turn") or mapping.options.get(
+                    "action")
+                if isinstance(name, str) and name not in done:
+                    done.add(name)
+                    family.run_slot_filling_action(rt, name)
 
     def _defer_starts(self, rt: Runtime, original: list[Any]) -> None:
         """Rasa records a flow as started when its first step runs, not when a command puts
@@ -128,7 +163,7 @@ class RasaPolicy:
                 for name, value in understood.slots
             ))
         if isinstance(understood, IntentPayload):
-            flow_id = family.intent_flows.get(understood.intent)
+            flow_id = family.triggered_flow(understood.intent, understood.confidence)
             commands: list[dict[str, Any]] = []
             if flow_id in PATTERN_COMMANDS:  # a pattern's intent stands for its command
                 commands.append({"command": PATTERN_COMMANDS[flow_id]})
@@ -216,11 +251,12 @@ class RasaPolicy:
 
     def is_correction(self, rt: Runtime, name: str, value: Any) -> bool:
         """A new value for a slot that has one, unless the slot is the one being asked for,
-        corrects it (Rasa's CorrectSlots), in a flow: whether or not the flow collected it."""
-        session, family = rt.session, self.family
+        corrects it (Rasa's CorrectSlots), in a flow: whether or not the flow collected it.
+        Rasa compares the values as text: ``/SetSlots(age=40)`` corrects an age of 40.0."""
+        session = rt.session
         current = session.slots.get(name)
-        if current is None or current == family.coerce(name, value):
-            return False
+        if current is None or name not in session.slots_set or str(current) == str(value):
+            return False  # (an initial value no event set is not corrected)
         asking = [run for run in session.stack if run.flow.uuid == COLLECT_FRAME]
         if asking and asking[-1].context.get("collect") == name:
             return False
@@ -237,6 +273,10 @@ class RasaPolicy:
             for run in session.stack if _is_user_frame(run)
             for step in family.steps.get(run.flow.uuid, {}).values()
             if isinstance(step, CollectStep)
+        } | {
+            record[3]  # (the questions of the flows it called, see CollectAction)
+            for run in session.stack if _is_user_frame(run)
+            for record in run.context.get("_called_collects", ())
         }
         if any(name not in collected for name in corrections):
             return  # Rasa drops a correction of a slot no flow on the stack collects
@@ -247,7 +287,9 @@ class RasaPolicy:
                   if run is owner or (_is_user_frame(run) and run.frame_type in (CALL, LINK))]
         top = session.stack[-1]
         asked = top.context.get("collect", "") if top.flow.uuid == COLLECT_FRAME else None
-        visited: list[tuple[int, int, str]] = []
+        # (frame position, index in its path, order among the questions of a flow it called
+        # there, step id, the called flow's id or "")
+        visited: list[tuple[int, int, int, str, str]] = []
         for position, frame in enumerate(frames):
             names = list(corrections)
             if asked and top.parent is frame:
@@ -256,14 +298,31 @@ class RasaPolicy:
             for name in names:
                 step = _collect_step_visited(family, frame, name)
                 if step is not None:
-                    visited.append((position, *step))
+                    visited.append((position, step[0], 0, step[1], ""))
+            calls = frame.context.get("_called_collects", ())
+            for order, (call_step, called, step_id, slot) in enumerate(calls, 1):
+                index = _first_visit(frame, call_step)
+                if slot in corrections and index is not None:
+                    visited.append((position, index, order, step_id, called))
         reset = min(visited) if visited else None
         context = {
             "corrected_slots": {name: {"value": value} for name, value in corrections.items()},
-            "reset_flow_id": frames[reset[0]].flow.uuid if reset else user.flow.uuid,
+            "reset_flow_id": (reset[4] or frames[reset[0]].flow.uuid) if reset
+            else user.flow.uuid,
             # none collected yet: the slots are set, the flow is not sent back
-            "reset_step_id": reset[2] if reset else None,
-            "is_reset_only": False,
+            "reset_step_id": reset[3] if reset else None,
+            # a question of a flow called from there, which has ended: that frame goes back
+            # to its call step and the called flow comes back at the question
+            "_reset_caller": frames[reset[0]].uuid if reset and reset[4] else None,
+            "_reset_call_step": frames[reset[0]].path[reset[1]].node_uuid
+            if reset and reset[4] else None,
+            # every step (of any flow) collecting a corrected slot asks before filling: the
+            # flow goes back to the question, and Rasa says nothing of a correction
+            "is_reset_only": all(
+                step.ask_before_filling
+                for steps in family.steps.values() for step in steps.values()
+                if isinstance(step, CollectStep) and step.collect in corrections
+            ),
         }
         self.family.start_frame(rt, CORRECTION_PATTERN, PATTERN, context)
 
@@ -337,12 +396,23 @@ class RasaPolicy:
                 session.status = COMPLETED
                 return
             session.status = ACTIVE
-            if top.context.get("_cancelled") or _below_cancelled(top):
+            if top.context.get("_cancelled") or (
+                    _below_cancelled(top) and not top.context.get("_spared")):
                 loop.end_run(rt, top, COMPLETED)  # a cancelled flow's frames go
             elif top.context.get("_rewind"):
                 node = top.flow.node(top.context.pop("_rewind"))
                 assert node is not None
                 loop.visit(rt, top, node)  # the corrected flow goes back to that step
+            elif top.context.get("_recall"):
+                # back at a call step: the called flow comes back at the corrected question
+                # (Rasa restores that frame: no start event)
+                flow_id, step_id = top.context.pop("_recall")
+                called = family.start_frame(rt, flow_id, CALL, {}, parent=top)
+                if called is not None:
+                    _defer_start(rt, called)
+                    called.context.pop("_start_event", None)
+                    called.context["_rewind"] = step_id
+                continue
             elif top.status == WAITING:
                 if not consume_input:
                     session.status = WAITING
@@ -362,6 +432,9 @@ class RasaPolicy:
                 last_user_flow = ended_user
             if rt.state.tripped is not None:
                 self._break_circuit(rt)
+                continue
+            if rt.state.failed is not None:
+                self._action_failed(rt)
                 continue
             if rt.state.resuming is not None:  # (action_continue_interrupted_flow)
                 flow_id, rt.state.resuming = rt.state.resuming, None
@@ -394,13 +467,59 @@ class RasaPolicy:
         self.family.start_frame(rt, "pattern_internal_error", PATTERN, {
             "error_type": "rasa_internal_error_default", "info": {}})
 
+    def _action_failed(self, rt: Runtime) -> None:
+        """An action failed (the frame that ran it waits at that step): as Rasa's message
+        processor does, ``pattern_internal_error`` runs, then ``pattern_cancel_flow``
+        cancels the flow in progress. Rasa's processor looks at the stack as it was when
+        the previous action ran (the flow policy's changes since then are applied after
+        it): the frames cancelled are those of that stack, from its top down to its user
+        flow, that are still there, and the flow named is the one on its top. Frames that
+        started since go on past their step once the patterns are done (the frame that
+        failed too, if it is one of them); with no user flow on that stack nothing is
+        cancelled."""
+        session, family = rt.session, self.family
+        rt.state.failed = None
+        failing = session.top
+        assert failing is not None
+        failing.status = ACTIVE
+        session.status = ACTIVE
+        before = rt.state.stack_at_last_action
+        # (runs are told apart by identity: a dataclass's == compares every field)
+        on_stack = {id(run) for run in session.stack}
+        if top_user_in(before) is not None:
+            frames: list[Any] = []
+            for run in reversed(before):
+                frames.append(run)
+                if _is_user_frame(run) and run.frame_type != CALL:
+                    break
+            for run in frames:
+                if id(run) in on_stack:
+                    run.context["_cancelled"] = True
+                    if run is not failing:
+                        # held, so that a spared frame it started does not hand back to
+                        # it when it ends (the core loop goes on with an active parent):
+                        # it ends once it is on top (see advance)
+                        run.status = WAITING
+            earlier = {id(run) for run in before}
+            for run in session.stack:
+                if id(run) not in earlier:  # (even above a cancelled frame)
+                    run.context["_spared"] = True
+            cancel = family.start_frame(rt, "pattern_cancel_flow", PATTERN, {
+                "canceled_name": before[-1].flow.uuid,
+                "canceled_frames": [run.uuid for run in frames]})
+            if cancel is not None:  # (it runs after the error pattern)
+                _defer_start(rt, cancel)
+        family.start_frame(rt, "pattern_internal_error", PATTERN, {
+            "error_type": "rasa_internal_error_default", "info": {}})
+
     def _offer_to_continue(self, rt: Runtime) -> None:
         """An interrupting flow ended: if flows it interrupted are left, ask whether to go
         back to them (``pattern_continue_interrupted``)."""
         # (the flows started on their own, bottom first; called and linked ones are part of
         # those)
         held = [run for run in rt.session.stack
-                if _is_user_frame(run) and run.frame_type in (REGULAR, INTERRUPT)]
+                if _is_user_frame(run) and run.frame_type in (REGULAR, INTERRUPT)
+                and not run.context.get("_cancelled")]
         if not held:
             return
         names = [_readable(self.family, run.flow.uuid) for run in held]
@@ -410,7 +529,18 @@ class RasaPolicy:
             "interrupted_flow_ids": [run.flow.uuid for run in held],
             "interrupted_flow_names": names,
         }
-        self.family.start_frame(rt, CONTINUE_PATTERN, PATTERN, context)
+        stack = rt.session.stack
+        linked = stack[-1] if stack and not stack[-1].path else None  # (not run yet)
+        asking = self.family.start_frame(rt, CONTINUE_PATTERN, PATTERN, context)
+        if linked is None or asking is None:
+            return
+        if linked.frame_type == LINK:
+            # the flow the interrupting one links to runs first, then the question (Rasa
+            # puts the question under it); the question was put on top
+            stack.insert(len(stack) - 2, stack.pop())
+            _defer_start(rt, asking)
+        else:  # a pattern it links to (the handoff) waits under the question
+            _defer_start(rt, linked)
 
     def _after_ended(self, rt: Runtime, seen: int) -> tuple[int, RasaRun | None, bool]:
         """Handle the frames that ended since ``seen`` (an index into the sprint's events):
@@ -432,14 +562,16 @@ class RasaPolicy:
                 family.reset_slots_of(rt, run)
             if _is_user_frame(run) and run.frame_type != CALL:
                 last_user = run
-                if run.frame_type == INTERRUPT and not run.context.get("_cancelled"):
+                if run.frame_type == INTERRUPT:  # (cancelled too: Rasa offers to go back)
                     interrupt_ended = True
             elif run.flow.uuid == SEARCH_PATTERN:  # an answer from the knowledge base
                 last_user, interrupt_ended = run, True
             for source, flow_id in list(rt.state.links):
                 if source is run:
                     rt.state.links.remove((source, flow_id))
-                    family.start_frame(rt, flow_id, LINK, {})
+                    # (a link to the handoff pattern starts it as a pattern, as in Rasa)
+                    kind = PATTERN if flow_id == HANDOFF_PATTERN else LINK
+                    family.start_frame(rt, flow_id, kind, {})
                     last_user = None  # the linked flow takes over
         return index, last_user, interrupt_ended
 
@@ -458,6 +590,15 @@ def _flow_event(rt: Runtime, kind: str, run: Any) -> None:
     event = rt.stamp_event(kind)
     event["flow_id"] = run.flow.uuid
     event["step_id"] = run.path[-1].node_uuid if run.path else "START"
+
+
+def _defer_start(rt: Runtime, run: RasaRun) -> None:
+    """Rasa records a flow as started when its first step runs: a frame put under another
+    one keeps its start event until then (see ``RasaPolicy.advance``)."""
+    for index, event in enumerate(rt.emitted):
+        if event["type"] == RUN_STARTED and event.get("run_uuid") == run.uuid:
+            run.context["_start_event"] = rt.emitted.pop(index)
+            return
 
 
 def start_validation(family: RasaFamily, rt: Runtime, name: str) -> None:
@@ -495,6 +636,11 @@ def _collect_step_visited(
         if isinstance(step, CollectStep) and step.collect == slot:
             return index, visit.node_uuid
     return None
+
+
+def _first_visit(run: RasaRun, node_uuid: str) -> int | None:
+    return next((index for index, visit in enumerate(run.path)
+                 if visit.node_uuid == node_uuid), None)
 
 
 def _fills(family: RasaFamily, flow_id: str, slot: str, seen: frozenset[str] = frozenset()

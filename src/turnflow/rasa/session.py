@@ -21,6 +21,9 @@ class RasaRun(Run):
 @dataclass(slots=True)
 class RasaSession(Session):
     slots: dict[str, Any] = field(default_factory=dict)
+    # the slots set since the conversation (re)started, to an initial value too (Rasa's
+    # Slot.has_been_set: a collect step checks no value the slot was never set to)
+    slots_set: set[str] = field(default_factory=set)
     turns: int = 0  # user messages taken
     restarting: bool = False  # action_restart ran: the conversation starts afresh
     terminated: bool = False  # the session ended (action_hangup): messages are ignored

@@ -36,6 +36,7 @@ def session_to_json(session: RasaSession) -> dict[str, Any]:
         "sprints": session.sprints,
         "turns": session.turns,
         "slots": session.slots,
+        "slots_set": sorted(session.slots_set),
         "runs": [_run_to_json(run) for run in session.runs if isinstance(run, RasaRun)],
         "stack": [run.uuid for run in session.stack],
     }
@@ -97,7 +98,7 @@ def read_session(data: Mapping[str, Any], flows: Callable[[str], Flow | None]) -
             uuid=data["uuid"], type="messaging", created_on=NanoTime.parse(data["created_on"]),
             trigger={}, contact=data["contact"], status=data["status"], runs=list(runs),
             stack=stack, sprints=int(data["sprints"]), slots=dict(data["slots"]),
-            turns=int(data["turns"]),
+            slots_set=set(data.get("slots_set", ())), turns=int(data["turns"]),
         )  # fmt: skip
     except RasaStateError:
         raise

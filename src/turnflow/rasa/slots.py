@@ -95,8 +95,9 @@ def is_valid_value(slot: Slot, value: Any) -> bool:
         if not isinstance(number, float):
             return False
         low, high = slot.min_value, slot.max_value
-        # the bounds apply only as a pair; NaN fails them
-        return low is None or high is None or low <= number <= high
+        # the bounds apply only as a pair, to the value as it is (as in Rasa: text that reads
+        # as a number raises TypeError here); NaN fails them
+        return low is None or high is None or low <= value <= high
     if slot.type == "bool":
         return isinstance(coerce_value(slot, value), bool)
     if slot.type in _CATEGORICAL:
