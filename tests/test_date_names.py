@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from turnflow.expressions import evaluate_template
-from turnflow.expressions.date_names import _LIKELY_REGION, ENGLISH, _table, date_names
+from turnflow.expressions.date_names import _LIKELY_REGION, ENGLISH, _by_language, date_names
 from turnflow.expressions.dates import DATETIME, format_layout
 from turnflow.expressions.environment import Environment
 
@@ -59,7 +59,7 @@ def test_locales_are_matched_by_language_then_country():
 
 
 def test_every_language_with_regional_names_has_a_usual_country():
-    for language, regions in _table()[1].items():
+    for language, regions in _by_language().items():
         if len({id(names) for names in regions.values()}) > 1:
             assert _LIKELY_REGION.get(language) in regions, language
 

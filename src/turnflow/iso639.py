@@ -41,13 +41,9 @@ def _entries_from_file() -> list[dict[str, str]] | None:
         return None
 
 
+@lru_cache(maxsize=1)
 def iso639_3_codes() -> frozenset[str]:
     """The ISO 639-3 language codes."""
-    return _codes()
-
-
-@lru_cache(maxsize=1)
-def _codes() -> frozenset[str]:
     return frozenset(_two_letter())
 
 

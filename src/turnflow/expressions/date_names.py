@@ -22,9 +22,12 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..iso639 import two_letter_code
+
+if TYPE_CHECKING:
+    from .environment import Environment
 
 _TABLE = Path(__file__).with_name("date_names.json")
 
@@ -66,21 +69,19 @@ def date_names(language: str, country: str) -> DateNames:
     return _matched(language, country or "")
 
 
-def env_date_names(env: Any) -> DateNames:
+def env_date_names(env: Environment) -> DateNames:
     """The names of an environment's locale: its language (the contact's in a session, if
     allowed, else the default: the first allowed language) and its default country."""
-    language = getattr(env, "locale_language", "") or env.default_language
+    language = env.locale_language or env.default_language
     if not language and env.allowed_languages:
         language = env.allowed_languages[0]
-    if not language:
-        return ENGLISH
-    return _matched(language, env.default_country or "")
+    return date_names(language, env.default_country)
 
 
 @lru_cache(maxsize=256)
 def _matched(language: str, country: str) -> DateNames:
     code = two_letter_code(language) or language  # glibc names languages as BCP 47 does
-    regions = _table()[1].get(code)
+    regions = _by_language().get(code)
     if not regions:
         return ENGLISH
     names = regions.get(country) or regions.get(_LIKELY_REGION.get(code, ""))
@@ -90,8 +91,8 @@ def _matched(language: str, country: str) -> DateNames:
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[list[DateNames], dict[str, dict[str, DateNames]]]:
-    """The distinct sets of names, and language -> country -> names."""
+def _by_language() -> dict[str, dict[str, DateNames]]:
+    """language -> country -> names (locales with the same names share one object)."""
     data = json.loads(_TABLE.read_text(encoding="utf-8"))
     fields = data["fields"]
     sets = []
@@ -108,4 +109,4 @@ def _table() -> tuple[list[DateNames], dict[str, dict[str, DateNames]]]:
     for code, index in data["locales"].items():
         language, country = code.split("_")
         by_language.setdefault(language, {})[country] = sets[index]
-    return sets, by_language
+    return by_language
